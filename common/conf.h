@@ -1,0 +1,67 @@
+/*
+ * conf.h - the process-wide parameter store (main.cf, -o, typed reads)
+ *
+ * Postfix semantics (spec config-logging.md sections 1-5): main.cf values
+ * are stored unexpanded; -o overrides replace them; a typed read expands
+ * the value (or the compiled default, which is then stored so later $name
+ * references see it), converts it, checks its range, and is fatal on a bad
+ * value with Postfix's wording. Every parameter read is remembered with
+ * its effective value, for conf_print_used().
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#ifndef TLSREUSE_COMMON_CONF_H
+#define TLSREUSE_COMMON_CONF_H
+
+#include <stdio.h>
+
+enum conf_type {
+	CONF_STR,   /* target: const char ** (expanded, process lifetime) */
+	CONF_RAW,   /* target: const char ** (never expanded) */
+	CONF_INT,   /* target: int * */
+	CONF_LONG,  /* target: long * */
+	CONF_BOOL,  /* target: int * (0/1) */
+	CONF_TIME,  /* target: int * seconds; def carries the unit, "100s" */
+	CONF_NINT,  /* int whose default is an expression */
+	CONF_NBOOL, /* bool whose default is an expression */
+};
+
+struct conf_param {
+	enum conf_type type;
+	const char *name;
+	const char *def; /* default text as "postconf -d" shows it */
+	void *target;
+	long min;        /* STR: min length; numbers: min value */
+	long max;        /* STR: max length (0 = none); numbers: 0 = none */
+};
+
+/* Empties the store and sets config_directory (NULL: $MAIL_CONFIG or
+ * /etc/postfix). */
+void conf_init(const char *config_dir);
+
+/* Returns the configuration directory chosen by conf_init(). */
+const char *conf_directory(void);
+
+/* Reads <config_directory>/main.cf; fatal if it cannot be opened or has
+ * a syntax error, as Postfix is. */
+void conf_read_main_cf(void);
+
+/* Stores name = value unexpanded (main.cf lines, -o, -i, -m, computed). */
+void conf_set(const char *name, const char *value);
+
+/* Parses "name = value" as -o does; fatal with Postfix's wording. */
+void conf_set_option(const char *name_equals_value);
+
+/* The stored, unexpanded value or NULL. Borrowed. */
+const char *conf_lookup(const char *name);
+
+/* Reads a NULL-name-terminated table, in order. */
+void conf_read_params(const struct conf_param *table);
+
+/* Expands text against the store; fatal on a syntax error. Caller frees. */
+char *conf_expand_value(const char *text);
+
+/* Prints "name = value" for every parameter read so far, in read order. */
+void conf_print_used(FILE *out);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * conf_expand.h - Postfix's $name expansion, as a pure function
+ *
+ * Forms (spec config-logging.md section 4): $name, ${name}, $(name), $$,
+ * ${name?text}, ${name:text}, ${name?{t}:{f}}, ${{a} OP {b} ? {t} : {f}}
+ * with OP one of == != < <= >= > and the ==level ... >=level forms for
+ * compatibility levels. Values found are expanded again (recursion limit
+ * 100). Branches not taken are not expanded.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#ifndef TLSREUSE_COMMON_CONF_EXPAND_H
+#define TLSREUSE_COMMON_CONF_EXPAND_H
+
+#include "buf.h"
+
+/* Returns the unexpanded value of name, or NULL when undefined. */
+typedef const char *(*conf_lookup_fn)(const char *name, void *ctx);
+
+/*
+ * Appends the expansion of text to out. Returns 0, or -1 with *reason set
+ * to a static or ctx-lived message that names the problem as Postfix's
+ * warning does (e.g. "truncated macro reference: \"${a\"").
+ */
+int conf_expand(struct buf *out, const char *text, conf_lookup_fn lookup,
+    void *ctx, const char **reason);
+
+/* Compares compatibility levels a and b (major[.minor[.patch]]): <0, 0, >0.
+ * Returns -2 if either is malformed. */
+int conf_compat_level_cmp(const char *a, const char *b);
+
+#endif
