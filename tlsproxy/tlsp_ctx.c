@@ -213,17 +213,26 @@ tlsp_ctx_cache_room(struct tlsp_ctx_cache *cache)
 }
 
 struct tlsp_ctx *
+tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cache->count; i++)
+		if (strcmp(cache->entry[i].key, key) == 0)
+			return cache->entry[i].ctx;
+	return 0;
+}
+
+struct tlsp_ctx *
 tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache, const char *key,
     const struct tlsp_tls_params *params, const struct tlsp_tls_init *init,
     int pin)
 {
 	struct tlsp_ctx_entry *e;
 	struct tlsp_ctx *ctx;
-	size_t i;
 
-	for (i = 0; i < cache->count; i++)
-		if (strcmp(cache->entry[i].key, key) == 0)
-			return cache->entry[i].ctx;
+	if ((ctx = tlsp_ctx_cache_find(cache, key)) != 0)
+		return ctx;
 	if ((ctx = tlsp_ctx_create(params, init)) == 0)
 		return 0;
 	if (tlsp_ctx_cache_room(cache) < 0)

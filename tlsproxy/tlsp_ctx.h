@@ -54,6 +54,10 @@ struct tlsp_ctx *tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache,
     const char *key, const struct tlsp_tls_params *params,
     const struct tlsp_tls_init *init, int pin);
 
+/* The context cached under key, or NULL; never builds. Borrowed. */
+struct tlsp_ctx *tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache,
+    const char *key);
+
 /* Number of cached contexts. */
 size_t tlsp_ctx_cache_size(const struct tlsp_ctx_cache *cache);
 

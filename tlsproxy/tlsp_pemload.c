@@ -52,6 +52,18 @@ struct tlsp_pemload {
 	int mixed;
 };
 
+/* Frees the pending key, leaf and chain. */
+static void
+tlsp_pemload_discard(struct tlsp_pemload *st)
+{
+	X509_free(st->cert);
+	st->cert = 0;
+	EVP_PKEY_free(st->pkey);
+	st->pkey = 0;
+	sk_X509_pop_free(st->chain, X509_free);
+	st->chain = 0;
+}
+
 /* Installs the pending key+leaf+chain; 1 on success. Always clears. */
 static int
 tlsp_pemload_use(struct tlsp_pemload *st)
@@ -59,12 +71,7 @@ tlsp_pemload_use(struct tlsp_pemload *st)
 	int ok = SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey,
 	    st->chain, 0);
 
-	X509_free(st->cert);
-	st->cert = 0;
-	EVP_PKEY_free(st->pkey);
-	st->pkey = 0;
-	sk_X509_pop_free(st->chain, X509_free);
-	st->chain = 0;
+	tlsp_pemload_discard(st);
 	return ok;
 }
 
@@ -273,9 +280,7 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 	default:
 		break;
 	}
-	EVP_PKEY_free(st->pkey);
-	X509_free(st->cert);
-	sk_X509_pop_free(st->chain, X509_free);
+	tlsp_pemload_discard(st);
 	msg_warn("error loading private keys and certificates from: %s: "
 	    "disabling TLS support", st->origin);
 	return -1;
@@ -312,9 +317,7 @@ tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files)
 		if (tlsp_pemload_file(&st, bio) < TLSP_PEM_DONE || next == 0)
 			ret = tlsp_pemload_finish(&st);
 	}
-	EVP_PKEY_free(st.pkey);
-	X509_free(st.cert);
-	sk_X509_pop_free(st.chain, X509_free);
+	tlsp_pemload_discard(&st);
 	free(copy);
 	return ret;
 }
