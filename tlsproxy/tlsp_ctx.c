@@ -5,7 +5,7 @@
  * client init builds it: security level 0 (the session raises it), verify
  * depth + 1, DANE enabled with the configured matching types, verification
  * that never fails the handshake (tlsp_verify.c), CA and own keys, groups.
- * Session caching through tlsmgr is not configured here.
+ * Session caching is switched on by the caller once tlsmgr said yes.
  *
  * Errors: each failing step logs Postfix's warning; the context is not
  * built. Limits: TLSP_CTX_CACHE_LIMIT cached contexts.
@@ -26,6 +26,7 @@
 #include "tlsp_dane.h"
 #include "tlsp_fprint.h"
 #include "tlsp_logmask.h"
+#include "tlsp_resume.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_verify.h"
 
@@ -34,6 +35,8 @@ struct tlsp_ctx {
 	int log_mask;
 	char *cache_type;
 	const struct tlsp_tls_params *params;
+	tlsp_ctx_save_fn save_fn;	/* set when caching sessions */
+	void *save_arg;
 };
 
 struct tlsp_ctx_entry {
@@ -160,6 +163,25 @@ const struct tlsp_tls_params *
 tlsp_ctx_params(const struct tlsp_ctx *ctx)
 {
 	return ctx->params;
+}
+
+void
+tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
+    tlsp_ctx_save_fn fn, void *arg)
+{
+	SSL_CTX_set_session_cache_mode(ctx->ssl_ctx, SSL_SESS_CACHE_CLIENT |
+	    SSL_SESS_CACHE_NO_INTERNAL_STORE | SSL_SESS_CACHE_NO_AUTO_CLEAR);
+	SSL_CTX_sess_set_new_cb(ctx->ssl_ctx, tlsp_resume_new_session);
+	SSL_CTX_set_timeout(ctx->ssl_ctx, 2 * timeout);
+	ctx->save_fn = fn;
+	ctx->save_arg = arg;
+}
+
+tlsp_ctx_save_fn
+tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg)
+{
+	*arg = ctx->save_arg;
+	return ctx->save_fn;
 }
 
 struct tlsp_ctx_cache *

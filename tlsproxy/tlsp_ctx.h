@@ -6,6 +6,8 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_CTX_H
 #define TLSREUSE_TLSPROXY_TLSP_CTX_H
 
+#include <stddef.h>
+
 #include <openssl/ssl.h>
 
 #include "tlsp_tls.h"
@@ -33,6 +35,23 @@ SSL_CTX *tlsp_ctx_ssl_ctx(const struct tlsp_ctx *ctx);
 int tlsp_ctx_log_mask(const struct tlsp_ctx *ctx);
 const char *tlsp_ctx_cache_type(const struct tlsp_ctx *ctx);
 const struct tlsp_tls_params *tlsp_ctx_params(const struct tlsp_ctx *ctx);
+
+/* Stores a new session's DER under cache_id (tlsmgr "update"). */
+typedef void (*tlsp_ctx_save_fn)(void *arg, const char *cache_type,
+    const char *cache_id, const unsigned char *der, size_t len);
+
+/*
+ * Turns on client session caching (tlsmgr's "policy" reply was cachable
+ * with timeout > 0): OpenSSL keeps no sessions itself, each new session
+ * of a session started afterwards goes to fn(arg, ...), and sessions
+ * expire after 2 x timeout seconds. fn and arg must outlive every
+ * session started from ctx.
+ */
+void tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
+    tlsp_ctx_save_fn fn, void *arg);
+
+/* The save function (NULL when not caching) and its argument. */
+tlsp_ctx_save_fn tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg);
 
 /* An empty cache, owned by the caller. */
 struct tlsp_ctx_cache *tlsp_ctx_cache_create(void);

@@ -30,6 +30,7 @@
 #include "tlsp_names.h"
 #include "tlsp_policy.h"
 #include "tlsp_proto.h"
+#include "tlsp_resume.h"
 #include "tlsp_tlserr.h"
 
 /* Never NULL, so the code below can treat absent as empty. */
@@ -148,6 +149,7 @@ tlsp_policy_sni(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
 		msg_warn("%s: error setting SNI hostname to: %s", namaddr, sni);
 		return -1;
 	}
+	conn->sni = xstrdup(sni);
 	if (conn->verify.log_mask & TLSP_LOG_DEBUG)
 		msg_info("%s: SNI hostname: %s", namaddr, sni);
 	return 0;
@@ -226,6 +228,28 @@ tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 	conn->verify.must_fail = 1;
 }
 
+/* The session cache key, and the save hook if the context caches. */
+static int
+tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
+    const struct tlsp_tls_start *props)
+{
+	if ((conn->cache_id = tlsp_resume_cache_id(conn, props)) == 0) {
+		msg_warn("%s: cannot compute the session cache key",
+		    conn->namaddr);
+		return -1;
+	}
+	if ((conn->save_fn = tlsp_ctx_saver(ctx, &conn->save_arg)) == 0)
+		return 0;
+	conn->cache_type = xstrdup(tlsp_ctx_cache_type(ctx));
+	if (tlsp_resume_attach(conn) < 0) {
+		msg_warn("Could not set application data for "
+		    "'TLScontext->con'");
+		tlsp_tlserr_log();
+		return -1;
+	}
+	return 0;
+}
+
 /* The session object with its SSL; NULL (warned) on failure. */
 static struct tlsp_conn *
 tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
@@ -266,6 +290,8 @@ tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
 	if (tlsp_policy_auth(conn, props) < 0)
 		return -1;
 	tlsp_policy_tlsa(conn, props);
+	if (tlsp_policy_cache(conn, ctx, props) < 0)
+		return -1;
 	if (TLSP_LEV_MUST_MATCH(conn->level))
 		SSL_set_security_level(conn->ssl, 1);
 	if (SSL_set_fd(conn->ssl, fd) != 1) {
@@ -283,6 +309,7 @@ tlsp_policy_precheck(const struct tlsp_tls_start *props,
     struct tlsp_proto *proto)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
+	size_t i;
 
 	if (tlsp_proto_parse(props->protocols, proto) < 0) {
 		msg_warn("%s: Invalid TLS protocol list \"%s\": aborting TLS "
@@ -291,6 +318,13 @@ tlsp_policy_precheck(const struct tlsp_tls_start *props,
 	}
 	if (TLSP_LEV_DANE_BASED(props->tls_level))
 		proto->exclude |= TLSP_PROTO_SSLv2 | TLSP_PROTO_SSLv3;
+	for (i = 0; props->dane && i < props->tlsa_count; i++) {
+		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX) {
+			msg_warn("%s: TLSA record data too long: %zu", namaddr,
+			    props->tlsa[i].len);
+			return -1;
+		}
+	}
 	if (tlsp_fprint_md(props->mdalg) == 0) {
 		msg_warn("%s: Digest algorithm \"%s\" not found", namaddr,
 		    tlsp_policy_str(props->mdalg));
@@ -333,6 +367,9 @@ tlsp_policy_free(struct tlsp_conn *conn)
 	free(conn->namaddr);
 	free(conn->mdalg);
 	free(conn->cipher_list);
+	free(conn->sni);
+	free(conn->cache_id);
+	free(conn->cache_type);
 	free(conn);
 }
 
@@ -358,4 +395,10 @@ const char *
 tlsp_policy_cipher_list(const struct tlsp_conn *conn)
 {
 	return conn->cipher_list;
+}
+
+const char *
+tlsp_policy_cache_id(const struct tlsp_conn *conn)
+{
+	return conn->cache_id;
 }

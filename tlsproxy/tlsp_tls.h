@@ -89,6 +89,9 @@ struct tlsp_tls_init {
 	const char *mdalg;
 };
 
+/* Longest TLSA data a session accepts (the cache key has 16 bits). */
+#define TLSP_TLSA_LEN_MAX	65535
+
 /* One TLSA record (DANE, fingerprint or trust-anchor use). */
 struct tlsp_tlsa {
 	unsigned char usage;
@@ -105,6 +108,8 @@ struct tlsp_tls_start {
 	const char *host;
 	const char *namaddr;
 	const char *sni;
+	const char *serverid;		/* session cache key prefix */
+	const char *helo;		/* peer's EHLO name, for the cache key */
 	const char *protocols;
 	const char *cipher_grade;
 	const char *cipher_exclusions;
