@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@
 #include "tlsp_fprint.h"
 #include "tlsp_logmask.h"
 #include "tlsp_resume.h"
+#include "tlsp_sslopt.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_verify.h"
 
@@ -59,7 +61,8 @@ tlsp_ctx_str(const char *s)
 
 /* SSL_CTX_new plus the settings that cannot fail. */
 static SSL_CTX *
-tlsp_ctx_new(const struct tlsp_tls_init *init)
+tlsp_ctx_new(const struct tlsp_tls_params *params,
+    const struct tlsp_tls_init *init)
 {
 	SSL_CTX *ssl_ctx;
 
@@ -71,7 +74,9 @@ tlsp_ctx_new(const struct tlsp_tls_init *init)
 	}
 	SSL_CTX_set_security_level(ssl_ctx, 0);
 	SSL_CTX_set_verify_depth(ssl_ctx, init->verifydepth + 1);
-	SSL_CTX_set_options(ssl_ctx, SSL_OP_ALL | SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_options(ssl_ctx, (uint64_t)tlsp_sslopt_bits(
+	    params->tls_disable_workarounds, params->tls_ssl_options) |
+	    SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	return ssl_ctx;
@@ -117,7 +122,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_warn("disabling TLS support");
 		return 0;
 	}
-	if ((ssl_ctx = tlsp_ctx_new(init)) == 0)
+	if ((ssl_ctx = tlsp_ctx_new(params, init)) == 0)
 		return 0;
 	if (tlsp_ctx_configure(ssl_ctx, params, init, fpt_md) < 0) {
 		SSL_CTX_free(ssl_ctx);

@@ -67,6 +67,8 @@ struct tlsp_tls_params {
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
 	const char *tls_dane_digests;
+	const char *tls_disable_workarounds;
+	const char *tls_ssl_options;
 	int tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints;
 };
