@@ -26,6 +26,7 @@
 #include "tlsp_curves.h"
 #include "tlsp_dane.h"
 #include "tlsp_fprint.h"
+#include "tlsp_infocb.h"
 #include "tlsp_logmask.h"
 #include "tlsp_resume.h"
 #include "tlsp_sslopt.h"
@@ -62,7 +63,7 @@ tlsp_ctx_str(const char *s)
 /* SSL_CTX_new plus the settings that cannot fail. */
 static SSL_CTX *
 tlsp_ctx_new(const struct tlsp_tls_params *params,
-    const struct tlsp_tls_init *init)
+    const struct tlsp_tls_init *init, int log_mask)
 {
 	SSL_CTX *ssl_ctx;
 
@@ -79,6 +80,8 @@ tlsp_ctx_new(const struct tlsp_tls_params *params,
 	    SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (log_mask & TLSP_LOG_DEBUG)
+		SSL_CTX_set_info_callback(ssl_ctx, tlsp_infocb_callback);
 	return ssl_ctx;
 }
 
@@ -122,7 +125,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_warn("disabling TLS support");
 		return 0;
 	}
-	if ((ssl_ctx = tlsp_ctx_new(params, init)) == 0)
+	if ((ssl_ctx = tlsp_ctx_new(params, init, log_mask)) == 0)
 		return 0;
 	if (tlsp_ctx_configure(ssl_ctx, params, init, fpt_md) < 0) {
 		SSL_CTX_free(ssl_ctx);

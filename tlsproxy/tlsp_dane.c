@@ -158,25 +158,33 @@ tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
 	free(t);
 }
 
-/* "<namaddr>: <what>: u s m HEX", long data as head...tail. */
+/* Upper-case hex of data, long data as head...tail. */
+static void
+tlsp_dane_hex(struct buf *hex, const unsigned char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (len > TLSP_DANE_HEAD + TLSP_DANE_TAIL &&
+		    i == TLSP_DANE_HEAD) {
+			buf_puts(hex, "...");
+			i = len - TLSP_DANE_TAIL;
+		}
+		buf_printf(hex, "%02X", data[i]);
+	}
+}
+
+/* "<namaddr>: <what>: u s m HEX" ("..." for no data). */
 static void
 tlsp_dane_carp(const char *namaddr, const char *what,
     const struct tlsp_tlsa *r)
 {
 	struct buf hex;
-	size_t i;
 
 	buf_init(&hex);
 	if (r->len == 0)
 		buf_puts(&hex, "...");
-	for (i = 0; i < r->len; i++) {
-		if (r->len > TLSP_DANE_HEAD + TLSP_DANE_TAIL &&
-		    i == TLSP_DANE_HEAD) {
-			buf_puts(&hex, "...");
-			i = r->len - TLSP_DANE_TAIL;
-		}
-		buf_printf(&hex, "%02X", r->data[i]);
-	}
+	tlsp_dane_hex(&hex, r->data, r->len);
 	msg_warn("%s: %s: %u %u %u %s", namaddr, what, r->usage,
 	    r->selector, r->mtype, buf_str(&hex));
 	buf_free(&hex);
@@ -205,4 +213,33 @@ tlsp_dane_add(SSL *ssl, const char *namaddr, const struct tlsp_tlsa *tlsa,
 		}
 	}
 	return usable;
+}
+
+void
+tlsp_dane_log(SSL *ssl, int level, const char *namaddr)
+{
+	EVP_PKEY *mspki = 0;
+	const unsigned char *data = 0;
+	uint8_t u = 0, sel = 0, m = 0;
+	size_t len = 0;
+	struct buf hex;
+	int depth = SSL_get0_dane_authority(ssl, 0, &mspki);
+
+	if (depth < 0)
+		return;
+	if (level == TLSP_LEV_VERIFY || level == TLSP_LEV_SECURE) {
+		msg_info("%s: Matched trust anchor at depth %d", namaddr, depth);
+		return;
+	}
+	(void)SSL_get0_dane_tlsa(ssl, &u, &sel, &m, &data, &len);
+	buf_init(&hex);
+	tlsp_dane_hex(&hex, data, len);
+	if (level == TLSP_LEV_FPRINT)
+		msg_info("%s: Matched fingerprint: %s", namaddr, buf_str(&hex));
+	else
+		msg_info("%s: Matched DANE %s at depth %d: %u %u %u %s",
+		    namaddr, mspki ? "TA public key verified certificate" :
+		    depth ? "TA certificate" : "EE certificate", depth, u, sel,
+		    m, buf_str(&hex));
+	buf_free(&hex);
 }

@@ -31,4 +31,12 @@ void tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
 int tlsp_dane_add(SSL *ssl, const char *namaddr,
     const struct tlsp_tlsa *tlsa, size_t count);
 
+/*
+ * After a verified handshake, logs what DANE matched (nothing when DANE
+ * did not authenticate): "Matched trust anchor at depth N" (verify,
+ * secure), "Matched fingerprint: HEX" (fingerprint), else "Matched DANE
+ * <what> at depth N: u s m HEX".
+ */
+void tlsp_dane_log(SSL *ssl, int level, const char *namaddr);
+
 #endif

@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "tlsp_certname.h"
 #include "tlsp_conn.h"
+#include "tlsp_dane.h"
 #include "tlsp_eval.h"
 #include "tlsp_fprint.h"
 #include "tlsp_result.h"
@@ -49,9 +50,11 @@ tlsp_eval_status(struct tlsp_conn *conn)
 	if (conn->level != TLSP_LEV_HALF_DANE)
 		status |= TLSP_PEER_SECURED;
 	status |= TLSP_PEER_MATCHED;
-	if ((conn->verify.log_mask & TLSP_EVAL_PEER_LOG) &&
-	    (peername = SSL_get0_peername(conn->ssl)) != 0)
+	if (!(conn->verify.log_mask & TLSP_EVAL_PEER_LOG))
+		return status;
+	if ((peername = SSL_get0_peername(conn->ssl)) != 0)
 		msg_info("%s: matched peername: %s", conn->namaddr, peername);
+	tlsp_dane_log(conn->ssl, conn->level, conn->namaddr);
 	return status;
 }
 

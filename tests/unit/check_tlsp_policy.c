@@ -116,7 +116,23 @@ static const char *const verify_match[] = {"hostname"};
 START_TEST(secure_right_name_is_verified_29)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	init.log_level = "2";
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
+	ck_assert(logged("setting up TLS connection to "
+	    "MX.Example.com[127.0.0.1]:25"));
+	ck_assert(logged("MX.Example.com[127.0.0.1]:25: TLS cipher list "
+	    "\"aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH\""));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: depth=1 verify=1 "
+	    "subject=/O=tlsreuse tests/CN=Test Root CA"));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: depth=0 verify=1 "
+	    "subject=/O=tlsreuse tests/CN=mx.example.com"));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: matched peername: "
+	    "mx.example.com"));
+	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: "
+	    "subject_CN=mx.example.com, issuer_CN=Test Root CA, "
+	    "fingerprint="), 1);
+	ck_assert(logged("SSL_connect:SSLv3/TLS write client hello"));
+	ck_assert_int_eq(capture_count("Matched"), 0);
 	ck_assert_int_eq(res.peer_status, 29);
 	ck_assert_int_eq(res.level, TLSP_LEV_SECURE);
 	ck_assert_str_eq(res.peer_CN, "mx.example.com");
@@ -311,7 +327,10 @@ START_TEST(fingerprint_cert_digest_matches)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_FPRINT);
 	fingerprint_records(tlsp_pki_get(TLSP_PKI_EC_OTHERCA)->cert, 0);
+	init.log_level = "peercert";
 	run(TLSP_LEV_FPRINT, TLSP_PKI_EC_OTHERCA, 0, 0);
+	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	    "fingerprint: "), 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
 	ck_assert_int_eq(res.level, TLSP_LEV_FPRINT);
 }
@@ -362,10 +381,13 @@ START_TEST(dane_ee_3_1_1_matches_any_name_and_issuer)
 	    EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	init.CAfile = "";
+	init.log_level = "verbose";
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_OTHERCA, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
 	ck_assert_int_eq(res.level, TLSP_LEV_DANE);
 	ck_assert_str_eq(srv.sni, "mx.example.com");
+	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	    "DANE EE certificate at depth 0: 3 1 1 "), 1);
 }
 END_TEST
 
@@ -388,8 +410,11 @@ START_TEST(dane_ta_2_0_1_matches_with_name)
 	set_tlsa(0, 2, 0, 1, tlsp_pki_get(TLSP_PKI_CA)->cert, EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	init.CAfile = "";
+	init.log_level = "certmatch";
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	    "DANE TA certificate at depth 1: 2 0 1 "), 1);
 }
 END_TEST
 
@@ -466,8 +491,11 @@ START_TEST(secure_trust_anchor_records_replace_cafile)
 	tlsa[1] = (struct tlsp_tlsa){3, 0, 0, der, (size_t)len};
 	use_tlsa(2, "");
 	init.CAfile = "";
+	init.log_level = "2";
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: Matched trust anchor "
+	    "at depth 1"));
 	tlsp_tls_result_free(&res);
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_WRONG, secure_match, 2);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
