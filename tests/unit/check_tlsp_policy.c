@@ -586,6 +586,19 @@ START_TEST(protocol_exclusion_applies_to_session)
 }
 END_TEST
 
+START_TEST(unsupported_version_bound_only_warns)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
+	start.protocols = ">=0x0999 <=0x0998";
+	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_str_eq(res.cipher_protocol, "TLSv1.3");
+	ck_assert(logged("warning: mx.example.com[127.0.0.1]:25: error "
+	    "setting minimum TLS version to: 0x0999"));
+	ck_assert(logged("warning: mx.example.com[127.0.0.1]:25: error "
+	    "setting maximum TLS version to: 0x0998"));
+}
+END_TEST
+
 START_TEST(cipher_exclusion_applies_to_session)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
@@ -727,6 +740,7 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, loaded_client_certificate_unused_is_not_reported);
 	tcase_add_test(tc, tls12_has_no_tls13_details);
 	tcase_add_test(tc, protocol_exclusion_applies_to_session);
+	tcase_add_test(tc, unsupported_version_bound_only_warns);
 	tcase_add_test(tc, cipher_exclusion_applies_to_session);
 	tcase_add_test(tc, sni_names_follow_smtp_tls_servername);
 	tcase_add_test(tc, sni_at_limit_starts_and_one_past_fails);
