@@ -9,10 +9,13 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "capture.h"
@@ -503,6 +506,64 @@ START_TEST(secure_trust_anchor_records_replace_cafile)
 }
 END_TEST
 
+START_TEST(capath_directory_supplies_trust)
+{
+	char dir[] = "/tmp/tlsp_capath.XXXXXX";
+	char path[128];
+	X509 *ca = tlsp_pki_get(TLSP_PKI_CA)->cert;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%08lx.0", dir,
+	    X509_subject_name_hash(ca));
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	PEM_write_X509(fp, ca);
+	fclose(fp);
+	init.CAfile = "";
+	init.CApath = dir;
+	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_GOOD, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(default_ca_paths_add_no_trust_for_private_ca)
+{
+	tlsp_hs_params.tls_append_default_CA = 1;
+	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_GOOD, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	tlsp_tls_result_free(&res);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_OTHERCA, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+}
+END_TEST
+
+START_TEST(no_ca_at_all_trusts_nothing)
+{
+	init.CAfile = "";
+	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
+	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+}
+END_TEST
+
+START_TEST(dane_with_empty_base_domain_cannot_send_sni)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
+	set_tlsa(0, 3, 1, 1, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
+	    EVP_sha256());
+	use_tlsa(1, "");
+	start.match = dane_match;
+	start.match_count = 1;
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
+	ck_assert(logged("warning: MX.Example.com[127.0.0.1]:25: error setting "
+	    "SNI hostname to: "));
+}
+END_TEST
+
 START_TEST(tls13_ecdsa_details_match_golden)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
@@ -734,6 +795,10 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, dane_all_unusable_falls_back_to_encrypt);
 	tcase_add_test(tc, dane_only_all_unusable_cannot_match);
 	tcase_add_test(tc, secure_trust_anchor_records_replace_cafile);
+	tcase_add_test(tc, capath_directory_supplies_trust);
+	tcase_add_test(tc, default_ca_paths_add_no_trust_for_private_ca);
+	tcase_add_test(tc, no_ca_at_all_trusts_nothing);
+	tcase_add_test(tc, dane_with_empty_base_domain_cannot_send_sni);
 	tcase_add_test(tc, tls13_ecdsa_details_match_golden);
 	tcase_add_test(tc, tls13_rsa_reports_rsa_pss_bits);
 	tcase_add_test(tc, client_certificate_reports_client_signature);
