@@ -19,7 +19,6 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "mem.h"
 #include "msg.h"
@@ -319,8 +318,9 @@ tlsp_policy_precheck(const struct tlsp_tls_start *props,
 	if (TLSP_LEV_DANE_BASED(props->tls_level))
 		proto->exclude |= TLSP_PROTO_SSLv2 | TLSP_PROTO_SSLv3;
 	for (i = 0; props->dane && i < props->tlsa_count; i++) {
-		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX) {
-			msg_warn("%s: TLSA record data too long: %zu", namaddr,
+		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX ||
+		    (props->tlsa[i].data == 0 && props->tlsa[i].len > 0)) {
+			msg_warn("%s: bad TLSA record data length: %zu", namaddr,
 			    props->tlsa[i].len);
 			return -1;
 		}

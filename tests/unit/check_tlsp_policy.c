@@ -564,6 +564,32 @@ START_TEST(dane_with_empty_base_domain_cannot_send_sni)
 }
 END_TEST
 
+START_TEST(tlsa_data_at_limit_starts_and_one_past_fails)
+{
+	static unsigned char big[TLSP_TLSA_LEN_MAX + 1];
+
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
+	tlsa[0] = (struct tlsp_tlsa){3, 0, 0, big, TLSP_TLSA_LEN_MAX};
+	use_tlsa(1, "mx.example.com");
+	start.match = dane_match;
+	start.match_count = 1;
+	/* Not a certificate: unusable, so DANE falls back to encrypt. */
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 1);
+	ck_assert_int_eq(res.level, TLSP_LEV_ENCRYPT);
+	ck_assert_int_eq(res.peer_status, ST_TRUSTED);
+	ck_assert(logged("warning: mx.example.com[127.0.0.1]:25: unusable "
+	    "TLSA RR: 3 0 0 "
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    "..."
+	    "0000000000000000000000000000000000000000000000000000000000000000"));
+	tlsp_tls_result_free(&res);
+	tlsa[0].len = TLSP_TLSA_LEN_MAX + 1;
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
+	ck_assert(logged("warning: MX.Example.com[127.0.0.1]:25: bad TLSA "
+	    "record data length: 65536"));
+}
+END_TEST
+
 START_TEST(tls13_ecdsa_details_match_golden)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
@@ -799,6 +825,7 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, default_ca_paths_add_no_trust_for_private_ca);
 	tcase_add_test(tc, no_ca_at_all_trusts_nothing);
 	tcase_add_test(tc, dane_with_empty_base_domain_cannot_send_sni);
+	tcase_add_test(tc, tlsa_data_at_limit_starts_and_one_past_fails);
 	tcase_add_test(tc, tls13_ecdsa_details_match_golden);
 	tcase_add_test(tc, tls13_rsa_reports_rsa_pss_bits);
 	tcase_add_test(tc, client_certificate_reports_client_signature);
