@@ -25,6 +25,7 @@
 #include "tlsp_dane.h"
 #include "tlsp_eval.h"
 #include "tlsp_fprint.h"
+#include "tlsp_pktdump.h"
 #include "tlsp_result.h"
 #include "tlsp_sigparams.h"
 #include "tlsp_summary.h"
@@ -123,6 +124,8 @@ tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res)
 	X509 *cert;
 
 	tlsp_result_init(res);
+	if (!(conn->verify.log_mask & TLSP_LOG_ALLPKTS))
+		tlsp_pktdump_enable(conn->ssl, 0);
 	res->session_reused = SSL_session_reused(conn->ssl);
 	if ((conn->verify.log_mask & TLSP_LOG_CACHE) && res->session_reused)
 		msg_info("%s: Reusing old session", conn->namaddr);

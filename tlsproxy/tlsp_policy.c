@@ -27,6 +27,7 @@
 #include "tlsp_dane.h"
 #include "tlsp_fprint.h"
 #include "tlsp_names.h"
+#include "tlsp_pktdump.h"
 #include "tlsp_policy.h"
 #include "tlsp_proto.h"
 #include "tlsp_resume.h"
@@ -299,6 +300,8 @@ tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
 		tlsp_tlserr_log();
 		return -1;
 	}
+	if (conn->verify.log_mask & TLSP_LOG_TLSPKTS)
+		tlsp_pktdump_enable(conn->ssl, 1);
 	return 0;
 }
 
