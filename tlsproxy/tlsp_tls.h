@@ -8,10 +8,26 @@
  * call that receives it runs; NULL and "" mean the same thing.
  *
  * The engine itself is split by abstraction:
+ *   tlsp_libinit.c OpenSSL initialisation (tls_config_file/_name)
  *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
  *   tlsp_policy.c  per-session SSL setup from start props
+ *   tlsp_resume.c  tlsmgr session-cache key, reload and save
  *   tlsp_eval.c    post-handshake evaluation into struct tlsp_tls_result
  *   tlsp_summary.c the "... TLS connection established ..." line
+ *
+ * Call sequence (client role):
+ *   pre-jail:    tlsp_libinit(); cache = tlsp_ctx_cache_create();
+ *                ctx = tlsp_ctx_cache_get(cache, key, &params, &init, 1);
+ *                if tlsmgr "policy" says cachable:
+ *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
+ *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
+ *                conn = tlsp_policy_start(ctx, &start, fd);
+ *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
+ *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
+ *                    tlsp_resume_load(conn, der, len);
+ *                drive SSL_connect(tlsp_policy_ssl(conn)) until done;
+ *                tlsp_eval_result(conn, &res); send res (TLS_SESS_STATE);
+ *                relay; tlsp_policy_free(conn); tlsp_tls_result_free(&res).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
