@@ -22,6 +22,7 @@ struct tlsp_conn {
 	struct tlsp_verify verify;	/* must_fail, log mask, errors */
 	int level;			/* effective (after DANE fallback) */
 	char *namaddr;			/* lower-cased copy */
+	char *props_namaddr;		/* as received (some log lines) */
 	char *mdalg;			/* start props digest */
 	int legacy_fprint;		/* tls_legacy_public_key_fingerprints */
 	char *cipher_list;		/* as applied, for the cache key */

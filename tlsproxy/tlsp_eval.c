@@ -80,11 +80,11 @@ tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
 		else
 			msg_info("%s: re-using session with untrusted "
 			    "certificate, look for details earlier in the log",
-			    conn->namaddr);
+			    conn->props_namaddr);
 	}
 	if (conn->verify.log_mask & TLSP_EVAL_PEER_LOG)
 		msg_info("%s: subject_CN=%s, issuer_CN=%s, fingerprint=%s, "
-		    "pkey_fingerprint=%s", conn->namaddr, res->peer_CN,
+		    "pkey_fingerprint=%s", conn->props_namaddr, res->peer_CN,
 		    res->issuer_CN, res->peer_fingerprint,
 		    res->peer_pubkey_fingerprint);
 }

@@ -258,6 +258,7 @@ tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
 	struct tlsp_conn *conn = xcalloc(1, sizeof(*conn));
 
 	conn->namaddr = tlsp_policy_lower(props->namaddr);
+	conn->props_namaddr = xstrdup(tlsp_policy_str(props->namaddr));
 	conn->mdalg = xstrdup(tlsp_policy_str(props->mdalg));
 	conn->level = props->tls_level;
 	conn->legacy_fprint =
@@ -368,6 +369,7 @@ tlsp_policy_free(struct tlsp_conn *conn)
 	SSL_free(conn->ssl);
 	tlsp_verify_clear(&conn->verify);
 	free(conn->namaddr);
+	free(conn->props_namaddr);
 	free(conn->mdalg);
 	free(conn->cipher_list);
 	free(conn->sni);

@@ -131,7 +131,7 @@ START_TEST(secure_right_name_is_verified_29)
 	    "subject=/O=tlsreuse tests/CN=mx.example.com"));
 	ck_assert(logged("mx.example.com[127.0.0.1]:25: matched peername: "
 	    "mx.example.com"));
-	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: "
+	ck_assert_int_eq(capture_count("MX.Example.com[127.0.0.1]:25: "
 	    "subject_CN=mx.example.com, issuer_CN=Test Root CA, "
 	    "fingerprint="), 1);
 	ck_assert(logged("SSL_connect:SSLv3/TLS write client hello"));

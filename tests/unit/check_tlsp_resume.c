@@ -204,7 +204,7 @@ START_TEST(resumed_untrusted_session_points_to_earlier_log)
 	ck_assert_int_eq(second.session_reused, 1);
 	ck_assert_int_eq(second.peer_status, 1);
 	ck_assert_int_eq(capture_count("num=62:hostname mismatch"), 1);
-	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: "
+	ck_assert_int_eq(capture_count("MX.Example.com[127.0.0.1]:25: "
 	    "re-using session with untrusted certificate, look for details "
 	    "earlier in the log"), 1);
 	tlsp_tls_result_free(&first);
