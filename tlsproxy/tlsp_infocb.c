@@ -55,9 +55,10 @@ tlsp_infocb_callback(const SSL *ssl, int where, int ret)
 		msg_info("%s:%s", role, SSL_state_string_long(ssl));
 	} else if (where & SSL_CB_ALERT) {
 		if ((ret & 0xff) != SSL3_AD_CLOSE_NOTIFY)
-			msg_info("SSL3 alert %s:%s:%s", (where & SSL_CB_READ) ?
-			    "read" : "write", SSL_alert_type_string_long(ret),
-			    SSL_alert_desc_string_long(ret));
+			msg_info("SSL3 alert %s:%s:%s",
+			         (where & SSL_CB_READ) ? "read" : "write",
+			         SSL_alert_type_string_long(ret),
+			         SSL_alert_desc_string_long(ret));
 	} else if (where & SSL_CB_EXIT) {
 		tlsp_infocb_exit(ssl, role, ret);
 	}

@@ -22,7 +22,7 @@
 /* Chooses the file settings; -1 (warned) for a relative path. */
 static int
 tlsp_libinit_file(OPENSSL_INIT_SETTINGS *settings, const char *file,
-    uint64_t *opts)
+                  uint64_t *opts)
 {
 	unsigned long flags = 0;
 
@@ -30,13 +30,14 @@ tlsp_libinit_file(OPENSSL_INIT_SETTINGS *settings, const char *file,
 		*opts |= OPENSSL_INIT_NO_LOAD_CONFIG;
 	} else if (strcmp(file, "default") == 0) {
 		flags = CONF_MFLAGS_IGNORE_MISSING_FILE |
-		    CONF_MFLAGS_DEFAULT_SECTION |
-		    CONF_MFLAGS_IGNORE_RETURN_CODES | CONF_MFLAGS_SILENT;
+		        CONF_MFLAGS_DEFAULT_SECTION |
+		        CONF_MFLAGS_IGNORE_RETURN_CODES | CONF_MFLAGS_SILENT;
 	} else if (*file == '/') {
 		OPENSSL_INIT_set_config_filename(settings, file);
 	} else {
 		msg_warn("non-default tls_config_file = %s is not an absolute "
-		    "pathname, disabling TLS support", file);
+		         "pathname, disabling TLS support",
+		         file);
 		return -1;
 	}
 	OPENSSL_INIT_set_config_file_flags(settings, flags);
@@ -55,7 +56,8 @@ tlsp_libinit(const char *file, const char *name)
 	if (strcmp(file, "default") == 0 && name == 0)
 		return 0;
 	if ((settings = OPENSSL_INIT_new()) == 0) {
-		msg_warn("error allocating OpenSSL init settings, disabling TLS "
+		msg_warn(
+		    "error allocating OpenSSL init settings, disabling TLS "
 		    "support");
 		return -1;
 	}
@@ -67,12 +69,13 @@ tlsp_libinit(const char *file, const char *name)
 		if (OPENSSL_init_ssl(opts, settings) <= 0) {
 			if (opts & OPENSSL_INIT_NO_LOAD_CONFIG)
 				msg_warn("error initializing the OpenSSL "
-				    "library, disabling TLS support");
+				         "library, disabling TLS support");
 			else
 				msg_warn("error loading the '%s' settings from "
-				    "the %s OpenSSL configuration file, "
-				    "disabling TLS support", name ? name :
-				    "global", *file == '/' ? file : "default");
+				         "the %s OpenSSL configuration file, "
+				         "disabling TLS support",
+				         name ? name : "global",
+				         *file == '/' ? file : "default");
 			tlsp_tlserr_log();
 			ret = -1;
 		}

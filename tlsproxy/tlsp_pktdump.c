@@ -18,13 +18,13 @@
 #include "msg.h"
 #include "tlsp_pktdump.h"
 
-#define TLSP_PKTDUMP_WIDTH	16
-#define TLSP_PKTDUMP_SPLIT	7	/* column followed by '|' */
+#define TLSP_PKTDUMP_WIDTH 16
+#define TLSP_PKTDUMP_SPLIT 7 /* column followed by '|' */
 
 /* One row: offset, hex columns, text columns. */
 static void
 tlsp_pktdump_row(struct buf *line, const unsigned char *start,
-    const unsigned char *row, const unsigned char *last)
+                 const unsigned char *row, const unsigned char *last)
 {
 	const unsigned char *col;
 
@@ -35,7 +35,7 @@ tlsp_pktdump_row(struct buf *line, const unsigned char *start,
 			buf_puts(line, "   ");
 		else
 			buf_printf(line, "%02x%c", *col,
-			    col - row == TLSP_PKTDUMP_SPLIT ? '|' : ' ');
+			           col - row == TLSP_PKTDUMP_SPLIT ? '|' : ' ');
 	}
 	buf_putc(line, ' ');
 	for (col = row; col < row + TLSP_PKTDUMP_WIDTH && col <= last; col++) {
@@ -66,7 +66,7 @@ tlsp_pktdump_buffer(const unsigned char *data, size_t len)
 /* The BIO callback: one line per read/write, then the dump. */
 static long
 tlsp_pktdump_cb(BIO *bio, int cmd, const char *argp, size_t len, int argi,
-    long argl, int ret, size_t *processed)
+                long argl, int ret, size_t *processed)
 {
 	size_t bytes = ret > 0 && processed ? *processed : len;
 	const char *what;
@@ -81,12 +81,13 @@ tlsp_pktdump_cb(BIO *bio, int cmd, const char *argp, size_t len, int argi,
 		return ret;
 	if (ret > 0) {
 		msg_info("%s %08lX [%08lX] (%ld bytes => %ld (0x%lX))", what,
-		    (unsigned long)bio, (unsigned long)argp, (long)len,
-		    (long)bytes, (unsigned long)bytes);
+		         (unsigned long)bio, (unsigned long)argp, (long)len,
+		         (long)bytes, (unsigned long)bytes);
 		tlsp_pktdump_buffer((const unsigned char *)argp, bytes);
 	} else {
 		msg_info("%s %08lX [%08lX] (%ld bytes => %d)", what,
-		    (unsigned long)bio, (unsigned long)argp, (long)len, ret);
+		         (unsigned long)bio, (unsigned long)argp, (long)len,
+		         ret);
 	}
 	return ret;
 }

@@ -21,12 +21,12 @@
 #include "msg.h"
 #include "tlsp_sslopt.h"
 
-#define TLSP_SSLOPT_SEP	" \t\r\n,"
+#define TLSP_SSLOPT_SEP " \t\r\n,"
 
 /* Bits Postfix manages through other parameters. */
-#define TLSP_SSLOPT_MANAGED \
-	(SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF | \
-	 SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 | \
+#define TLSP_SSLOPT_MANAGED                                                    \
+	(SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_IGNORE_UNEXPECTED_EOF |      \
+	 SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 |               \
 	 SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3)
 
 struct tlsp_sslopt_name {
@@ -34,37 +34,40 @@ struct tlsp_sslopt_name {
 	long bits;
 };
 
-#define TLSP_SSLOPT(x)	{#x, (long)SSL_OP_##x}
+#define TLSP_SSLOPT(x)                                                         \
+	{                                                                      \
+#x, (long)SSL_OP_##x                                           \
+	}
 
 static const struct tlsp_sslopt_name tlsp_sslopt_bugs[] = {
-	TLSP_SSLOPT(MICROSOFT_SESS_ID_BUG),
-	TLSP_SSLOPT(NETSCAPE_CHALLENGE_BUG),
-	TLSP_SSLOPT(LEGACY_SERVER_CONNECT),
-	TLSP_SSLOPT(NETSCAPE_REUSE_CIPHER_CHANGE_BUG),
-	{"CVE-2010-4180", (long)SSL_OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG},
-	TLSP_SSLOPT(SSLREF2_REUSE_CERT_TYPE_BUG),
-	TLSP_SSLOPT(MICROSOFT_BIG_SSLV3_BUFFER),
-	TLSP_SSLOPT(MSIE_SSLV2_RSA_PADDING),
-	{"CVE-2005-2969", (long)SSL_OP_MSIE_SSLV2_RSA_PADDING},
-	TLSP_SSLOPT(SSLEAY_080_CLIENT_DH_BUG),
-	TLSP_SSLOPT(TLS_D5_BUG),
-	TLSP_SSLOPT(TLS_BLOCK_PADDING_BUG),
-	TLSP_SSLOPT(TLS_ROLLBACK_BUG),
-	TLSP_SSLOPT(DONT_INSERT_EMPTY_FRAGMENTS),
-	TLSP_SSLOPT(CRYPTOPRO_TLSEXT_BUG),
-	TLSP_SSLOPT(TLSEXT_PADDING),
-	{0, 0},
+    TLSP_SSLOPT(MICROSOFT_SESS_ID_BUG),
+    TLSP_SSLOPT(NETSCAPE_CHALLENGE_BUG),
+    TLSP_SSLOPT(LEGACY_SERVER_CONNECT),
+    TLSP_SSLOPT(NETSCAPE_REUSE_CIPHER_CHANGE_BUG),
+    {"CVE-2010-4180", (long)SSL_OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG},
+    TLSP_SSLOPT(SSLREF2_REUSE_CERT_TYPE_BUG),
+    TLSP_SSLOPT(MICROSOFT_BIG_SSLV3_BUFFER),
+    TLSP_SSLOPT(MSIE_SSLV2_RSA_PADDING),
+    {"CVE-2005-2969", (long)SSL_OP_MSIE_SSLV2_RSA_PADDING},
+    TLSP_SSLOPT(SSLEAY_080_CLIENT_DH_BUG),
+    TLSP_SSLOPT(TLS_D5_BUG),
+    TLSP_SSLOPT(TLS_BLOCK_PADDING_BUG),
+    TLSP_SSLOPT(TLS_ROLLBACK_BUG),
+    TLSP_SSLOPT(DONT_INSERT_EMPTY_FRAGMENTS),
+    TLSP_SSLOPT(CRYPTOPRO_TLSEXT_BUG),
+    TLSP_SSLOPT(TLSEXT_PADDING),
+    {0, 0},
 };
 
 static const struct tlsp_sslopt_name tlsp_sslopt_options[] = {
-	TLSP_SSLOPT(LEGACY_SERVER_CONNECT),
-	TLSP_SSLOPT(NO_TICKET),
-	TLSP_SSLOPT(NO_COMPRESSION),
-	TLSP_SSLOPT(NO_RENEGOTIATION),
-	TLSP_SSLOPT(NO_SESSION_RESUMPTION_ON_RENEGOTIATION),
-	TLSP_SSLOPT(PRIORITIZE_CHACHA),
-	TLSP_SSLOPT(ENABLE_MIDDLEBOX_COMPAT),
-	{0, 0},
+    TLSP_SSLOPT(LEGACY_SERVER_CONNECT),
+    TLSP_SSLOPT(NO_TICKET),
+    TLSP_SSLOPT(NO_COMPRESSION),
+    TLSP_SSLOPT(NO_RENEGOTIATION),
+    TLSP_SSLOPT(NO_SESSION_RESUMPTION_ON_RENEGOTIATION),
+    TLSP_SSLOPT(PRIORITIZE_CHACHA),
+    TLSP_SSLOPT(ENABLE_MIDDLEBOX_COMPAT),
+    {0, 0},
 };
 
 /* A "0x..." number, as Postfix's name-mask parser takes it; 0 if not. */
@@ -87,7 +90,7 @@ tlsp_sslopt_hex(const char *tok, long *bits)
 /* The bits of one name; warns and yields 0 when unknown. */
 static long
 tlsp_sslopt_word(const struct tlsp_sslopt_name *table, const char *param,
-    const char *tok, const char *value)
+                 const char *tok, const char *value)
 {
 	long bits;
 
@@ -103,7 +106,7 @@ tlsp_sslopt_word(const struct tlsp_sslopt_name *table, const char *param,
 /* The union of the bits named in value. */
 static long
 tlsp_sslopt_mask(const struct tlsp_sslopt_name *table, const char *param,
-    const char *value)
+                 const char *value)
 {
 	char *copy = xstrdup(value);
 	char *save = 0;
@@ -111,7 +114,7 @@ tlsp_sslopt_mask(const struct tlsp_sslopt_name *table, const char *param,
 	long bits = 0;
 
 	for (tok = strtok_r(copy, TLSP_SSLOPT_SEP, &save); tok;
-	    tok = strtok_r(0, TLSP_SSLOPT_SEP, &save))
+	     tok = strtok_r(0, TLSP_SSLOPT_SEP, &save))
 		bits |= tlsp_sslopt_word(table, param, tok, value);
 	free(copy);
 	return bits;
@@ -124,12 +127,12 @@ tlsp_sslopt_bits(const char *disable, const char *enable)
 
 	if (disable && *disable) {
 		bits &= ~tlsp_sslopt_mask(tlsp_sslopt_bugs,
-		    "tls_disable_workarounds", disable);
+		                          "tls_disable_workarounds", disable);
 		bits &= ~(long)SSL_OP_SAFARI_ECDHE_ECDSA_BUG;
 	}
 	if (enable && *enable)
-		bits |= tlsp_sslopt_mask(tlsp_sslopt_options,
-		    "tls_ssl_options", enable) &
-		    ~((long)SSL_OP_ALL | (long)TLSP_SSLOPT_MANAGED);
+		bits |= tlsp_sslopt_mask(tlsp_sslopt_options, "tls_ssl_options",
+		                         enable) &
+		        ~((long)SSL_OP_ALL | (long)TLSP_SSLOPT_MANAGED);
 	return bits;
 }

@@ -29,7 +29,9 @@ START_TEST(relative_file_disables_tls)
 {
 	capture_start();
 	ck_assert_int_eq(tlsp_libinit("etc/openssl.cnf", ""), -1);
-	ck_assert_str_eq(capture_text(), "warning: non-default "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: non-default "
 	    "tls_config_file = etc/openssl.cnf is not an absolute pathname, "
 	    "disabling TLS support\n");
 }
@@ -47,10 +49,13 @@ START_TEST(missing_absolute_file_disables_tls)
 {
 	capture_start();
 	ck_assert_int_eq(tlsp_libinit("/nonexistent/openssl.cnf", "postfix"),
-	    -1);
-	ck_assert_int_eq(capture_count("warning: error loading the 'postfix' "
-	    "settings from the /nonexistent/openssl.cnf OpenSSL configuration "
-	    "file, disabling TLS support"), 1);
+	                 -1);
+	ck_assert_int_eq(
+	    capture_count("warning: error loading the 'postfix' "
+	                  "settings from the /nonexistent/openssl.cnf OpenSSL "
+	                  "configuration "
+	                  "file, disabling TLS support"),
+	    1);
 }
 END_TEST
 

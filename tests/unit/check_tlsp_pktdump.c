@@ -20,7 +20,8 @@ START_TEST(rows_and_trailing_fill_as_postfix)
 
 	capture_start();
 	tlsp_pktdump_buffer(data, sizeof(data));
-	ck_assert_str_eq(capture_text(),
+	ck_assert_str_eq(
+	    capture_text(),
 	    "0000 41 42 43 44 45 46 47 48|49 4a 4b 4c 4d 4e 4f 50  "
 	    "ABCDEFGH IJKLMNOP\n"
 	    "0010 51 52 53 01                                      QRS.\n"
@@ -37,7 +38,8 @@ START_TEST(exact_row_and_all_fill)
 	tlsp_pktdump_buffer(row, sizeof(row));
 	tlsp_pktdump_buffer(fill, sizeof(fill));
 	tlsp_pktdump_buffer(fill, 0);
-	ck_assert_str_eq(capture_text(),
+	ck_assert_str_eq(
+	    capture_text(),
 	    "0000 30 31 32 33 34 35 36 37|38 39 61 62 63 64 65 66  "
 	    "01234567 89abcdef\n"
 	    "0000 - <SPACES/NULLS>\n");
@@ -71,8 +73,8 @@ START_TEST(level_3_dumps_the_handshake_only)
 	ck_assert_int_ge(capture_count("write to "), 1);
 	ck_assert_int_ge(capture_count("read from "), 1);
 	/* Nothing is dumped after the summary (the post-handshake read). */
-	ck_assert_ptr_null(strstr(strstr(text, "TLS connection established"),
-	    "read from "));
+	ck_assert_ptr_null(
+	    strstr(strstr(text, "TLS connection established"), "read from "));
 	tlsp_tls_result_free(&res);
 }
 END_TEST
@@ -80,8 +82,9 @@ END_TEST
 START_TEST(level_4_keeps_dumping_after_the_handshake)
 {
 	ck_assert_int_eq(handshake_at("ssl-developer"), 1);
-	ck_assert_ptr_nonnull(strstr(strstr(capture_text(),
-	    "TLS connection established"), "read from "));
+	ck_assert_ptr_nonnull(
+	    strstr(strstr(capture_text(), "TLS connection established"),
+	           "read from "));
 	tlsp_tls_result_free(&res);
 }
 END_TEST

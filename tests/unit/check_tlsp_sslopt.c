@@ -12,7 +12,7 @@
 
 Suite *tlsp_sslopt_suite(void);
 
-#define ALL	((long)SSL_OP_ALL)
+#define ALL ((long)SSL_OP_ALL)
 
 START_TEST(defaults_enable_every_workaround)
 {
@@ -25,10 +25,10 @@ START_TEST(named_workarounds_are_disabled_with_safari)
 {
 	capture_start();
 	ck_assert(tlsp_sslopt_bits("tlsext_padding, CVE-2010-4180", "") ==
-	    (ALL & ~(long)(SSL_OP_TLSEXT_PADDING |
-	    SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
+	          (ALL & ~(long)(SSL_OP_TLSEXT_PADDING |
+	                         SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
 	ck_assert(tlsp_sslopt_bits("0x4", "") ==
-	    (ALL & ~(long)(0x4 | SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
+	          (ALL & ~(long)(0x4 | SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
 	ck_assert_str_eq(capture_text(), "");
 }
 END_TEST
@@ -37,9 +37,10 @@ START_TEST(unknown_names_warn_and_are_skipped)
 {
 	capture_start();
 	ck_assert(tlsp_sslopt_bits("bogus 0x 4 CRYPTOPRO_TLSEXT_BUG", "") ==
-	    (ALL & ~(long)(SSL_OP_CRYPTOPRO_TLSEXT_BUG |
-	    SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
-	ck_assert_str_eq(capture_text(),
+	          (ALL & ~(long)(SSL_OP_CRYPTOPRO_TLSEXT_BUG |
+	                         SSL_OP_SAFARI_ECDHE_ECDSA_BUG)));
+	ck_assert_str_eq(
+	    capture_text(),
 	    "warning: unknown tls_disable_workarounds value \"bogus\" in "
 	    "\"bogus 0x 4 CRYPTOPRO_TLSEXT_BUG\"\n"
 	    "warning: unknown tls_disable_workarounds value \"0x\" in "
@@ -53,12 +54,13 @@ START_TEST(ssl_options_add_only_unmanaged_bits)
 {
 	capture_start();
 	ck_assert(tlsp_sslopt_bits("", "no_ticket NO_COMPRESSION") ==
-	    (ALL | (long)(SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION)));
+	          (ALL | (long)(SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION)));
 	/* Protocol exclusions are Postfix's business: masked out. */
 	ck_assert(tlsp_sslopt_bits("", "0x20000000") == ALL);
 	ck_assert(tlsp_sslopt_bits("", "NO_TLSv1_3") == ALL);
-	ck_assert_str_eq(capture_text(), "warning: unknown tls_ssl_options "
-	    "value \"NO_TLSv1_3\" in \"NO_TLSv1_3\"\n");
+	ck_assert_str_eq(capture_text(),
+	                 "warning: unknown tls_ssl_options "
+	                 "value \"NO_TLSv1_3\" in \"NO_TLSv1_3\"\n");
 }
 END_TEST
 
