@@ -36,8 +36,8 @@
 
 Suite *tlsp_stock_suite(void);
 
-#define STOCK_FINGER	"/usr/sbin/posttls-finger"
-#define STOCK_LOG	"summary,certmatch,peercert,untrusted"
+#define STOCK_FINGER "/usr/sbin/posttls-finger"
+#define STOCK_LOG "summary,certmatch,peercert,untrusted"
 
 static pid_t server_pid = -1;
 static int server_port;
@@ -125,14 +125,17 @@ stock_run(const char *opts, const char *match)
 	FILE *fp;
 	char *text;
 
-	snprintf(cmd, sizeof(cmd), "MAIL_CONFIG='%s' %s -w -c -L %s %s "
-	         "'[127.0.0.1]:%d' %s 2>&1", tlsp_pki_path(""), STOCK_FINGER,
-	         STOCK_LOG, opts, server_port, match);
+	snprintf(cmd, sizeof(cmd),
+	         "MAIL_CONFIG='%s' %s -w -c -L %s %s "
+	         "'[127.0.0.1]:%d' %s 2>&1",
+	         tlsp_pki_path(""), STOCK_FINGER, STOCK_LOG, opts, server_port,
+	         match);
 	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
 	buf_init(&out);
 	while (fgets(line, sizeof(line), fp))
-		buf_puts(&out, strncmp(line, prefix, sizeof(prefix) - 1) ?
-		                   line : line + sizeof(prefix) - 1);
+		buf_puts(&out, strncmp(line, prefix, sizeof(prefix) - 1)
+		                   ? line
+		                   : line + sizeof(prefix) - 1);
 	pclose(fp);
 	text = strdup(buf_str(&out));
 	buf_free(&out);
@@ -256,8 +259,7 @@ START_TEST(secure_match_as_stock)
 	props(TLSP_LEV_SECURE, "sha256");
 	start.match = mx;
 	start.match_count = 1;
-	snprintf(opts, sizeof(opts), "-l secure -F %s -d sha256",
-	         init.CAfile);
+	snprintf(opts, sizeof(opts), "-l secure -F %s -d sha256", init.CAfile);
 	same(opts, "mx.example.com");
 }
 END_TEST
@@ -270,8 +272,7 @@ START_TEST(secure_mismatch_as_stock)
 	props(TLSP_LEV_SECURE, "sha256");
 	start.match = other;
 	start.match_count = 1;
-	snprintf(opts, sizeof(opts), "-l secure -F %s -d sha256",
-	         init.CAfile);
+	snprintf(opts, sizeof(opts), "-l secure -F %s -d sha256", init.CAfile);
 	same(opts, "other.example.com");
 }
 END_TEST
@@ -284,8 +285,7 @@ START_TEST(untrusted_and_expired_as_stock)
 	props(TLSP_LEV_VERIFY, "sha256");
 	start.match = mx;
 	start.match_count = 1;
-	snprintf(opts, sizeof(opts), "-l verify -F %s -d sha256",
-	         init.CAfile);
+	snprintf(opts, sizeof(opts), "-l verify -F %s -d sha256", init.CAfile);
 	same(opts, "mx.example.com");
 	server_stop();
 	capture_start();
@@ -368,8 +368,7 @@ START_TEST(wildcards_and_protocols_as_stock)
 	char opts[1024];
 
 	server_start(TLSP_PKI_EC_WILD);
-	snprintf(opts, sizeof(opts), "-l verify -F %s -d sha256",
-	         init.CAfile);
+	snprintf(opts, sizeof(opts), "-l verify -F %s -d sha256", init.CAfile);
 	props(TLSP_LEV_VERIFY, "sha256");
 	start.match = one;
 	start.match_count = 1;
@@ -383,6 +382,43 @@ START_TEST(wildcards_and_protocols_as_stock)
 	props(TLSP_LEV_MAY, "sha256");
 	start.protocols = "<=TLSv1.2";
 	same(opts, "");
+}
+END_TEST
+
+/* Text up to and including the line holding the summary. */
+static void
+cut_after_summary(char *text)
+{
+	char *cp = strstr(text, "TLS connection established");
+
+	ck_assert_ptr_nonnull(cp);
+	if ((cp = strchr(cp, '\n')) != 0)
+		cp[1] = 0;
+}
+
+START_TEST(debug_level_handshake_lines_as_stock)
+{
+	char opts[1024];
+	char *stock;
+	char *ours;
+
+	server_start(TLSP_PKI_EC_GOOD);
+	props(TLSP_LEV_SECURE, "sha256");
+	start.match = mx;
+	start.match_count = 1;
+	init.log_level = "2";
+	snprintf(opts, sizeof(opts), "-l secure -F %s -d sha256 -L 2",
+	         init.CAfile);
+	stock = stock_run(opts, "mx.example.com");
+	ours = ours_run(&init, &start);
+	/* posttls-finger goes on talking SMTP; compare the handshake. */
+	cut_after_summary(stock);
+	cut_after_summary(ours);
+	if (getenv("TLSP_STOCK_SHOW"))
+		fputs(stock, stderr);
+	ck_assert_str_eq(ours, stock);
+	free(stock);
+	free(ours);
 }
 END_TEST
 
@@ -408,6 +444,7 @@ tlsp_stock_suite(void)
 	tcase_add_test(tc, fingerprints_as_stock);
 	tcase_add_test(tc, trust_anchor_file_as_stock);
 	tcase_add_test(tc, wildcards_and_protocols_as_stock);
+	tcase_add_test(tc, debug_level_handshake_lines_as_stock);
 	suite_add_tcase(s, tc);
 	return s;
 }
