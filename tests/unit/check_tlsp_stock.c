@@ -41,6 +41,7 @@ Suite *tlsp_stock_suite(void);
 
 static pid_t server_pid = -1;
 static int server_port;
+static int server_asks_cert; /* request (and accept any) client cert */
 
 /* One SMTP-over-TLS conversation, just enough for posttls-finger -w. */
 static void
@@ -64,6 +65,14 @@ server_talk(SSL *ssl)
 	}
 }
 
+static int
+server_accept_any(int ok, X509_STORE_CTX *store)
+{
+	(void)ok;
+	(void)store;
+	return 1;
+}
+
 static void
 server_loop(int lfd, enum tlsp_pki_which cert)
 {
@@ -71,6 +80,8 @@ server_loop(int lfd, enum tlsp_pki_which cert)
 	SSL *ssl;
 	int fd;
 
+	if (server_asks_cert)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, server_accept_any);
 	for (;;) {
 		if ((fd = accept(lfd, 0, 0)) < 0)
 			_exit(0);
@@ -192,6 +203,7 @@ static void
 teardown(void)
 {
 	server_stop();
+	server_asks_cert = 0;
 }
 
 /* Start props as posttls-finger builds them for [127.0.0.1]:port. */
@@ -385,6 +397,32 @@ START_TEST(wildcards_and_protocols_as_stock)
 }
 END_TEST
 
+START_TEST(client_certificates_as_stock)
+{
+	const char *file = tlsp_pki_get(TLSP_PKI_EC_CLIENT)->file;
+	char opts[1024];
+
+	server_asks_cert = 1;
+	server_start(TLSP_PKI_RSA_GOOD);
+	props(TLSP_LEV_MAY, "sha256");
+	init.cert_file = init.key_file = file;
+	snprintf(opts, sizeof(opts), "-l may -F %s -d sha256 -k %s -K %s",
+	         init.CAfile, file, file);
+	same(opts, "");
+	ck_assert_int_eq(capture_count("server-signature RSA-PSS (2048 bits) "
+	                               "server-digest SHA256 client-signature "
+	                               "ECDSA (prime256v1) client-digest "
+	                               "SHA256"),
+	                 1);
+	capture_start();
+	init.cert_file = init.key_file = "";
+	init.chain_files = file;
+	snprintf(opts, sizeof(opts), "-l may -F %s -d sha256 -H %s",
+	         init.CAfile, file);
+	same(opts, "");
+}
+END_TEST
+
 /* Text up to and including the line holding the summary. */
 static void
 cut_after_summary(char *text)
@@ -445,6 +483,7 @@ tlsp_stock_suite(void)
 	tcase_add_test(tc, trust_anchor_file_as_stock);
 	tcase_add_test(tc, wildcards_and_protocols_as_stock);
 	tcase_add_test(tc, debug_level_handshake_lines_as_stock);
+	tcase_add_test(tc, client_certificates_as_stock);
 	suite_add_tcase(s, tc);
 	return s;
 }
