@@ -46,19 +46,19 @@ struct stream {
 	int fd;
 	stream_fn fn;
 	void *ctx;
-	struct buf in;	    /* input; unconsumed part starts at in_start */
+	struct buf in; /* input; unconsumed part starts at in_start */
 	size_t in_start;
-	int in_fd;	    /* received descriptor not yet taken, or -1 */
-	struct buf out;	    /* output; unsent part starts at out_start */
+	int in_fd;      /* received descriptor not yet taken, or -1 */
+	struct buf out; /* output; unsent part starts at out_start */
 	size_t out_start;
-	int out_fd;	    /* descriptor to pass, or -1 */
-	size_t out_fd_at;   /* ... once out_start reaches this offset */
+	int out_fd;          /* descriptor to pass, or -1 */
+	size_t out_fd_at;    /* ... once out_start reaches this offset */
 	unsigned timeout_ms; /* 0: no timeout armed */
-	unsigned mask;	    /* interest last given to event.c */
-	int busy;	    /* frames open on this stream */
-	int dead;	    /* stream_free() called inside a frame */
+	unsigned mask;       /* interest last given to event.c */
+	int busy;            /* frames open on this stream */
+	int dead;            /* stream_free() called inside a frame */
 	int eof;
-	int error;	    /* errno of the failure, 0 if none */
+	int error; /* errno of the failure, 0 if none */
 };
 
 static void stream_io_event(int fd, unsigned events, void *ctx);
@@ -187,7 +187,7 @@ stream_consume(struct stream *s, size_t n)
 {
 	if (n > s->in.len - s->in_start)
 		msg_panic("%s: %zu bytes, only %zu buffered", __func__, n,
-		    s->in.len - s->in_start);
+		          s->in.len - s->in_start);
 	s->in_start += n;
 	if (s->in_start == s->in.len) {
 		buf_reset(&s->in);
@@ -216,7 +216,7 @@ stream_send_fd(struct stream *s, int fd)
 {
 	if (fd < 0 || s->out_fd >= 0)
 		msg_panic("%s: bad descriptor %d or one already queued",
-		    __func__, fd);
+		          __func__, fd);
 	s->out_fd = fd;
 	s->out_fd_at = s->out.len;
 	stream_rearm(s);
@@ -260,7 +260,7 @@ stream_write_step(struct stream *s)
 	}
 	do
 		n = send(s->fd, s->out.data + s->out_start, end - s->out_start,
-		    MSG_NOSIGNAL);
+		         MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n > 0)
 		s->out_start += (size_t)n;
@@ -323,8 +323,8 @@ stream_fill(struct stream *s)
 	if (fd >= 0)
 		s->in_fd = fd;
 	stream_notify(s, STREAM_DATA);
-	if (!s->dead && !s->error
-	    && s->in.len - s->in_start >= STREAM_INPUT_LIMIT)
+	if (!s->dead && !s->error &&
+	    s->in.len - s->in_start >= STREAM_INPUT_LIMIT)
 		stream_fail(s, EMSGSIZE);
 }
 

@@ -23,17 +23,16 @@
 #define STREAM_INPUT_LIMIT 65536
 
 enum stream_event {
-	STREAM_DATA,	/* new input (and maybe a descriptor) is buffered */
+	STREAM_DATA,    /* new input (and maybe a descriptor) is buffered */
 	STREAM_FLUSHED, /* all queued output has been written */
-	STREAM_EOF,	/* the peer closed; no more input will come */
-	STREAM_ERROR,	/* see stream_errno(); the stream is dead */
+	STREAM_EOF,     /* the peer closed; no more input will come */
+	STREAM_ERROR,   /* see stream_errno(); the stream is dead */
 	STREAM_TIMEOUT, /* no I/O progress within the timeout */
 };
 
 struct stream;
 
-typedef void (*stream_fn)(struct stream *s, enum stream_event ev,
-    void *ctx);
+typedef void (*stream_fn)(struct stream *s, enum stream_event ev, void *ctx);
 
 /*
  * Takes ownership of the connected socket fd, makes it nonblocking and

@@ -27,12 +27,12 @@
 struct owner {
 	struct stream *s;
 	unsigned data, flushed, eof, error, timeout;
-	size_t want;	/* consume input once this many bytes are buffered */
+	size_t want; /* consume input once this many bytes are buffered */
 	size_t consumed;
-	int free_on;	/* free the stream on this event (-1: never) */
+	int free_on; /* free the stream on this event (-1: never) */
 };
 
-static int sv[2];	/* sv[0]: the stream's end, sv[1]: the peer */
+static int sv[2]; /* sv[0]: the stream's end, sv[1]: the peer */
 static struct owner own;
 
 static void
@@ -161,8 +161,8 @@ START_TEST(test_stream_flushes_through_partial_writes)
 	ck_assert_ptr_nonnull(in);
 	for (i = 0; i < total; i++)
 		out[i] = (char)(i * 7 + i / 251);
-	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small,
-	    sizeof(small)), 0);
+	ck_assert_int_eq(
+	    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
 	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
 	stream_write(own.s, out, total / 2);
 	stream_write(own.s, out + total / 2, total - total / 2);
@@ -294,8 +294,8 @@ START_TEST(test_stream_rejects_credentials_message)
 {
 	int on = 1;
 
-	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on,
-	    sizeof(on)), 0);
+	ck_assert_int_eq(
+	    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
 	peer_write(sv[1], "x", 1);
 	run_until(&own.error, 1);
 	ck_assert_int_eq(stream_errno(own.s), EBADMSG);
@@ -311,7 +311,10 @@ START_TEST(test_stream_passes_fd_in_byte_order)
 
 	ck_assert_int_eq(pipe(p), 0);
 	before = open_fds();
-	stream_write(own.s, "status\0" "0\0\0", 10);
+	stream_write(own.s,
+	             "status\0"
+	             "0\0\0",
+	             10);
 	stream_send_fd(own.s, p[0]);
 	stream_write(own.s, "dummy\0\0\0", 8);
 	ck_assert_uint_eq(stream_pending(own.s), 19);
@@ -320,7 +323,10 @@ START_TEST(test_stream_passes_fd_in_byte_order)
 	ck_assert_int_eq(open_fds(), before - 1);
 	n = fdpass_read(sv[1], buf, sizeof(buf), &fd);
 	ck_assert_int_eq(n, 11);
-	ck_assert_mem_eq(buf, "status\0" "0\0\0\0", 11);
+	ck_assert_mem_eq(buf,
+	                 "status\0"
+	                 "0\0\0\0",
+	                 11);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(p[1], "q", 1), 1);
 	ck_assert_int_eq(read(fd, buf, 1), 1);
@@ -448,7 +454,7 @@ stream_suite(void)
 	tcase_add_test(tc, test_stream_write_to_closed_peer_fails);
 	tcase_add_test(tc, test_stream_free_inside_callback_is_deferred);
 	tcase_add_test_raise_signal(tc, test_stream_consume_past_input_panics,
-	    SIGABRT);
+	                            SIGABRT);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
@@ -462,7 +468,8 @@ stream_suite(void)
 	tcase_add_checked_fixture(tc, setup_stream, teardown_stream);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_stream_keeps_received_fd_for_the_owner);
-	tcase_add_test(tc, test_stream_second_fd_before_take_fails_without_leak);
+	tcase_add_test(tc,
+	               test_stream_second_fd_before_take_fails_without_leak);
 	tcase_add_test(tc, test_stream_rejects_credentials_message);
 	tcase_add_test(tc, test_stream_passes_fd_in_byte_order);
 	tcase_add_test(tc, test_stream_free_closes_held_and_queued_fds);
