@@ -114,8 +114,9 @@ fdpass_read(int sock, void *data, size_t len, int *fd_out)
 	ssize_t n;
 	int fd;
 
-	if (fd_out == NULL)
-		msg_panic("%s: null fd_out", __func__);
+	/* A zero-byte read would look like end of file. */
+	if (fd_out == NULL || len == 0)
+		msg_panic("%s: null fd_out or zero length", __func__);
 	*fd_out = -1;
 	iov.iov_base = data;
 	iov.iov_len = len;

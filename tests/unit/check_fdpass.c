@@ -262,6 +262,15 @@ START_TEST(test_fdpass_read_without_fd_out_panics)
 }
 END_TEST
 
+START_TEST(test_fdpass_read_of_zero_bytes_panics)
+{
+	char buf[1];
+	int fd;
+
+	(void)fdpass_read(sv[1], buf, 0, &fd);
+}
+END_TEST
+
 Suite *fdpass_suite(void);
 
 Suite *
@@ -291,6 +300,8 @@ fdpass_suite(void)
 	tcase_add_test(tc, test_fdpass_rejects_two_fds_and_closes_both);
 	tcase_add_test(tc, test_fdpass_rejects_truncated_rights_without_leaks);
 	tcase_add_test_raise_signal(tc, test_fdpass_read_without_fd_out_panics,
+	                            SIGABRT);
+	tcase_add_test_raise_signal(tc, test_fdpass_read_of_zero_bytes_panics,
 	                            SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
