@@ -225,19 +225,13 @@ lib_backdate() {
 # lib_make_queue: the queue layout of postfix-files, made by hand because
 # the quick-start flag skips postfix-script's checks (and their cost).
 lib_make_queue() {
-	local q=$I/queue d
+	local q=$I/queue
 	mkdir -m 755 "$q" "$q/pid"
-	for d in active bounce corrupt defer deferred flush hold incoming \
-	    private saved trace; do
-		mkdir -m 700 "$q/$d"
-	done
-	mkdir -m 730 "$q/maildrop"
-	mkdir -m 710 "$q/public"
-	chown postfix "$q"/[!p]* "$q/private" "$q/public"
-	chgrp postdrop "$q/maildrop" "$q/public"
-	mkdir -m 700 "$I/data"
-	chown postfix "$I/data"
-	: >"$q/quick-start"
+	install -d -m 700 -o postfix "$I/data" "$q/active" "$q/bounce" \
+	    "$q/corrupt" "$q/defer" "$q/deferred" "$q/flush" "$q/hold" \
+	    "$q/incoming" "$q/private" "$q/saved" "$q/trace"
+	install -d -m 730 -o postfix -g postdrop "$q/maildrop"
+	install -d -m 710 -o postfix -g postdrop "$q/public"
 }
 
 # lib_make_libexec: daemon_directory = hard links of every stock file (so
@@ -691,9 +685,10 @@ maillog_excerpt() {
 }
 
 # maillog_normalise: stdin to stdout without what varies between runs:
-# times, pids, queue ids, ports, delays.
+# times, pids, queue ids, ports, delays, the instance directory.
 maillog_normalise() {
 	sed -E \
+	    -e "s|$LIB_TMP/[^/ ]+|INSTANCE|g" \
 	    -e 's/^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} //' \
 	    -e 's/^([a-z]+ [^[]+)\[[0-9]+\]:/\1[PID]:/' \
 	    -e 's/: [0-9A-F]{6,}: /: QID: /' \
@@ -788,7 +783,9 @@ lib_run_way() {
 	{
 		smtp_lines
 		if [ -n "$ere" ]; then
-			grep -E -- "$ere" "$I/maillog" | maillog_normalise || true
+			# Lines of several processes: their order may vary.
+			grep -E -- "$ere" "$I/maillog" | maillog_normalise |
+			    sort || true
 		fi
 	} >"$LIB_TMP/$label.lines"
 	mail_outcome >"$LIB_TMP/$label.outcome"
@@ -826,6 +823,12 @@ lib_compare_ways() {
 	done
 	note "$1 and $2 runs agree: $(wc -l <"$LIB_TMP/$2.lines") log lines," \
 	    "outcome: $(tr -s ' \n' ' ' <"$LIB_TMP/$2.outcome")"
+}
+
+# random_loopback_ip: a random 127.x.y.z (all of 127/8 is local on Linux),
+# so that postscreen has never seen the client (spec item 6).
+random_loopback_ip() {
+	echo "127.$((RANDOM % 254 + 1)).$((RANDOM % 256)).$((RANDOM % 254 + 1))"
 }
 
 # need_program NAME: a harness error if NAME (installed by ./bootstrap) is
