@@ -2,8 +2,9 @@
 # 05-harness.sh - the harness itself: instances are isolated from each other
 #
 # Two instances run at once, each delivering to its own sink over its own
-# ports. Stopping one removes every process of its master's process group
-# and leaves the other instance, and a process of the test itself, alone.
+# ports; the second also gets an extra program and master.cf line. Stopping
+# one removes every process of its master's process group and leaves the
+# other instance, and a process of the test itself, alone.
 #
 # SPDX-License-Identifier: EPL-2.0
 
@@ -24,8 +25,15 @@ deliver_and_check() {
 instance_up --name a
 A=$I A_MASTER=$(lib_master_pid)
 deliver_and_check 3
-instance_up --name b
+# The hooks the runtime tests use: an extra program and master.cf line.
+printf '#!/bin/sh\nexit 0\n' >"$LIB_TMP/probe"
+chmod 755 "$LIB_TMP/probe"
+instance_up --name b --libexec-file "$LIB_TMP/probe" \
+    --master-line 'probe unix - - n - 1 probe -o syslog_name=probe'
 B=$I B_MASTER=$(lib_master_pid)
+[ -x "$B/libexec/probe" ] || fail "--libexec-file did not install probe"
+postconf -c "$B/conf" -M probe/unix | grep -q 'probe -o syslog_name=probe$' ||
+    fail "--master-line did not reach master.cf"
 deliver_and_check 3
 [ "$A_MASTER" != "$B_MASTER" ] || fail "both instances report master $A_MASTER"
 
