@@ -26,7 +26,10 @@
 # Environment: TLSREUSE_SCACHE, TLSREUSE_TLSPROXY = stock|ours|auto
 # (default stock; auto = ours if built) choose the daemons; TLSREUSE_KEEP=1
 # keeps the temporary directory; TLSREUSE_WAIT_SECS (default 30) bounds
-# every wait; top_builddir locates our daemons and the PKI cache.
+# every wait; top_builddir locates our daemons (DIR/scache/scache,
+# DIR/tlsproxy/tlsproxy) and the PKI cache. TLSREUSE_OURS_DIR overrides
+# the daemons' DIR: pointed at copies of the stock daemons, it checks that
+# a scenario's both_ways comparison is deterministic.
 #
 # SPDX-License-Identifier: EPL-2.0
 
@@ -38,6 +41,7 @@ LIB_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_builddir:=$LIB_SRCDIR/../..}"
 : "${TLSREUSE_SCACHE:=stock}"
 : "${TLSREUSE_TLSPROXY:=stock}"
+LIB_OURS_DIR=${TLSREUSE_OURS_DIR:-$top_builddir}
 # The names the receiving side's certificates carry.
 LIB_MX_NAME=mx.tlsreuse.test
 LIB_SINK_RCPT=sink@sink.tlsreuse.test
@@ -269,7 +273,8 @@ lib_make_libexec() {
 # lib_daemon_command NAME MODE: set LIB_CMD to the master.cf command for
 # scache or tlsproxy, installing ours when MODE is "ours".
 lib_daemon_command() {
-	local name=$1 mode=$2 ours=$top_builddir/$1/$1
+	local name=$1 mode=$2 ours
+	ours=$(lib_ours_path "$1")
 	case $mode in
 	stock)
 		LIB_CMD=$name
@@ -807,11 +812,16 @@ expect_daemons_from_libexec() {
 
 # --- stock vs ours ---------------------------------------------------------
 
+# lib_ours_path NAME: our build of scache or tlsproxy.
+lib_ours_path() {
+	echo "$LIB_OURS_DIR/$1/$1"
+}
+
 # lib_resolve NAME MODE: stock, ours, or for "auto" ours if it is built.
 lib_resolve() {
 	case $2 in
 	auto)
-		if [ -x "$top_builddir/$1/$1" ]; then echo ours; else echo stock; fi
+		if [ -x "$(lib_ours_path "$1")" ]; then echo ours; else echo stock; fi
 		;;
 	*)
 		echo "$2"
