@@ -86,7 +86,7 @@ lib_show_excerpt() {
 	if [ "$LIB_EXCERPT_SHOWN" -eq 0 ] && [ -n "$I" ] &&
 	    [ -f "$I/maillog" ]; then
 		LIB_EXCERPT_SHOWN=1
-		maillog_excerpt >&2
+		maillog_excerpt "${LIB_EXCERPT_RE:-}" >&2
 	fi
 }
 
@@ -732,7 +732,7 @@ LIB_PROBLEM='(warning|error|fatal|panic):'
 # last 25 lines.
 maillog_excerpt() {
 	local re="$LIB_PROBLEM|status=(deferred|bounced)|reject:|not verified"
-	[ $# -gt 0 ] && re="$re|$1"
+	[ -n "${1:-}" ] && re="$re|$1"
 	echo "--- maillog excerpt ($I/maillog, $(wc -l <"$I/maillog") lines)"
 	awk -v re="$re" '$0 ~ re && n < 60 { print; n++ }' "$I/maillog"
 	echo "--- last lines"
@@ -768,18 +768,21 @@ mail_outcome() {
 
 # --- expectations (each prints the maillog excerpt when it fails) ----------
 
-# expect_count ERE N [WHAT]: exactly N maillog lines match ERE.
+# expect_count ERE N [WHAT]: exactly N maillog lines match ERE. On
+# failure the excerpt includes the lines that do match.
 expect_count() {
 	local got
 	got=$(maillog_count "$1")
-	[ "$got" -eq "$2" ] || fail "${3:-$1}: $got lines, expected $2"
+	[ "$got" -eq "$2" ] ||
+	    LIB_EXCERPT_RE=$1 fail "${3:-$1}: $got lines, expected $2"
 }
 
 # expect_at_least ERE N [WHAT]: at least N maillog lines match ERE.
 expect_at_least() {
 	local got
 	got=$(maillog_count "$1")
-	[ "$got" -ge "$2" ] || fail "${3:-$1}: $got lines, expected >= $2"
+	[ "$got" -ge "$2" ] ||
+	    LIB_EXCERPT_RE=$1 fail "${3:-$1}: $got lines, expected >= $2"
 }
 
 # expect_none ERE [WHAT]: no maillog line matches ERE.
