@@ -265,6 +265,9 @@ lib_make_libexec() {
 	mkdir -m 755 "$I/libexec" "$I/libexec/tlsreuse"
 	ln "$LIB_POSTFIX_SBIN"/* "$I/libexec/" 2>/dev/null ||
 	    cp -p "$LIB_POSTFIX_SBIN"/* "$I/libexec/"
+	# access(X_OK) fails on a noexec mount.
+	[ -x "$I/libexec/master" ] ||
+	    harness_error "cannot execute programs in $LIB_TMP (noexec?); set TMPDIR"
 	for f in $LIB_OPT_LIBEXEC; do
 		cp -p "$f" "$I/libexec/" || harness_error "cannot install $f"
 	done
