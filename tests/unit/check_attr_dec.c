@@ -140,6 +140,29 @@ START_TEST(test_attr_dec_reuses_decoder_after_reset)
 }
 END_TEST
 
+START_TEST(test_attr_dec_reset_keeps_storage)
+{
+	const struct attr_golden *g = &attr_golden[0];
+	struct attr_dec *dec = attr_dec_create(NULL);
+	const struct attr_pair *first;
+	const char *name;
+	size_t used;
+
+	/* Same list again after reset: same arena, same pair array. */
+	ck_assert_int_eq(attr_dec_feed(dec, g->bytes, g->len, &used),
+	                 ATTR_DEC_OK);
+	first = attr_dec_list(dec)->pairs;
+	name = first[0].name;
+	attr_dec_reset(dec);
+	ck_assert_uint_eq(attr_dec_list(dec)->count, 0);
+	ck_assert_int_eq(attr_dec_feed(dec, g->bytes, g->len, &used),
+	                 ATTR_DEC_OK);
+	ck_assert_ptr_eq(attr_dec_list(dec)->pairs, first);
+	ck_assert_ptr_eq(attr_dec_list(dec)->pairs[0].name, name);
+	attr_dec_free(dec);
+}
+END_TEST
+
 START_TEST(test_attr_dec_pending_tracks_unfinished_list)
 {
 	struct attr_dec *dec = attr_dec_create(NULL);
@@ -539,6 +562,7 @@ attr_dec_suite(void)
 	tcase_add_test(tc, test_attr_dec_leaves_bytes_after_terminator);
 	tcase_add_test(tc, test_attr_dec_empty_list_and_empty_values);
 	tcase_add_test(tc, test_attr_dec_reuses_decoder_after_reset);
+	tcase_add_test(tc, test_attr_dec_reset_keeps_storage);
 	tcase_add_test(tc, test_attr_dec_pending_tracks_unfinished_list);
 	tcase_add_test_raise_signal(
 	    tc, test_attr_dec_panics_on_feed_without_reset, SIGABRT);
