@@ -6,8 +6,9 @@
  * debug_peer_list, "postconf -c DIR -hx debug_peer_list". The expected
  * text is postconf's output; the expected reason is the first warning it
  * printed before "fatal: macro processing error". postconf folds runs of
- * whitespace and trims what it prints; two rows note where that hides a
- * blank the engine keeps.
+ * whitespace and trims what it prints; where that hides a blank, the row
+ * was checked with the stock scache instead (MAIL_CONFIG=DIR scache -V -S
+ * with the input as syslog_name, which shows in its log identity).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -123,9 +124,11 @@ static const struct row rows[] = {
 	{"${{$zz} == {}}", "true", NULL},
 	{"${{$ee} == {}}", "true", NULL},
 	{"${{a{a}} == {a{a}}}", "true", NULL},
-	/* postconf prints "x : y" and "y": it trims what it prints; the
-	 * engine keeps the blank after "?" (mac_expand.c, unbraced text) */
+	/* postconf prints "x : y" and "y": it trims what it prints. The
+	 * stock scache, given these as syslog_name, logs as " x : y/scache",
+	 * " y/scache" and "y /scache": unbraced text keeps its blanks. */
 	{"${{$aa} == {one} ? x : y}", " x : y", NULL},
+	{"${{a} == {b} ? {x} :y }", "y ", NULL},
 	{"${{$aa} == {one} ? {x} : y}", "x", NULL},
 	{"${{$aa} == {two} ? {x} : y}", " y", NULL},
 	{"${{$aa} == {one} : {x}}", "", NULL},
