@@ -76,6 +76,9 @@ struct row {
 	const char *why;
 };
 
+/* The one failure Postfix reports as a fatal without a warning. */
+#define ROW_FATAL_PREFIX "mac_exp_eval: bad conversion: "
+
 /* postconf 3.7.11 results, one row per observed behaviour. */
 static const struct row rows[] = {
 	/* plain forms and $$ */
@@ -199,9 +202,8 @@ static const struct row rows[] = {
 	{"${{$aa} == one}", NULL,
 	    "\"{expression}\" expected at: \"...{$aa} ==>>> one\""},
 	{"${{$aa} == {one} x}", NULL, "\"?\" or \":\" expected at: \"...}>>>x\""},
-	/* postconf exits "fatal: mac_exp_eval: bad conversion: ..." here */
-	{"${{$big} == {1}}", NULL, "mac_exp_eval: bad conversion: "
-	    "99999999999999999999"},
+	/* postconf and scache exit at once, no warning, with this text */
+	{"${{$big} == {1}}", NULL, ROW_FATAL_PREFIX "99999999999999999999"},
 	/* self reference and loops hit the nesting limit */
 	{"$self", NULL, "unreasonable macro call nesting: \"self\""},
 	{"$mutual1", NULL, "unreasonable macro call nesting: \"mutual2\""},
@@ -221,8 +223,9 @@ START_TEST(test_conf_expand_matches_postconf)
 		    buf_str(&why));
 		ck_assert_str_eq(buf_str(&out), row->out);
 	} else {
-		ck_assert_msg(status == -1, "%s: succeeded: %s", row->in,
-		    buf_str(&out));
+		ck_assert_msg(status == (strncmp(row->why, ROW_FATAL_PREFIX,
+		    strlen(ROW_FATAL_PREFIX)) ? -1 : CONF_EXPAND_FATAL),
+		    "%s: returned %d: %s", row->in, status, buf_str(&out));
 		ck_assert_str_eq(buf_str(&why), row->why);
 	}
 	buf_free(&out);
