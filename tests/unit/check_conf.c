@@ -137,7 +137,11 @@ static const struct parse_row parse_rows[] = {
 	{" 0123456789012345678901234567890123456789\n", 0,
 	    "notice:logical line must not start with whitespace: "
 	    "\" 01234567890123456789012345678...\"\n", NULL},
-	/* text after a NUL byte of a logical line is not seen */
+	/* any isspace() byte continues a line (stock scache: the value of
+	 * "t = 0" followed by "\v x = 1" is "0\v x = 1") */
+	{"t = 0\n\v x = 1\n", 0, "1:t=[0\v x = 1]\n", NULL},
+	/* text after a NUL byte of a logical line is not seen (stock scache
+	 * with "syslog_name = ab\0cd" logs as ab/scache) */
 	{"a = b\0junk\nc = d\n", 16, "1:a=[b]\n2:c=[d]\n", NULL},
 	{"a = b\n\n= x\n", 0, "1:a=[b]\n",
 	    "line 3: missing attribute name: \"= x\""},
