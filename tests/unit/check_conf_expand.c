@@ -297,6 +297,47 @@ START_TEST(test_conf_expand_relational_self_reference_is_bounded)
 }
 END_TEST
 
+/* r1 = ${{$r2} != {x}}, ..., r<n> = end: two levels of our depth per
+ * link, none of Postfix's nesting (operands restart it). */
+#define REL_CHAIN_MAX 501
+
+static char rel_values[REL_CHAIN_MAX + 1][40];
+static int rel_length;
+
+static const char *
+rel_lookup(const char *name, void *ctx)
+{
+	int n;
+
+	(void)ctx;
+	if (sscanf(name, "r%d", &n) != 1 || n < 1 || n > rel_length)
+		return NULL;
+	if (n == rel_length)
+		return "end";
+	snprintf(rel_values[n], sizeof(rel_values[n]), "${{$r%d} != {x}}",
+	    n + 1);
+	return rel_values[n];
+}
+
+START_TEST(test_conf_expand_depth_limit_at_and_past)
+{
+	struct buf out, why;
+
+	buf_init(&out);
+	buf_init(&why);
+	/* 500 links reach depth CONF_EXPAND_DEPTH_MAX exactly */
+	rel_length = (CONF_EXPAND_DEPTH_MAX) / 2;
+	ck_assert_int_eq(conf_expand(&out, "$r1", rel_lookup, NULL, &why), 0);
+	ck_assert_str_eq(buf_str(&out), "true");
+	rel_length++;
+	ck_assert_int_eq(conf_expand(&out, "$r1", rel_lookup, NULL, &why), -1);
+	ck_assert_str_eq(buf_str(&why),
+	    "unreasonable macro call nesting: \"r501\"");
+	buf_free(&out);
+	buf_free(&why);
+}
+END_TEST
+
 START_TEST(test_conf_expand_appends_to_out)
 {
 	struct buf out, why;
@@ -339,6 +380,7 @@ conf_expand_suite(void)
 	tcase_add_loop_test(tc, test_conf_expand_nesting_limit_matches_postconf,
 	    0, (int)(sizeof(chain_rows) / sizeof(chain_rows[0])));
 	tcase_add_test(tc, test_conf_expand_relational_self_reference_is_bounded);
+	tcase_add_test(tc, test_conf_expand_depth_limit_at_and_past);
 	tcase_add_test(tc, test_conf_expand_appends_to_out);
 	tcase_add_test(tc, test_conf_compat_level_cmp_orders_fields_numerically);
 	suite_add_tcase(s, tc);
