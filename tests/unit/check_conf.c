@@ -499,6 +499,30 @@ START_TEST(test_conf_print_used_lists_reads_in_order)
 }
 END_TEST
 
+START_TEST(test_conf_read_twice_keeps_first_target_valid)
+{
+	const struct conf_param table[] = {
+		{CONF_STR, "s_a", "first", &str_a, 0, 0},
+		{0, NULL, NULL, NULL, 0, 0},
+	};
+	const char *first;
+	char out[64];
+	FILE *fp;
+
+	conf_init("/x");
+	conf_read_params(table);
+	first = str_a;
+	conf_set("s_a", "second");
+	conf_read_params(table);
+	ck_assert_str_eq(first, "first");
+	ck_assert_str_eq(str_a, "second");
+	ck_assert_ptr_nonnull(fp = fmemopen(out, sizeof(out), "w"));
+	conf_print_used(fp);
+	fclose(fp);
+	ck_assert_str_eq(out, "s_a = second\n");
+}
+END_TEST
+
 /* --- the same main.cf through postconf */
 
 static const char *const postconf_files[] = {
@@ -642,6 +666,7 @@ conf_suite(void)
 	    test_conf_read_bad_values_are_fatal_with_postfix_text,
 	    FATAL_MATCHED, 0, (int)(sizeof(fatal_rows) / sizeof(fatal_rows[0])));
 	tcase_add_test(tc, test_conf_print_used_lists_reads_in_order);
+	tcase_add_test(tc, test_conf_read_twice_keeps_first_target_valid);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(pc, 30);
 	tcase_add_loop_test(pc, test_conf_store_matches_postconf, 0,
