@@ -338,12 +338,16 @@ server_configure(int argc, char **argv)
 	server_params_log(server.process_name);
 }
 
-/* Step 13: the daemon's own parameters and the process-limit contract. */
+/* Step 13: the daemon's own parameters, -p, the process-limit contract. */
 static void
 server_read_daemon_params(void)
 {
 	if (server.ops->params)
 		conf_read_params(server.ops->params);
+	if (server.opts.print_params) {
+		conf_print_used(stdout);
+		exit(0);
+	}
 	server.max_use = server_param_max_use;
 	if (server.opts.standalone)
 		return;
@@ -501,10 +505,6 @@ server_main(int argc, char **argv, enum server_mode mode,
 	server_init_process(argv[0]);
 	server_configure(argc, argv);
 	server_read_daemon_params();
-	if (server.opts.print_params) {
-		conf_print_used(stdout);
-		exit(0);
-	}
 	server_check_tty();
 	server_check_master_args();
 	server_enter_jail();

@@ -4,7 +4,8 @@
  * See watchdog.h. The signal handler only touches sig_atomic_t state,
  * alarm() and write(); the fatal path follows Postfix in calling
  * msg_fatal() from the handler, with a plain SIGALRM 5 s later in case
- * logging itself is what hangs.
+ * logging itself is what hangs. The self-pipe wake-up is there because
+ * event.h does not promise that a signal ends a loop iteration.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

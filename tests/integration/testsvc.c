@@ -1,6 +1,6 @@
 /*
  * testsvc.c - a tiny daemon on the common/server.c skeleton, for the
- * real-master scenario (tests/integration/*-runtime-master.sh)
+ * real-master scenario (tests/integration/30-runtime-master.sh)
  *
  * Protocol: the client sends one line; testsvc answers
  * "<testsvc_greeting> <pid> <line>\n", logs "request: <line>" and closes.

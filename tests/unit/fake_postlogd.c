@@ -30,13 +30,18 @@ fake_postlogd_path(void)
 int
 fake_postlogd_bind(void)
 {
+	return fake_postlogd_bind_at(fake_postlogd_path());
+}
+
+int
+fake_postlogd_bind_at(const char *path)
+{
 	struct sockaddr_un sun;
 	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
-	    fake_postlogd_path());
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	unlink(sun.sun_path);
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fd, 0);

@@ -15,6 +15,9 @@ const char *fake_postlogd_path(void);
 /* (Re)creates and binds the socket at the path; returns its descriptor. */
 int fake_postlogd_bind(void);
 
+/* The same at another path (the caller removes it). */
+int fake_postlogd_bind_at(const char *path);
+
 /* Removes the socket file and its directory. */
 void fake_postlogd_remove(void);
 
