@@ -344,7 +344,12 @@ conf_expand_value(const char *text)
 
 	buf_init(&out);
 	buf_init(&why);
-	if (conf_expand(&out, text, conf_expand_lookup, NULL, &why) < 0) {
+	switch (conf_expand(&out, text, conf_expand_lookup, NULL, &why)) {
+	case 0:
+		break;
+	case CONF_EXPAND_FATAL:
+		msg_fatal("%s", buf_str(&why));
+	default:
 		msg_warn("%s", buf_str(&why));
 		msg_fatal("dictionary %s: macro processing error",
 		    CONF_DICT_NAME);
