@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
 
@@ -60,8 +61,8 @@ log_setup_params(const char *process_name, const struct log_params *p)
 		msg_fatal("maillog_file value '%s' does not match any prefix "
 			  "in maillog_file_prefixes",
 		    p->maillog_file);
-	setenv("MAIL_LOGTAG", p->syslog_name, 1);
-	log_ident(log_setup_id, sizeof(log_setup_id), p->syslog_name,
+	/* $MAIL_LOGTAG no longer counts: the identity is final now. */
+	snprintf(log_setup_id, sizeof(log_setup_id), "%s/%s", p->syslog_name,
 	    process_name);
 	if (postlog) {
 		setenv("POSTLOG_SERVICE", p->postlog_path, 1);

@@ -29,7 +29,7 @@
 #include "log_syslog.h"
 #include "mem.h"
 #include "msg.h"
-#include "server_params.h"
+#include "params.h"
 #include "watchdog.h"
 #include "server_opts.h"
 #include "server.h"
@@ -232,7 +232,7 @@ server_disconnect(int fd)
 	server.use_count++;
 	if (server.client_count == 0 && !server.exit_when_empty)
 		event_timer_set(server_idle_event, NULL,
-		    (uint64_t)server_param_max_idle * 1000);
+		    (uint64_t)params.max_idle * 1000);
 }
 
 void
@@ -315,12 +315,35 @@ server_init_process(char *argv0)
 		msg_info("daemon started");
 }
 
-/* Steps 8-10: options, read-only names, global parameters, logging. */
+/*
+ * Step 10: final logging from syslog_name, syslog_facility, maillog_file,
+ * maillog_file_prefixes, postlog_service_name, myhostname, smtputf8_enable.
+ */
+static void
+server_setup_logging(void)
+{
+	struct log_params p;
+	char path[4096];
+
+	if (log_syslog_facility(params.syslog_facility, &p.syslog_facility) < 0)
+		msg_fatal("file %s/main.cf: parameter syslog_facility: "
+			  "unrecognized value: %s",
+		    conf_directory(), params.syslog_facility);
+	snprintf(path, sizeof(path), "%s/public/%s", params.queue_directory,
+	    params.postlog_service_name);
+	p.syslog_name = params.syslog_name;
+	p.maillog_file = params.maillog_file;
+	p.maillog_file_prefixes = params.maillog_file_prefixes;
+	p.postlog_path = path;
+	p.myhostname = params.myhostname;
+	msg_set_utf8(params.smtputf8_enable);
+	log_setup_params(server.process_name, &p);
+}
+
+/* Steps 6-10: main.cf, options, global parameters, final logging. */
 static void
 server_configure(int argc, char **argv)
 {
-	char pid_text[32];
-
 	conf_init(NULL);
 	conf_read_main_cf();
 	server_opts_parse(&server.opts, argc, argv, server.mode);
@@ -329,13 +352,8 @@ server_configure(int argc, char **argv)
 		log_setup_stderr();
 	server.service_name = server.opts.service_name ?
 	    server.opts.service_name : server.process_name;
-	/* Read-only parameters: set after -o so that it cannot change them. */
-	conf_set("process_name", server.process_name);
-	conf_set("service_name", server.service_name);
-	snprintf(pid_text, sizeof(pid_text), "%ld", (long)server.pid);
-	conf_set("process_id", pid_text);
-	server_params_read();
-	server_params_log(server.process_name);
+	params_init(server.process_name, server.service_name);
+	server_setup_logging();
 }
 
 /* Step 13: the daemon's own parameters, -p, the process-limit contract. */
@@ -348,7 +366,7 @@ server_read_daemon_params(void)
 		conf_print_used(stdout);
 		exit(0);
 	}
-	server.max_use = server_param_max_use;
+	server.max_use = params.max_use;
 	if (server.opts.standalone)
 		return;
 	if (server.mode == SERVER_MODE_MULTI && !server.opts.solitary)
@@ -438,14 +456,14 @@ server_enter_jail(void)
 {
 	if (server.opts.debugger || getenv("MAIL_DEBUG"))
 		server_run_debugger();
-	if (chdir(server_param_queue_directory) < 0)
-		msg_fatal("chdir(\"%s\"): %m", server_param_queue_directory);
+	if (chdir(params.queue_directory) < 0)
+		msg_fatal("chdir(\"%s\"): %m", params.queue_directory);
 	if (server.ops->pre_jail)
 		server.ops->pre_jail(server.ops->ctx);
 	tzset();
 	server_drop_privileges(
-	    server.opts.unprivileged ? server_param_mail_owner : NULL,
-	    server.opts.chroot ? server_param_queue_directory : NULL);
+	    server.opts.unprivileged ? params.mail_owner : NULL,
+	    server.opts.chroot ? params.queue_directory : NULL);
 	if (server.ops->post_jail)
 		server.ops->post_jail(server.ops->ctx);
 }
@@ -457,10 +475,10 @@ server_start_listening(void)
 	int fd, last = SERVER_LISTEN_FD + server.opts.socket_count - 1;
 
 	event_timer_set(server_idle_event, NULL,
-	    (uint64_t)server_param_max_idle * 1000);
+	    (uint64_t)params.max_idle * 1000);
 	if (server.mode == SERVER_MODE_EVENT)
 		event_timer_set(server_retire_event, NULL,
-		    (uint64_t)server_retire_secs(server_param_max_idle,
+		    (uint64_t)server_retire_secs(params.max_idle,
 			server.max_use, server.opts.retire) * 1000);
 	for (fd = SERVER_LISTEN_FD; fd <= last; fd++) {
 		server_set_cloexec(fd);
@@ -471,7 +489,7 @@ server_start_listening(void)
 	event_set(SERVER_STATUS_FD, EVENT_READ, server_master_event, NULL);
 	server.status_enabled = 1;
 	if (server.mode == SERVER_MODE_MULTI)
-		watchdog_start(server_param_daemon_timeout);
+		watchdog_start(params.daemon_timeout);
 	else
 		watchdog_start(server.ops->watchdog_secs ?
 			*server.ops->watchdog_secs : SERVER_EVENT_WATCHDOG);
