@@ -21,7 +21,8 @@ struct log_params {
 	int syslog_facility; /* LOG_* code, see log_syslog_facility() */
 	const char *maillog_file;
 	const char *maillog_file_prefixes;
-	const char *postlog_path; /* $queue_directory/public/$postlog_service_name */
+	const char
+	    *postlog_path; /* $queue_directory/public/$postlog_service_name */
 	const char *myhostname;
 };
 

@@ -48,7 +48,7 @@ struct server_state {
 	int max_use;
 	int client_count;
 	int use_count;
-	int status_enabled; /* fd 5 is ours to write (not -S, not drained) */
+	int status_enabled;  /* fd 5 is ours to write (not -S, not drained) */
 	int exit_when_empty; /* drained child, or -S */
 	int draining;
 };
@@ -62,11 +62,11 @@ struct server_status {
 };
 
 _Static_assert(sizeof(struct server_status) == SERVER_STATUS_SIZE,
-    "master(8) reads a 12-byte status record");
+               "master(8) reads a 12-byte status record");
 
 void
 server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-    unsigned gen, int avail)
+                     unsigned gen, int avail)
 {
 	struct server_status st;
 
@@ -113,7 +113,7 @@ server_status_send(int avail)
 	server_status_encode(rec, server.pid, server.generation, avail);
 	do {
 		n = send(SERVER_STATUS_FD, rec, sizeof(rec),
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		         MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(rec))
 		return 0;
@@ -122,8 +122,7 @@ server_status_send(int avail)
 	return -1;
 }
 
-static void __attribute__((noreturn))
-server_exit(void)
+static void __attribute__((noreturn)) server_exit(void)
 {
 	if (server.ops->on_exit)
 		server.ops->on_exit(server.ops->ctx);
@@ -156,9 +155,9 @@ server_drain(void)
 
 	if (server.draining)
 		return;
-	for (tries = 1; server_drain_fork(SERVER_LISTEN_FD,
-			    server.opts.socket_count) < 0;
-	    tries++) {
+	for (tries = 1;
+	     server_drain_fork(SERVER_LISTEN_FD, server.opts.socket_count) < 0;
+	     tries++) {
 		if (tries >= SERVER_FORK_TRIES)
 			msg_fatal("fork: %m");
 		sleep(1);
@@ -232,7 +231,7 @@ server_disconnect(int fd)
 	server.use_count++;
 	if (server.client_count == 0 && !server.exit_when_empty)
 		event_timer_set(server_idle_event, NULL,
-		    (uint64_t)params.max_idle * 1000);
+		                (uint64_t)params.max_idle * 1000);
 }
 
 void
@@ -281,8 +280,8 @@ server_accept_event(int lfd, unsigned events, void *ctx)
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
 		/* Another process may have taken it: that is normal. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED)
 			msg_error("accept connection: %m");
 		return;
 	}
@@ -327,10 +326,10 @@ server_setup_logging(void)
 
 	if (log_syslog_facility(params.syslog_facility, &p.syslog_facility) < 0)
 		msg_fatal("file %s/main.cf: parameter syslog_facility: "
-			  "unrecognized value: %s",
-		    conf_directory(), params.syslog_facility);
+		          "unrecognized value: %s",
+		          conf_directory(), params.syslog_facility);
 	snprintf(path, sizeof(path), "%s/public/%s", params.queue_directory,
-	    params.postlog_service_name);
+	         params.postlog_service_name);
 	p.syslog_name = params.syslog_name;
 	p.maillog_file = params.maillog_file;
 	p.maillog_file_prefixes = params.maillog_file_prefixes;
@@ -350,8 +349,9 @@ server_configure(int argc, char **argv)
 	msg_verbose += server.opts.verbose;
 	if (server.opts.log_stderr)
 		log_setup_stderr();
-	server.service_name = server.opts.service_name ?
-	    server.opts.service_name : server.process_name;
+	server.service_name = server.opts.service_name
+	                          ? server.opts.service_name
+	                          : server.process_name;
 	params_init(server.process_name, server.service_name);
 	server_setup_logging();
 }
@@ -371,10 +371,10 @@ server_read_daemon_params(void)
 		return;
 	if (server.mode == SERVER_MODE_MULTI && !server.opts.solitary)
 		msg_fatal("service %s requires a process limit of 1",
-		    server.service_name);
+		          server.service_name);
 	if (server.mode == SERVER_MODE_EVENT && !server.opts.unlimited)
 		msg_fatal("service %s requires a process limit of 0",
-		    server.service_name);
+		          server.service_name);
 }
 
 static void
@@ -403,8 +403,7 @@ server_check_master_args(void)
 	if (server_generation_parse(gen, &server.generation) < 0)
 		msg_fatal("bad generation: %s", gen);
 	if (gen && msg_verbose)
-		msg_info("process generation: %s (%o)", gen,
-		    server.generation);
+		msg_info("process generation: %s (%o)", gen, server.generation);
 }
 
 /* Step 16: -D or $MAIL_DEBUG runs debugger_command. */
@@ -447,7 +446,7 @@ server_drop_privileges(const char *user, const char *root)
 		msg_fatal("setuid(%ld): %m", (long)pw->pw_uid);
 	if (msg_verbose > 1)
 		msg_info("chroot %s user %s", root ? root : "(none)",
-		    user ? user : "(none)");
+		         user ? user : "(none)");
 }
 
 /* Steps 16-21: from the debugger to the post-jail hook. */
@@ -475,11 +474,13 @@ server_start_listening(void)
 	int fd, last = SERVER_LISTEN_FD + server.opts.socket_count - 1;
 
 	event_timer_set(server_idle_event, NULL,
-	    (uint64_t)params.max_idle * 1000);
+	                (uint64_t)params.max_idle * 1000);
 	if (server.mode == SERVER_MODE_EVENT)
-		event_timer_set(server_retire_event, NULL,
-		    (uint64_t)server_retire_secs(params.max_idle,
-			server.max_use, server.opts.retire) * 1000);
+		event_timer_set(
+		    server_retire_event, NULL,
+		    (uint64_t)server_retire_secs(
+		        params.max_idle, server.max_use, server.opts.retire) *
+		        1000);
 	for (fd = SERVER_LISTEN_FD; fd <= last; fd++) {
 		server_set_cloexec(fd);
 		event_set(fd, EVENT_READ, server_accept_event, NULL);
@@ -491,8 +492,9 @@ server_start_listening(void)
 	if (server.mode == SERVER_MODE_MULTI)
 		watchdog_start(params.daemon_timeout);
 	else
-		watchdog_start(server.ops->watchdog_secs ?
-			*server.ops->watchdog_secs : SERVER_EVENT_WATCHDOG);
+		watchdog_start(server.ops->watchdog_secs
+		                   ? *server.ops->watchdog_secs
+		                   : SERVER_EVENT_WATCHDOG);
 }
 
 static int
@@ -501,11 +503,10 @@ server_done(void)
 	if (server.client_count > 0)
 		return 0;
 	return server.exit_when_empty ||
-	    (server.max_use > 0 && server.use_count >= server.max_use);
+	       (server.max_use > 0 && server.use_count >= server.max_use);
 }
 
-static void __attribute__((noreturn))
-server_loop(void)
+static void __attribute__((noreturn)) server_loop(void)
 {
 	while (!server_done()) {
 		watchdog_restart();
@@ -516,7 +517,7 @@ server_loop(void)
 
 void
 server_main(int argc, char **argv, enum server_mode mode,
-    const struct server_ops *ops)
+            const struct server_ops *ops)
 {
 	server.mode = mode;
 	server.ops = ops;
