@@ -32,15 +32,15 @@
 
 union fdpass_cbuf {
 	struct cmsghdr align;
-	char buf[CMSG_SPACE(sizeof(int) * FDPASS_RECV_FDS)
-	    + CMSG_SPACE(sizeof(struct ucred))];
+	char buf[CMSG_SPACE(sizeof(int) * FDPASS_RECV_FDS) +
+	         CMSG_SPACE(sizeof(struct ucred))];
 };
 
 int
 fdpass_send(int sock, int fd)
 {
 	union fdpass_cbuf cbuf;
-	struct msghdr msg = { 0 };
+	struct msghdr msg = {0};
 	struct cmsghdr *cmsg;
 	struct iovec iov;
 	char byte = 0;
@@ -71,8 +71,8 @@ fdpass_close_rights(struct cmsghdr *cmsg)
 	size_t i, nfds;
 	int fd;
 
-	if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS
-	    || cmsg->cmsg_len < CMSG_LEN(0))
+	if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+	    cmsg->cmsg_len < CMSG_LEN(0))
 		return;
 	nfds = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 	for (i = 0; i < nfds; i++) {
@@ -93,11 +93,10 @@ fdpass_take(struct msghdr *msg)
 
 	if (first == NULL && (msg->msg_flags & MSG_CTRUNC) == 0)
 		return -1;
-	if (first != NULL && CMSG_NXTHDR(msg, first) == NULL
-	    && (msg->msg_flags & MSG_CTRUNC) == 0
-	    && first->cmsg_level == SOL_SOCKET
-	    && first->cmsg_type == SCM_RIGHTS
-	    && first->cmsg_len == CMSG_LEN(sizeof(int))) {
+	if (first != NULL && CMSG_NXTHDR(msg, first) == NULL &&
+	    (msg->msg_flags & MSG_CTRUNC) == 0 &&
+	    first->cmsg_level == SOL_SOCKET && first->cmsg_type == SCM_RIGHTS &&
+	    first->cmsg_len == CMSG_LEN(sizeof(int))) {
 		memcpy(&fd, CMSG_DATA(first), sizeof(int));
 		return fd;
 	}
@@ -110,13 +109,14 @@ ssize_t
 fdpass_read(int sock, void *data, size_t len, int *fd_out)
 {
 	union fdpass_cbuf cbuf;
-	struct msghdr msg = { 0 };
+	struct msghdr msg = {0};
 	struct iovec iov;
 	ssize_t n;
 	int fd;
 
-	if (fd_out == NULL)
-		msg_panic("%s: null fd_out", __func__);
+	/* A zero-byte read would look like end of file. */
+	if (fd_out == NULL || len == 0)
+		msg_panic("%s: null fd_out or zero length", __func__);
 	*fd_out = -1;
 	iov.iov_base = data;
 	iov.iov_len = len;

@@ -35,7 +35,7 @@ int fdpass_send(int sock, int fd);
  * EAGAIN for a nonblocking sock with nothing to read, EBADMSG when the
  * control data is not exactly one SOL_SOCKET/SCM_RIGHTS descriptor (every
  * descriptor that came with it is closed and the bytes are discarded),
- * or the recvmsg() error. fd_out must not be NULL.
+ * or the recvmsg() error. A NULL fd_out or a zero len panics.
  */
 ssize_t fdpass_read(int sock, void *data, size_t len, int *fd_out);
 

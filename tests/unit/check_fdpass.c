@@ -70,7 +70,7 @@ send_rights(int sock, const int *fds, size_t nfds)
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * 16)];
 	} cbuf;
-	struct msghdr msg = { 0 };
+	struct msghdr msg = {0};
 	struct cmsghdr *cmsg;
 	struct iovec iov;
 	char byte = 0;
@@ -124,12 +124,19 @@ START_TEST(test_fdpass_data_before_the_fd_is_not_lost)
 	char buf[64];
 	int fd = -1;
 
-	ck_assert_int_eq(write(sv[0], "status\0" "0\0\0", 10), 10);
+	ck_assert_int_eq(write(sv[0],
+	                       "status\0"
+	                       "0\0\0",
+	                       10),
+	                 10);
 	ck_assert_int_eq(fdpass_send(sv[0], sv[0]), 0);
 	ck_assert_int_eq(write(sv[0], "after", 5), 5);
 	/* The bytes before the carrier and the carrier come in one read. */
 	ck_assert_int_eq(fdpass_read(sv[1], buf, sizeof(buf), &fd), 11);
-	ck_assert_mem_eq(buf, "status\0" "0\0\0\0", 11);
+	ck_assert_mem_eq(buf,
+	                 "status\0"
+	                 "0\0\0\0",
+	                 11);
 	ck_assert_int_ge(fd, 0);
 	assert_same_file(fd, sv[0]);
 	close(fd);
@@ -156,8 +163,8 @@ START_TEST(test_fdpass_rejects_credentials_and_closes_the_fd)
 	char buf[8];
 
 	/* With SO_PASSCRED every message also carries SCM_CREDENTIALS. */
-	ck_assert_int_eq(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on,
-	    sizeof(on)), 0);
+	ck_assert_int_eq(
+	    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
 	before = open_fds();
 	ck_assert_int_eq(fdpass_send(sv[0], sv[0]), 0);
 	errno = 0;
@@ -170,7 +177,7 @@ END_TEST
 
 START_TEST(test_fdpass_rejects_two_fds_and_closes_both)
 {
-	int fds[2] = { sv[0], sv[0] }, before, fd = 0;
+	int fds[2] = {sv[0], sv[0]}, before, fd = 0;
 	char buf[8];
 
 	before = open_fds();
@@ -227,8 +234,8 @@ START_TEST(test_fdpass_nonblocking_send_says_eagain_when_full)
 	int size = 4096;
 
 	memset(chunk, 'x', sizeof(chunk));
-	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size,
-	    sizeof(size)), 0);
+	ck_assert_int_eq(
+	    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)), 0);
 	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	while (write(sv[0], chunk, sizeof(chunk)) > 0)
 		continue;
@@ -255,6 +262,15 @@ START_TEST(test_fdpass_read_without_fd_out_panics)
 }
 END_TEST
 
+START_TEST(test_fdpass_read_of_zero_bytes_panics)
+{
+	char buf[1];
+	int fd;
+
+	(void)fdpass_read(sv[1], buf, 0, &fd);
+}
+END_TEST
+
 Suite *fdpass_suite(void);
 
 Suite *
@@ -273,7 +289,8 @@ fdpass_suite(void)
 	tcase_add_test(tc, test_fdpass_reports_peer_close_as_eof);
 	tcase_add_test(tc, test_fdpass_nonblocking_read_says_eagain);
 	tcase_add_test(tc, test_fdpass_nonblocking_send_says_eagain_when_full);
-	tcase_add_test(tc, test_fdpass_send_to_closed_peer_fails_without_sigpipe);
+	tcase_add_test(tc,
+	               test_fdpass_send_to_closed_peer_fails_without_sigpipe);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
@@ -283,7 +300,9 @@ fdpass_suite(void)
 	tcase_add_test(tc, test_fdpass_rejects_two_fds_and_closes_both);
 	tcase_add_test(tc, test_fdpass_rejects_truncated_rights_without_leaks);
 	tcase_add_test_raise_signal(tc, test_fdpass_read_without_fd_out_panics,
-	    SIGABRT);
+	                            SIGABRT);
+	tcase_add_test_raise_signal(tc, test_fdpass_read_of_zero_bytes_panics,
+	                            SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }
