@@ -226,24 +226,22 @@ tlsp_request_client_start_clear(struct tlsp_client_start_props *start)
 	memset(start, 0, sizeof(*start));
 }
 
+/* Frees the strings of a table-described struct and zeroes it. */
+#define TLSP_CLEAR(table, obj)                                                 \
+	do {                                                                   \
+		tlsp_fields_free((table), TLSP_NELEM(table), (obj));           \
+		memset((obj), 0, sizeof(*(obj)));                              \
+	} while (0)
+
 /* Frees and zeroes every body structure. */
 static void
 tlsp_request_body_clear(struct tlsp_request *req)
 {
 	tlsp_request_params_clear(&req->params);
-	tlsp_fields_free(tlsp_client_init_fields,
-	                 TLSP_NELEM(tlsp_client_init_fields),
-	                 &req->client_init);
-	memset(&req->client_init, 0, sizeof(req->client_init));
+	TLSP_CLEAR(tlsp_client_init_fields, &req->client_init);
 	tlsp_request_client_start_clear(&req->client_start);
-	tlsp_fields_free(tlsp_server_init_fields,
-	                 TLSP_NELEM(tlsp_server_init_fields),
-	                 &req->server_init);
-	memset(&req->server_init, 0, sizeof(req->server_init));
-	tlsp_fields_free(tlsp_server_start_fields,
-	                 TLSP_NELEM(tlsp_server_start_fields),
-	                 &req->server_start);
-	memset(&req->server_start, 0, sizeof(req->server_start));
+	TLSP_CLEAR(tlsp_server_init_fields, &req->server_init);
+	TLSP_CLEAR(tlsp_server_start_fields, &req->server_start);
 	req->has_body = 0;
 	req->peer = TLSP_PEER_V36;
 }
@@ -306,23 +304,6 @@ tlsp_peer_version_str(enum tlsp_peer_version peer)
 	msg_panic("%s: bad version %d", __func__, (int)peer);
 }
 
-/* Applies one pair to run; on error the reason names the structure. */
-static int
-tlsp_request_apply(struct tlsp_request *req, struct tlsp_fields_run *run,
-                   const struct attr_pair *pair)
-{
-	return tlsp_fields_apply(run, pair, req->reason);
-}
-
-/* Completes a run: every required name must have come. */
-static int
-tlsp_request_check(struct tlsp_request *req, struct tlsp_fields_run *run)
-{
-	if (tlsp_fields_check(run, req->reason) < 0)
-		return -1;
-	return 0;
-}
-
 /* Role from the two role bits; other bits do not matter here. */
 static enum tlsp_role
 tlsp_request_role(unsigned flags)
@@ -358,9 +339,7 @@ tlsp_request_parse_header(struct tlsp_request *req,
 	struct tlsp_fields_run run;
 	size_t i, timeouts = 0;
 
-	tlsp_fields_free(tlsp_header_fields, TLSP_NELEM(tlsp_header_fields),
-	                 &req->hdr);
-	memset(&req->hdr, 0, sizeof(req->hdr));
+	TLSP_CLEAR(tlsp_header_fields, &req->hdr);
 	req->role = TLSP_ROLE_BOGUS;
 	tlsp_fields_begin(&run, tlsp_header_fields,
 	                  TLSP_NELEM(tlsp_header_fields), &req->hdr, "header");
@@ -369,11 +348,12 @@ tlsp_request_parse_header(struct tlsp_request *req,
 			if (tlsp_request_timeout(req, list->pairs + i,
 			                         timeouts++) < 0)
 				return -1;
-		} else if (tlsp_request_apply(req, &run, list->pairs + i) < 0) {
+		} else if (tlsp_fields_apply(&run, list->pairs + i,
+		                             req->reason) < 0) {
 			return -1;
 		}
 	}
-	if (tlsp_request_check(req, &run) < 0)
+	if (tlsp_fields_check(&run, req->reason) < 0)
 		return -1;
 	if (timeouts < 2)
 		return tlsp_request_fail(
@@ -424,9 +404,9 @@ tlsp_request_parse_run(struct tlsp_request *req, const struct attr_list *list,
 	size_t i;
 
 	for (i = from; i < to; i++)
-		if (tlsp_request_apply(req, run, list->pairs + i) < 0)
+		if (tlsp_fields_apply(run, list->pairs + i, req->reason) < 0)
 			return -1;
-	return tlsp_request_check(req, run);
+	return tlsp_fields_check(run, req->reason);
 }
 
 /* Returns 1 if name is a group member (argv_value, TLSA fields, ...). */
@@ -616,7 +596,7 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 	if (tlsp_request_is_member(pair->name))
 		return tlsp_request_fail(
 		    req, "START_PROPS: %s outside its group", pair->name);
-	if ((rc = tlsp_request_apply(req, run, pair)) < 0)
+	if ((rc = tlsp_fields_apply(run, pair, req->reason)) < 0)
 		return -1;
 	*at += 1;
 	if (rc == 0)
@@ -674,7 +654,7 @@ tlsp_request_client_body(struct tlsp_request *req, const struct attr_list *list,
 		                            &start) < 0)
 			return -1;
 	}
-	if (tlsp_request_check(req, &start) < 0)
+	if (tlsp_fields_check(&start, req->reason) < 0)
 		return -1;
 	if (!have_argv)
 		return tlsp_request_fail(
