@@ -911,6 +911,42 @@ START_TEST(test_tlsp_request_every_prefix_of_body_fails)
 }
 END_TEST
 
+/* Lists completed by the first len bytes of bytes. */
+static size_t
+complete_lists(const struct buf *bytes, size_t len)
+{
+	struct attr_dec *dec = attr_dec_create(NULL);
+	size_t at = 0, used, lists = 0;
+
+	while (at < len && attr_dec_feed(dec, bytes->data + at, len - at,
+	                                 &used) == ATTR_DEC_OK) {
+		at += used;
+		lists++;
+		attr_dec_reset(dec);
+	}
+	attr_dec_free(dec);
+	return lists;
+}
+
+/* A request cut short anywhere never yields a body to parse. */
+START_TEST(test_tlsp_request_truncated_bytes_yield_no_body)
+{
+	struct buf bytes;
+	char file[96];
+	size_t len;
+
+	snprintf(file, sizeof(file), "tlsp-%s-client-request.bin",
+	         client_goldens[_i].version);
+	tlsp_golden_load(file, &bytes);
+	ck_assert_uint_eq(complete_lists(&bytes, bytes.len), 2);
+	for (len = 0; len < bytes.len; len++)
+		ck_assert_msg(complete_lists(&bytes, len) < 2,
+		              "%s: %zu of %zu bytes gave a body", file, len,
+		              bytes.len);
+	buf_free(&bytes);
+}
+END_TEST
+
 /* Markers of newer releases, added to the 3.7.11 body one at a time. */
 struct version_marker {
 	const char *name, *value;
@@ -1106,6 +1142,8 @@ tlsp_request_suite(void)
 	                    NELEM(body_variants));
 	tcase_add_test(tc, test_tlsp_request_reordered_values_land_in_place);
 	tcase_add_test(tc, test_tlsp_request_dane_records_decode);
+	tcase_add_loop_test(tc, test_tlsp_request_truncated_bytes_yield_no_body,
+	                    0, NELEM(client_goldens));
 	tcase_add_loop_test(tc, test_tlsp_request_every_prefix_of_body_fails, 0,
 	                    49);
 	tcase_add_loop_test(tc, test_tlsp_request_header_variants, 0,
