@@ -27,6 +27,12 @@
 #include "tlsp_fields.h"
 #include "tlsp_request.h"
 
+const struct attr_limits tlsp_request_attr_limits = {
+    .name_max = 100,
+    .value_max = TLSP_REQUEST_TLSA_B64_MAX,
+    .count_max = TLSP_REQUEST_PAIRS_MAX,
+};
+
 /* clang-format off */
 /* Table rows whose wire name is the member name. */
 #define TLSP_STR(type, member, required)                                   \
@@ -474,8 +480,7 @@ static int
 tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
                        struct tlsp_tlsa *tlsa)
 {
-	/* Checked before decoding: the most base64 the limit can need. */
-	const size_t b64_max = (TLSP_REQUEST_TLSA_DATA_MAX + 2) / 3 * 4;
+	const size_t b64_max = TLSP_REQUEST_TLSA_B64_MAX;
 	struct buf raw;
 
 	if (pair->value_len == 0 || pair->value_len > b64_max)

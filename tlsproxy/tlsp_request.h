@@ -42,6 +42,25 @@
 #define TLSP_REQUEST_TIMEOUT_MAX 604800 /* header timeouts, seconds */
 #define TLSP_REQUEST_VERIFYDEPTH_MAX 100
 
+/* Base64 bytes of the longest TLSA data accepted. */
+#define TLSP_REQUEST_TLSA_B64_MAX ((TLSP_REQUEST_TLSA_DATA_MAX + 2) / 3 * 4)
+
+/*
+ * Pairs in the largest body the parser accepts: the argv and DANE groups
+ * at their limits plus a margin for every scalar of every release.
+ */
+#define TLSP_REQUEST_SCALARS_MAX 128
+#define TLSP_REQUEST_PAIRS_MAX                                                 \
+	(TLSP_REQUEST_SCALARS_MAX + 1 + TLSP_REQUEST_ARGV_MAX + 3 +            \
+	 4 * TLSP_REQUEST_TLSA_MAX)
+
+/*
+ * Decoder limits for the request lists: whatever the parser accepts
+ * decodes, and no value or pair count much beyond it (values up to
+ * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs).
+ */
+extern const struct attr_limits tlsp_request_attr_limits;
+
 /* Header flag bits (spec section 4.8). */
 #define TLSP_FLAG_ROLE_SERVER 1u
 #define TLSP_FLAG_ROLE_CLIENT 2u

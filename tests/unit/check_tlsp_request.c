@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "attr_dec.h"
+#include "attr_enc.h"
 #include "buf.h"
 #include "mem.h"
 #include "tlsp_golden.h"
@@ -604,20 +605,28 @@ edit_tlsa_usage_256(struct tlsp_tlist *tl)
 	set_named(tl, "usage", 0, "256");
 }
 
-/* One record whose data decodes to len bytes. */
-static void
-set_dane_data_len(struct tlsp_tlist *tl, size_t len)
+/* Base64 text (owned by the caller) that decodes to len zero bytes. */
+static char *
+b64_of_len(size_t len)
 {
-	size_t b64 = (len + 2) / 3 * 4, i;
+	size_t b64 = (len + 2) / 3 * 4;
 	char *data = xmalloc(b64 + 1);
 
-	for (i = 0; i < b64; i++)
-		data[i] = 'A';
+	memset(data, 'A', b64);
 	if (len % 3 == 1)
 		memcpy(data + b64 - 2, "==", 2);
 	else if (len % 3 == 2)
 		data[b64 - 1] = '=';
 	data[b64] = 0;
+	return data;
+}
+
+/* One record whose data decodes to len bytes. */
+static void
+set_dane_data_len(struct tlsp_tlist *tl, size_t len)
+{
+	char *data = b64_of_len(len);
+
 	set_dane(tl, 1, data);
 	free(data);
 }
@@ -1119,6 +1128,80 @@ START_TEST(test_tlsp_request_names_roles_and_versions)
 }
 END_TEST
 
+/* Decodes bytes as one list under the request limits. */
+static enum attr_dec_status
+decode_with_request_limits(const struct buf *bytes, struct tlsp_tlist *out)
+{
+	struct attr_dec *dec = attr_dec_create(&tlsp_request_attr_limits);
+	enum attr_dec_status status;
+	size_t used;
+
+	status = attr_dec_feed(dec, bytes->data, bytes->len, &used);
+	if (status == ATTR_DEC_OK) {
+		ck_assert_uint_eq(used, bytes->len);
+		out->count = attr_dec_list(dec)->count;
+	}
+	attr_dec_free(dec);
+	return status;
+}
+
+/* The largest body the parser accepts decodes under the limits. */
+START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
+{
+	struct tlsp_request *req =
+	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
+	char *data = b64_of_len(TLSP_REQUEST_TLSA_DATA_MAX);
+	struct tlsp_tlist body, decoded;
+	struct buf bytes;
+	size_t i;
+
+	tlsp_tlist_golden(&body, "tlsp-3.7.11-client-request.bin", 1);
+	set_argv(&body, TLSP_REQUEST_ARGV_MAX);
+	set_dane(&body, TLSP_REQUEST_TLSA_MAX, data);
+	ck_assert_uint_le(body.count, TLSP_REQUEST_PAIRS_MAX);
+	buf_init(&bytes);
+	for (i = 0; i < body.count; i++)
+		attr_enc_str(&bytes, body.pairs[i].name, body.pairs[i].value);
+	attr_enc_end(&bytes);
+	ck_assert_int_eq(decode_with_request_limits(&bytes, &decoded),
+	                 ATTR_DEC_OK);
+	ck_assert_uint_eq(decoded.count, body.count);
+	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
+	              "%s", tlsp_request_reason(req));
+	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
+	ck_assert_uint_eq(req->client_start.tlsa[255].data_len,
+	                  TLSP_REQUEST_TLSA_DATA_MAX);
+	free(data);
+	buf_free(&bytes);
+	tlsp_tlist_free(&body);
+	tlsp_request_free(req);
+}
+END_TEST
+
+/* Every golden request decodes under the request limits. */
+START_TEST(test_tlsp_request_attr_limits_fit_goldens)
+{
+	struct buf bytes, rest;
+	struct tlsp_tlist decoded;
+	struct attr_dec *dec = attr_dec_create(&tlsp_request_attr_limits);
+	char file[96];
+	size_t used;
+
+	snprintf(file, sizeof(file), "tlsp-%s-client-request.bin",
+	         client_goldens[_i].version);
+	tlsp_golden_load(file, &bytes);
+	ck_assert_int_eq(attr_dec_feed(dec, bytes.data, bytes.len, &used),
+	                 ATTR_DEC_OK);
+	buf_init(&rest);
+	buf_append(&rest, bytes.data + used, bytes.len - used);
+	ck_assert_int_eq(decode_with_request_limits(&rest, &decoded),
+	                 ATTR_DEC_OK);
+	attr_dec_free(dec);
+	buf_free(&rest);
+	buf_free(&bytes);
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -1162,6 +1245,9 @@ tlsp_request_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_tlsp_request_argv_limit_keeps_every_value);
 	tcase_add_test(tc, test_tlsp_request_argv_zero_is_null);
+	tcase_add_test(tc, test_tlsp_request_attr_limits_fit_largest_body);
+	tcase_add_loop_test(tc, test_tlsp_request_attr_limits_fit_goldens, 0,
+	                    NELEM(client_goldens));
 	suite_add_tcase(s, tc);
 	return s;
 }
