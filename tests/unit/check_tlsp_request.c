@@ -285,6 +285,58 @@ START_TEST(test_tlsp_request_golden_head_server_body_parses)
 }
 END_TEST
 
+/* Variants of HEAD's server body: a name removed, or a value replaced. */
+struct server_variant {
+	const char *name;
+	size_t nth;
+	const char *value; /* NULL: remove the pair */
+	const char *reason;
+};
+
+static const struct server_variant server_variants[] = {
+    {"requirecert", 0, NULL, "START_PROPS: missing attribute requirecert"},
+    {"requirecert", 0, "2", "START_PROPS: requirecert 2 is outside 0..1"},
+    {"set_sessid", 0, NULL, "INIT_PROPS: missing attribute set_sessid"},
+    {"ask_ccert", 0, "yes", "INIT_PROPS: malformed number in ask_ccert"},
+    {"mdalg", 0, NULL, "INIT_PROPS: missing attribute mdalg"},
+    {"namaddr", 0, NULL, "START_PROPS: missing attribute namaddr"},
+    {"log_param", 0, NULL, "INIT_PROPS: missing attribute mdalg"},
+    {"tls_trust_server_ccerts", 0, "x", "PARAMS: malformed number"},
+    {"trace_peer", 0, NULL, NULL},
+    {"tls_server_sni_maps", 0, NULL, NULL},
+};
+
+START_TEST(test_tlsp_request_server_body_variants)
+{
+	const struct server_variant *v = server_variants + _i;
+	const char *file = "tlsp-3.12-20260821-server-request.bin";
+	struct tlsp_request *req = parse_golden(file, 0);
+	struct tlsp_tlist body;
+	size_t at;
+	int rc;
+
+	tlsp_tlist_golden(&body, file, 1);
+	at = tlsp_tlist_find(&body, v->name, v->nth);
+	if (v->value)
+		tlsp_tlist_set(&body, at, v->value);
+	else
+		tlsp_tlist_remove(&body, at);
+	rc = tlsp_request_parse_body(req, tlsp_tlist_list(&body));
+	if (v->reason == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", v->name,
+		              tlsp_request_reason(req));
+		ck_assert_int_eq(req->peer, TLSP_PEER_HEAD);
+	} else {
+		ck_assert_msg(rc == -1, "%s: parsed", v->name);
+		ck_assert_msg(
+		    strstr(tlsp_request_reason(req), v->reason) != NULL,
+		    "%s: reason \"%s\"", v->name, tlsp_request_reason(req));
+	}
+	tlsp_tlist_free(&body);
+	tlsp_request_free(req);
+}
+END_TEST
+
 /*
  * Variants of the 3.7.11 client body. Each row edits the golden body and
  * says whether it must parse, and if not, what the reason must contain.
@@ -1223,6 +1275,8 @@ tlsp_request_suite(void)
 	tc = tcase_create("variants");
 	tcase_add_loop_test(tc, test_tlsp_request_body_variants, 0,
 	                    NELEM(body_variants));
+	tcase_add_loop_test(tc, test_tlsp_request_server_body_variants, 0,
+	                    NELEM(server_variants));
 	tcase_add_test(tc, test_tlsp_request_reordered_values_land_in_place);
 	tcase_add_test(tc, test_tlsp_request_dane_records_decode);
 	tcase_add_loop_test(tc, test_tlsp_request_truncated_bytes_yield_no_body,
