@@ -1230,6 +1230,39 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 }
 END_TEST
 
+/* A list of pairs pairs, the last value value_len bytes long. */
+static void
+make_list(struct buf *bytes, size_t pairs, size_t value_len)
+{
+	char *value = xmalloc(value_len + 1);
+	size_t i;
+
+	memset(value, 'v', value_len);
+	value[value_len] = 0;
+	buf_init(bytes);
+	for (i = 0; i + 1 < pairs; i++)
+		attr_enc_str(bytes, "n", "v");
+	attr_enc_str(bytes, "n", value);
+	attr_enc_end(bytes);
+	free(value);
+}
+
+/* Loop index 0: at both limits; 1: one pair more; 2: one byte more. */
+START_TEST(test_tlsp_request_attr_limits_at_and_past)
+{
+	static const enum attr_dec_status want[] = {ATTR_DEC_OK, ATTR_DEC_BAD,
+	                                            ATTR_DEC_BAD};
+	struct tlsp_tlist decoded;
+	struct buf bytes;
+
+	make_list(&bytes, TLSP_REQUEST_PAIRS_MAX + (_i == 1),
+	          TLSP_REQUEST_TLSA_B64_MAX + (_i == 2));
+	ck_assert_int_eq(decode_with_request_limits(&bytes, &decoded),
+	                 want[_i]);
+	buf_free(&bytes);
+}
+END_TEST
+
 /* Every golden request decodes under the request limits. */
 START_TEST(test_tlsp_request_attr_limits_fit_goldens)
 {
@@ -1300,6 +1333,8 @@ tlsp_request_suite(void)
 	tcase_add_test(tc, test_tlsp_request_argv_limit_keeps_every_value);
 	tcase_add_test(tc, test_tlsp_request_argv_zero_is_null);
 	tcase_add_test(tc, test_tlsp_request_attr_limits_fit_largest_body);
+	tcase_add_loop_test(tc, test_tlsp_request_attr_limits_at_and_past, 0,
+	                    3);
 	tcase_add_loop_test(tc, test_tlsp_request_attr_limits_fit_goldens, 0,
 	                    NELEM(client_goldens));
 	suite_add_tcase(s, tc);
