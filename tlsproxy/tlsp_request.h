@@ -42,7 +42,7 @@
 
 /* Limits, checked before anything is stored (spec section 2.4). */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
-#define TLSP_REQUEST_TLSA_MAX 256       /* TLSA records per request */
+#define TLSP_REQUEST_TLSA_MAX 16        /* TLSA records per request */
 #define TLSP_REQUEST_TLSA_DATA_MAX 8192 /* decoded bytes per TLSA record */
 #define TLSP_REQUEST_TIMEOUT_MAX 604800 /* header timeouts, seconds */
 #define TLSP_REQUEST_VERIFYDEPTH_MAX 100
@@ -60,9 +60,17 @@
 	 4 * TLSP_REQUEST_TLSA_MAX)
 
 /*
+ * Bytes in one request list. The golden 3.7.11 body is 1.3 KB; this
+ * leaves room for long match lists and several full-certificate TLSA
+ * records, while a hostile peer costs at most this much per session.
+ */
+#define TLSP_REQUEST_BYTES_MAX (256 * 1024)
+
+/*
  * Decoder limits for the request lists: whatever the parser accepts
  * decodes, and no value or pair count much beyond it (values up to
- * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs).
+ * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs,
+ * at most TLSP_REQUEST_BYTES_MAX bytes).
  */
 extern const struct attr_limits tlsp_request_attr_limits;
 

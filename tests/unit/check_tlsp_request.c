@@ -790,7 +790,7 @@ static const struct body_variant body_variants[] = {
      "argv_size 1025 is outside 0..1024"},
     {"TLSA records at limit", edit_tlsa_at_limit, NULL},
     {"TLSA records past limit", edit_tlsa_past_limit,
-     "count 257 is outside 0..256"},
+     "count 17 is outside 0..16"},
     {"TLSA count above records", edit_tlsa_count_short,
      "count 3 is not followed by 3 TLSA records"},
     {"TLSA record beyond count", edit_tlsa_extra_record,
@@ -1221,7 +1221,7 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
 	              "%s", tlsp_request_reason(req));
 	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
-	ck_assert_uint_eq(req->client_start.tlsa[255].data_len,
+	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
 	                  TLSP_REQUEST_TLSA_DATA_MAX);
 	free(data);
 	buf_free(&bytes);
