@@ -41,34 +41,34 @@
 struct event_fd {
 	event_fn fn;
 	void *ctx;
-	unsigned mask;	   /* EVENT_READ | EVENT_WRITE */
-	uint32_t gen;	   /* 0: not registered */
-	int in_kernel;	   /* fd is in the epoll set */
+	unsigned mask; /* EVENT_READ | EVENT_WRITE */
+	uint32_t gen;  /* 0: not registered */
+	int in_kernel; /* fd is in the epoll set */
 };
 
 struct event_timer {
 	event_timer_fn fn;
 	void *ctx;
-	uint64_t when;		  /* monotonic ms */
-	uint64_t seq;		  /* tie-break and starvation stamp */
+	uint64_t when; /* monotonic ms */
+	uint64_t seq;  /* tie-break and starvation stamp */
 	size_t heap_idx;
 	struct event_timer *next; /* hash chain */
 };
 
 static struct {
-	int epfd;		   /* -1 until first use */
-	int running;		   /* inside event_loop() */
-	uint64_t now;		   /* cached monotonic ms */
-	event_clock_fn clock;	   /* NULL: CLOCK_MONOTONIC */
-	struct event_fd *fds;	   /* indexed by fd */
+	int epfd;             /* -1 until first use */
+	int running;          /* inside event_loop() */
+	uint64_t now;         /* cached monotonic ms */
+	event_clock_fn clock; /* NULL: CLOCK_MONOTONIC */
+	struct event_fd *fds; /* indexed by fd */
 	size_t nfds;
 	uint32_t next_gen;
 	struct event_timer **heap; /* min-heap by (when, seq) */
 	size_t heap_len, heap_size;
 	struct event_timer **hash; /* (fn, ctx) -> timer */
-	size_t nbuckets;	   /* power of two, or 0 */
+	size_t nbuckets;           /* power of two, or 0 */
 	uint64_t next_seq;
-} event_state = { .epfd = -1, .next_gen = 1 };
+} event_state = {.epfd = -1, .next_gen = 1};
 
 /* Reads the clock (real or injected) in milliseconds. */
 static uint64_t
@@ -130,9 +130,9 @@ event_fd_slot(int fd)
 		while (want <= (size_t)fd)
 			want *= 2;
 		event_state.fds = xreallocarray(event_state.fds, want,
-		    sizeof(*event_state.fds));
+		                                sizeof(*event_state.fds));
 		memset(event_state.fds + old, 0,
-		    (want - old) * sizeof(*event_state.fds));
+		       (want - old) * sizeof(*event_state.fds));
 		event_state.nfds = want;
 	}
 	return event_state.fds + fd;
@@ -142,25 +142,25 @@ event_fd_slot(int fd)
 static void
 event_fd_sync(int fd, struct event_fd *slot)
 {
-	struct epoll_event ev = { 0 };
+	struct epoll_event ev = {0};
 	int op;
 
 	if (slot->mask == 0) {
-		if (slot->in_kernel
-		    && epoll_ctl(event_epfd(), EPOLL_CTL_DEL, fd, NULL) != 0
-		    && errno != ENOENT && errno != EBADF)
+		if (slot->in_kernel &&
+		    epoll_ctl(event_epfd(), EPOLL_CTL_DEL, fd, NULL) != 0 &&
+		    errno != ENOENT && errno != EBADF)
 			msg_fatal("%s: epoll_ctl DEL fd %d: %m", __func__, fd);
 		slot->in_kernel = 0;
 		return;
 	}
-	ev.events = ((slot->mask & EVENT_READ) ? EPOLLIN : 0u)
-	    | ((slot->mask & EVENT_WRITE) ? EPOLLOUT : 0u);
+	ev.events = ((slot->mask & EVENT_READ) ? EPOLLIN : 0u) |
+	            ((slot->mask & EVENT_WRITE) ? EPOLLOUT : 0u);
 	ev.data.u64 = (uint64_t)slot->gen << 32 | (uint32_t)fd;
 	op = slot->in_kernel ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 	if (epoll_ctl(event_epfd(), op, fd, &ev) != 0) {
 		/* Closed and reused without event_clear(): start afresh. */
-		if (op != EPOLL_CTL_MOD || errno != ENOENT
-		    || epoll_ctl(event_epfd(), EPOLL_CTL_ADD, fd, &ev) != 0)
+		if (op != EPOLL_CTL_MOD || errno != ENOENT ||
+		    epoll_ctl(event_epfd(), EPOLL_CTL_ADD, fd, &ev) != 0)
 			msg_fatal("%s: epoll_ctl fd %d: %m", __func__, fd);
 	}
 	slot->in_kernel = 1;
@@ -173,7 +173,7 @@ event_set(int fd, unsigned mask, event_fn fn, void *ctx)
 
 	if (fn == NULL || (mask & ~(EVENT_READ | EVENT_WRITE)) != 0)
 		msg_panic("%s: fd %d: bad mask %#x or callback", __func__, fd,
-		    mask);
+		          mask);
 	/* A new callback is a new registration: older events are stale. */
 	if (slot->gen == 0 || slot->fn != fn || slot->ctx != ctx) {
 		slot->gen = event_state.next_gen++;
@@ -191,8 +191,8 @@ event_clear(int fd)
 {
 	struct event_fd *slot;
 
-	if (fd < 0 || (size_t)fd >= event_state.nfds
-	    || event_state.fds[fd].gen == 0)
+	if (fd < 0 || (size_t)fd >= event_state.nfds ||
+	    event_state.fds[fd].gen == 0)
 		return;
 	slot = event_state.fds + fd;
 	slot->mask = 0;
@@ -314,9 +314,11 @@ event_timer_set(event_timer_fn fn, void *ctx, uint64_t delay_ms)
 		t->ctx = ctx;
 		if (event_state.heap_len == event_state.heap_size) {
 			event_state.heap_size = event_state.heap_size
-			    ? event_state.heap_size * 2 : 64;
-			event_state.heap = xreallocarray(event_state.heap,
-			    event_state.heap_size, sizeof(*event_state.heap));
+			                            ? event_state.heap_size * 2
+			                            : 64;
+			event_state.heap = xreallocarray(
+			    event_state.heap, event_state.heap_size,
+			    sizeof(*event_state.heap));
 		}
 		event_heap_put(t, event_state.heap_len++);
 		event_timer_rehash();
@@ -351,7 +353,7 @@ event_timer_left(event_timer_fn fn, void *ctx)
 	if ((*link)->when <= now)
 		return 0;
 	return (*link)->when - now > INT64_MAX ? INT64_MAX
-	    : (int64_t)((*link)->when - now);
+	                                       : (int64_t)((*link)->when - now);
 }
 
 /* The epoll_wait timeout: max_wait_ms capped by the first timer. */
@@ -365,8 +367,8 @@ event_wait_ms(int max_wait_ms)
 	when = event_state.heap[0]->when;
 	if (when <= now)
 		return 0;
-	if (when - now < (uint64_t)INT32_MAX
-	    && (max_wait_ms < 0 || when - now < (uint64_t)max_wait_ms))
+	if (when - now < (uint64_t)INT32_MAX &&
+	    (max_wait_ms < 0 || when - now < (uint64_t)max_wait_ms))
 		return (int)(when - now);
 	return max_wait_ms < 0 ? INT32_MAX : max_wait_ms;
 }
@@ -428,7 +430,7 @@ event_loop(int max_wait_ms)
 	event_state.running = 1;
 	event_now_refresh();
 	n = epoll_wait(event_epfd(), evs, EVENT_BATCH,
-	    event_wait_ms(max_wait_ms));
+	               event_wait_ms(max_wait_ms));
 	if (n < 0) {
 		if (errno != EINTR)
 			msg_fatal("%s: epoll_wait: %m", __func__);

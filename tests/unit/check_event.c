@@ -173,12 +173,12 @@ START_TEST(test_event_many_timers_stay_ordered)
 	for (i = 0; i < n; i++) {
 		d = 1 + (i * 2654435761u) % 4096u;
 		event_timer_set(order_timer, (void *)(uintptr_t)(fake_now + d),
-		    d);
+		                d);
 	}
 	for (i = 0; i < n; i += 7) {
 		d = 1 + (i * 2654435761u) % 4096u;
-		cancelled += (unsigned)event_timer_cancel(order_timer,
-		    (void *)(uintptr_t)(fake_now + d));
+		cancelled += (unsigned)event_timer_cancel(
+		    order_timer, (void *)(uintptr_t)(fake_now + d));
 	}
 	fake_now += 5000;
 	event_loop(0);
@@ -206,12 +206,11 @@ END_TEST
 
 struct fd_probe {
 	int fd;
-	int other;	    /* fd this callback may remove, or -1 */
+	int other; /* fd this callback may remove, or -1 */
 	unsigned calls;
 	unsigned last_events;
-	int reuse;	    /* after removing other, reuse its number */
+	int reuse; /* after removing other, reuse its number */
 };
-
 
 static void
 probe_event(int fd, unsigned events, void *ctx)
@@ -258,7 +257,7 @@ static void
 remover_pair(int reuse)
 {
 	int s1[2], s2[2];
-	struct fd_probe p1 = { 0 }, p2 = { 0 };
+	struct fd_probe p1 = {0}, p2 = {0};
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, s1), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, s2), 0);
@@ -291,7 +290,7 @@ END_TEST
 START_TEST(test_event_hangup_is_delivered_as_read)
 {
 	int p[2];
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[1]);
@@ -306,7 +305,7 @@ END_TEST
 START_TEST(test_event_error_wakes_write_interest)
 {
 	int p[2];
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	signal(SIGPIPE, SIG_IGN);
 	ck_assert_int_eq(pipe(p), 0);
@@ -322,7 +321,7 @@ END_TEST
 START_TEST(test_event_mask_zero_is_silent_even_on_hangup)
 {
 	int p[2];
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[1]);
@@ -343,7 +342,7 @@ END_TEST
 START_TEST(test_event_write_interest_only_gets_write)
 {
 	int sv[2];
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	ck_assert_int_eq(write(sv[1], "x", 1), 1);
@@ -361,7 +360,7 @@ END_TEST
 START_TEST(test_event_high_fd_grows_the_table)
 {
 	int p[2], high;
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	ck_assert_int_eq(pipe(p), 0);
 	high = fcntl(p[0], F_DUPFD, 700);
@@ -394,7 +393,7 @@ END_TEST
 START_TEST(test_event_fork_starts_empty)
 {
 	int p[2];
-	struct fd_probe probe = { 0 };
+	struct fd_probe probe = {0};
 
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[1]);
@@ -424,7 +423,8 @@ event_suite(void)
 	tc = tcase_create("timers");
 	tcase_add_checked_fixture(tc, setup_fake_clock, NULL);
 	tcase_add_test(tc, test_event_timers_run_in_deadline_order);
-	tcase_add_test(tc, test_event_timers_with_equal_deadline_run_in_set_order);
+	tcase_add_test(tc,
+	               test_event_timers_with_equal_deadline_run_in_set_order);
 	tcase_add_test(tc, test_event_timer_set_again_reschedules);
 	tcase_add_test(tc, test_event_timer_cancel_is_harmless_when_missing);
 	tcase_add_test(tc, test_event_timer_is_unlinked_before_it_runs);
@@ -445,7 +445,7 @@ event_suite(void)
 	tcase_add_test(tc, test_event_high_fd_grows_the_table);
 	tcase_add_test(tc, test_event_fork_starts_empty);
 	tcase_add_test_raise_signal(tc, test_event_reentering_the_loop_panics,
-	    SIGABRT);
+	                            SIGABRT);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 	return s;
