@@ -156,6 +156,33 @@ scache_proto_session_limit(long nofile)
 	return nofile - headroom > 1 ? (size_t)(nofile - headroom) : 1;
 }
 
+void
+scache_proto_take_args(int *argc, char **argv, int *reuse_log)
+{
+	const char *last, *prev, *value;
+	size_t len = strlen(SCACHE_PROTO_ARG_REUSE_LOG);
+
+	if (*argc < 2)
+		return;
+	last = argv[*argc - 1];
+	prev = argv[*argc - 2];
+	/* "-o reuse_log=no" is a parameter setting, not our word. */
+	if (strncmp(last, SCACHE_PROTO_ARG_REUSE_LOG, len) != 0 ||
+	    (prev[0] == '-' && prev[1] != 0 && prev[2] == 0 &&
+	    strchr("imnorst", prev[1]) != NULL))
+		return;
+	value = last + len;
+	if (strcmp(value, "yes") == 0)
+		*reuse_log = 1;
+	else if (strcmp(value, "no") == 0)
+		*reuse_log = 0;
+	else
+		msg_fatal("bad command-line argument: %s (want %syes or %sno)",
+		    last, SCACHE_PROTO_ARG_REUSE_LOG,
+		    SCACHE_PROTO_ARG_REUSE_LOG);
+	argv[--*argc] = NULL;
+}
+
 struct scache_proto *
 scache_proto_create(const struct scache_proto_config *cfg)
 {

@@ -23,6 +23,16 @@
 /* Descriptors kept free for clients, logging and the skeleton. */
 #define SCACHE_PROTO_FD_HEADROOM_MIN 32
 
+/* Destination bindings allowed per cacheable session. */
+#define SCACHE_PROTO_BINDINGS_PER_SESSION 4
+
+/*
+ * The daemon's own switch, given as the last word of its master.cf
+ * command line so that stock postconf and "postfix check" never see an
+ * unknown parameter name: "reuse_log=no" (or "=yes", the default).
+ */
+#define SCACHE_PROTO_ARG_REUSE_LOG "reuse_log="
+
 struct scache_proto_config {
 	int ttl_limit;                /* connection_cache_ttl_limit, s */
 	int status_update_time;       /* connection_cache_status_update_time */
@@ -64,5 +74,12 @@ struct scache_cache *scache_proto_cache(struct scache_proto *proto);
  * nofile minus max(nofile / 4, SCACHE_PROTO_FD_HEADROOM_MIN), at least 1.
  */
 size_t scache_proto_session_limit(long nofile);
+
+/*
+ * If the last argument is SCACHE_PROTO_ARG_REUSE_LOG "yes" or "no" (and
+ * not the value of a preceding option), removes it from argv and sets
+ * *reuse_log. Fatal on another value, as a bad main.cf value is.
+ */
+void scache_proto_take_args(int *argc, char **argv, int *reuse_log);
 
 #endif

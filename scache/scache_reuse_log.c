@@ -11,8 +11,10 @@
  *   key-exchange X25519 server-signature ECDSA (prime256v1)
  *   server-digest SHA256 peer_CN="mx" issuer_CN="CA"
  *
- * conn_use is smtp's own counter for the same use (reuse_count + 1), so
- * the line pairs with smtp's delivery line.
+ * conn_use is smtp's own counter for the same use, so the line pairs
+ * with smtp's delivery line: the stored reuse_count counts earlier reuses
+ * (0 after the first delivery), smtp adds one as it takes the connection
+ * and logs reuse_count + 1, i.e. the first reuse is conn_use=2.
  *
  * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged.
  * Errors: none; a malformed line ends that block's parse.
@@ -178,7 +180,7 @@ scache_reuse_put_use(struct buf *out, const struct scache_reuse_value *v,
 	long long count, expire;
 
 	if (scache_reuse_number(&v[F_REUSE_COUNT], &count) == 0)
-		buf_printf(out, " conn_use=%lld", count + 1);
+		buf_printf(out, " conn_use=%lld", count + 2);
 	if (scache_reuse_number(&v[F_EXPIRE_TIME], &expire) == 0)
 		buf_printf(out, " age=%llds",
 		    (long long)now - (expire - reuse_time_limit));

@@ -45,18 +45,18 @@ static const struct {
 } golden[] = {
 	{"scache-endp-prop-3.6.4.txt", 1795883641,
 	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:21847 "
-	 "conn_use=6 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "conn_use=7 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	 "(256/256 bits) key-exchange X25519 server-signature ECDSA (P-256) "
 	 "peer_CN=\"mx.pfsandbox.test\" issuer_CN=\"pfsandbox throwaway CA\""},
 	{"scache-endp-prop-3.7.11.txt", 1795882714,
 	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:40584 "
-	 "conn_use=7 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "conn_use=8 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	 "(256/256 bits) key-exchange X25519 server-signature ECDSA "
 	 "(prime256v1) peer_CN=\"mx.pfsandbox.test\" "
 	 "issuer_CN=\"pfsandbox throwaway CA\""},
 	{"scache-endp-prop-3.8.6.txt", 1795883631,
 	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:35331 "
-	 "conn_use=6 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "conn_use=7 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	 "(256/256 bits) key-exchange X25519 server-signature ECDSA "
 	 "(prime256v1) peer_CN=\"mx.pfsandbox.test\" "
 	 "issuer_CN=\"pfsandbox throwaway CA\""},
@@ -64,13 +64,13 @@ static const struct {
 	 * session has no server signature. */
 	{"scache-endp-prop-3.10.13.txt", 1795883601,
 	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:20359 "
-	 "conn_use=1 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "conn_use=2 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	 "(256/256 bits) key-exchange x25519 peer_CN=\"mx.pfsandbox.test\" "
 	 "issuer_CN=\"pfsandbox throwaway CA\""},
 	/* 3.12 adds trace_size_limit. */
 	{"scache-endp-prop-3.12-20260821.txt", 1795883653,
 	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:48101 "
-	 "conn_use=1 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "conn_use=2 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	 "(256/256 bits) key-exchange x25519 peer_CN=\"mx.pfsandbox.test\" "
 	 "issuer_CN=\"pfsandbox throwaway CA\""},
 };
@@ -107,7 +107,7 @@ static const struct {
 	 "TLS connection handed out to h[192.0.2.1]:25: with cipher X"},
 	{"no certificate is anonymous",
 	 "reuse_count=1\n\npeer_status=0\ncipher_protocol=TLSv1.2\n\n",
-	 "Anonymous TLS connection handed out conn_use=2: TLSv1.2"},
+	 "Anonymous TLS connection handed out conn_use=3: TLSv1.2"},
 	{"certificate without match is untrusted or trusted",
 	 "\npeer_status=5\ncipher_protocol=P\n\n",
 	 "Trusted TLS connection handed out: P"},
@@ -116,7 +116,7 @@ static const struct {
 	 "Untrusted TLS connection handed out: P"},
 	{"unknown names anywhere are ignored, by-name order",
 	 "new=1\nreuse_count=2\n\nzzz=q\ncipher_protocol=P\nnew2=\n\n",
-	 "TLS connection handed out conn_use=3: P"},
+	 "TLS connection handed out conn_use=4: P"},
 	{"key exchange bits when there is no curve",
 	 "\nkey_exchange=DHE\nkey_exchange_bits=2048\n\n",
 	 "TLS connection handed out: key-exchange DHE (2048 bits)"},
