@@ -704,6 +704,54 @@ START_TEST(test_scache_proto_session_limit_keeps_headroom)
 }
 END_TEST
 
+/* --- the master.cf switch */
+
+static const struct {
+	const char *name;
+	const char *argv[8];
+	int argc_after;
+	int reuse_log;
+} arg_cases[] = {
+	{"no switch", {"scache", "-l", "-t", "unix", "-u"}, 5, 7},
+	{"switch off", {"scache", "-l", "-t", "unix", "reuse_log=no"}, 4, 0},
+	{"switch on", {"scache", "-l", "reuse_log=yes"}, 2, 1},
+	{"-o value is a parameter", {"scache", "-o", "reuse_log=no"}, 3, 7},
+	{"not last", {"scache", "reuse_log=no", "-u"}, 3, 7},
+	{"program name only", {"reuse_log=no"}, 1, 7},
+};
+
+START_TEST(test_scache_proto_takes_reuse_log_word)
+{
+	char store[8][32];
+	char *argv[8] = {NULL};
+	int argc = 0, reuse_log = 7;
+
+	while (arg_cases[_i].argv[argc] != NULL) {
+		snprintf(store[argc], sizeof(store[argc]), "%s",
+		    arg_cases[_i].argv[argc]);
+		argv[argc] = store[argc];
+		argc++;
+	}
+	scache_proto_take_args(&argc, argv, &reuse_log);
+	ck_assert_msg(argc == arg_cases[_i].argc_after, "%s: argc %d",
+	    arg_cases[_i].name, argc);
+	ck_assert_ptr_null(argv[argc]);
+	ck_assert_msg(reuse_log == arg_cases[_i].reuse_log, "%s",
+	    arg_cases[_i].name);
+}
+END_TEST
+
+START_TEST(test_scache_proto_bad_reuse_log_word_is_fatal)
+{
+	char name[] = "scache", word[] = "reuse_log=maybe";
+	char *argv[] = {name, word, NULL};
+	int argc = 2, reuse_log = 1;
+
+	capture_start();
+	scache_proto_take_args(&argc, argv, &reuse_log);
+}
+END_TEST
+
 Suite *scache_proto_suite(void);
 
 Suite *
@@ -747,6 +795,13 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_drops_connection_whose_peer_closed);
 	tcase_add_test(tc, test_scache_proto_full_cache_warns_once_per_interval);
 	tcase_add_test(tc, test_scache_proto_session_limit_keeps_headroom);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("args");
+	tcase_add_loop_test(tc, test_scache_proto_takes_reuse_log_word, 0,
+	    sizeof(arg_cases) / sizeof(arg_cases[0]));
+	tcase_add_exit_test(tc, test_scache_proto_bad_reuse_log_word_is_fatal,
+	    1);
 	suite_add_tcase(s, tc);
 	return s;
 }
