@@ -75,6 +75,8 @@ struct scache_cache {
 	size_t binding_max;
 	scache_cache_watch_fn watch;
 	void *watch_ctx;
+	scache_cache_alive_fn alive;
+	void *alive_ctx;
 	struct scache_cache_counts counts;
 };
 
@@ -132,6 +134,14 @@ scache_cache_create(size_t session_max, size_t binding_max,
 	cache->watch = watch;
 	cache->watch_ctx = watch_ctx;
 	return cache;
+}
+
+void
+scache_cache_set_alive(struct scache_cache *cache, scache_cache_alive_fn alive,
+    void *ctx)
+{
+	cache->alive = alive;
+	cache->alive_ctx = ctx;
 }
 
 static uint64_t
@@ -242,7 +252,8 @@ scache_cache_save_endp(struct scache_cache *cache, uint64_t now_ms,
 	return evicted;
 }
 
-/* The oldest session of endp_label, unlinked, or -1. Counts nothing. */
+/* The oldest live session of endp_label, unlinked, or -1; dead ones on
+ * the way are closed. Counts only those. */
 static int
 scache_cache_take(struct scache_cache *cache, const char *endp_label,
     char **endp_prop, uint64_t *saved_ms)
@@ -250,13 +261,20 @@ scache_cache_take(struct scache_cache *cache, const char *endp_label,
 	struct scache_endp *endp;
 	struct scache_session *sess;
 
-	if ((endp = scache_cache_endp_lookup(cache, endp_label)) == NULL)
-		return -1;
-	sess = SCACHE_OF(endp->sessions.next, struct scache_session, in_endp);
-	*endp_prop = sess->prop;
-	*saved_ms = sess->saved_ms;
-	sess->prop = NULL;
-	return scache_session_unlink(cache, sess);
+	while ((endp = scache_cache_endp_lookup(cache, endp_label)) != NULL) {
+		sess = SCACHE_OF(endp->sessions.next, struct scache_session,
+		    in_endp);
+		if (cache->alive && !cache->alive(sess->fd, cache->alive_ctx)) {
+			scache_session_close(cache, sess);
+			cache->counts.evict_dead++;
+			continue;
+		}
+		*endp_prop = sess->prop;
+		*saved_ms = sess->saved_ms;
+		sess->prop = NULL;
+		return scache_session_unlink(cache, sess);
+	}
+	return -1;
 }
 
 int

@@ -28,6 +28,14 @@ struct scache_cache;
  */
 typedef void (*scache_cache_watch_fn)(int fd, int on, void *ctx);
 
+/*
+ * Asked, just before a session is handed out, whether fd can still carry
+ * one (1) or not (0); a dead one is closed, counted in evict_dead, and
+ * the next session is tried. Catches a peer that closed after the last
+ * event-loop pass.
+ */
+typedef int (*scache_cache_alive_fn)(int fd, void *ctx);
+
 /* Counters since the last scache_cache_counts_reset(). */
 struct scache_cache_counts {
 	int dest_hits;    /* find_dest found a session */
@@ -48,6 +56,10 @@ struct scache_cache_counts {
  */
 struct scache_cache *scache_cache_create(size_t session_max,
     size_t binding_max, scache_cache_watch_fn watch, void *watch_ctx);
+
+/* Installs the hand-out check (NULL: none, every session is alive). */
+void scache_cache_set_alive(struct scache_cache *cache,
+    scache_cache_alive_fn alive, void *ctx);
 
 /* Closes every cached descriptor and frees everything. Accepts NULL. */
 void scache_cache_free(struct scache_cache *cache);
@@ -71,7 +83,7 @@ int scache_cache_save_dest(struct scache_cache *cache, uint64_t now_ms,
     const char *endp_label);
 
 /*
- * Removes the oldest session of endp_label. On a hit returns its
+ * Removes the oldest live session of endp_label. On a hit returns its
  * descriptor (the caller now owns it) and sets *endp_prop (caller frees)
  * and *saved_ms (when it was cached); on a miss returns -1. Counts a
  * direct endpoint hit or miss.

@@ -23,6 +23,7 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,6 +138,15 @@ scache_proto_dead_event(int fd, unsigned events, void *ctx)
 	scache_cache_drop_fd(proto->cache, fd);
 }
 
+/* Hand-out check: readable now means closed or out of turn, as above. */
+static int
+scache_proto_alive(int fd, void *ctx)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLRDHUP};
+
+	return poll(&pfd, 1, 0) == 0;
+}
+
 static void
 scache_proto_watch(int fd, int on, void *ctx)
 {
@@ -191,6 +201,7 @@ scache_proto_create(const struct scache_proto_config *cfg)
 	proto->cfg = *cfg;
 	proto->cache = scache_cache_create(cfg->session_max, cfg->binding_max,
 	    scache_proto_watch, proto);
+	scache_cache_set_alive(proto->cache, scache_proto_alive, NULL);
 	proto->stats_start = time(NULL);
 	event_timer_set(scache_proto_stats_event, proto,
 	    (uint64_t)cfg->status_update_time * 1000);

@@ -230,6 +230,41 @@ START_TEST(test_scache_cache_drop_fd_counts_dead_peer)
 }
 END_TEST
 
+static int
+alive_unless_listed(int fd, void *ctx)
+{
+	return fd != *(int *)ctx;
+}
+
+START_TEST(test_scache_cache_never_hands_out_dead_session)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+	char *dprop, *eprop;
+	uint64_t saved;
+	int a = new_fd(), b = new_fd(), d = new_fd();
+
+	scache_cache_set_alive(c, alive_unless_listed, &a);
+	scache_cache_save_endp(c, T0, 2, "e", "pa", a);
+	scache_cache_save_endp(c, T0, 2, "e", "pb", b);
+	/* a is oldest but dead: closed, counted, and b comes out. */
+	expect_endp(c, "e", b, "pb");
+	ck_assert(!fd_is_open(a));
+	ck_assert_int_eq(scache_cache_counts(c)->evict_dead, 1);
+	ck_assert_int_eq(scache_cache_counts(c)->endp_hits, 1);
+	/* Through a destination, a dead last session is a miss. */
+	a = d; /* the listed dead descriptor is now d */
+	scache_cache_save_dest(c, T0, 2, "d", "", "e");
+	scache_cache_save_endp(c, T0, 2, "e", "pd", d);
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop,
+	    &saved), -1);
+	ck_assert(!fd_is_open(d));
+	ck_assert_int_eq(scache_cache_counts(c)->evict_dead, 2);
+	ck_assert_int_eq(scache_cache_counts(c)->dest_miss, 1);
+	ck_assert_uint_eq(scache_cache_session_count(c), 0);
+	scache_cache_free(c);
+}
+END_TEST
+
 static char watch_log[256];
 
 static void
@@ -325,6 +360,7 @@ scache_cache_suite(void)
 	tcase_add_test(tc, test_scache_cache_full_closes_oldest);
 	tcase_add_test(tc, test_scache_cache_binding_limit_drops_oldest);
 	tcase_add_test(tc, test_scache_cache_drop_fd_counts_dead_peer);
+	tcase_add_test(tc, test_scache_cache_never_hands_out_dead_session);
 	tcase_add_test(tc, test_scache_cache_watch_sees_every_descriptor);
 	suite_add_tcase(s, tc);
 
