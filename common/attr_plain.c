@@ -55,8 +55,7 @@ attr_plain_end(struct buf *out)
 }
 
 void
-attr_plain_iter_init(struct attr_plain_iter *it, const char *text,
-    size_t len)
+attr_plain_iter_init(struct attr_plain_iter *it, const char *text, size_t len)
 {
 	it->pos = text;
 	it->end = text + len;
@@ -64,16 +63,17 @@ attr_plain_iter_init(struct attr_plain_iter *it, const char *text,
 }
 
 int
-attr_plain_next(struct attr_plain_iter *it, const char **name,
-    size_t *name_len, const char **value, size_t *value_len)
+attr_plain_next(struct attr_plain_iter *it, const char **name, size_t *name_len,
+                const char **value, size_t *value_len)
 {
 	const char *eol, *eq;
 	size_t line_len;
 
 	if (it->pos >= it->end)
 		return 0;
-	eol = memchr(it->pos, '\n', (size_t)(it->end - it->pos));
-	line_len = (size_t)((eol ? eol : it->end) - it->pos);
+	if ((eol = memchr(it->pos, '\n', (size_t)(it->end - it->pos))) == NULL)
+		return -1;
+	line_len = (size_t)(eol - it->pos);
 
 	/* The empty line ends this list; the caller may go on from rest. */
 	if (line_len == 0) {
@@ -88,6 +88,6 @@ attr_plain_next(struct attr_plain_iter *it, const char **name,
 	*name_len = (size_t)(eq - it->pos);
 	*value = eq + 1;
 	*value_len = line_len - *name_len - 1;
-	it->pos += line_len + (eol != NULL);
+	it->pos = eol + 1;
 	return 1;
 }

@@ -30,7 +30,8 @@ void attr_plain_end(struct buf *out);
  * not NUL-terminated, with lengths) and returns 1; it returns 0 at the
  * empty line that ends the list (it->rest then points just past it) or at
  * the end of text, and -1 for a line without '=' or with an empty name
- * (then it stays on that line). A last line without '\n' still counts.
+ * (then it stays on that line). A last line without '\n' is cut short
+ * and also gives -1, as stock Postfix's plain scanner rejects it.
  */
 struct attr_plain_iter {
 	const char *pos;

@@ -47,6 +47,7 @@ static struct {
 	char *dir;
 	struct conf_list params; /* the store, unexpanded */
 	struct conf_list used;   /* parameters read, effective value */
+	struct conf_list old;    /* earlier values of re-read parameters */
 } conf;
 
 static int
@@ -224,6 +225,7 @@ conf_init(const char *config_dir)
 		config_dir = CONF_DEFAULT_DIR;
 	conf_list_free(&conf.params);
 	conf_list_free(&conf.used);
+	conf_list_free(&conf.old);
 	free(conf.dir);
 	conf.dir = xstrdup(config_dir);
 	conf_set("config_directory", conf.dir);
@@ -344,7 +346,12 @@ conf_expand_value(const char *text)
 
 	buf_init(&out);
 	buf_init(&why);
-	if (conf_expand(&out, text, conf_expand_lookup, NULL, &why) < 0) {
+	switch (conf_expand(&out, text, conf_expand_lookup, NULL, &why)) {
+	case 0:
+		break;
+	case CONF_EXPAND_FATAL:
+		msg_fatal("%s", buf_str(&why));
+	default:
 		msg_warn("%s", buf_str(&why));
 		msg_fatal("dictionary %s: macro processing error",
 		    CONF_DICT_NAME);
@@ -355,7 +362,10 @@ conf_expand_value(const char *text)
 	return out.data;
 }
 
-/* Remembers an effective value (owned) and returns it. */
+/*
+ * Remembers an effective value (owned) and returns it. A value handed out
+ * by an earlier read of the same parameter stays valid until conf_init().
+ */
 static const char *
 conf_remember(const char *name, char *value)
 {
@@ -363,7 +373,7 @@ conf_remember(const char *name, char *value)
 
 	if (pair == NULL)
 		return conf_list_add(&conf.used, name, value)->value;
-	free(pair->value);
+	conf_list_add(&conf.old, name, pair->value);
 	pair->value = value;
 	return value;
 }

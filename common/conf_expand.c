@@ -10,8 +10,9 @@
  * Limits: CONF_EXPAND_NESTING_MAX counted as Postfix counts (every literal
  * run and reference one level below its parent, restarting inside
  * relational operands), plus CONF_EXPAND_DEPTH_MAX over everything.
- * Errors: -1 and the text of Postfix's warning in why; the first problem
- * stops the expansion (Postfix sometimes warns twice, then fails too).
+ * Errors: -1 and the text of Postfix's warning in why (CONF_EXPAND_FATAL
+ * where Postfix exits at once); the first problem stops the expansion
+ * (Postfix sometimes warns twice, then fails too).
  * See also: spec config-logging.md section 4; tests/unit/check_conf_expand.c
  * holds the behaviour observed with postconf 3.7.11.
  *
@@ -47,6 +48,7 @@ struct conf_expand {
 	void *ctx;
 	struct buf *why;
 	int depth; /* total recursion, never restarted */
+	int fatal; /* the error is CONF_EXPAND_FATAL */
 };
 
 enum conf_expand_op {
@@ -188,9 +190,11 @@ conf_expand_compare(struct conf_expand *ex, const char *left,
 	for (i = 0; i < 2; i++) {
 		errno = 0;
 		num[i] = strtol(sides[i], &end, 10);
-		if (errno == ERANGE)
+		if (errno == ERANGE) {
+			ex->fatal = 1;
 			return conf_expand_fail(ex,
 			    "mac_exp_eval: bad conversion: %s", sides[i]);
+		}
 	}
 	*cmp = (num[0] > num[1]) - (num[0] < num[1]);
 	return 0;
@@ -533,5 +537,7 @@ conf_expand(struct buf *out, const char *text, conf_lookup_fn lookup,
 	};
 
 	buf_reserve(out, 0);
-	return conf_expand_text(&ex, text, 0);
+	if (conf_expand_text(&ex, text, 0) == 0)
+		return 0;
+	return ex.fatal ? CONF_EXPAND_FATAL : -1;
 }

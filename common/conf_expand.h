@@ -24,11 +24,16 @@ typedef const char *(*conf_lookup_fn)(const char *name, void *ctx);
  * relational operands, so "a = ${{$a} == {x}}" overflows its stack). */
 #define CONF_EXPAND_DEPTH_MAX 1000
 
+/* conf_expand() result where Postfix exits with why as its fatal text
+ * (a number too large to compare), instead of warning first. */
+#define CONF_EXPAND_FATAL (-2)
+
 /*
  * Appends the expansion of text to out. Returns 0, or -1 with why holding
  * (replacing its content) the text of Postfix's warning for the first
- * problem, e.g. "truncated macro reference: \"${a\"". On -1 the content
- * of out is unspecified. Never logs, never exits.
+ * problem, e.g. "truncated macro reference: \"${a\"", or
+ * CONF_EXPAND_FATAL. On error the content of out is unspecified. Never
+ * logs, never exits.
  */
 int conf_expand(struct buf *out, const char *text, conf_lookup_fn lookup,
     void *ctx, struct buf *why);

@@ -6,12 +6,13 @@
  * a configured mydomain, mydomain's at myhostname). The tables below keep
  * that order. Computed defaults are worked out just before their phase.
  *
- * Not reproduced: hostname syntax checks, user/group checks and the other
- * 3.7.11 globals that neither daemon uses (spec section 7.3, note).
+ * Not reproduced: user/group checks and the other 3.7.11 globals that
+ * neither daemon uses (spec section 7.3, note).
  * See also: conf.c; spec config-logging.md sections 3 and 7.3.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,10 @@
 
 /* Postfix's fallback domain for an unqualified host name. */
 #define PARAMS_DEFAULT_DOMAIN "localdomain"
+
+/* Host name limits of Postfix's valid_hostname(). */
+#define PARAMS_LABEL_MAX 63
+#define PARAMS_HOSTNAME_MAX 255
 
 struct params params;
 
@@ -67,6 +72,86 @@ static const struct conf_param params_late[] = {
 	{CONF_TIME, "daemon_timeout", "18000s", &params.daemon_timeout, 1, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
+
+static int
+params_hostname_fail(struct buf *why, const char *what, const char *name)
+{
+	buf_reset(why);
+	buf_printf(why, "valid_hostname: %s: %.100s", what, name);
+	return -1;
+}
+
+/* Checks one character of a host name; label is its label's length. */
+static int
+params_hostname_char(const char *cp, size_t *label, int *numeric,
+    struct buf *why, const char *name)
+{
+	unsigned char ch = (unsigned char)*cp;
+
+	if (isascii(ch) && (isalnum(ch) || ch == '_')) {
+		if (++*label > PARAMS_LABEL_MAX)
+			return params_hostname_fail(why,
+			    "hostname label too long", name);
+		*numeric &= isdigit(ch) != 0;
+	} else if (ch == '.') {
+		if (*label == 0 || cp[1] == 0)
+			return params_hostname_fail(why, "misplaced delimiter",
+			    name);
+		*label = 0;
+	} else if (ch == '-') {
+		*numeric = 0;
+		if (++*label == 1 || cp[1] == 0 || cp[1] == '.')
+			return params_hostname_fail(why, "misplaced hyphen",
+			    name);
+	} else {
+		buf_reset(why);
+		buf_printf(why, "valid_hostname: invalid character %d(decimal): "
+		    "%.100s", ch, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Postfix's host name syntax: 0, or -1 with its warning text in why. */
+static int
+params_valid_hostname(const char *name, struct buf *why)
+{
+	size_t label = 0;
+	int numeric = 1;
+	const char *cp;
+
+	if (*name == 0) {
+		buf_reset(why);
+		buf_puts(why, "valid_hostname: empty hostname");
+		return -1;
+	}
+	for (cp = name; *cp; cp++)
+		if (params_hostname_char(cp, &label, &numeric, why, name) < 0)
+			return -1;
+	if (numeric)
+		return params_hostname_fail(why, "numeric hostname", name);
+	if (cp - name > PARAMS_HOSTNAME_MAX) {
+		buf_reset(why);
+		buf_printf(why, "valid_hostname: bad length %d for %.100s...",
+		    (int)(cp - name), name);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+params_check_hostname(const char *param, const char *value)
+{
+	struct buf why;
+
+	buf_init(&why);
+	if (params_valid_hostname(value, &why) < 0) {
+		msg_warn("%s", buf_str(&why));
+		msg_fatal("file %s/main.cf: parameter %s: bad parameter value: "
+		    "%s", conf_directory(), param, value);
+	}
+	buf_free(&why);
+}
 
 /* gethostname(), qualified with $mydomain (configured) or localdomain. */
 static void
@@ -113,6 +198,8 @@ params_read_host_names(void)
 	params_read_computed("mydomain", dot ? dot + 1 : PARAMS_DEFAULT_DOMAIN,
 	    &params.mydomain);
 	buf_free(&def);
+	params_check_hostname("myhostname", params.myhostname);
+	params_check_hostname("mydomain", params.mydomain);
 }
 
 void

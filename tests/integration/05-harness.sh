@@ -2,8 +2,10 @@
 # 05-harness.sh - the harness itself: instances are isolated from each other
 #
 # Two instances run at once, each delivering to its own sink over its own
-# ports. Stopping one removes every process of its master's process group
-# and leaves the other instance, and a process of the test itself, alone.
+# ports; the second also gets an extra program and master.cf line. Stopping
+# one removes every process of its master's process group and leaves the
+# other instance, and a process of the test itself, alone. postconf_set
+# and instance_reload change the running survivor's behaviour.
 #
 # SPDX-License-Identifier: EPL-2.0
 
@@ -24,8 +26,15 @@ deliver_and_check() {
 instance_up --name a
 A=$I A_MASTER=$(lib_master_pid)
 deliver_and_check 3
-instance_up --name b
+# The hooks the runtime tests use: an extra program and master.cf line.
+printf '#!/bin/sh\nexit 0\n' >"$LIB_TMP/probe"
+chmod 755 "$LIB_TMP/probe"
+instance_up --name b --libexec-file "$LIB_TMP/probe" \
+    --master-line 'probe unix - - n - 1 probe -o syslog_name=probe'
 B=$I B_MASTER=$(lib_master_pid)
+[ -x "$B/libexec/probe" ] || fail "--libexec-file did not install probe"
+postconf -c "$B/conf" -M probe/unix | grep -q 'probe -o syslog_name=probe$' ||
+    fail "--master-line did not reach master.cf"
 deliver_and_check 3
 [ "$A_MASTER" != "$B_MASTER" ] || fail "both instances report master $A_MASTER"
 
@@ -43,3 +52,19 @@ wait "$BYSTANDER" 2>/dev/null || true
 instance_use "$B"
 [ "$(lib_master_pid)" = "$B_MASTER" ] || fail "instance b stopped with a"
 deliver_and_check 2
+
+# postconf_set + instance_reload: reuse off from now on, so the next two
+# messages get a handshake each from smtp itself and none via tlsproxy.
+HANDSHAKES=$(maillog_count 'postfix/smtp\[[0-9]+\]: .*TLS connection established')
+PROXIED=$(maillog_count 'postfix/tlsproxy\[[0-9]+\]: CONNECT to')
+postconf_set 'smtp_tls_connection_reuse = no'
+[ "$(postconf -c "$B/conf" -h smtp_tls_connection_reuse)" = no ] ||
+    fail "postconf_set did not change main.cf"
+[ "$(stat -c %Y "$B/conf/main.cf")" -lt "$((EPOCHSECONDS - 2))" ] ||
+    fail "postconf_set did not backdate main.cf"
+instance_reload
+deliver_and_check 2
+expect_count 'postfix/smtp\[[0-9]+\]: .*TLS connection established' \
+    $((HANDSHAKES + 2)) "smtp handshakes after the reload"
+expect_count 'postfix/tlsproxy\[[0-9]+\]: CONNECT to' "$PROXIED" \
+    "tlsproxy connections after the reload"

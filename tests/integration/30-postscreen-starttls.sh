@@ -58,4 +58,4 @@ postscreen_scenario() {
 	expect_no_warnings
 }
 
-both_ways postscreen_scenario 'postfix/(postscreen|tlsproxy)\['
+both_ways postscreen_scenario 'postfix/postscreen\['

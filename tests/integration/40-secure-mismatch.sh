@@ -23,6 +23,7 @@ mismatch_scenario() {
 	    "smtp's untrusted handshake"
 	expect_none 'status=sent' "deliveries"
 	expect_none 'TLS connection reused' "TLS reuses"
+	expect_no_warnings
 	[ "$(queue_count)" -eq 1 ] || fail "queue: $(queue_count) messages, expected 1"
 }
 

@@ -20,7 +20,7 @@ demo_choose() {
 	mode=$(lib_resolve "$1" "$2")
 	printf -v "TLSREUSE_${1^^}" '%s' "$mode"
 	if [ "$mode" = ours ]; then
-		printf '  %-9s ours (%s)\n' "$1:" "$top_builddir/$1/$1"
+		printf '  %-9s ours (%s)\n' "$1:" "$(lib_ours_path "$1")"
 	else
 		printf '  %-9s STOCK Postfix %s: ours is not built yet\n' "$1:" "$1"
 	fi

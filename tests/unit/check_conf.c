@@ -34,6 +34,7 @@
 static char scratch_dir[64];
 static char scratch_path[96];
 static const char *fatal_expected;
+static int fatal_alone; /* nothing may be logged before the fatal */
 
 static void
 scratch_remove(void)
@@ -81,7 +82,8 @@ fatal_check(void)
 	while (len > 0 && text[len - 1] != '\n')
 		len--;
 	if (strncmp(text + len, "fatal: ", 7) == 0 &&
-	    strcmp(text + len + 7, fatal_expected) == 0)
+	    strcmp(text + len + 7, fatal_expected) == 0 &&
+	    (!fatal_alone || len == 0))
 		_exit(FATAL_MATCHED);
 	fprintf(stderr, "expected fatal: %s\ngot: %s", fatal_expected, text);
 	_exit(FATAL_OTHER);
@@ -135,7 +137,11 @@ static const struct parse_row parse_rows[] = {
 	{" 0123456789012345678901234567890123456789\n", 0,
 	    "notice:logical line must not start with whitespace: "
 	    "\" 01234567890123456789012345678...\"\n", NULL},
-	/* text after a NUL byte of a logical line is not seen */
+	/* any isspace() byte continues a line (stock scache: the value of
+	 * "t = 0" followed by "\v x = 1" is "0\v x = 1") */
+	{"t = 0\n\v x = 1\n", 0, "1:t=[0\v x = 1]\n", NULL},
+	/* text after a NUL byte of a logical line is not seen (stock scache
+	 * with "syslog_name = ab\0cd" logs as ab/scache) */
 	{"a = b\0junk\nc = d\n", 16, "1:a=[b]\n2:c=[d]\n", NULL},
 	{"a = b\n\n= x\n", 0, "1:a=[b]\n",
 	    "line 3: missing attribute name: \"= x\""},
@@ -283,6 +289,17 @@ START_TEST(test_conf_expand_value_error_is_fatal_after_warning)
 	conf_set("a", "${b");
 	expect_fatal("dictionary mail_dict: macro processing error\n");
 	(void)conf_expand_value("x$a");
+}
+END_TEST
+
+/* The stock scache logs only this fatal line, no warning before it. */
+START_TEST(test_conf_expand_value_bad_number_is_fatal_at_once)
+{
+	conf_init("/x");
+	conf_set("big", "99999999999999999999");
+	fatal_alone = 1;
+	expect_fatal("mac_exp_eval: bad conversion: 99999999999999999999\n");
+	(void)conf_expand_value("${{$big} == {1}}");
 }
 END_TEST
 
@@ -482,6 +499,30 @@ START_TEST(test_conf_print_used_lists_reads_in_order)
 }
 END_TEST
 
+START_TEST(test_conf_read_twice_keeps_first_target_valid)
+{
+	const struct conf_param table[] = {
+		{CONF_STR, "s_a", "first", &str_a, 0, 0},
+		{0, NULL, NULL, NULL, 0, 0},
+	};
+	const char *first;
+	char out[64];
+	FILE *fp;
+
+	conf_init("/x");
+	conf_read_params(table);
+	first = str_a;
+	conf_set("s_a", "second");
+	conf_read_params(table);
+	ck_assert_str_eq(first, "first");
+	ck_assert_str_eq(str_a, "second");
+	ck_assert_ptr_nonnull(fp = fmemopen(out, sizeof(out), "w"));
+	conf_print_used(fp);
+	fclose(fp);
+	ck_assert_str_eq(out, "s_a = second\n");
+}
+END_TEST
+
 /* --- the same main.cf through postconf */
 
 static const char *const postconf_files[] = {
@@ -614,6 +655,8 @@ conf_suite(void)
 	    FATAL_MATCHED);
 	tcase_add_exit_test(tc,
 	    test_conf_expand_value_error_is_fatal_after_warning, FATAL_MATCHED);
+	tcase_add_exit_test(tc,
+	    test_conf_expand_value_bad_number_is_fatal_at_once, FATAL_MATCHED);
 	tcase_add_test(tc,
 	    test_conf_read_params_defaults_are_stored_for_later_refs);
 	tcase_add_test(tc, test_conf_read_params_converts_configured_values);
@@ -623,6 +666,7 @@ conf_suite(void)
 	    test_conf_read_bad_values_are_fatal_with_postfix_text,
 	    FATAL_MATCHED, 0, (int)(sizeof(fatal_rows) / sizeof(fatal_rows[0])));
 	tcase_add_test(tc, test_conf_print_used_lists_reads_in_order);
+	tcase_add_test(tc, test_conf_read_twice_keeps_first_target_valid);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(pc, 30);
 	tcase_add_loop_test(pc, test_conf_store_matches_postconf, 0,

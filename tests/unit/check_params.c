@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "msg.h"
 #include "conf.h"
 #include "params.h"
 #include "capture.h"
@@ -218,11 +219,86 @@ START_TEST(test_params_store_process_id_and_keep_configured_process_name)
 }
 END_TEST
 
+/* Exit status of a fatal test whose log was the expected one. */
+#define FATAL_MATCHED 42
+
+static const char *fatal_expected;
+
+static void
+fatal_check(void)
+{
+	if (strcmp(capture_text(), fatal_expected) == 0)
+		_exit(FATAL_MATCHED);
+	fprintf(stderr, "expected:\n%sgot:\n%s", fatal_expected,
+	    capture_text());
+	_exit(1);
+}
+
+static void
+expect_fatal(const char *log)
+{
+	capture_start();
+	fatal_expected = log;
+	msg_set_cleanup(fatal_check);
+}
+
 START_TEST(test_params_bad_time_is_fatal)
 {
 	conf_init("/x");
 	conf_set("max_idle", "0");
+	expect_fatal("fatal: invalid max_idle: 0 (min 1)\n");
 	params_init("scache", "scache");
+}
+END_TEST
+
+/* Host name rows, each run through the stock scache 3.7.11
+ * (MAIL_CONFIG=DIR scache -V -S -l): its warning, or NULL if accepted. */
+struct host_row {
+	const char *param;
+	const char *value;
+	const char *warning;
+};
+
+#define ABC16 "abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc."
+#define ABC63 ABC16 ABC16 ABC16 \
+	"abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc."
+#define A63 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static const struct host_row host_rows[] = {
+	{"myhostname", "a_b.ex-ample", NULL},
+	{"myhostname", A63 ".x", NULL},
+	{"myhostname", ABC63 "abc", NULL},
+	{"myhostname", "-a.example", "misplaced hyphen: -a.example"},
+	{"myhostname", "a-.example", "misplaced hyphen: a-.example"},
+	{"myhostname", "a..example", "misplaced delimiter: a..example"},
+	{"myhostname", "a.example.", "misplaced delimiter: a.example."},
+	{"myhostname", "a b", "invalid character 32(decimal): a b"},
+	{"myhostname", "a" A63 ".x", "hostname label too long: a" A63 ".x"},
+	{"myhostname", "12", "numeric hostname: 12"},
+	{"myhostname", ABC63 "abcx", "bad length 256 for "
+	    "abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc.abc."
+	    "abc.abc.abc.abc.abc.abc.abc.abc.abc...."},
+	{"mydomain", "-bad", "misplaced hyphen: -bad"},
+};
+
+START_TEST(test_params_host_names_checked_as_postfix_does)
+{
+	const struct host_row *row = &host_rows[_i];
+	static char log[1024];
+
+	conf_init("/x");
+	conf_set("myhostname", "host.example");
+	conf_set(row->param, row->value);
+	if (row->warning != NULL) {
+		snprintf(log, sizeof(log), "warning: valid_hostname: %s\n"
+		    "fatal: file /x/main.cf: parameter %s: bad parameter "
+		    "value: %s\n", row->warning, row->param, row->value);
+		expect_fatal(log);
+	}
+	params_init("scache", "scache");
+	ck_assert_str_eq(row->param[2] == 'h' ? params.myhostname
+					       : params.mydomain, row->value);
+	_exit(FATAL_MATCHED);
 }
 END_TEST
 
@@ -241,7 +317,9 @@ params_suite(void)
 	tcase_add_test(tc, test_params_option_sees_service_name);
 	tcase_add_test(tc,
 	    test_params_store_process_id_and_keep_configured_process_name);
-	tcase_add_exit_test(tc, test_params_bad_time_is_fatal, 1);
+	tcase_add_exit_test(tc, test_params_bad_time_is_fatal, FATAL_MATCHED);
+	tcase_add_loop_exit_test(tc, test_params_host_names_checked_as_postfix_does,
+	    FATAL_MATCHED, 0, (int)(sizeof(host_rows) / sizeof(host_rows[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
