@@ -30,7 +30,7 @@ struct log_postlogd {
 	char *path;
 	char *host;
 	char *ident;
-	int fd;     /* -1: not connected */
+	int fd; /* -1: not connected */
 };
 
 /* Connects lp->fd if it is not connected; returns 0 or -1. */
@@ -92,9 +92,9 @@ log_postlogd_free(struct log_postlogd *lp)
 }
 
 size_t
-log_postlogd_format(char *out, size_t outlen, time_t when,
-    const char *hostname, const char *ident, pid_t pid,
-    enum msg_level level, const char *text)
+log_postlogd_format(char *out, size_t outlen, time_t when, const char *hostname,
+                    const char *ident, pid_t pid, enum msg_level level,
+                    const char *text)
 {
 	char stamp[32];
 	struct tm tm;
@@ -104,8 +104,8 @@ log_postlogd_format(char *out, size_t outlen, time_t when,
 	    strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S", &tm) == 0)
 		stamp[0] = 0;
 	len = snprintf(out, outlen, "%s %.*s %s[%ld]: %s%s", stamp,
-	    (int)strcspn(hostname, "."), hostname, ident, (long)pid,
-	    msg_level_prefix(level), text);
+	               (int)strcspn(hostname, "."), hostname, ident, (long)pid,
+	               msg_level_prefix(level), text);
 	if (len < 0)
 		len = 0;
 	return (size_t)len < outlen ? (size_t)len : outlen - 1;
@@ -118,13 +118,13 @@ log_postlogd_wait_room(int fd)
 	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 
 	return poll(&pfd, 1, LOG_POSTLOGD_FATAL_WAIT_MS) == 1 &&
-	    (pfd.revents & POLLOUT);
+	       (pfd.revents & POLLOUT);
 }
 
 /* One send attempt: 0 sent, -1 dropped with the socket kept, -2 broken. */
 static int
 log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
-    enum msg_level level)
+                 enum msg_level level)
 {
 	ssize_t n;
 
@@ -144,7 +144,7 @@ log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
 
 int
 log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
-    const char *text)
+                  const char *text)
 {
 	char rec[LOG_POSTLOGD_RECORD_MAX];
 	size_t len;
@@ -152,7 +152,7 @@ log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
 	int attempt, status = -1;
 
 	len = log_postlogd_format(rec, sizeof(rec), time(NULL), lp->host,
-	    lp->ident, getpid(), level, text);
+	                          lp->ident, getpid(), level, text);
 	/* A broken socket (postlogd's socket re-created) gets one reconnect. */
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (log_postlogd_connect(lp) < 0)

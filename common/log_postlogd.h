@@ -34,27 +34,26 @@ struct log_postlogd;
  * Returns a client for the datagram socket at path, already connected if
  * postlogd is there. hostname and ident are copied. Caller owns it.
  */
-struct log_postlogd *log_postlogd_create(const char *path,
-    const char *hostname, const char *ident);
+struct log_postlogd *log_postlogd_create(const char *path, const char *hostname,
+                                         const char *ident);
 
 /* Closes the socket and frees the client; NULL is harmless. */
 void log_postlogd_free(struct log_postlogd *lp);
 
 /* Sends one record; returns 0 when sent, -1 when dropped. */
 int log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
-    const char *text);
+                      const char *text);
 
 /* msg sink: context is the struct log_postlogd. */
-void log_postlogd_output(enum msg_level level, const char *text,
-    void *context);
+void log_postlogd_output(enum msg_level level, const char *text, void *context);
 
 /*
  * Formats a record for time when into out (size outlen, at least 1) and
  * returns its length (cut to outlen - 1). Pure apart from localtime_r().
  */
 size_t log_postlogd_format(char *out, size_t outlen, time_t when,
-    const char *hostname, const char *ident, pid_t pid,
-    enum msg_level level, const char *text);
+                           const char *hostname, const char *ident, pid_t pid,
+                           enum msg_level level, const char *text);
 
 /*
  * Returns 1 if file starts with one of the comma/space separated

@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
 
@@ -31,8 +32,8 @@ log_setup_sinks(const char *path, const char *host, int facility)
 	log_postlogd_free(log_setup_postlogd);
 	log_setup_postlogd = NULL;
 	if (path != NULL && *path != 0) {
-		log_setup_postlogd = log_postlogd_create(path,
-		    host != NULL && *host != 0 ? host : "amnesiac",
+		log_setup_postlogd = log_postlogd_create(
+		    path, host != NULL && *host != 0 ? host : "amnesiac",
 		    log_setup_id);
 		msg_output_add(log_postlogd_output, log_setup_postlogd);
 	} else {
@@ -47,7 +48,7 @@ log_setup_bootstrap(const char *process_name)
 {
 	log_ident(log_setup_id, sizeof(log_setup_id), NULL, process_name);
 	log_setup_sinks(getenv("POSTLOG_SERVICE"), getenv("POSTLOG_HOSTNAME"),
-	    LOG_MAIL);
+	                LOG_MAIL);
 }
 
 void
@@ -58,11 +59,11 @@ log_setup_params(const char *process_name, const struct log_params *p)
 	if (postlog &&
 	    !log_postlogd_prefix_ok(p->maillog_file, p->maillog_file_prefixes))
 		msg_fatal("maillog_file value '%s' does not match any prefix "
-			  "in maillog_file_prefixes",
-		    p->maillog_file);
-	setenv("MAIL_LOGTAG", p->syslog_name, 1);
-	log_ident(log_setup_id, sizeof(log_setup_id), p->syslog_name,
-	    process_name);
+		          "in maillog_file_prefixes",
+		          p->maillog_file);
+	/* $MAIL_LOGTAG no longer counts: the identity is final now. */
+	snprintf(log_setup_id, sizeof(log_setup_id), "%s/%s", p->syslog_name,
+	         process_name);
 	if (postlog) {
 		setenv("POSTLOG_SERVICE", p->postlog_path, 1);
 		setenv("POSTLOG_HOSTNAME", p->myhostname, 1);
@@ -71,7 +72,7 @@ log_setup_params(const char *process_name, const struct log_params *p)
 		unsetenv("POSTLOG_HOSTNAME");
 	}
 	log_setup_sinks(postlog ? p->postlog_path : NULL, p->myhostname,
-	    p->syslog_facility);
+	                p->syslog_facility);
 }
 
 void

@@ -5,7 +5,7 @@
  * Two steps, both before chroot. log_setup_bootstrap(), before main.cf:
  * postlogd when $POSTLOG_SERVICE is non-empty (host $POSTLOG_HOSTNAME),
  * else syslog; identity "$MAIL_LOGTAG/<process_name>". log_setup_params(),
- * after the global parameters: exports MAIL_LOGTAG=syslog_name, then
+ * after the global parameters: identity "<syslog_name>/<process_name>",
  * postlogd when maillog_file is non-empty (exporting POSTLOG_SERVICE and
  * POSTLOG_HOSTNAME for children), else syslog (unsetting them). Each step
  * replaces the sinks of the one before; log_setup_stderr() adds a stderr
@@ -21,7 +21,8 @@ struct log_params {
 	int syslog_facility; /* LOG_* code, see log_syslog_facility() */
 	const char *maillog_file;
 	const char *maillog_file_prefixes;
-	const char *postlog_path; /* $queue_directory/public/$postlog_service_name */
+	const char
+	    *postlog_path; /* $queue_directory/public/$postlog_service_name */
 	const char *myhostname;
 };
 

@@ -10,7 +10,6 @@
 #include "msg.h"
 
 /* msg sink: context is the identity string (borrowed, must outlive it). */
-void log_stderr_output(enum msg_level level, const char *text,
-    void *context);
+void log_stderr_output(enum msg_level level, const char *text, void *context);
 
 #endif

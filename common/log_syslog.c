@@ -23,16 +23,13 @@ struct log_syslog_name {
 };
 
 static const struct log_syslog_name log_syslog_names[] = {
-	{"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV},
-	{"cron", LOG_CRON},     {"daemon", LOG_DAEMON},
-	{"ftp", LOG_FTP},       {"kern", LOG_KERN},
-	{"lpr", LOG_LPR},       {"mail", LOG_MAIL},
-	{"news", LOG_NEWS},     {"syslog", LOG_SYSLOG},
-	{"user", LOG_USER},     {"uucp", LOG_UUCP},
-	{"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},
-	{"local2", LOG_LOCAL2}, {"local3", LOG_LOCAL3},
-	{"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
-	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
+    {"daemon", LOG_DAEMON}, {"ftp", LOG_FTP},           {"kern", LOG_KERN},
+    {"lpr", LOG_LPR},       {"mail", LOG_MAIL},         {"news", LOG_NEWS},
+    {"syslog", LOG_SYSLOG}, {"user", LOG_USER},         {"uucp", LOG_UUCP},
+    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
+    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
+    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
 /* openlog() borrows the identity; this is its process-lifetime copy. */
@@ -45,7 +42,7 @@ log_syslog_facility(const char *name, int *facility)
 	size_t i;
 
 	for (i = 0; i < sizeof(log_syslog_names) / sizeof(log_syslog_names[0]);
-	    i++) {
+	     i++) {
 		if (strcasecmp(name, log_syslog_names[i].name) == 0) {
 			*facility = log_syslog_names[i].code;
 			return 0;
@@ -73,7 +70,7 @@ log_syslog_priority(enum msg_level level)
 
 char *
 log_ident(char *out, size_t outlen, const char *syslog_name,
-    const char *process_name)
+          const char *process_name)
 {
 	const char *tag = getenv("MAIL_LOGTAG");
 
@@ -87,7 +84,7 @@ static void
 log_syslog_output(enum msg_level level, const char *text, void *context)
 {
 	syslog(log_syslog_fac | log_syslog_priority(level), "%s%s",
-	    msg_level_prefix(level), text);
+	       msg_level_prefix(level), text);
 }
 
 void

@@ -32,7 +32,7 @@ int log_syslog_priority(enum msg_level level);
  * else syslog_name (NULL: "postfix").
  */
 char *log_ident(char *out, size_t outlen, const char *syslog_name,
-    const char *process_name);
+                const char *process_name);
 
 /*
  * (Re)opens syslog with ident (copied) and facility, connecting now, and

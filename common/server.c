@@ -29,7 +29,7 @@
 #include "log_syslog.h"
 #include "mem.h"
 #include "msg.h"
-#include "server_params.h"
+#include "params.h"
 #include "watchdog.h"
 #include "server_opts.h"
 #include "server.h"
@@ -48,7 +48,7 @@ struct server_state {
 	int max_use;
 	int client_count;
 	int use_count;
-	int status_enabled; /* fd 5 is ours to write (not -S, not drained) */
+	int status_enabled;  /* fd 5 is ours to write (not -S, not drained) */
 	int exit_when_empty; /* drained child, or -S */
 	int draining;
 };
@@ -62,11 +62,11 @@ struct server_status {
 };
 
 _Static_assert(sizeof(struct server_status) == SERVER_STATUS_SIZE,
-    "master(8) reads a 12-byte status record");
+               "master(8) reads a 12-byte status record");
 
 void
 server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-    unsigned gen, int avail)
+                     unsigned gen, int avail)
 {
 	struct server_status st;
 
@@ -113,17 +113,17 @@ server_status_send(int avail)
 	server_status_encode(rec, server.pid, server.generation, avail);
 	do {
 		n = send(SERVER_STATUS_FD, rec, sizeof(rec),
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		         MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(rec))
 		return 0;
+	/* A cut record would corrupt master's view of every sibling. */
 	if (n >= 0)
-		msg_panic("%s: short write %zd on status socket", __func__, n);
+		msg_fatal("%s: short write %zd on status socket", __func__, n);
 	return -1;
 }
 
-static void __attribute__((noreturn))
-server_exit(void)
+static void __attribute__((noreturn)) server_exit(void)
 {
 	if (server.ops->on_exit)
 		server.ops->on_exit(server.ops->ctx);
@@ -156,9 +156,9 @@ server_drain(void)
 
 	if (server.draining)
 		return;
-	for (tries = 1; server_drain_fork(SERVER_LISTEN_FD,
-			    server.opts.socket_count) < 0;
-	    tries++) {
+	for (tries = 1;
+	     server_drain_fork(SERVER_LISTEN_FD, server.opts.socket_count) < 0;
+	     tries++) {
 		if (tries >= SERVER_FORK_TRIES)
 			msg_fatal("fork: %m");
 		sleep(1);
@@ -232,7 +232,7 @@ server_disconnect(int fd)
 	server.use_count++;
 	if (server.client_count == 0 && !server.exit_when_empty)
 		event_timer_set(server_idle_event, NULL,
-		    (uint64_t)server_param_max_idle * 1000);
+		                (uint64_t)params.max_idle * 1000);
 }
 
 void
@@ -281,8 +281,8 @@ server_accept_event(int lfd, unsigned events, void *ctx)
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
 		/* Another process may have taken it: that is normal. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED)
 			msg_error("accept connection: %m");
 		return;
 	}
@@ -315,27 +315,46 @@ server_init_process(char *argv0)
 		msg_info("daemon started");
 }
 
-/* Steps 8-10: options, read-only names, global parameters, logging. */
+/*
+ * Step 10: final logging from syslog_name, syslog_facility, maillog_file,
+ * maillog_file_prefixes, postlog_service_name, myhostname, smtputf8_enable.
+ */
+static void
+server_setup_logging(void)
+{
+	struct log_params p;
+	char path[4096];
+
+	if (log_syslog_facility(params.syslog_facility, &p.syslog_facility) < 0)
+		msg_fatal("file %s/main.cf: parameter syslog_facility: "
+		          "unrecognized value: %s",
+		          conf_directory(), params.syslog_facility);
+	snprintf(path, sizeof(path), "%s/public/%s", params.queue_directory,
+	         params.postlog_service_name);
+	p.syslog_name = params.syslog_name;
+	p.maillog_file = params.maillog_file;
+	p.maillog_file_prefixes = params.maillog_file_prefixes;
+	p.postlog_path = path;
+	p.myhostname = params.myhostname;
+	msg_set_utf8(params.smtputf8_enable);
+	log_setup_params(server.process_name, &p);
+}
+
+/* Steps 6-10: main.cf, options, global parameters, final logging. */
 static void
 server_configure(int argc, char **argv)
 {
-	char pid_text[32];
-
 	conf_init(NULL);
 	conf_read_main_cf();
 	server_opts_parse(&server.opts, argc, argv, server.mode);
 	msg_verbose += server.opts.verbose;
 	if (server.opts.log_stderr)
 		log_setup_stderr();
-	server.service_name = server.opts.service_name ?
-	    server.opts.service_name : server.process_name;
-	/* Read-only parameters: set after -o so that it cannot change them. */
-	conf_set("process_name", server.process_name);
-	conf_set("service_name", server.service_name);
-	snprintf(pid_text, sizeof(pid_text), "%ld", (long)server.pid);
-	conf_set("process_id", pid_text);
-	server_params_read();
-	server_params_log(server.process_name);
+	server.service_name = server.opts.service_name
+	                          ? server.opts.service_name
+	                          : server.process_name;
+	params_init(server.process_name, server.service_name);
+	server_setup_logging();
 }
 
 /* Step 13: the daemon's own parameters, -p, the process-limit contract. */
@@ -348,15 +367,15 @@ server_read_daemon_params(void)
 		conf_print_used(stdout);
 		exit(0);
 	}
-	server.max_use = server_param_max_use;
+	server.max_use = params.max_use;
 	if (server.opts.standalone)
 		return;
 	if (server.mode == SERVER_MODE_MULTI && !server.opts.solitary)
 		msg_fatal("service %s requires a process limit of 1",
-		    server.service_name);
+		          server.service_name);
 	if (server.mode == SERVER_MODE_EVENT && !server.opts.unlimited)
 		msg_fatal("service %s requires a process limit of 0",
-		    server.service_name);
+		          server.service_name);
 }
 
 static void
@@ -385,8 +404,7 @@ server_check_master_args(void)
 	if (server_generation_parse(gen, &server.generation) < 0)
 		msg_fatal("bad generation: %s", gen);
 	if (gen && msg_verbose)
-		msg_info("process generation: %s (%o)", gen,
-		    server.generation);
+		msg_info("process generation: %s (%o)", gen, server.generation);
 }
 
 /* Step 16: -D or $MAIL_DEBUG runs debugger_command. */
@@ -429,7 +447,7 @@ server_drop_privileges(const char *user, const char *root)
 		msg_fatal("setuid(%ld): %m", (long)pw->pw_uid);
 	if (msg_verbose > 1)
 		msg_info("chroot %s user %s", root ? root : "(none)",
-		    user ? user : "(none)");
+		         user ? user : "(none)");
 }
 
 /* Steps 16-21: from the debugger to the post-jail hook. */
@@ -438,14 +456,14 @@ server_enter_jail(void)
 {
 	if (server.opts.debugger || getenv("MAIL_DEBUG"))
 		server_run_debugger();
-	if (chdir(server_param_queue_directory) < 0)
-		msg_fatal("chdir(\"%s\"): %m", server_param_queue_directory);
+	if (chdir(params.queue_directory) < 0)
+		msg_fatal("chdir(\"%s\"): %m", params.queue_directory);
 	if (server.ops->pre_jail)
 		server.ops->pre_jail(server.ops->ctx);
 	tzset();
 	server_drop_privileges(
-	    server.opts.unprivileged ? server_param_mail_owner : NULL,
-	    server.opts.chroot ? server_param_queue_directory : NULL);
+	    server.opts.unprivileged ? params.mail_owner : NULL,
+	    server.opts.chroot ? params.queue_directory : NULL);
 	if (server.ops->post_jail)
 		server.ops->post_jail(server.ops->ctx);
 }
@@ -457,11 +475,13 @@ server_start_listening(void)
 	int fd, last = SERVER_LISTEN_FD + server.opts.socket_count - 1;
 
 	event_timer_set(server_idle_event, NULL,
-	    (uint64_t)server_param_max_idle * 1000);
+	                (uint64_t)params.max_idle * 1000);
 	if (server.mode == SERVER_MODE_EVENT)
-		event_timer_set(server_retire_event, NULL,
-		    (uint64_t)server_retire_secs(server_param_max_idle,
-			server.max_use, server.opts.retire) * 1000);
+		event_timer_set(
+		    server_retire_event, NULL,
+		    (uint64_t)server_retire_secs(
+		        params.max_idle, server.max_use, server.opts.retire) *
+		        1000);
 	for (fd = SERVER_LISTEN_FD; fd <= last; fd++) {
 		server_set_cloexec(fd);
 		event_set(fd, EVENT_READ, server_accept_event, NULL);
@@ -471,10 +491,11 @@ server_start_listening(void)
 	event_set(SERVER_STATUS_FD, EVENT_READ, server_master_event, NULL);
 	server.status_enabled = 1;
 	if (server.mode == SERVER_MODE_MULTI)
-		watchdog_start(server_param_daemon_timeout);
+		watchdog_start(params.daemon_timeout);
 	else
-		watchdog_start(server.ops->watchdog_secs ?
-			*server.ops->watchdog_secs : SERVER_EVENT_WATCHDOG);
+		watchdog_start(server.ops->watchdog_secs
+		                   ? *server.ops->watchdog_secs
+		                   : SERVER_EVENT_WATCHDOG);
 }
 
 static int
@@ -483,11 +504,10 @@ server_done(void)
 	if (server.client_count > 0)
 		return 0;
 	return server.exit_when_empty ||
-	    (server.max_use > 0 && server.use_count >= server.max_use);
+	       (server.max_use > 0 && server.use_count >= server.max_use);
 }
 
-static void __attribute__((noreturn))
-server_loop(void)
+static void __attribute__((noreturn)) server_loop(void)
 {
 	while (!server_done()) {
 		watchdog_restart();
@@ -498,7 +518,7 @@ server_loop(void)
 
 void
 server_main(int argc, char **argv, enum server_mode mode,
-    const struct server_ops *ops)
+            const struct server_ops *ops)
 {
 	server.mode = mode;
 	server.ops = ops;

@@ -54,14 +54,14 @@ struct server_ops {
 	void (*pre_jail)(void *ctx);  /* before chroot/setuid: load keys */
 	void (*post_jail)(void *ctx); /* after the privilege drop */
 	void (*on_accept)(int fd, void *ctx);
-	void (*on_drain)(void *ctx);  /* EVENT: in the draining child */
-	void (*on_exit)(void *ctx);   /* before every normal exit */
+	void (*on_drain)(void *ctx); /* EVENT: in the draining child */
+	void (*on_exit)(void *ctx);  /* before every normal exit */
 	void *ctx;
 };
 
 /* Runs the daemon; never returns. Fatal with Postfix's texts. */
 void server_main(int argc, char **argv, enum server_mode mode,
-    const struct server_ops *ops) __attribute__((noreturn));
+                 const struct server_ops *ops) __attribute__((noreturn));
 
 /* MULTI mode: report busy (TAKEN) before a request; failures ignored. */
 void server_busy(void);
@@ -91,7 +91,7 @@ const char *server_service_name(void);
 
 /* The 12 native-endian bytes master(8) reads: pid, generation, avail. */
 void server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-    unsigned gen, int avail);
+                          unsigned gen, int avail);
 
 /* Parses $GENERATION (octal digits only): 0 and *gen, or -1. NULL: 0. */
 int server_generation_parse(const char *text, unsigned *gen);

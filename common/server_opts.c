@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,20 +35,57 @@ server_opts_positive(const char *text)
 	return (int)val;
 }
 
+/* Options without an argument: each occurrence counts one. */
+static const struct server_opts_flag {
+	char ch;
+	size_t offset;
+} server_opts_flags[] = {
+    {'c', offsetof(struct server_opts, chroot)},
+    {'d', offsetof(struct server_opts, debug)},
+    {'D', offsetof(struct server_opts, debugger)},
+    {'l', offsetof(struct server_opts, solitary)},
+    {'p', offsetof(struct server_opts, print_params)},
+    {'S', offsetof(struct server_opts, standalone)},
+    {'u', offsetof(struct server_opts, unprivileged)},
+    {'v', offsetof(struct server_opts, verbose)},
+    {'V', offsetof(struct server_opts, log_stderr)},
+    {'z', offsetof(struct server_opts, unlimited)},
+};
+
+/* Counts a flag option; returns 0, or -1 if ch is not one. */
+static int
+server_opts_count(struct server_opts *o, int ch)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(server_opts_flags) / sizeof(server_opts_flags[0]);
+	     i++) {
+		if (server_opts_flags[i].ch == ch) {
+			(*(int *)((char *)o + server_opts_flags[i].offset))++;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Applies one option; returns 0, or -1 if ch is not an option. */
 static int
 server_opts_apply(struct server_opts *o, int ch, const char *arg)
 {
 	switch (ch) {
-	case 'c': o->chroot = 1; break;
-	case 'd': o->debug = 1; break;
-	case 'D': o->debugger = 1; break;
-	case 'i': conf_set("max_idle", arg); break;
-	case 'l': o->solitary = 1; break;
-	case 'm': conf_set("max_use", arg); break;
-	case 'n': o->service_name = arg; break;
-	case 'o': conf_set_option(arg); break;
-	case 'p': o->print_params = 1; break;
+	case 'i':
+		conf_set("max_idle", arg);
+		break;
+	case 'm':
+		conf_set("max_use", arg);
+		break;
+	case 'n':
+		o->service_name = arg;
+		break;
+	case 'o':
+		conf_set_option(arg);
+		break;
 	case 'r':
 		if ((o->retire = server_opts_positive(arg)) == 0)
 			msg_fatal("invalid retirement time: %s", arg);
@@ -56,23 +94,22 @@ server_opts_apply(struct server_opts *o, int ch, const char *arg)
 		if ((o->socket_count = server_opts_positive(arg)) == 0)
 			msg_fatal("invalid socket_count: %s", arg);
 		break;
-	case 'S': o->standalone = 1; break;
-	case 't': o->transport = arg; break;
-	case 'u': o->unprivileged = 1; break;
-	case 'v': o->verbose++; break;
-	case 'V': o->log_stderr = 1; break;
-	case 'z': o->unlimited = 1; break;
-	default: return -1;
+	case 't':
+		o->transport = arg;
+		break;
+	default:
+		return server_opts_count(o, ch);
 	}
 	return 0;
 }
 
 void
 server_opts_parse(struct server_opts *o, int argc, char **argv,
-    enum server_mode mode)
+                  enum server_mode mode)
 {
-	const char *optstring = mode == SERVER_MODE_EVENT ?
-	    "+cdDi:lm:n:o:pr:s:St:uvVz" : "+cdDi:lm:n:o:ps:St:uvVz";
+	const char *optstring = mode == SERVER_MODE_EVENT
+	                            ? "+cdDi:lm:n:o:pr:s:St:uvVz"
+	                            : "+cdDi:lm:n:o:ps:St:uvVz";
 	int ch;
 
 	memset(o, 0, sizeof(*o));

@@ -15,6 +15,7 @@
 
 #include "server.h"
 
+/* Flags count their occurrences (-v -v: verbose 2); test for non-zero. */
 struct server_opts {
 	int chroot;               /* -c: chroot to queue_directory */
 	int debug;                /* -d: no tty check */
@@ -34,6 +35,6 @@ struct server_opts {
 
 /* Fills o from argv (see above); fatal on any error. */
 void server_opts_parse(struct server_opts *o, int argc, char **argv,
-    enum server_mode mode);
+                       enum server_mode mode);
 
 #endif

@@ -64,7 +64,7 @@ watchdog_start(int timeout_secs)
 		if (pipe2(watchdog_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
 			msg_fatal("%s: pipe: %m", __func__);
 		event_set(watchdog_pipe[0], EVENT_READ, watchdog_drain_event,
-		    NULL);
+		          NULL);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = watchdog_alarm;

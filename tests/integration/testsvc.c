@@ -58,7 +58,7 @@ testsvc_answer(struct testsvc_client *client)
 		server_busy();
 	msg_info("request: %s", client->line);
 	len = snprintf(reply, sizeof(reply), "%s %ld %s\n", testsvc_greeting,
-	    (long)getpid(), client->line);
+	               (long)getpid(), client->line);
 	if (write(client->fd, reply, (size_t)len) != len)
 		msg_warn("short reply write: %m");
 	if (testsvc_mode == SERVER_MODE_MULTI)
@@ -73,7 +73,7 @@ testsvc_event(int fd, unsigned events, void *ctx)
 	ssize_t n;
 
 	n = read(fd, client->line + client->len,
-	    TESTSVC_LINE_MAX - client->len);
+	         TESTSVC_LINE_MAX - client->len);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {

@@ -36,10 +36,11 @@ START_TEST(test_log_postlogd_format_matches_postfix_record)
 
 	use_utc();
 	len = log_postlogd_format(out, sizeof(out), T_NOV28,
-	    "client.pfsandbox.test", "postfix/scache", 14737, MSG_INFO,
-	    "statistics: start interval Nov 28 15:28:01");
+	                          "client.pfsandbox.test", "postfix/scache",
+	                          14737, MSG_INFO,
+	                          "statistics: start interval Nov 28 15:28:01");
 	ck_assert_str_eq(out, "Nov 28 15:38:01 client postfix/scache[14737]: "
-			      "statistics: start interval Nov 28 15:28:01");
+	                      "statistics: start interval Nov 28 15:28:01");
 	ck_assert_uint_eq(len, strlen(out));
 }
 END_TEST
@@ -61,7 +62,8 @@ START_TEST(test_log_postlogd_format_prefixes_severity_and_pads_day)
 	use_utc();
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		log_postlogd_format(out, sizeof(out), T_NOV03, "mx",
-		    "postfix/relay/smtp", 7, rows[i].level, "t");
+		                    "postfix/relay/smtp", 7, rows[i].level,
+		                    "t");
 		ck_assert_str_eq(out, rows[i].want);
 	}
 }
@@ -74,7 +76,7 @@ START_TEST(test_log_postlogd_format_cuts_at_buffer)
 
 	use_utc();
 	len = log_postlogd_format(out, sizeof(out), T_NOV28, "h", "p/x", 1,
-	    MSG_INFO, "long text");
+	                          MSG_INFO, "long text");
 	ck_assert_uint_eq(len, sizeof(out) - 1);
 	ck_assert_str_eq(out, "Nov 28 15:38:01 h p");
 }
@@ -86,18 +88,19 @@ START_TEST(test_log_postlogd_sends_one_datagram_per_message)
 	struct log_postlogd *lp;
 	int sfd = fake_postlogd_bind();
 
-	lp = log_postlogd_create(fake_postlogd_path(), "vm.localdomain", "postfix/test");
+	lp = log_postlogd_create(fake_postlogd_path(), "vm.localdomain",
+	                         "postfix/test");
 	msg_output_clear();
 	msg_output_add(log_postlogd_output, lp);
 	msg_info("first");
 	msg_warn("second\nline");
 	msg_output_clear();
 	snprintf(want, sizeof(want), "vm postfix/test[%ld]: first",
-	    (long)getpid());
+	         (long)getpid());
 	ck_assert_int_gt(fake_postlogd_recv(sfd, rec, sizeof(rec)), 0);
 	fake_postlogd_assert(rec, want);
 	snprintf(want, sizeof(want),
-	    "vm postfix/test[%ld]: warning: second?line", (long)getpid());
+	         "vm postfix/test[%ld]: warning: second?line", (long)getpid());
 	ck_assert_int_gt(fake_postlogd_recv(sfd, rec, sizeof(rec)), 0);
 	fake_postlogd_assert(rec, want);
 	ck_assert_int_eq(fake_postlogd_recv(sfd, rec, sizeof(rec)), -1);
@@ -151,7 +154,7 @@ START_TEST(test_log_postlogd_full_queue_never_blocks)
 		dropped += log_postlogd_send(lp, MSG_WARN, "flood") < 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	elapsed = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ck_assert_int_gt(dropped, 0);
 	ck_assert_msg(elapsed < 0.5, "1000 sends took %.3fs", elapsed);
 	/* A fatal record waits a bounded time for room, then gives up. */
@@ -159,9 +162,9 @@ START_TEST(test_log_postlogd_full_queue_never_blocks)
 	ck_assert_int_eq(log_postlogd_send(lp, MSG_FATAL, "last words"), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	elapsed = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ck_assert_msg(elapsed < LOG_POSTLOGD_FATAL_WAIT_MS / 1000.0 + 0.25,
-	    "fatal send took %.3fs", elapsed);
+	              "fatal send took %.3fs", elapsed);
 	log_postlogd_free(lp);
 	close(sfd);
 	fake_postlogd_remove();
@@ -183,7 +186,7 @@ START_TEST(test_log_postlogd_record_cut_at_limit)
 	lp = log_postlogd_create(fake_postlogd_path(), "h", ident);
 	ck_assert_int_eq(log_postlogd_send(lp, MSG_INFO, text), 0);
 	ck_assert_int_eq(fake_postlogd_recv(sfd, rec, sizeof(rec)),
-	    LOG_POSTLOGD_RECORD_MAX - 1);
+	                 LOG_POSTLOGD_RECORD_MAX - 1);
 	log_postlogd_free(lp);
 	close(sfd);
 	fake_postlogd_remove();
@@ -207,8 +210,9 @@ START_TEST(test_log_postlogd_prefix_check)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		ck_assert_msg(log_postlogd_prefix_ok(rows[i].file,
-				  rows[i].prefixes) == rows[i].want,
+		ck_assert_msg(
+		    log_postlogd_prefix_ok(rows[i].file, rows[i].prefixes) ==
+		        rows[i].want,
 		    "row %zu: %s in '%s'", i, rows[i].file, rows[i].prefixes);
 }
 END_TEST
@@ -230,7 +234,7 @@ log_postlogd_suite(void)
 
 	tcase_add_test(fmt, test_log_postlogd_format_matches_postfix_record);
 	tcase_add_test(fmt,
-	    test_log_postlogd_format_prefixes_severity_and_pads_day);
+	               test_log_postlogd_format_prefixes_severity_and_pads_day);
 	tcase_add_test(fmt, test_log_postlogd_format_cuts_at_buffer);
 	tcase_add_test(fmt, test_log_postlogd_prefix_check);
 	tcase_add_test(fmt, test_log_postlogd_free_accepts_null);

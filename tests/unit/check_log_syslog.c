@@ -18,15 +18,24 @@ static const struct {
 	int want_status;
 	int want_code;
 } facility_rows[] = {
-    {"mail", 0, LOG_MAIL},        {"MAIL", 0, LOG_MAIL},
-    {"auth", 0, LOG_AUTH},        {"authpriv", 0, LOG_AUTHPRIV},
-    {"cron", 0, LOG_CRON},        {"daemon", 0, LOG_DAEMON},
-    {"ftp", 0, LOG_FTP},          {"kern", 0, LOG_KERN},
-    {"lpr", 0, LOG_LPR},          {"news", 0, LOG_NEWS},
-    {"syslog", 0, LOG_SYSLOG},    {"user", 0, LOG_USER},
-    {"uucp", 0, LOG_UUCP},        {"local0", 0, LOG_LOCAL0},
-    {"Local7", 0, LOG_LOCAL7},    {"local8", -1, 0},
-    {"", -1, 0},                  {"mail ", -1, 0},
+    {"mail", 0, LOG_MAIL},
+    {"MAIL", 0, LOG_MAIL},
+    {"auth", 0, LOG_AUTH},
+    {"authpriv", 0, LOG_AUTHPRIV},
+    {"cron", 0, LOG_CRON},
+    {"daemon", 0, LOG_DAEMON},
+    {"ftp", 0, LOG_FTP},
+    {"kern", 0, LOG_KERN},
+    {"lpr", 0, LOG_LPR},
+    {"news", 0, LOG_NEWS},
+    {"syslog", 0, LOG_SYSLOG},
+    {"user", 0, LOG_USER},
+    {"uucp", 0, LOG_UUCP},
+    {"local0", 0, LOG_LOCAL0},
+    {"Local7", 0, LOG_LOCAL7},
+    {"local8", -1, 0},
+    {"", -1, 0},
+    {"mail ", -1, 0},
     {"security", -1, 0},
 };
 
@@ -35,8 +44,8 @@ START_TEST(test_log_syslog_facility_names)
 	int code = 0;
 
 	ck_assert_msg(log_syslog_facility(facility_rows[_i].name, &code) ==
-		facility_rows[_i].want_status,
-	    "row %d: '%s'", _i, facility_rows[_i].name);
+	                  facility_rows[_i].want_status,
+	              "row %d: '%s'", _i, facility_rows[_i].name);
 	if (facility_rows[_i].want_status == 0)
 		ck_assert_int_eq(code, facility_rows[_i].want_code);
 }
@@ -58,15 +67,15 @@ START_TEST(test_log_ident_prefers_mail_logtag)
 
 	unsetenv("MAIL_LOGTAG");
 	ck_assert_str_eq(log_ident(out, sizeof(out), NULL, "scache"),
-	    "postfix/scache");
+	                 "postfix/scache");
 	ck_assert_str_eq(log_ident(out, sizeof(out), "postfix/relay", "smtp"),
-	    "postfix/relay/smtp");
+	                 "postfix/relay/smtp");
 	setenv("MAIL_LOGTAG", "", 1);
 	ck_assert_str_eq(log_ident(out, sizeof(out), "pf2", "scache"),
-	    "pf2/scache");
+	                 "pf2/scache");
 	setenv("MAIL_LOGTAG", "postfix-out", 1);
 	ck_assert_str_eq(log_ident(out, sizeof(out), "pf2", "tlsproxy"),
-	    "postfix-out/tlsproxy");
+	                 "postfix-out/tlsproxy");
 	ck_assert_str_eq(log_ident(out, 8, "pf2", "tlsproxy"), "postfix");
 	unsetenv("MAIL_LOGTAG");
 }
@@ -80,7 +89,8 @@ log_syslog_suite(void)
 	Suite *s = suite_create("log_syslog");
 	TCase *tc = tcase_create("names");
 
-	tcase_add_loop_test(tc, test_log_syslog_facility_names, 0,
+	tcase_add_loop_test(
+	    tc, test_log_syslog_facility_names, 0,
 	    (int)(sizeof(facility_rows) / sizeof(facility_rows[0])));
 	tcase_add_test(tc, test_log_syslog_priorities_follow_postfix);
 	tcase_add_test(tc, test_log_ident_prefers_mail_logtag);

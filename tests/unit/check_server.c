@@ -66,8 +66,9 @@ argv_build(char **argv, const char *const *args)
 
 START_TEST(test_server_opts_as_master_passes_them)
 {
-	static const char *const args[] = {"-l", "-n", "relay", "-t", "unix",
-	    "-d", "-v", "-v", "-u", "-c", "-V", "-s", "2", "-S", "-D", NULL};
+	static const char *const args[] = {
+	    "-l", "-n", "relay", "-t", "unix", "-d", "-v", "-v",
+	    "-u", "-c", "-V",    "-s", "2",    "-S", "-D", NULL};
 	char *argv[ARGS_MAX];
 	struct server_opts o;
 	int argc = argv_build(argv, args);
@@ -93,9 +94,21 @@ END_TEST
 
 START_TEST(test_server_opts_event_mode_and_overrides_in_order)
 {
-	static const char *const args[] = {"-z", "-t", "unix", "-r", "3", "-i",
-	    "5", "-o", "max_idle = 7", "-m", "9", "-o",
-	    "syslog_name=postfix/$service_name", "-p", NULL};
+	static const char *const args[] = {"-z",
+	                                   "-t",
+	                                   "unix",
+	                                   "-r",
+	                                   "3",
+	                                   "-i",
+	                                   "5",
+	                                   "-o",
+	                                   "max_idle = 7",
+	                                   "-m",
+	                                   "9",
+	                                   "-o",
+	                                   "syslog_name=postfix/$service_name",
+	                                   "-p",
+	                                   NULL};
 	char *argv[ARGS_MAX];
 	struct server_opts o;
 	int argc = argv_build(argv, args);
@@ -111,8 +124,7 @@ START_TEST(test_server_opts_event_mode_and_overrides_in_order)
 	ck_assert_str_eq(conf_lookup("max_idle"), "7");
 	ck_assert_str_eq(conf_lookup("max_use"), "9");
 	/* -o values stay unexpanded until they are read. */
-	ck_assert_str_eq(conf_lookup("syslog_name"),
-	    "postfix/$service_name");
+	ck_assert_str_eq(conf_lookup("syslog_name"), "postfix/$service_name");
 }
 END_TEST
 
@@ -128,14 +140,17 @@ static const struct {
     {SERVER_MODE_EVENT, {"-r", "-5"}, "fatal: invalid retirement time: -5\n"},
     {SERVER_MODE_EVENT, {"-r", "3x"}, "fatal: invalid retirement time: 3x\n"},
     {SERVER_MODE_MULTI, {"-s", "0"}, "fatal: invalid socket_count: 0\n"},
-    {SERVER_MODE_MULTI, {"-t", "unix", "extra"},
-	"fatal: unexpected command-line argument: extra\n"},
+    {SERVER_MODE_MULTI,
+     {"-t", "unix", "extra"},
+     "fatal: unexpected command-line argument: extra\n"},
     /* A leading '+': options stop at the first non-option. */
-    {SERVER_MODE_MULTI, {"arg", "-v"},
-	"fatal: unexpected command-line argument: arg\n"},
-    {SERVER_MODE_MULTI, {"-o", "novalue"},
-	"fatal: invalid \"-o novalue\" option value: missing '=' after "
-	"attribute name\n"},
+    {SERVER_MODE_MULTI,
+     {"arg", "-v"},
+     "fatal: unexpected command-line argument: arg\n"},
+    {SERVER_MODE_MULTI,
+     {"-o", "novalue"},
+     "fatal: invalid \"-o novalue\" option value: missing '=' after "
+     "attribute name\n"},
 };
 
 static int opt_fatal_row;
@@ -168,9 +183,10 @@ static const struct {
 	int status;
 	unsigned gen;
 } gen_rows[] = {
-    {NULL, 0, 0}, {"13", 0, 11}, {"10", 0, 8}, {"0", 0, 0},
-    {"", -1, 0},  {"1a", -1, 0}, {"-1", -1, 0}, {" 1", -1, 0},
-    {"9", 0, 0}, /* digits check, then octal: as stock */
+    {NULL, 0, 0},  {"13", 0, 11}, {"10", 0, 8},  {"0", 0, 0}, {"", -1, 0},
+    {"1a", -1, 0}, {"-1", -1, 0}, {" 1", -1, 0}, {"9", 0, 0}, /* digits check,
+                                                                 then octal: as
+                                                                 stock */
 };
 
 START_TEST(test_server_generation_is_octal_digits)
@@ -179,7 +195,7 @@ START_TEST(test_server_generation_is_octal_digits)
 	int status = server_generation_parse(gen_rows[_i].text, &gen);
 
 	ck_assert_msg(status == gen_rows[_i].status, "row %d: status %d", _i,
-	    status);
+	              status);
 	if (status == 0)
 		ck_assert_uint_eq(gen, gen_rows[_i].gen);
 }
@@ -188,31 +204,30 @@ END_TEST
 static const struct {
 	int max_idle, max_use, retire_opt, want;
 } retire_rows[] = {
-    {100, 100, 0, 10000},   /* stock defaults */
-    {100, 180, 0, 18000},   /* exactly the cap */
-    {101, 180, 0, 18000},   /* over the cap */
-    {1, 18000, 0, 18000},   {1, 18001, 0, 18000},
-    {0, 100, 0, 18000},     {100, 0, 0, 18000},
-    {2, 1, 0, 2},           {100, 100, 3, 3}, /* -r wins */
-    {0, 0, 50000, 50000},   /* -r is not capped */
+    {100, 100, 0, 10000}, /* stock defaults */
+    {100, 180, 0, 18000}, /* exactly the cap */
+    {101, 180, 0, 18000}, /* over the cap */
+    {1, 18000, 0, 18000}, {1, 18001, 0, 18000}, {0, 100, 0, 18000},
+    {100, 0, 0, 18000},   {2, 1, 0, 2},         {100, 100, 3, 3}, /* -r wins */
+    {0, 0, 50000, 50000}, /* -r is not capped */
 };
 
 START_TEST(test_server_retirement_time)
 {
-	ck_assert_msg(server_retire_secs(retire_rows[_i].max_idle,
-			  retire_rows[_i].max_use, retire_rows[_i].retire_opt) ==
-		retire_rows[_i].want,
-	    "row %d", _i);
+	ck_assert_msg(server_retire_secs(
+	                  retire_rows[_i].max_idle, retire_rows[_i].max_use,
+	                  retire_rows[_i].retire_opt) == retire_rows[_i].want,
+	              "row %d", _i);
 }
 END_TEST
 
 START_TEST(test_server_status_bytes_match_golden)
 {
 	/* golden startup-master-children.txt: tlsproxy pid 14367 gen 11. */
-	static const unsigned char taken[] = {0x1f, 0x38, 0, 0, 0x0b, 0, 0,
-	    0, 0, 0, 0, 0};
-	static const unsigned char avail[] = {0x1f, 0x38, 0, 0, 0x0b, 0, 0,
-	    0, 1, 0, 0, 0};
+	static const unsigned char taken[] = {0x1f, 0x38, 0, 0, 0x0b, 0,
+	                                      0,    0,    0, 0, 0,    0};
+	static const unsigned char avail[] = {0x1f, 0x38, 0, 0, 0x0b, 0,
+	                                      0,    0,    1, 0, 0,    0};
 	unsigned char out[SERVER_STATUS_SIZE];
 
 	server_status_encode(out, 14367, 11, SERVER_STAT_TAKEN);
@@ -237,8 +252,8 @@ START_TEST(test_server_drain_fork_replaces_listen_fds)
 
 	/* A listening socket on the first of two free descriptors. */
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sun, sizeof(sa_family_t)),
-	    0);
+	ck_assert_int_eq(
+	    bind(lfd, (struct sockaddr *)&sun, sizeof(sa_family_t)), 0);
 	ck_assert_int_eq(listen(lfd, 5), 0);
 	first = lfd;
 	ck_assert_int_eq(dup2(lfd, first + 1), first + 1);
@@ -252,7 +267,8 @@ START_TEST(test_server_drain_fork_replaces_listen_fds)
 
 			for (fd = first; fd <= first + 1; fd++)
 				ok &= fstat(fd, &st) == 0 &&
-				    st.st_dev == in.st_dev && st.st_ino == in.st_ino;
+				      st.st_dev == in.st_dev &&
+				      st.st_ino == in.st_ino;
 			byte = ok ? 'Y' : 'N';
 			if (write(report[1], &byte, 1) != 1)
 				_exit(2);
@@ -274,12 +290,12 @@ END_TEST
 /* --- the skeleton under a fake master --------------------------------- */
 
 struct fake_master {
-	char dir[64];   /* queue_directory and config directory */
-	char sock[96];  /* the service's listen socket */
-	char log[128];  /* the fake postlogd socket */
-	pid_t pid;      /* the daemon */
-	int status_fd;  /* master's end of the status socketpair */
-	int listen_fd;  /* master keeps the listen socket, as master(8) does */
+	char dir[64];  /* queue_directory and config directory */
+	char sock[96]; /* the service's listen socket */
+	char log[128]; /* the fake postlogd socket */
+	pid_t pid;     /* the daemon */
+	int status_fd; /* master's end of the status socketpair */
+	int listen_fd; /* master keeps the listen socket, as master(8) does */
 	int log_fd;
 };
 
@@ -306,7 +322,7 @@ svc_event(int fd, unsigned events, void *ctx)
 			server_busy();
 		msg_info("request");
 		len = snprintf(reply, sizeof(reply), "%d %ld\n", fd,
-		    (long)getpid());
+		               (long)getpid());
 		if (write(fd, reply, (size_t)len) != len)
 			msg_warn("reply: %m");
 		if (svc_mode == SERVER_MODE_MULTI)
@@ -366,16 +382,16 @@ fake_master_prepare(struct fake_master *m, const char *main_cf_extra)
 	snprintf(m->log, sizeof(m->log), "%s/public/postlog", m->dir);
 	m->log_fd = fake_postlogd_bind_at(m->log);
 	snprintf(text, sizeof(text),
-	    "queue_directory = %s\nmaillog_file = %s/maillog\n"
-	    "maillog_file_prefixes = %s\nmyhostname = fake.test\n%s\n",
-	    m->dir, m->dir, m->dir, main_cf_extra ? main_cf_extra : "");
+	         "queue_directory = %s\nmaillog_file = %s/maillog\n"
+	         "maillog_file_prefixes = %s\nmyhostname = fake.test\n%s\n",
+	         m->dir, m->dir, m->dir, main_cf_extra ? main_cf_extra : "");
 	snprintf(path, sizeof(path), "%s/main.cf", m->dir);
 	fake_write_file(path, text);
 	snprintf(m->sock, sizeof(m->sock), "%s/svc", m->dir);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", m->sock);
 	m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	ck_assert_int_eq(bind(m->listen_fd, (struct sockaddr *)&sun,
-			     sizeof(sun)), 0);
+	ck_assert_int_eq(
+	    bind(m->listen_fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	ck_assert_int_eq(listen(m->listen_fd, 16), 0);
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 }
@@ -409,8 +425,8 @@ fake_master_child(struct fake_master *m, int child_end, const char *gen)
 
 /* Starts "testsvc <args...>" as master would; GENERATION 13 (11). */
 static void
-fake_master_start(struct fake_master *m, enum server_mode mode,
-    const char *gen, const char *const *args)
+fake_master_start(struct fake_master *m, enum server_mode mode, const char *gen,
+                  const char *const *args)
 {
 	char *argv[ARGS_MAX];
 	int pair[2], n = argv_build(argv, args);
@@ -489,8 +505,8 @@ fake_expect_no_status(struct fake_master *m, int ms)
 	char got[SERVER_STATUS_SIZE];
 
 	if (fake_readable(m->status_fd, ms))
-		ck_assert_msg(recv(m->status_fd, got, sizeof(got),
-				  MSG_DONTWAIT) <= 0,
+		ck_assert_msg(
+		    recv(m->status_fd, got, sizeof(got), MSG_DONTWAIT) <= 0,
 		    "unexpected status record");
 }
 
@@ -515,8 +531,8 @@ fake_expect_exit(pid_t pid, int ms, int code)
 
 	ck_assert_msg(status != -1, "pid %ld still running", (long)pid);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == code,
-	    "pid %ld: wait status 0x%x, want exit %d", (long)pid, status,
-	    code);
+	              "pid %ld: wait status 0x%x, want exit %d", (long)pid,
+	              status, code);
 }
 
 /* Everything logged so far: records without time stamp, one per line. */
@@ -528,9 +544,9 @@ fake_log(struct fake_master *m)
 	size_t used = strlen(text);
 
 	while (fake_postlogd_recv(m->log_fd, rec, sizeof(rec)) > 16 &&
-	    used + strlen(rec + 16) + 2 < sizeof(text)) {
+	       used + strlen(rec + 16) + 2 < sizeof(text)) {
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
-		    "%s\n", rec + 16);
+		                         "%s\n", rec + 16);
 	}
 	return text;
 }
@@ -541,7 +557,7 @@ fake_expect_log(struct fake_master *m, const char *needle)
 	const char *text = fake_log(m);
 
 	ck_assert_msg(strstr(text, needle) != NULL, "no '%s' in log:\n%s",
-	    needle, text);
+	              needle, text);
 }
 
 START_TEST(test_server_multi_status_per_request_and_exit_on_master_close)
@@ -606,8 +622,7 @@ END_TEST
 
 START_TEST(test_server_event_retires_without_cutting_a_client)
 {
-	static const char *const args[] = {"-z", "-t", "unix", "-r", "1",
-	    NULL};
+	static const char *const args[] = {"-z", "-t", "unix", "-r", "1", NULL};
 	struct fake_master m;
 	int fd, early;
 	long pid;
@@ -626,8 +641,8 @@ END_TEST
 
 START_TEST(test_server_idle_timer_runs_only_without_clients)
 {
-	static const char *const args[] = {"-l", "-t", "unix", "-v", "-o",
-	    "max_idle=1", NULL};
+	static const char *const args[] = {"-l", "-t",         "unix", "-v",
+	                                   "-o", "max_idle=1", NULL};
 	struct fake_master m;
 	int fd, client;
 	long pid;
@@ -647,8 +662,7 @@ END_TEST
 
 START_TEST(test_server_exits_after_max_use_connections)
 {
-	static const char *const args[] = {"-l", "-t", "unix", "-m", "2",
-	    NULL};
+	static const char *const args[] = {"-l", "-t", "unix", "-m", "2", NULL};
 	struct fake_master m;
 	int fd;
 	long pid;
@@ -665,8 +679,14 @@ END_TEST
 
 START_TEST(test_server_identity_follows_syslog_name)
 {
-	static const char *const args[] = {"-l", "-n", "relay", "-t", "unix",
-	    "-o", "syslog_name=postfix/$service_name", NULL};
+	static const char *const args[] = {"-l",
+	                                   "-n",
+	                                   "relay",
+	                                   "-t",
+	                                   "unix",
+	                                   "-o",
+	                                   "syslog_name=postfix/$service_name",
+	                                   NULL};
 	struct fake_master m;
 	char want[128];
 	int fd;
@@ -675,8 +695,8 @@ START_TEST(test_server_identity_follows_syslog_name)
 	fake_master_prepare(&m, NULL);
 	fake_master_start(&m, SERVER_MODE_MULTI, "13", args);
 	fake_request(fake_connect(&m), &fd, &pid);
-	snprintf(want, sizeof(want), "fake postfix/relay/testsvc[%ld]: request\n",
-	    pid);
+	snprintf(want, sizeof(want),
+	         "fake postfix/relay/testsvc[%ld]: request\n", pid);
 	fake_expect_log(&m, want);
 	close(m.status_fd);
 	fake_expect_exit(m.pid, 2000, 0);
@@ -686,8 +706,7 @@ END_TEST
 
 START_TEST(test_server_p_prints_parameters_and_exits)
 {
-	static const char *const args[] = {"-p", "-o", "svc_greeting=hi",
-	    NULL};
+	static const char *const args[] = {"-p", "-o", "svc_greeting=hi", NULL};
 	struct fake_master m;
 	char out[4096], want[256];
 	int pipefd[2], saved = dup(STDOUT_FILENO);
@@ -717,25 +736,40 @@ static const struct {
 	const char *args[8];
 	const char *want;
 } start_fatal_rows[] = {
-    {SERVER_MODE_MULTI, "13", {"-t", "unix"},
-	"fatal: service testsvc requires a process limit of 1"},
-    {SERVER_MODE_EVENT, "13", {"-n", "tlsproxy", "-t", "unix"},
-	"fatal: service tlsproxy requires a process limit of 0"},
+    {SERVER_MODE_MULTI,
+     "13",
+     {"-t", "unix"},
+     "fatal: service testsvc requires a process limit of 1"},
+    {SERVER_MODE_EVENT,
+     "13",
+     {"-n", "tlsproxy", "-t", "unix"},
+     "fatal: service tlsproxy requires a process limit of 0"},
     {SERVER_MODE_MULTI, "13", {"-l"}, "fatal: no transport type specified"},
-    {SERVER_MODE_MULTI, "13", {"-l", "-t", "fifo"},
-	"fatal: unsupported transport type: fifo"},
-    {SERVER_MODE_MULTI, "1x", {"-l", "-t", "unix"},
-	"fatal: bad generation: 1x"},
-    {SERVER_MODE_EVENT, "13", {"-z", "-t", "unix", "-D"},
-	"fatal: no debugger_command variable set up"},
-    {SERVER_MODE_EVENT, "13", {"-z", "-o", "syslog_facility=bogus"},
-	"/main.cf: parameter syslog_facility: unrecognized value: bogus"},
-    {SERVER_MODE_EVENT, "13", {"-z", "-o", "maillog_file=/elsewhere"},
-	"fatal: maillog_file value '/elsewhere' does not match any prefix "
-	"in maillog_file_prefixes"},
-    {SERVER_MODE_EVENT, "13", {"-z", "-t", "unix", "-u", "-o",
-	"mail_owner=no-such-user-tlsreuse"},
-	"fatal: unknown user: no-such-user-tlsreuse"},
+    {SERVER_MODE_MULTI,
+     "13",
+     {"-l", "-t", "fifo"},
+     "fatal: unsupported transport type: fifo"},
+    {SERVER_MODE_MULTI,
+     "1x",
+     {"-l", "-t", "unix"},
+     "fatal: bad generation: 1x"},
+    {SERVER_MODE_EVENT,
+     "13",
+     {"-z", "-t", "unix", "-D"},
+     "fatal: no debugger_command variable set up"},
+    {SERVER_MODE_EVENT,
+     "13",
+     {"-z", "-o", "syslog_facility=bogus"},
+     "/main.cf: parameter syslog_facility: unrecognized value: bogus"},
+    {SERVER_MODE_EVENT,
+     "13",
+     {"-z", "-o", "maillog_file=/elsewhere"},
+     "fatal: maillog_file value '/elsewhere' does not match any prefix "
+     "in maillog_file_prefixes"},
+    {SERVER_MODE_EVENT,
+     "13",
+     {"-z", "-t", "unix", "-u", "-o", "mail_owner=no-such-user-tlsreuse"},
+     "fatal: unknown user: no-such-user-tlsreuse"},
 };
 
 START_TEST(test_server_startup_fatal_texts)
@@ -744,7 +778,7 @@ START_TEST(test_server_startup_fatal_texts)
 
 	fake_master_prepare(&m, NULL);
 	fake_master_start(&m, start_fatal_rows[_i].mode,
-	    start_fatal_rows[_i].gen, start_fatal_rows[_i].args);
+	                  start_fatal_rows[_i].gen, start_fatal_rows[_i].args);
 	fake_expect_exit(m.pid, 3000, 1);
 	fake_expect_log(&m, start_fatal_rows[_i].want);
 	fake_expect_no_status(&m, 10);
@@ -786,7 +820,48 @@ START_TEST(test_server_refuses_a_terminal)
 	fake_expect_exit(m.pid, 3000, 1);
 	n = read(errpipe[0], err, sizeof(err) - 1);
 	err[n > 0 ? n : 0] = 0;
-	ck_assert_str_eq(err, "testsvc: fatal: do not run this command by hand\n");
+	ck_assert_str_eq(err,
+	                 "testsvc: fatal: do not run this command by hand\n");
+	fake_master_cleanup(&m);
+}
+END_TEST
+
+START_TEST(test_server_standalone_serves_stdin_once)
+{
+	static const char *const args[] = {"-S", NULL};
+	struct fake_master m;
+	char reply[64];
+	int pair[2], status[2];
+	long pid;
+	int fd;
+
+	fake_master_prepare(&m, NULL);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, status), 0);
+	svc_mode = SERVER_MODE_MULTI;
+	if ((m.pid = fork()) == 0) {
+		char *argv[ARGS_MAX];
+		int argc = argv_build(argv, args);
+		int in = fcntl(pair[1], F_DUPFD, 100);
+
+		fake_master_child(&m, status[1], "13");
+		dup2(in, STDIN_FILENO);
+		server_main(argc, argv, SERVER_MODE_MULTI, &svc_ops);
+	}
+	close(pair[1]);
+	close(status[1]);
+	m.status_fd = status[0];
+	ck_assert_int_eq(write(pair[0], "x\n", 2), 2);
+	ck_assert(fake_readable(pair[0], 5000));
+	ck_assert_int_gt(read(pair[0], reply, sizeof(reply) - 1), 0);
+	ck_assert_int_eq(sscanf(reply, "%d %ld", &fd, &pid), 2);
+	ck_assert_int_eq(fd, STDIN_FILENO);
+	ck_assert_int_eq(pid, m.pid);
+	/* One client, then exit 0: no listen socket, no status records. */
+	fake_expect_exit(m.pid, 2000, 0);
+	fake_expect_no_status(&m, 10);
+	fake_expect_log(&m, "exit hook");
+	close(pair[0]);
 	fake_master_cleanup(&m);
 }
 END_TEST
@@ -802,31 +877,38 @@ server_suite(void)
 	TCase *master = tcase_create("master");
 
 	tcase_add_test(opts, test_server_opts_as_master_passes_them);
-	tcase_add_test(opts, test_server_opts_event_mode_and_overrides_in_order);
-	tcase_add_loop_exit_test(opts, test_server_opts_fatal_texts, 1, 0,
+	tcase_add_test(opts,
+	               test_server_opts_event_mode_and_overrides_in_order);
+	tcase_add_loop_exit_test(
+	    opts, test_server_opts_fatal_texts, 1, 0,
 	    (int)(sizeof(opt_fatal_rows) / sizeof(opt_fatal_rows[0])));
 	suite_add_tcase(s, opts);
 	tcase_add_loop_test(pure, test_server_generation_is_octal_digits, 0,
-	    (int)(sizeof(gen_rows) / sizeof(gen_rows[0])));
-	tcase_add_loop_test(pure, test_server_retirement_time, 0,
+	                    (int)(sizeof(gen_rows) / sizeof(gen_rows[0])));
+	tcase_add_loop_test(
+	    pure, test_server_retirement_time, 0,
 	    (int)(sizeof(retire_rows) / sizeof(retire_rows[0])));
 	tcase_add_test(pure, test_server_status_bytes_match_golden);
 	tcase_set_timeout(pure, 10);
 	tcase_add_test(pure, test_server_drain_fork_replaces_listen_fds);
 	suite_add_tcase(s, pure);
 	tcase_set_timeout(master, 20);
-	tcase_add_test(master,
+	tcase_add_test(
+	    master,
 	    test_server_multi_status_per_request_and_exit_on_master_close);
 	tcase_add_test(master, test_server_event_drains_on_master_close);
 	tcase_add_test(master,
-	    test_server_event_retires_without_cutting_a_client);
-	tcase_add_test(master, test_server_idle_timer_runs_only_without_clients);
+	               test_server_event_retires_without_cutting_a_client);
+	tcase_add_test(master,
+	               test_server_idle_timer_runs_only_without_clients);
 	tcase_add_test(master, test_server_exits_after_max_use_connections);
 	tcase_add_test(master, test_server_identity_follows_syslog_name);
 	tcase_add_test(master, test_server_p_prints_parameters_and_exits);
-	tcase_add_loop_test(master, test_server_startup_fatal_texts, 0,
+	tcase_add_loop_test(
+	    master, test_server_startup_fatal_texts, 0,
 	    (int)(sizeof(start_fatal_rows) / sizeof(start_fatal_rows[0])));
 	tcase_add_test(master, test_server_refuses_a_terminal);
+	tcase_add_test(master, test_server_standalone_serves_stdin_once);
 	suite_add_tcase(s, master);
 	return s;
 }

@@ -69,8 +69,8 @@ watchdog_suite(void)
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_watchdog_never_kills_an_idle_loop);
 	tcase_add_exit_test(tc, test_watchdog_kills_a_stuck_loop, 1);
-	tcase_add_test_raise_signal(tc, test_watchdog_rejects_timeout_below_three,
-	    SIGABRT);
+	tcase_add_test_raise_signal(
+	    tc, test_watchdog_rejects_timeout_below_three, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }

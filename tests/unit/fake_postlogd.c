@@ -71,7 +71,7 @@ void
 fake_postlogd_assert(const char *rec, const char *want)
 {
 	ck_assert_msg(strlen(rec) > 16 && rec[3] == ' ' && rec[6] == ' ' &&
-		rec[9] == ':' && rec[12] == ':' && rec[15] == ' ',
-	    "bad time stamp in '%s'", rec);
+	                  rec[9] == ':' && rec[12] == ':' && rec[15] == ' ',
+	              "bad time stamp in '%s'", rec);
 	ck_assert_str_eq(rec + 16, want);
 }
