@@ -1,5 +1,5 @@
 #!/bin/bash
-# 51-scache-reuse-log.sh - our scache logs each hand-out of a TLS connection
+# 61-scache-reuse-log.sh - our scache logs each hand-out of a TLS connection
 #
 # Every "TLS connection reused" that smtp(8) logs is a connection our
 # scache(8) handed out of its cache; for each, ours logs one line with

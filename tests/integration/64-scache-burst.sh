@@ -1,5 +1,5 @@
 #!/bin/bash
-# 54-scache-burst.sh - several smtp(8) processes sharing cached connections
+# 64-scache-burst.sh - several smtp(8) processes sharing cached connections
 #
 # With five deliveries at a time, several TLS connections are open and
 # parked in scache(8) at once, and each smtp process takes whichever

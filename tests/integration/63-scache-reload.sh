@@ -1,5 +1,5 @@
 #!/bin/bash
-# 53-scache-reload.sh - postfix reload while connections are cached
+# 63-scache-reload.sh - postfix reload while connections are cached
 #
 # With a 30 s cache time the connection is still in scache(8) when
 # "postfix reload" comes: master(8) lets go of scache, which logs its

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 52-scache-remote-close.sh - a cached connection the remote server closes
+# 62-scache-remote-close.sh - a cached connection the remote server closes
 #
 # The receiving smtpd gives up on an idle client after 2 s
 # (smtpd_timeout) while the connection sits in scache for up to 30 s.

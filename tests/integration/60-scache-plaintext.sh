@@ -1,5 +1,5 @@
 #!/bin/bash
-# 50-scache-plaintext.sh - plaintext SMTP connections reused through scache
+# 60-scache-plaintext.sh - plaintext SMTP connections reused through scache
 #
 # With TLS off, smtp(8) caches its TCP connection itself in scache(8):
 # the first message connects, every later one of the backlog reuses the
