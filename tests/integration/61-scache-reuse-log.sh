@@ -13,6 +13,7 @@
 
 : "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/scache-lib.sh"
 
 N=30
 HANDED='postfix/scache\[[0-9]+\]: Verified TLS connection handed out to 127\.0\.0\.1\[127\.0\.0\.1\]:[0-9]+ conn_use=[0-9]+ age=[0-9]+s: TLSv1\.[23] with cipher [A-Z0-9_]+ \([0-9]+/[0-9]+ bits\) key-exchange [^ ]+ .*peer_CN="mx\.tlsreuse\.test" issuer_CN="[^"]+"$'
@@ -29,7 +30,7 @@ reuse_log_scenario() {
 	wait_for_queue_empty
 	wait_for_maillog 'postfix/smtp\[[0-9]+\]: .*status=sent' "$N"
 	expect_count "$REUSED" $((N - 1)) "smtp TLS reuses"
-	if [ "$TLSREUSE_SCACHE" = ours ]; then
+	if scache_is_ours; then
 		# One line per reuse, with the properties smtp(8) reports.
 		expect_count "$HANDED" $((N - 1)) "scache reuse lines"
 		[ "$(conn_uses "$HANDED")" = "$(conn_uses \
@@ -56,7 +57,7 @@ reuse_log_scenario() {
 	wait_for_queue_empty
 	wait_for_maillog 'postfix/smtp\[[0-9]+\]: .*status=sent' $((N + 5))
 	expect_count "$REUSED" $((N - 1 + 4)) "smtp TLS reuses after reload"
-	if [ "$TLSREUSE_SCACHE" = ours ]; then
+	if scache_is_ours; then
 		expect_count "$HANDED" $((N - 1)) \
 		    "scache reuse lines after reuse_log=no"
 	fi

@@ -14,6 +14,7 @@
 
 : "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/scache-lib.sh"
 
 TIMEOUT='postfix/sink/smtpd\[[0-9]+\]: timeout after'
 
@@ -33,7 +34,7 @@ remote_close_scenario() {
 	    "messages received by the sink"
 	instance_reload
 	wait_for_maillog 'postfix/scache\[[0-9]+\]: statistics: max simultaneous' 1
-	[ "$TLSREUSE_SCACHE" = ours ] || return 0
+	scache_is_ours || return 0
 	expect_count 'postfix/smtp\[[0-9]+\]: Verified TLS connection established' 2 \
 	    "smtp TLS handshakes"
 	expect_none 'TLS connection reused' "reuse of the dead connection"

@@ -11,6 +11,7 @@
 
 : "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/scache-lib.sh"
 
 N=100
 REUSED='postfix/smtp\[[0-9]+\]: Verified TLS connection reused'
@@ -26,7 +27,7 @@ burst_scenario() {
 	instance_reload
 	wait_for_maillog 'postfix/scache\[[0-9]+\]: statistics: max simultaneous' 1
 	expect_no_warnings
-	[ "$TLSREUSE_SCACHE" = ours ] || return 0
+	scache_is_ours || return 0
 	expect_count 'postfix/scache\[[0-9]+\]: Verified TLS connection handed out' \
 	    "$(maillog_count "$REUSED")" "scache reuse lines"
 }
