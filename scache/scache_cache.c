@@ -43,7 +43,6 @@ struct scache_session {
 	struct scache_endp *endp;
 	char *prop;
 	int fd;
-	uint64_t saved_ms;
 	uint64_t expire_ms;
 };
 
@@ -242,7 +241,6 @@ scache_cache_save_endp(struct scache_cache *cache, uint64_t now_ms,
 	sess->endp = endp;
 	sess->prop = xstrdup(endp_prop);
 	sess->fd = fd;
-	sess->saved_ms = now_ms;
 	sess->expire_ms = scache_cache_deadline(now_ms, ttl_s);
 	scache_link_append(&endp->sessions, &sess->in_endp);
 	scache_link_append(&cache->session_age, &sess->in_age);
@@ -256,7 +254,7 @@ scache_cache_save_endp(struct scache_cache *cache, uint64_t now_ms,
  * the way are closed. Counts only those. */
 static int
 scache_cache_take(struct scache_cache *cache, const char *endp_label,
-    char **endp_prop, uint64_t *saved_ms)
+    char **endp_prop)
 {
 	struct scache_endp *endp;
 	struct scache_session *sess;
@@ -270,7 +268,6 @@ scache_cache_take(struct scache_cache *cache, const char *endp_label,
 			continue;
 		}
 		*endp_prop = sess->prop;
-		*saved_ms = sess->saved_ms;
 		sess->prop = NULL;
 		return scache_session_unlink(cache, sess);
 	}
@@ -279,9 +276,9 @@ scache_cache_take(struct scache_cache *cache, const char *endp_label,
 
 int
 scache_cache_find_endp(struct scache_cache *cache, const char *endp_label,
-    char **endp_prop, uint64_t *saved_ms)
+    char **endp_prop)
 {
-	int fd = scache_cache_take(cache, endp_label, endp_prop, saved_ms);
+	int fd = scache_cache_take(cache, endp_label, endp_prop);
 
 	if (fd < 0)
 		cache->counts.endp_miss++;
@@ -416,7 +413,7 @@ scache_cache_save_dest(struct scache_cache *cache, uint64_t now_ms,
 
 int
 scache_cache_find_dest(struct scache_cache *cache, const char *dest_label,
-    char **dest_prop, char **endp_prop, uint64_t *saved_ms)
+    char **dest_prop, char **endp_prop)
 {
 	struct scache_dest *dest;
 	struct scache_binding *bind;
@@ -428,7 +425,7 @@ scache_cache_find_dest(struct scache_cache *cache, const char *dest_label,
 		     l = l->next) {
 			bind = SCACHE_OF(l, struct scache_binding, in_dest);
 			fd = scache_cache_take(cache, bind->endp_label,
-			    endp_prop, saved_ms);
+			    endp_prop);
 			if (fd >= 0) {
 				*dest_prop = xstrdup(bind->prop);
 				cache->counts.dest_hits++;

@@ -84,22 +84,21 @@ int scache_cache_save_dest(struct scache_cache *cache, uint64_t now_ms,
 
 /*
  * Removes the oldest live session of endp_label. On a hit returns its
- * descriptor (the caller now owns it) and sets *endp_prop (caller frees)
- * and *saved_ms (when it was cached); on a miss returns -1. Counts a
- * direct endpoint hit or miss.
+ * descriptor (the caller now owns it) and sets *endp_prop (caller
+ * frees); on a miss returns -1. Counts a direct endpoint hit or miss.
  */
 int scache_cache_find_endp(struct scache_cache *cache, const char *endp_label,
-    char **endp_prop, uint64_t *saved_ms);
+    char **endp_prop);
 
 /*
  * Walks dest_label's bindings oldest first and takes the oldest session
  * of the first endpoint that has one; bindings stay. On a hit returns the
- * descriptor (caller owns) and sets *dest_prop, *endp_prop (caller frees)
- * and *saved_ms; on a miss returns -1. Counts a destination hit or miss
- * only (never an endpoint one).
+ * descriptor (caller owns) and sets *dest_prop, *endp_prop (caller
+ * frees); on a miss returns -1. Counts a destination hit or miss only
+ * (never an endpoint one).
  */
 int scache_cache_find_dest(struct scache_cache *cache, const char *dest_label,
-    char **dest_prop, char **endp_prop, uint64_t *saved_ms);
+    char **dest_prop, char **endp_prop);
 
 /* Closes and drops the cached session that owns fd (its peer went away);
  * counts it in evict_dead. Returns 0, or -1 if no session has fd. */

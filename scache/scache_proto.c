@@ -81,7 +81,6 @@ struct scache_client {
 	/* find hit in flight: the descriptor until sent, and its props */
 	int fd;
 	char *endp_prop;
-	uint64_t saved_ms;
 };
 
 struct scache_proto {
@@ -382,14 +381,15 @@ scache_save_endp_receive(struct scache_client *c)
 	const unsigned char *data;
 	struct stat st;
 	size_t len;
-	int fd;
+	int fd, carrier;
 
 	data = stream_data(c->stream, &len);
 	if (len == 0)
 		return SCACHE_STEP_MORE;
+	carrier = data[0];
 	fd = stream_take_fd(c->stream);
 	stream_consume(c->stream, 1);
-	if (fd < 0 || data[0] != 0) {
+	if (fd < 0 || carrier != 0) {
 		msg_warn("%s: unable to receive file descriptor: %s",
 		    c->service, fd < 0 ? "no descriptor with the data" :
 		    "bad carrier byte");
@@ -450,11 +450,10 @@ scache_find_service(struct scache_client *c, struct attr_cursor *cur,
 	    attr_cursor_end(cur) < 0)
 		return scache_client_bad(c, props);
 	if (props == 1)
-		c->fd = scache_cache_find_endp(cache, label, &c->endp_prop,
-		    &c->saved_ms);
+		c->fd = scache_cache_find_endp(cache, label, &c->endp_prop);
 	else
 		c->fd = scache_cache_find_dest(cache, label, &dest_prop,
-		    &c->endp_prop, &c->saved_ms);
+		    &c->endp_prop);
 	if (c->fd < 0) {
 		scache_client_reply(c, SCACHE_STATUS_FAIL, props, "", "");
 		return SCACHE_STEP_AGAIN;

@@ -41,8 +41,7 @@ expect_endp(struct scache_cache *c, const char *label, int want_fd,
     const char *want_prop)
 {
 	char *prop = NULL;
-	uint64_t saved;
-	int fd = scache_cache_find_endp(c, label, &prop, &saved);
+	int fd = scache_cache_find_endp(c, label, &prop);
 
 	ck_assert_int_eq(fd, want_fd);
 	if (want_fd >= 0) {
@@ -73,16 +72,14 @@ START_TEST(test_scache_cache_endpoint_is_fifo)
 }
 END_TEST
 
-START_TEST(test_scache_cache_find_endp_returns_save_time)
+START_TEST(test_scache_cache_find_endp_hands_over_open_descriptor)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
 	char *prop;
-	uint64_t saved = 0;
 	int fd = new_fd();
 
 	scache_cache_save_endp(c, T0 + 1234, 2, "e", "", fd);
-	ck_assert_int_eq(scache_cache_find_endp(c, "e", &prop, &saved), fd);
-	ck_assert_uint_eq(saved, T0 + 1234);
+	ck_assert_int_eq(scache_cache_find_endp(c, "e", &prop), fd);
 	ck_assert_str_eq(prop, "");
 	ck_assert(fd_is_open(fd));
 	free(prop);
@@ -95,14 +92,13 @@ START_TEST(test_scache_cache_find_dest_takes_first_bound_session)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
 	char *dprop, *eprop;
-	uint64_t saved;
 	int fd = new_fd();
 
 	/* Two bindings; only the second endpoint has a session. */
 	ck_assert_int_eq(scache_cache_save_dest(c, T0, 2, "d", "dp1", "e1"), 0);
 	ck_assert_int_eq(scache_cache_save_dest(c, T0, 2, "d", "dp2", "e2"), 0);
 	scache_cache_save_endp(c, T0, 2, "e2", "ep2", fd);
-	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop, &saved),
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop),
 	    fd);
 	ck_assert_str_eq(dprop, "dp2");
 	ck_assert_str_eq(eprop, "ep2");
@@ -111,10 +107,9 @@ START_TEST(test_scache_cache_find_dest_takes_first_bound_session)
 	close(fd);
 	/* Bindings stay; the session is gone, so the next look-up misses. */
 	ck_assert_uint_eq(scache_cache_dest_count(c), 1);
-	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop, &saved),
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop),
 	    -1);
-	ck_assert_int_eq(scache_cache_find_dest(c, "nowhere", &dprop, &eprop,
-	    &saved), -1);
+	ck_assert_int_eq(scache_cache_find_dest(c, "nowhere", &dprop, &eprop), -1);
 	ck_assert_int_eq(scache_cache_counts(c)->dest_hits, 1);
 	ck_assert_int_eq(scache_cache_counts(c)->dest_miss, 2);
 	/* Look-ups inside find_dest never count as endpoint look-ups. */
@@ -128,7 +123,6 @@ START_TEST(test_scache_cache_same_binding_is_refreshed_in_place)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
 	char *dprop, *eprop;
-	uint64_t saved;
 	int fd1 = new_fd(), fd2 = new_fd();
 
 	scache_cache_save_dest(c, T0, 1, "d", "dp", "e1");
@@ -141,14 +135,14 @@ START_TEST(test_scache_cache_same_binding_is_refreshed_in_place)
 	scache_cache_save_endp(c, T0, 2, "e2", "ep2", fd2);
 	scache_cache_save_endp(c, T0, 2, "e1", "ep1", fd1);
 	/* e1's binding kept its place ahead of e2's. */
-	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop, &saved),
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop),
 	    fd1);
 	free(dprop);
 	free(eprop);
 	close(fd1);
 	/* At T0+1000 the unrefreshed bindings expire, the refreshed stays. */
 	scache_cache_expire(c, T0 + 1000);
-	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop, &saved),
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop),
 	    -1);
 	ck_assert_uint_eq(scache_cache_dest_count(c), 1);
 	scache_cache_expire(c, T0 + 1900);
@@ -240,7 +234,6 @@ START_TEST(test_scache_cache_never_hands_out_dead_session)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
 	char *dprop, *eprop;
-	uint64_t saved;
 	int a = new_fd(), b = new_fd(), d = new_fd();
 
 	scache_cache_set_alive(c, alive_unless_listed, &a);
@@ -255,8 +248,7 @@ START_TEST(test_scache_cache_never_hands_out_dead_session)
 	a = d; /* the listed dead descriptor is now d */
 	scache_cache_save_dest(c, T0, 2, "d", "", "e");
 	scache_cache_save_endp(c, T0, 2, "e", "pd", d);
-	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop,
-	    &saved), -1);
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &dprop, &eprop), -1);
 	ck_assert(!fd_is_open(d));
 	ck_assert_int_eq(scache_cache_counts(c)->evict_dead, 2);
 	ck_assert_int_eq(scache_cache_counts(c)->dest_miss, 1);
@@ -347,7 +339,7 @@ scache_cache_suite(void)
 
 	tc = tcase_create("lookup");
 	tcase_add_test(tc, test_scache_cache_endpoint_is_fifo);
-	tcase_add_test(tc, test_scache_cache_find_endp_returns_save_time);
+	tcase_add_test(tc, test_scache_cache_find_endp_hands_over_open_descriptor);
 	tcase_add_test(tc, test_scache_cache_find_dest_takes_first_bound_session);
 	tcase_add_test(tc, test_scache_cache_same_binding_is_refreshed_in_place);
 	suite_add_tcase(s, tc);

@@ -241,14 +241,11 @@ purge(int dest, const char *label)
 {
 	struct scache_cache *cache = scache_proto_cache(proto);
 	char *dprop, *eprop;
-	uint64_t saved;
 	int fd;
 
 	for (;;) {
 		dprop = NULL;
-		fd = dest ? scache_cache_find_dest(cache, label, &dprop, &eprop,
-		    &saved) : scache_cache_find_endp(cache, label, &eprop,
-		    &saved);
+		fd = dest ? scache_cache_find_dest(cache, label, &dprop, &eprop) : scache_cache_find_endp(cache, label, &eprop);
 		if (fd < 0)
 			return;
 		free(dprop);
@@ -548,6 +545,42 @@ START_TEST(test_scache_proto_rejects_save_without_descriptor)
 }
 END_TEST
 
+/* fdpass_send() with another carrier byte than NUL. */
+static void
+send_fd_with_byte(int sock, int fd, char byte)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = control.buf, .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	ck_assert_int_eq(sendmsg(sock, &msg, 0), 1);
+}
+
+START_TEST(test_scache_proto_rejects_bad_carrier_byte)
+{
+	int c = client_after_announce();
+
+	save_endp_request(c);
+	send_fd_with_byte(c, live_socket(), 'x');
+	spin();
+	expect_bytes(c, L("status\0" "2\0\0"), "bad carrier");
+	ck_assert(closed_by_server(c));
+	ck_assert_int_eq(capture_count("bad carrier byte"), 1);
+	ck_assert_uint_eq(scache_cache_session_count(scache_proto_cache(proto)),
+	    0);
+	close(c);
+}
+END_TEST
+
 START_TEST(test_scache_proto_rejects_descriptor_out_of_turn)
 {
 	int c = client_after_announce();
@@ -782,6 +815,7 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_rejects_descriptor_not_a_socket);
 	tcase_add_test(tc, test_scache_proto_rejects_save_without_descriptor);
 	tcase_add_test(tc, test_scache_proto_rejects_descriptor_out_of_turn);
+	tcase_add_test(tc, test_scache_proto_rejects_bad_carrier_byte);
 	tcase_add_test(tc,
 	    test_scache_proto_stalled_client_times_out_others_carry_on);
 	tcase_add_test(tc, test_scache_proto_idle_client_is_not_timed_out_early);

@@ -42,19 +42,18 @@ golden_cache(void)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
 	char *dp, *ep;
-	uint64_t saved;
 	int i, fd;
 
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(scache_cache_find_dest(c, "d", &dp, &ep, &saved),
+		ck_assert_int_eq(scache_cache_find_dest(c, "d", &dp, &ep),
 		    -1);
-		ck_assert_int_eq(scache_cache_find_endp(c, "e", &ep, &saved), -1);
+		ck_assert_int_eq(scache_cache_find_endp(c, "e", &ep), -1);
 	}
 	scache_cache_save_dest(c, 0, 2, "d", "", "e");
 	scache_cache_save_endp(c, 0, 2, "e", "", pipe_fd());
 	scache_cache_save_endp(c, 0, 2, "e", "", pipe_fd());
 	for (i = 0; i < 8; i++) {
-		fd = scache_cache_find_dest(c, "d", &dp, &ep, &saved);
+		fd = scache_cache_find_dest(c, "d", &dp, &ep);
 		ck_assert_int_ge(fd, 0);
 		free(dp);
 		scache_cache_save_endp(c, 0, 2, "e", ep, fd);
@@ -97,10 +96,9 @@ START_TEST(test_scache_stats_pads_day_like_ctime)
 {
 	struct scache_cache *c = scache_cache_create(1, 1, NULL, NULL);
 	char *ep;
-	uint64_t saved;
 	time_t start = 1793715301; /* Nov  3 14:15:01 2026 UTC */
 
-	scache_cache_find_endp(c, "e", &ep, &saved);
+	scache_cache_find_endp(c, "e", &ep);
 	scache_stats_dump(c, &start, start);
 	ck_assert_str_eq(capture_text(),
 	    "statistics: start interval Nov  3 14:15:01\n"
