@@ -6,6 +6,12 @@
  *
  *   scache unix - - n - 1 tlsreuse/scache [reuse_log=no]
  *
+ * The reuse-log switch is a word of the command, not a parameter: stock
+ * postconf (3.7.11) warns "unused parameter" for any name it does not
+ * know, whether set in main.cf or with -o in master.cf, while it never
+ * looks at command words, and "postfix check" passes. master(8) puts
+ * master.cf words after its own options, so the word is the last one.
+ *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <sys/resource.h>
