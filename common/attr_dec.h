@@ -28,9 +28,10 @@ struct attr_limits {
 	size_t name_max;  /* bytes in one name */
 	size_t value_max; /* bytes in one value */
 	size_t count_max; /* pairs in one list */
+	size_t total_max; /* bytes in one list incl. NULs; 0: no list bound */
 };
 
-/* Defaults: names 100 bytes, values 64 KiB, 4096 pairs per list. */
+/* Defaults: names 100 bytes, values 64 KiB, 4096 pairs, 1 MiB per list. */
 extern const struct attr_limits attr_limits_default;
 
 enum attr_dec_status {
@@ -82,6 +83,8 @@ void attr_dec_reset(struct attr_dec *dec);
  * optional leading white space and one sign, then digits and nothing
  * else, and wrap like C's %u/%lu (so "4294967295" is -1). DATA is standard
  * base64 with padding. Each returns 0 on success, -1 on malformed input.
+ * attr_parse_data() and attr_cursor_data() replace the contents of out
+ * (value); after a failure it holds an unspecified partial result.
  */
 int attr_parse_int(const char *value, int *out);
 int attr_parse_long(const char *value, long *out);

@@ -56,7 +56,18 @@ uint64_t event_now(void);
 /* Re-reads the clock now (for code that runs outside the loop). */
 uint64_t event_now_refresh(void);
 
-/* In a forked child: drop the parent's epoll instance and start empty. */
+/*
+ * Replaces the clock with fn (milliseconds, never decreasing); NULL goes
+ * back to CLOCK_MONOTONIC. For tests that move time instead of sleeping.
+ */
+typedef uint64_t (*event_clock_fn)(void);
+void event_clock_set(event_clock_fn fn);
+
+/*
+ * In a forked child: drop the parent's epoll instance and start empty (no
+ * descriptors, no timers). Safe from inside a callback: the rest of the
+ * current batch is then discarded.
+ */
 void event_fork(void);
 
 #endif
