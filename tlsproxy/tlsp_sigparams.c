@@ -56,11 +56,11 @@ tlsp_sigparams_kex(SSL *ssl, struct tlsp_tls_result *res)
 	case EVP_PKEY_EC:
 		tlsp_result_set(&res->key_exchange, "ECDHE");
 		tlsp_result_adopt(&res->key_exchange_curve,
-		    tlsp_sigparams_group(pkey));
+		                  tlsp_sigparams_group(pkey));
 		break;
 	default:
 		tlsp_result_set(&res->key_exchange,
-		    OBJ_nid2sn(EVP_PKEY_type(id)));
+		                OBJ_nid2sn(EVP_PKEY_type(id)));
 		break;
 	}
 	EVP_PKEY_free(pkey);

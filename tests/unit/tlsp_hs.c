@@ -15,20 +15,21 @@
 #include "tlsp_eval.h"
 #include "tlsp_hs.h"
 #include "tlsp_policy.h"
+#include "tlsp_resume.h"
 
 struct tlsp_tls_params tlsp_hs_params;
 
 const struct tlsp_tls_params tlsp_hs_defaults = {
-	.tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-	.tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-	.tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-	.tls_export_cipherlist =
-	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-	.tls_null_cipherlist = "eNULL:!aNULL",
-	.tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-	.tls_dane_digests = "sha512 sha256",
-	.tls_append_default_CA = 0,
-	.tls_legacy_public_key_fingerprints = 0,
+    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
+    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
+    .tls_export_cipherlist =
+        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
+    .tls_null_cipherlist = "eNULL:!aNULL",
+    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
+    .tls_dane_digests = "sha512 sha256",
+    .tls_append_default_CA = 0,
+    .tls_legacy_public_key_fingerprints = 0,
 };
 
 void
@@ -82,9 +83,11 @@ tlsp_hs_accept_any(int ok, X509_STORE_CTX *store)
 static SSL *
 tlsp_hs_server_ssl(struct tlsp_hs_server *srv, int fd)
 {
-	SSL_CTX *ctx = tlsp_pki_server_ctx(srv->cert);
+	SSL_CTX *ctx = srv->ctx ? srv->ctx : tlsp_pki_server_ctx(srv->cert);
 	SSL *ssl;
 
+	if (srv->ctx)
+		SSL_CTX_up_ref(ctx);
 	SSL_CTX_set_tlsext_servername_callback(ctx, tlsp_hs_sni_cb);
 	SSL_CTX_set_tlsext_servername_arg(ctx, srv);
 	if (srv->max_version)
@@ -97,36 +100,59 @@ tlsp_hs_server_ssl(struct tlsp_hs_server *srv, int fd)
 	return ssl;
 }
 
-int
-tlsp_hs_run(const struct tlsp_tls_init *init,
-    const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
-    struct tlsp_tls_result *res)
+/* Lets the client see what the server sent after the handshake. */
+static void
+tlsp_hs_drain(SSL *client)
 {
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
+	char byte;
+
+	(void)SSL_read(client, &byte, 1);
+}
+
+int
+tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
+                struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
+                const unsigned char *resume, size_t resume_len)
+{
 	struct tlsp_conn *conn = 0;
 	SSL *server = 0;
 	int fd[2];
 	int ret = 0;
 
 	srv->sni[0] = 0;
-	if (ctx == 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0) {
-		tlsp_ctx_free(ctx);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0)
 		return 0;
-	}
 	fcntl(fd[0], F_SETFL, O_NONBLOCK);
 	fcntl(fd[1], F_SETFL, O_NONBLOCK);
 	if ((conn = tlsp_policy_start(ctx, start, fd[0])) != 0) {
-		tlsp_ctx_free(ctx);
-		ctx = 0;
+		if (resume)
+			(void)tlsp_resume_load(conn, resume, resume_len);
 		server = tlsp_hs_server_ssl(srv, fd[1]);
-		ret = tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
-		if (ret == 1)
+		ret =
+		    tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
+		if (ret == 1) {
 			tlsp_eval_result(conn, res);
+			tlsp_hs_drain(tlsp_policy_ssl(conn));
+		}
 	}
 	SSL_free(server);
 	tlsp_policy_free(conn);
-	tlsp_ctx_free(ctx);
 	close(fd[0]);
 	close(fd[1]);
+	return ret;
+}
+
+int
+tlsp_hs_run(const struct tlsp_tls_init *init,
+            const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+            struct tlsp_tls_result *res)
+{
+	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
+	int ret;
+
+	if (ctx == 0)
+		return 0;
+	ret = tlsp_hs_run_ctx(ctx, start, srv, res, 0, 0);
+	tlsp_ctx_free(ctx);
 	return ret;
 }
