@@ -40,11 +40,11 @@ enum tlsp_pemload_state {
 };
 
 struct tlsp_pemload {
-	SSL_CTX *ctx;		/* the target: ctx, or else ssl */
+	SSL_CTX *ctx; /* the target: ctx, or else ssl */
 	SSL *ssl;
-	const char *origin;	/* what the final warning names */
-	const char *source;	/* current file */
-	const char *keysrc;	/* file of the current key */
+	const char *origin; /* what the final warning names */
+	const char *source; /* current file */
+	const char *keysrc; /* file of the current key */
 	EVP_PKEY *pkey;
 	X509 *cert;
 	STACK_OF(X509) * chain;
@@ -70,9 +70,10 @@ tlsp_pemload_discard(struct tlsp_pemload *st)
 static int
 tlsp_pemload_use(struct tlsp_pemload *st)
 {
-	int ok = st->ctx ?
-	    SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey, st->chain, 0) :
-	    SSL_use_cert_and_key(st->ssl, st->cert, st->pkey, st->chain, 0);
+	int ok = st->ctx ? SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey,
+	                                            st->chain, 0)
+	                 : SSL_use_cert_and_key(st->ssl, st->cert, st->pkey,
+	                                        st->chain, 0);
 
 	tlsp_pemload_discard(st);
 	return ok;
@@ -293,8 +294,8 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 	}
 	tlsp_pemload_discard(st);
 	msg_warn("error loading private keys and certificates from: %s: %s",
-	    st->origin, st->ctx ? "disabling TLS support" :
-	    "aborting TLS handshake");
+	         st->origin,
+	         st->ctx ? "disabling TLS support" : "aborting TLS handshake");
 	return -1;
 }
 

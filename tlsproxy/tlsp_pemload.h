@@ -23,7 +23,7 @@ int tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files);
 int tlsp_pemload_mixed(SSL_CTX *ctx, const char *file);
 
 /* Room for "SNI data for " and a 255-byte host name. */
-#define TLSP_PEMLOAD_ORIGIN_MAX	300
+#define TLSP_PEMLOAD_ORIGIN_MAX 300
 
 /*
  * Loads the NUL-terminated PEM text of an SNI map entry (same rules as

@@ -81,14 +81,14 @@ struct tlsp_server_conf {
  * Strings borrow from the conf, except cipher_exclusions (owned).
  */
 struct tlsp_server_role {
-	int enabled;		/* build the server engine */
-	int enforce;		/* mandatory protocols/ciphers */
-	int ask_ccert;		/* send a CertificateRequest */
-	int requirecert;	/* log untrusted certs, security level 1 */
-	const char *cert_file;	/* "" when configured as "none" */
+	int enabled;           /* build the server engine */
+	int enforce;           /* mandatory protocols/ciphers */
+	int ask_ccert;         /* send a CertificateRequest */
+	int requirecert;       /* log untrusted certs, security level 1 */
+	const char *cert_file; /* "" when configured as "none" */
 	const char *protocols;
 	const char *cipher_grade;
-	char *cipher_exclusions;	/* space separated; "" for none */
+	char *cipher_exclusions; /* space separated; "" for none */
 };
 
 /*
@@ -99,8 +99,8 @@ struct tlsp_server_role {
  */
 struct tlsp_server_init {
 	struct tlsp_tls_init base;
-	int set_sessid;		/* issue session ids without a cache */
-	const char *dh1024_param_file;	/* "", "auto" or a PEM file */
+	int set_sessid;                /* issue session ids without a cache */
+	const char *dh1024_param_file; /* "", "auto" or a PEM file */
 	const char *protocols;
 	int ask_ccert;
 	int preempt_cipherlist;
@@ -124,11 +124,12 @@ void tlsp_server_conf_read(struct tlsp_server_conf *conf);
  * tlsp_server_role_free()); returns role->enabled.
  */
 int tlsp_server_conf_decide(const struct tlsp_server_conf *conf,
-    struct tlsp_server_role *role);
+                            struct tlsp_server_role *role);
 
 /* The init props for an enabled role, as stock's pre-jail init. */
 void tlsp_server_conf_props(const struct tlsp_server_conf *conf,
-    const struct tlsp_server_role *role, struct tlsp_server_init *init);
+                            const struct tlsp_server_role *role,
+                            struct tlsp_server_init *init);
 
 /* Frees what *role owns; NULL-safe. */
 void tlsp_server_role_free(struct tlsp_server_role *role);

@@ -7,6 +7,10 @@
  * Keys, CAfile, DH parameters and SNI map files are all read here, while
  * tlsproxy still runs as root outside the chroot.
  *
+ * Workarounds and tls_ssl_options, the DEBUG info callback and OpenSSL's
+ * own initialisation (tlsp_libinit(), the caller's, once per process)
+ * are shared with the client role.
+ *
  * Errors: Postfix's warnings, then no engine (server requests are then
  * refused). DH and client-CA-list problems only warn, as stock.
  * See also: spec tlsproxy-tls.md sections 5.1, 5.3, 5.5, 2.12, 2.13.
@@ -28,9 +32,11 @@
 #include "tlsp_certkey.h"
 #include "tlsp_curves.h"
 #include "tlsp_fprint.h"
+#include "tlsp_infocb.h"
 #include "tlsp_logmask.h"
 #include "tlsp_proto.h"
 #include "tlsp_server_int.h"
+#include "tlsp_sslopt.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_verify.h"
 
@@ -59,22 +65,24 @@ tlsp_server_seed(const struct tlsp_server_cache_ops *ops)
 /* Digest, protocols and seed: what must hold before any SSL_CTX. */
 static int
 tlsp_server_ctx_precheck(const struct tlsp_server_init *init,
-    const struct tlsp_server_cache_ops *ops, struct tlsp_proto *proto)
+                         const struct tlsp_server_cache_ops *ops,
+                         struct tlsp_proto *proto)
 {
 	if (tlsp_proto_parse(tlsp_server_str(init->protocols), proto) < 0) {
 		msg_warn("Invalid TLS protocol list \"%s\": disabling TLS "
-		    "support", tlsp_server_str(init->protocols));
+		         "support",
+		         tlsp_server_str(init->protocols));
 		return -1;
 	}
 	if (tlsp_fprint_md(init->base.mdalg) == 0) {
 		msg_warn("Digest algorithm \"%s\" not found",
-		    tlsp_server_str(init->base.mdalg));
+		         tlsp_server_str(init->base.mdalg));
 		msg_warn("disabling TLS support");
 		return -1;
 	}
 	if (tlsp_server_seed(ops) < 0) {
 		msg_warn("no entropy for TLS key generation: disabling TLS "
-		    "support");
+		         "support");
 		return -1;
 	}
 	return 0;
@@ -89,37 +97,41 @@ tlsp_server_ctx_new(const struct tlsp_server_init *init, const char *what)
 	ERR_clear_error();
 	if ((ssl_ctx = SSL_CTX_new(TLS_server_method())) == 0) {
 		msg_warn("cannot allocate server %sSSL_CTX: disabling TLS "
-		    "support", what);
+		         "support",
+		         what);
 		tlsp_tlserr_log();
 		return 0;
 	}
 	SSL_CTX_set_security_level(ssl_ctx, 0);
 	SSL_CTX_set_verify_depth(ssl_ctx, init->base.verifydepth + 1);
 	SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	return ssl_ctx;
 }
 
 /* Options and protocol bounds; the SNI context gets a copy. */
 static void
 tlsp_server_ctx_options(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init, const struct tlsp_proto *proto,
-    long ticket_off)
+                        const struct tlsp_server_init *init,
+                        const struct tlsp_proto *proto, long off)
 {
-	SSL_CTX_set_options(ctx->ssl_ctx, SSL_OP_ALL |
-	    SSL_OP_IGNORE_UNEXPECTED_EOF | ticket_off);
+	SSL_CTX_set_options(ctx->ssl_ctx, (uint64_t)off);
 	if (proto->exclude)
 		SSL_CTX_set_options(ctx->ssl_ctx,
-		    tlsp_proto_ssl_options(proto->exclude));
+		                    tlsp_proto_ssl_options(proto->exclude));
 	SSL_CTX_set_min_proto_version(ctx->ssl_ctx, proto->floor);
 	SSL_CTX_set_max_proto_version(ctx->ssl_ctx, proto->ceiling);
 	SSL_CTX_set_min_proto_version(ctx->sni_ctx, proto->floor);
 	SSL_CTX_set_max_proto_version(ctx->sni_ctx, proto->ceiling);
 	if (init->preempt_cipherlist)
 		SSL_CTX_set_options(ctx->ssl_ctx,
-		    SSL_OP_CIPHER_SERVER_PREFERENCE);
+		                    SSL_OP_CIPHER_SERVER_PREFERENCE);
 	SSL_CTX_clear_options(ctx->sni_ctx, ~(uint64_t)0);
 	SSL_CTX_set_options(ctx->sni_ctx, SSL_CTX_get_options(ctx->ssl_ctx));
+	if (ctx->log_mask & TLSP_LOG_DEBUG) {
+		SSL_CTX_set_info_callback(ctx->ssl_ctx, tlsp_infocb_callback);
+		SSL_CTX_set_info_callback(ctx->sni_ctx, tlsp_infocb_callback);
+	}
 }
 
 /* Explicit DH parameters from file, NULL for "auto", empty or failure. */
@@ -134,14 +146,16 @@ tlsp_server_dh_file(const char *path)
 		return 0;
 	if ((fp = fopen(path, "r")) == 0) {
 		msg_warn("error opening DH parameter file \"%s\": %s -- using "
-		    "compiled-in defaults", path, strerror(errno));
+		         "compiled-in defaults",
+		         path, strerror(errno));
 		return 0;
 	}
-	dctx = OSSL_DECODER_CTX_new_for_pkey(&dh, "PEM", 0, "DH",
-	    OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS, 0, 0);
+	dctx = OSSL_DECODER_CTX_new_for_pkey(
+	    &dh, "PEM", 0, "DH", OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS, 0, 0);
 	if (dctx == 0 || !OSSL_DECODER_from_fp(dctx, fp) || dh == 0) {
 		msg_warn("error decoding DH parameters from file \"%s\" -- "
-		    "using compiled-in defaults", path);
+		         "using compiled-in defaults",
+		         path);
 		tlsp_tlserr_log();
 	}
 	OSSL_DECODER_CTX_free(dctx);
@@ -173,10 +187,10 @@ tlsp_server_dh_set(SSL_CTX *ssl_ctx, EVP_PKEY *dh)
 /* DH and groups on both contexts. */
 static void
 tlsp_server_ctx_kex(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init)
+                    const struct tlsp_server_init *init)
 {
-	EVP_PKEY *dh = tlsp_server_dh_file(
-	    tlsp_server_str(init->dh1024_param_file));
+	EVP_PKEY *dh =
+	    tlsp_server_dh_file(tlsp_server_str(init->dh1024_param_file));
 
 	tlsp_server_dh_set(ctx->ssl_ctx, dh);
 	tlsp_server_dh_set(ctx->sni_ctx, dh);
@@ -188,12 +202,12 @@ tlsp_server_ctx_kex(struct tlsp_server_ctx *ctx,
 /* Client-certificate request and the CA names sent with it. */
 static void
 tlsp_server_ctx_ccert(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init)
+                      const struct tlsp_server_init *init)
 {
-	int mode = init->ask_ccert ? SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE :
-	    SSL_VERIFY_NONE;
+	int mode = init->ask_ccert ? SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE
+	                           : SSL_VERIFY_NONE;
 	const char *CAfile = tlsp_server_str(init->base.CAfile);
-	STACK_OF(X509_NAME) *names;
+	STACK_OF(X509_NAME) * names;
 
 	SSL_CTX_set_verify(ctx->ssl_ctx, mode, tlsp_verify_callback);
 	SSL_CTX_set_verify(ctx->sni_ctx, mode, tlsp_verify_callback);
@@ -217,13 +231,13 @@ tlsp_server_ctx_ccert(struct tlsp_server_ctx *ctx,
 /* Trust store (shared with the SNI context) and own keys; 0 or -1. */
 static int
 tlsp_server_ctx_keys(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init)
+                     const struct tlsp_server_init *init)
 {
 	X509_STORE *store;
 
 	if (tlsp_certkey_ca(ctx->ssl_ctx, tlsp_server_str(init->base.CAfile),
-	    tlsp_server_str(init->base.CApath),
-	    ctx->params->tls_append_default_CA) < 0)
+	                    tlsp_server_str(init->base.CApath),
+	                    ctx->params->tls_append_default_CA) < 0)
 		return -1;
 	store = SSL_CTX_get_cert_store(ctx->ssl_ctx);
 	X509_STORE_up_ref(store);
@@ -234,44 +248,48 @@ tlsp_server_ctx_keys(struct tlsp_server_ctx *ctx,
 /* SNI maps and the servername callback, when maps are configured. */
 static void
 tlsp_server_ctx_sni(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init)
+                    const struct tlsp_server_init *init)
 {
 	if ((ctx->sni_map = tlsp_sni_map_open(init->sni_maps)) == 0)
 		return;
 	SSL_CTX_set_tlsext_servername_callback(ctx->ssl_ctx,
-	    tlsp_server_sni_callback);
+	                                       tlsp_server_sni_callback);
 	SSL_CTX_set_tlsext_servername_arg(ctx->ssl_ctx, ctx);
 }
 
 /* Everything after the two contexts exist; 0 or -1. */
 static int
 tlsp_server_ctx_configure(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init, const struct tlsp_proto *proto)
+                          const struct tlsp_server_init *init,
+                          const struct tlsp_proto *proto)
 {
+	long off = tlsp_sslopt_bits(ctx->params->tls_disable_workarounds,
+	                            ctx->params->tls_ssl_options) |
+	           SSL_OP_IGNORE_UNEXPECTED_EOF;
 	int timeout = 0;
 	int cachable = 0;
-	long ticket_off;
 
-	ticket_off = tlsp_server_cache_tickets(ctx, init, &timeout, &cachable);
-	tlsp_server_ctx_options(ctx, init, proto, ticket_off);
+	off |= tlsp_server_cache_tickets(ctx, init, off, &timeout, &cachable);
+	tlsp_server_ctx_options(ctx, init, proto, off);
 	if (tlsp_server_ctx_keys(ctx, init) < 0)
 		return -1;
 	tlsp_server_ctx_kex(ctx, init);
 	tlsp_server_ctx_ccert(ctx, init);
 	tlsp_server_ctx_sni(ctx, init);
 	tlsp_server_cache_sessions(ctx, cachable, ctx->tkt_cipher != 0,
-	    init->set_sessid, timeout);
+	                           init->set_sessid, timeout);
 	return 0;
 }
 
 struct tlsp_server_ctx *
 tlsp_server_ctx_create(const struct tlsp_tls_params *params,
-    const struct tlsp_server_init *init,
-    const struct tlsp_server_cache_ops *ops)
+                       const struct tlsp_server_init *init,
+                       const struct tlsp_server_cache_ops *ops)
 {
 	static const struct tlsp_server_cache_ops no_ops;
-	int log_mask = tlsp_logmask_parse(tlsp_server_str(init->base.log_param),
-	    tlsp_server_str(init->base.log_level));
+	int log_mask =
+	    tlsp_logmask_parse(tlsp_server_str(init->base.log_param),
+	                       tlsp_server_str(init->base.log_level));
 	struct tlsp_server_ctx *ctx;
 	struct tlsp_proto proto;
 

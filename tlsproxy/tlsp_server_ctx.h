@@ -21,16 +21,16 @@
  * offset 80), so a client may copy a reply of sizeof(struct tlsp_tktkey)
  * bytes into it and must refuse any other length.
  */
-#define TLSP_TKTKEY_NAMELEN	16
-#define TLSP_TKTKEY_KEYLEN	32
-#define TLSP_TKTKEY_MACLEN	32
-#define TLSP_TKTKEY_IVLEN	16
+#define TLSP_TKTKEY_NAMELEN 16
+#define TLSP_TKTKEY_KEYLEN 32
+#define TLSP_TKTKEY_MACLEN 32
+#define TLSP_TKTKEY_IVLEN 16
 
 struct tlsp_tktkey {
 	unsigned char name[TLSP_TKTKEY_NAMELEN];
-	unsigned char bits[TLSP_TKTKEY_KEYLEN];	/* cipher key */
-	unsigned char hmac[TLSP_TKTKEY_MACLEN];	/* HMAC-SHA256 key */
-	time_t tout;		/* last time it may encrypt */
+	unsigned char bits[TLSP_TKTKEY_KEYLEN]; /* cipher key */
+	unsigned char hmac[TLSP_TKTKEY_MACLEN]; /* HMAC-SHA256 key */
+	time_t tout;                            /* last time it may encrypt */
 };
 
 /*
@@ -44,17 +44,18 @@ struct tlsp_server_cache_ops {
 	int (*seed)(void *context, unsigned char *buf, size_t len);
 	/* "policy": 0 with *cachable and *timeout (seconds), or -1. */
 	int (*policy)(void *context, const char *cache_type, int *cachable,
-	    int *timeout);
+	              int *timeout);
 	/* "lookup": 0 with the DER session in *session (replaced), or -1. */
 	int (*lookup)(void *context, const char *cache_type,
-	    const char *cache_id, struct buf *session);
+	              const char *cache_id, struct buf *session);
 	/* "update": store the DER session; failures are ignored. */
 	void (*update)(void *context, const char *cache_type,
-	    const char *cache_id, const unsigned char *session, size_t len);
+	               const char *cache_id, const unsigned char *session,
+	               size_t len);
 	/* "tktkey": name NULL = the current encryption key, else the key
 	 * of that name (TLSP_TKTKEY_NAMELEN bytes); 0 filling *key, or -1. */
 	int (*tktkey)(void *context, const unsigned char *name,
-	    struct tlsp_tktkey *key);
+	              struct tlsp_tktkey *key);
 };
 
 struct tlsp_server_ctx;
@@ -68,9 +69,10 @@ struct tlsp_server_sess;
  * NULL). params and what ops->context points to must outlive the
  * engine. Returns NULL after Postfix's warnings when TLS cannot work.
  */
-struct tlsp_server_ctx *tlsp_server_ctx_create(
-    const struct tlsp_tls_params *params, const struct tlsp_server_init *init,
-    const struct tlsp_server_cache_ops *ops);
+struct tlsp_server_ctx *
+tlsp_server_ctx_create(const struct tlsp_tls_params *params,
+                       const struct tlsp_server_init *init,
+                       const struct tlsp_server_cache_ops *ops);
 
 /* NULL-safe. Sessions must be freed first. */
 void tlsp_server_ctx_free(struct tlsp_server_ctx *ctx);
@@ -81,12 +83,12 @@ int tlsp_server_ctx_log_mask(const struct tlsp_server_ctx *ctx);
 
 /* One session's settings (tlsproxy: fixed per process + the request). */
 struct tlsp_server_start {
-	int requirecert;	/* logs untrusted certs; never enforced */
-	const char *serverid;	/* request serverid, e.g. "smtpd" */
-	const char *namaddr;	/* remote endpoint "[addr]:port" */
+	int requirecert;      /* logs untrusted certs; never enforced */
+	const char *serverid; /* request serverid, e.g. "smtpd" */
+	const char *namaddr;  /* remote endpoint "[addr]:port" */
 	const char *cipher_grade;
 	const char *cipher_exclusions;
-	const char *mdalg;	/* client-cert fingerprint digest */
+	const char *mdalg; /* client-cert fingerprint digest */
 };
 
 /*
@@ -94,8 +96,9 @@ struct tlsp_server_start {
  * NULL after Postfix's warning (bad grade or exclusion, OpenSSL
  * failure). The caller runs SSL_accept() on tlsp_server_ssl().
  */
-struct tlsp_server_sess *tlsp_server_start(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_start *props, int fd);
+struct tlsp_server_sess *
+tlsp_server_start(struct tlsp_server_ctx *ctx,
+                  const struct tlsp_server_start *props, int fd);
 
 /* The session's SSL, borrowed. */
 SSL *tlsp_server_ssl(const struct tlsp_server_sess *sess);
@@ -111,7 +114,7 @@ const char *tlsp_server_sni(const struct tlsp_server_sess *sess);
  * from <namaddr>[ to <sni>]: ...".
  */
 void tlsp_server_post_accept(struct tlsp_server_sess *sess,
-    struct tlsp_tls_result *res);
+                             struct tlsp_tls_result *res);
 
 /* NULL-safe; frees the SSL (does not close fd). */
 void tlsp_server_free(struct tlsp_server_sess *sess);

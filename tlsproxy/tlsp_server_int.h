@@ -17,46 +17,48 @@
 #include "tlsp_verify.h"
 
 /* Postfix's tls_daemon_random_bytes default: seed bytes from tlsmgr. */
-#define TLSP_SERVER_SEED_BYTES	32
+#define TLSP_SERVER_SEED_BYTES 32
 
 struct tlsp_server_ctx {
-	SSL_CTX *ssl_ctx;		/* main: own keys, cache, tickets */
-	SSL_CTX *sni_ctx;		/* switched to when an SNI name matches */
+	SSL_CTX *ssl_ctx; /* main: own keys, cache, tickets */
+	SSL_CTX *sni_ctx; /* switched to when an SNI name matches */
 	int log_mask;
-	char *cache_type;		/* set when tlsmgr caches sessions */
+	char *cache_type; /* set when tlsmgr caches sessions */
 	const struct tlsp_tls_params *params;
 	struct tlsp_server_cache_ops ops;
-	struct tlsp_sni_map *sni_map;	/* NULL: SNI ignored */
-	EVP_CIPHER *tkt_cipher;		/* NULL: no session tickets */
-	struct tlsp_tktkey *keys[2];	/* newest expiry first */
+	struct tlsp_sni_map *sni_map; /* NULL: SNI ignored */
+	EVP_CIPHER *tkt_cipher;       /* NULL: no session tickets */
+	struct tlsp_tktkey *keys[2];  /* newest expiry first */
 };
 
 struct tlsp_server_sess {
 	SSL *ssl;
 	struct tlsp_server_ctx *ctx;
-	struct tlsp_verify verify;	/* log mask, recorded cert errors */
-	char *namaddr;			/* lower-cased */
+	struct tlsp_verify verify; /* log mask, recorded cert errors */
+	char *namaddr;             /* lower-cased */
 	char *serverid;
 	char *mdalg;
-	char *peer_sni;			/* SNI that selected a chain */
-	int ticketed;			/* the ticket callback accepted */
+	char *peer_sni; /* SNI that selected a chain */
+	int ticketed;   /* the ticket callback accepted */
 };
 
 /* The session attached to ssl (NULL if none). */
 struct tlsp_server_sess *tlsp_server_sess_of(const SSL *ssl);
 
 /*
- * Installs session caching on ctx->ssl_ctx (tlsp_server_cache.c):
- * tlsmgr "policy" for the smtpd cache, the ticket cipher check and
- * callback, NO_TICKET otherwise. Returns the SSL_OP_* bits the caller
- * must add (NO_TICKET or 0). Call before options are copied to sni_ctx.
+ * Session tickets on ctx->ssl_ctx (tlsp_server_cache.c): tlsmgr
+ * "policy" for the cache type (*timeout, *cachable), then the ticket
+ * cipher check and callback unless off (the options so far) already
+ * has NO_TICKET. Returns the SSL_OP_* bits the caller must add
+ * (NO_TICKET or 0). Call before options are copied to sni_ctx.
  */
 long tlsp_server_cache_tickets(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_init *init, int *timeout, int *cachable);
+                               const struct tlsp_server_init *init, long off,
+                               int *timeout, int *cachable);
 
 /* Session-id context and the get/new callbacks, or caching off. */
 void tlsp_server_cache_sessions(struct tlsp_server_ctx *ctx, int cachable,
-    int ticketable, int set_sessid, int timeout);
+                                int ticketable, int set_sessid, int timeout);
 
 /* Frees the cached ticket keys. */
 void tlsp_server_cache_free(struct tlsp_server_ctx *ctx);

@@ -30,6 +30,7 @@
 #include "tlsp_eval.h"
 #include "tlsp_fprint.h"
 #include "tlsp_pemload.h"
+#include "tlsp_pktdump.h"
 #include "tlsp_result.h"
 #include "tlsp_server_int.h"
 #include "tlsp_sigparams.h"
@@ -45,8 +46,8 @@ static int tlsp_server_index = -1;
 struct tlsp_server_sess *
 tlsp_server_sess_of(const SSL *ssl)
 {
-	struct tlsp_server_sess *sess = tlsp_server_index < 0 ? 0 :
-	    SSL_get_ex_data(ssl, tlsp_server_index);
+	struct tlsp_server_sess *sess =
+	    tlsp_server_index < 0 ? 0 : SSL_get_ex_data(ssl, tlsp_server_index);
 
 	if (sess == 0)
 		msg_panic("%s: SSL without server session state", __func__);
@@ -75,7 +76,7 @@ tlsp_server_attach(struct tlsp_server_sess *sess)
 	    !SSL_set_ex_data(sess->ssl, tlsp_server_index, sess) ||
 	    tlsp_verify_attach(sess->ssl, &sess->verify) < 0) {
 		msg_warn("Could not set application data for "
-		    "'TLScontext->con'");
+		         "'TLScontext->con'");
 		tlsp_tlserr_log();
 		return -1;
 	}
@@ -85,10 +86,10 @@ tlsp_server_attach(struct tlsp_server_sess *sess)
 /* The cipher list for props on the SSL; 0 or -1 (warned). */
 static int
 tlsp_server_ciphers(struct tlsp_server_sess *sess,
-    const struct tlsp_server_start *props)
+                    const struct tlsp_server_start *props)
 {
 	char *list = tlsp_cipher_list(sess->ctx->params, props->cipher_grade,
-	    props->cipher_exclusions, sess->namaddr);
+	                              props->cipher_exclusions, sess->namaddr);
 	int ret = 0;
 
 	if (list == 0)
@@ -96,8 +97,8 @@ tlsp_server_ciphers(struct tlsp_server_sess *sess,
 	ERR_clear_error();
 	if (SSL_set_cipher_list(sess->ssl, list) == 0) {
 		msg_warn("%s: error setting cipher grade: \"%s\"",
-		    sess->namaddr, props->cipher_grade ? props->cipher_grade :
-		    "");
+		         sess->namaddr,
+		         props->cipher_grade ? props->cipher_grade : "");
 		tlsp_tlserr_log();
 		ret = -1;
 	} else if (sess->verify.log_mask & TLSP_LOG_VERBOSE) {
@@ -113,8 +114,8 @@ tlsp_server_reseed(const struct tlsp_server_ctx *ctx)
 {
 	unsigned char buf[TLSP_SERVER_SEED_BYTES];
 
-	if (ctx->ops.seed && ctx->ops.seed(ctx->ops.context, buf,
-	    sizeof(buf)) == 0)
+	if (ctx->ops.seed &&
+	    ctx->ops.seed(ctx->ops.context, buf, sizeof(buf)) == 0)
 		RAND_seed(buf, sizeof(buf));
 	OPENSSL_cleanse(buf, sizeof(buf));
 }
@@ -122,7 +123,7 @@ tlsp_server_reseed(const struct tlsp_server_ctx *ctx)
 /* The SSL and its settings; 0 or -1 (warned). */
 static int
 tlsp_server_setup(struct tlsp_server_sess *sess,
-    const struct tlsp_server_start *props, int fd)
+                  const struct tlsp_server_start *props, int fd)
 {
 	ERR_clear_error();
 	if ((sess->ssl = SSL_new(sess->ctx->ssl_ctx)) == 0) {
@@ -130,7 +131,8 @@ tlsp_server_setup(struct tlsp_server_sess *sess,
 		tlsp_tlserr_log();
 		return -1;
 	}
-	if (tlsp_server_ciphers(sess, props) < 0 || tlsp_server_attach(sess) < 0)
+	if (tlsp_server_ciphers(sess, props) < 0 ||
+	    tlsp_server_attach(sess) < 0)
 		return -1;
 	if (props->requirecert)
 		SSL_set_security_level(sess->ssl, 1);
@@ -140,12 +142,14 @@ tlsp_server_setup(struct tlsp_server_sess *sess,
 		tlsp_tlserr_log();
 		return -1;
 	}
+	if (sess->verify.log_mask & TLSP_LOG_TLSPKTS)
+		tlsp_pktdump_enable(sess->ssl, 1);
 	return 0;
 }
 
 struct tlsp_server_sess *
 tlsp_server_start(struct tlsp_server_ctx *ctx,
-    const struct tlsp_server_start *props, int fd)
+                  const struct tlsp_server_start *props, int fd)
 {
 	struct tlsp_server_sess *sess = xcalloc(1, sizeof(*sess));
 	int log_mask = ctx->log_mask;
@@ -200,7 +204,7 @@ tlsp_server_sni_again(struct tlsp_server_sess *sess, const char *sni)
 	if (strcmp(sni, sess->peer_sni) == 0)
 		return SSL_TLSEXT_ERR_OK;
 	msg_warn("TLS SNI changed from %s initially %s, %s after hello retry",
-	    sess->namaddr, sess->peer_sni, sni);
+	         sess->namaddr, sess->peer_sni, sni);
 	return SSL_TLSEXT_ERR_NOACK;
 }
 
@@ -224,7 +228,8 @@ tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg)
 	if ((pem = tlsp_sni_map_find(ctx->sni_map, sni, &error)) == 0) {
 		if (!error) {
 			msg_info("TLS SNI %s from %s not matched, using "
-			    "default chain", sni, sess->namaddr);
+			         "default chain",
+			         sni, sess->namaddr);
 			return SSL_TLSEXT_ERR_NOACK;
 		}
 		msg_warn("tls_server_sni_maps: %s map lookup problem", sni);
@@ -255,7 +260,7 @@ tlsp_server_log_names(X509 *cert)
 /* Status bits, names and fingerprints of the client certificate. */
 static void
 tlsp_server_peer(struct tlsp_server_sess *sess, X509 *cert,
-    struct tlsp_tls_result *res)
+                 struct tlsp_tls_result *res)
 {
 	int log_mask = sess->verify.log_mask;
 
@@ -264,20 +269,22 @@ tlsp_server_peer(struct tlsp_server_sess *sess, X509 *cert,
 		res->peer_status |= TLSP_PEER_TRUSTED;
 	if (log_mask & TLSP_LOG_VERBOSE)
 		tlsp_server_log_names(cert);
-	tlsp_result_adopt(&res->peer_CN, tlsp_certname_subject(cert, 0,
-	    sess->namaddr));
-	tlsp_result_adopt(&res->issuer_CN, tlsp_certname_issuer(cert,
-	    sess->namaddr));
+	tlsp_result_adopt(&res->peer_CN,
+	                  tlsp_certname_subject(cert, 0, sess->namaddr));
+	tlsp_result_adopt(&res->issuer_CN,
+	                  tlsp_certname_issuer(cert, sess->namaddr));
 	tlsp_result_adopt(&res->peer_fingerprint,
-	    tlsp_fprint_cert(cert, sess->mdalg));
-	tlsp_result_adopt(&res->peer_pubkey_fingerprint,
-	    tlsp_fprint_pkey(cert, sess->mdalg,
-	    sess->ctx->params->tls_legacy_public_key_fingerprints));
+	                  tlsp_fprint_cert(cert, sess->mdalg));
+	tlsp_result_adopt(
+	    &res->peer_pubkey_fingerprint,
+	    tlsp_fprint_pkey(
+	        cert, sess->mdalg,
+	        sess->ctx->params->tls_legacy_public_key_fingerprints));
 	if (log_mask & (TLSP_LOG_VERBOSE | TLSP_LOG_PEERCERT))
 		msg_info("%s: subject_CN=%s, issuer=%s, fingerprint=%s, "
-		    "pkey_fingerprint=%s", sess->namaddr, res->peer_CN,
-		    res->issuer_CN, res->peer_fingerprint,
-		    res->peer_pubkey_fingerprint);
+		         "pkey_fingerprint=%s",
+		         sess->namaddr, res->peer_CN, res->issuer_CN,
+		         res->peer_fingerprint, res->peer_pubkey_fingerprint);
 	if ((res->peer_status & TLSP_PEER_TRUSTED) ||
 	    !(log_mask & TLSP_LOG_UNTRUSTED))
 		return;
@@ -285,22 +292,25 @@ tlsp_server_peer(struct tlsp_server_sess *sess, X509 *cert,
 		tlsp_verify_log_error(&sess->verify);
 	else
 		msg_info("%s: re-using session with untrusted certificate, "
-		    "look for details earlier in the log", sess->namaddr);
+		         "look for details earlier in the log",
+		         sess->namaddr);
 }
 
 void
 tlsp_server_post_accept(struct tlsp_server_sess *sess,
-    struct tlsp_tls_result *res)
+                        struct tlsp_tls_result *res)
 {
 	int log_mask = sess->verify.log_mask;
 	struct buf line;
 	X509 *cert;
 
+	if (!(log_mask & TLSP_LOG_ALLPKTS))
+		tlsp_pktdump_enable(sess->ssl, 0);
 	tlsp_result_init(res);
 	res->session_reused = SSL_session_reused(sess->ssl);
 	if ((log_mask & TLSP_LOG_CACHE) && res->session_reused)
 		msg_info("%s: Reusing old session%s", sess->namaddr,
-		    sess->ticketed ? " (RFC 5077 session ticket)" : "");
+		         sess->ticketed ? " (RFC 5077 session ticket)" : "");
 	if ((cert = SSL_get0_peer_certificate(sess->ssl)) != 0)
 		tlsp_server_peer(sess, cert, res);
 	tlsp_result_set(&res->namaddr, sess->namaddr);

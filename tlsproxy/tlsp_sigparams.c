@@ -99,16 +99,18 @@ tlsp_sigparams_digest(int ok, int nid, char **digest)
 
 /* One end's signature name/curve/bits and digest, by role. */
 static void
-tlsp_sigparams_end(struct tlsp_tls_result *res, int server_end,
-    EVP_PKEY *pkey, int ok, int nid)
+tlsp_sigparams_end(struct tlsp_tls_result *res, int server_end, EVP_PKEY *pkey,
+                   int ok, int nid)
 {
 	if (server_end) {
 		tlsp_sigparams_key(pkey, &res->srvr_signature,
-		    &res->srvr_signature_curve, &res->srvr_signature_bits);
+		                   &res->srvr_signature_curve,
+		                   &res->srvr_signature_bits);
 		tlsp_sigparams_digest(ok, nid, &res->srvr_signature_digest);
 	} else {
 		tlsp_sigparams_key(pkey, &res->clnt_signature,
-		    &res->clnt_signature_curve, &res->clnt_signature_bits);
+		                   &res->clnt_signature_curve,
+		                   &res->clnt_signature_bits);
 		tlsp_sigparams_digest(ok, nid, &res->clnt_signature_digest);
 	}
 }

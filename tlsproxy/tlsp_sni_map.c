@@ -26,17 +26,17 @@
 #include "msg.h"
 #include "tlsp_sni_map.h"
 
-#define TLSP_SNI_SEP	" \t\r\n,"
+#define TLSP_SNI_SEP " \t\r\n,"
 
 struct tlsp_sni_entry {
-	char *key;		/* lower case; NULL for static: */
+	char *key; /* lower case; NULL for static: */
 	char *pem;
 };
 
 struct tlsp_sni_one {
 	char *type;
 	char *name;
-	char *broken;		/* why the map cannot be used, or NULL */
+	char *broken; /* why the map cannot be used, or NULL */
 	struct tlsp_sni_entry *entry;
 	size_t count;
 };
@@ -156,14 +156,13 @@ tlsp_sni_map_files(const char *list, struct buf *why)
 
 /* Adds key -> pem (both taken over); first entry of a key wins. */
 static int
-tlsp_sni_map_add(struct tlsp_sni_one *m, char *key, char *pem,
-    struct buf *why)
+tlsp_sni_map_add(struct tlsp_sni_one *m, char *key, char *pem, struct buf *why)
 {
 	char *cp;
 
 	if (m->count >= TLSP_SNI_MAP_ENTRIES_MAX) {
 		buf_printf(why, "more than %d entries",
-		    TLSP_SNI_MAP_ENTRIES_MAX);
+		           TLSP_SNI_MAP_ENTRIES_MAX);
 		free(key);
 		free(pem);
 		return -1;
@@ -178,8 +177,7 @@ tlsp_sni_map_add(struct tlsp_sni_one *m, char *key, char *pem,
 
 /* One "name = files" of an inline map; 0 or -1 with why. */
 static int
-tlsp_sni_map_inline_pair(struct tlsp_sni_one *m, char *pair,
-    struct buf *why)
+tlsp_sni_map_inline_pair(struct tlsp_sni_one *m, char *pair, struct buf *why)
 {
 	char *eq;
 	char *key;
@@ -211,16 +209,20 @@ tlsp_sni_map_inline(struct tlsp_sni_one *m, struct buf *why)
 
 	if (*body != '{' || tlsp_sni_map_unbrace(&body) < 0 || *body == 0) {
 		free(copy);
-		buf_printf(why, "bad syntax: \"inline:%s\"; need "
-		    "\"inline:{name=value...}\"", m->name);
+		buf_printf(why,
+		           "bad syntax: \"inline:%s\"; need "
+		           "\"inline:{name=value...}\"",
+		           m->name);
 		return -1;
 	}
 	while (ret == 0 && (pair = tlsp_sni_map_token(&body, TLSP_SNI_SEP)))
 		ret = tlsp_sni_map_inline_pair(m, pair, why);
 	free(copy);
 	if (ret < 0) {
-		buf_printf(why, ": \"inline:%s\"; need \"inline:{name="
-		    "filename...}\"", m->name);
+		buf_printf(why,
+		           ": \"inline:%s\"; need \"inline:{name="
+		           "filename...}\"",
+		           m->name);
 	}
 	return ret;
 }
@@ -254,33 +256,73 @@ tlsp_sni_map_thash_line(struct tlsp_sni_one *m, char *line, int lineno)
 
 	if (*value == 0) {
 		msg_warn("%s, line %d: expected format: key whitespace value",
-		    m->name, lineno);
+		         m->name, lineno);
 		return;
 	}
 	*value++ = 0;
 	buf_init(&why);
 	if ((pem = tlsp_sni_map_files(tlsp_sni_map_trim(value), &why)) == 0)
 		msg_warn("%s, line %d: %s: skipping this entry", m->name,
-		    lineno, buf_str(&why));
+		         lineno, buf_str(&why));
 	else if (tlsp_sni_map_add(m, xstrdup(key), pem, &why) < 0)
 		msg_warn("%s, line %d: %s: skipping this entry", m->name,
-		    lineno, buf_str(&why));
+		         lineno, buf_str(&why));
 	buf_free(&why);
 }
 
-/* Ends the logical line in text (if any) and handles it. */
-static void
-tlsp_sni_map_thash_flush(struct tlsp_sni_one *m, struct buf *text,
-    int lineno)
-{
-	char *line;
+/* A texthash logical line being assembled. */
+struct tlsp_sni_thash {
+	struct buf text;
+	int lineno; /* where it started */
+	int too_long;
+};
 
-	if (text->len == 0)
+/* Ends the logical line (if any) and handles it. */
+static void
+tlsp_sni_map_thash_flush(struct tlsp_sni_one *m, struct tlsp_sni_thash *t)
+{
+	if (t->too_long)
+		msg_warn("%s, line %d: line longer than %d bytes: skipping "
+		         "this entry",
+		         m->name, t->lineno, TLSP_SNI_MAP_LINE_MAX);
+	else if (t->text.len > 0)
+		tlsp_sni_map_thash_line(m, t->text.data, t->lineno);
+	buf_reset(&t->text);
+	t->too_long = 0;
+}
+
+/* Adds one trimmed physical line to the logical line. */
+static void
+tlsp_sni_map_thash_add(struct tlsp_sni_thash *t, const char *line, int fits)
+{
+	size_t len = strlen(line);
+
+	if (!fits ||
+	    t->text.len + (t->text.len > 0) + len > TLSP_SNI_MAP_LINE_MAX) {
+		t->too_long = 1;
 		return;
-	line = tlsp_sni_map_trim(text->data);
-	if (*line != 0)
-		tlsp_sni_map_thash_line(m, line, lineno);
-	buf_reset(text);
+	}
+	if (t->text.len > 0)
+		buf_putc(&t->text, ' ');
+	buf_puts(&t->text, line);
+}
+
+/* One physical line, without its newline: 1, 0 at EOF, or -1 when it
+ * was longer than TLSP_SNI_MAP_LINE_MAX (the rest is skipped). */
+static int
+tlsp_sni_map_getline(FILE *fp, char *line, int size)
+{
+	int ch;
+
+	if (fgets(line, size, fp) == 0)
+		return 0;
+	if (strchr(line, '\n') == 0 && !feof(fp)) {
+		while ((ch = getc(fp)) != EOF && ch != '\n')
+			;
+		return -1;
+	}
+	line[strcspn(line, "\r\n")] = 0;
+	return 1;
 }
 
 /* texthash:/path - Postfix's "key value" text, '#' comments, indented
@@ -289,31 +331,30 @@ static int
 tlsp_sni_map_thash(struct tlsp_sni_one *m, struct buf *why)
 {
 	FILE *fp = fopen(m->name, "r");
-	char line[TLSP_SNI_MAP_LINE_MAX];
-	struct buf text;
+	char line[TLSP_SNI_MAP_LINE_MAX + 2];
+	struct tlsp_sni_thash t = {.lineno = 0};
 	int lineno = 0;
-	int start = 0;
+	int got;
 
 	if (fp == 0) {
 		buf_printf(why, "open database %s: %s", m->name,
-		    strerror(errno));
+		           strerror(errno));
 		return -1;
 	}
-	buf_init(&text);
-	while (fgets(line, sizeof(line), fp)) {
+	buf_init(&t.text);
+	while ((got = tlsp_sni_map_getline(fp, line, sizeof(line))) != 0) {
 		lineno++;
-		line[strcspn(line, "\r\n")] = 0;
-		if (line[0] == '#' || tlsp_sni_map_trim(line)[0] == 0)
+		if (line[0] == '#' ||
+		    (got > 0 && tlsp_sni_map_trim(line)[0] == 0))
 			continue;
 		if (!isspace((unsigned char)line[0])) {
-			tlsp_sni_map_thash_flush(m, &text, start);
-			start = lineno;
+			tlsp_sni_map_thash_flush(m, &t);
+			t.lineno = lineno;
 		}
-		if (text.len + strlen(line) + 1 < TLSP_SNI_MAP_LINE_MAX)
-			buf_printf(&text, " %s", line);
+		tlsp_sni_map_thash_add(&t, tlsp_sni_map_trim(line), got > 0);
 	}
-	tlsp_sni_map_thash_flush(m, &text, start);
-	buf_free(&text);
+	tlsp_sni_map_thash_flush(m, &t);
+	buf_free(&t.text);
 	fclose(fp);
 	return 0;
 }
@@ -344,7 +385,7 @@ static int
 tlsp_sni_map_supported(const char *type)
 {
 	return strcmp(type, "inline") == 0 || strcmp(type, "texthash") == 0 ||
-	    strcmp(type, "static") == 0;
+	       strcmp(type, "static") == 0;
 }
 
 /* Splits "type:name" into a new list member; -1 (warned) if unusable. */
@@ -356,19 +397,22 @@ tlsp_sni_map_item(struct tlsp_sni_map *map, const char *item)
 
 	if (colon == 0 || colon == item) {
 		msg_warn("tls_server_sni_maps: \"%s\": need map type:name; "
-		    "SNI support is disabled", item);
+		         "SNI support is disabled",
+		         item);
 		return -1;
 	}
-	map->maps = xreallocarray(map->maps, map->count + 1,
-	    sizeof(*map->maps));
+	map->maps =
+	    xreallocarray(map->maps, map->count + 1, sizeof(*map->maps));
 	m = &map->maps[map->count++];
 	memset(m, 0, sizeof(*m));
 	m->type = xstrndup(item, (size_t)(colon - item));
 	m->name = xstrdup(colon + 1);
 	if (!tlsp_sni_map_supported(m->type)) {
-		msg_warn("tls_server_sni_maps: map type \"%s\" is not "
+		msg_warn(
+		    "tls_server_sni_maps: map type \"%s\" is not "
 		    "supported by this tlsproxy (only inline, texthash and "
-		    "static); SNI support is disabled", m->type);
+		    "static); SNI support is disabled",
+		    m->type);
 		return -1;
 	}
 	tlsp_sni_map_load(m);
@@ -435,7 +479,7 @@ tlsp_sni_map_get(const struct tlsp_sni_one *m, const char *key)
 /* key in the maps in order; NULL with *error on a broken map. */
 static const char *
 tlsp_sni_map_find_key(const struct tlsp_sni_map *map, const char *key,
-    int *error)
+                      int *error)
 {
 	const struct tlsp_sni_one *m;
 	const char *pem;
@@ -445,7 +489,7 @@ tlsp_sni_map_find_key(const struct tlsp_sni_map *map, const char *key,
 		m = &map->maps[i];
 		if (m->broken) {
 			msg_warn("%s:%s is unavailable. %s", m->type, m->name,
-			    m->broken);
+			         m->broken);
 			*error = 1;
 			return 0;
 		}
@@ -456,8 +500,7 @@ tlsp_sni_map_find_key(const struct tlsp_sni_map *map, const char *key,
 }
 
 const char *
-tlsp_sni_map_find(const struct tlsp_sni_map *map, const char *sni,
-    int *error)
+tlsp_sni_map_find(const struct tlsp_sni_map *map, const char *sni, int *error)
 {
 	char *key = xstrdup(sni);
 	const char *cp = key;

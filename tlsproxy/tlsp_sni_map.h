@@ -7,9 +7,9 @@
 #define TLSREUSE_TLSPROXY_TLSP_SNI_MAP_H
 
 /* Limits on what one map may hold (configuration, read pre-jail). */
-#define TLSP_SNI_MAP_ENTRIES_MAX	10000	/* entries per map */
-#define TLSP_SNI_MAP_PEM_MAX	(1024 * 1024)	/* bytes per value */
-#define TLSP_SNI_MAP_LINE_MAX	4096	/* texthash logical line */
+#define TLSP_SNI_MAP_ENTRIES_MAX 10000     /* entries per map */
+#define TLSP_SNI_MAP_PEM_MAX (1024 * 1024) /* bytes per value */
+#define TLSP_SNI_MAP_LINE_MAX 4096         /* texthash logical line */
 
 struct tlsp_sni_map;
 
@@ -35,8 +35,8 @@ void tlsp_sni_map_free(struct tlsp_sni_map *map);
  * *error = 1 when a broken map was consulted before any match (logged
  * as stock's "... is unavailable" warning), else 0.
  */
-const char *tlsp_sni_map_find(const struct tlsp_sni_map *map,
-    const char *sni, int *error);
+const char *tlsp_sni_map_find(const struct tlsp_sni_map *map, const char *sni,
+                              int *error);
 
 /*
  * Postfix's hostname syntax: labels of letters, digits, '_' and inner

@@ -10,7 +10,7 @@
 #include <openssl/x509.h>
 
 /* Room for a one-line DN, as Postfix's CCERT_BUFSIZ. */
-#define TLSP_VERIFY_NAMELEN	256
+#define TLSP_VERIFY_NAMELEN 256
 
 /*
  * X509_NAME_oneline() of name into buf (len bytes), "<unknown>" when

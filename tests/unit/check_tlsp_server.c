@@ -34,8 +34,8 @@ struct fake_tlsmgr {
 	int timeout;
 	int have_key;
 	struct tlsp_tktkey key;
-	int tktkey_new;		/* requests for the current key */
-	int tktkey_named;	/* requests for a named key */
+	int tktkey_new;   /* requests for the current key */
+	int tktkey_named; /* requests for a named key */
 	char cache_id[512];
 	struct buf session;
 	int lookups;
@@ -68,7 +68,7 @@ fake_seed(void *context, unsigned char *buf, size_t len)
 
 static int
 fake_lookup(void *context, const char *type, const char *id,
-    struct buf *session)
+            struct buf *session)
 {
 	(void)context;
 	ck_assert_str_eq(type, "smtpd");
@@ -82,7 +82,7 @@ fake_lookup(void *context, const char *type, const char *id,
 
 static void
 fake_update(void *context, const char *type, const char *id,
-    const unsigned char *der, size_t len)
+            const unsigned char *der, size_t len)
 {
 	(void)context;
 	ck_assert_str_eq(type, "smtpd");
@@ -100,16 +100,29 @@ fake_tktkey(void *context, const unsigned char *name, struct tlsp_tktkey *key)
 		fake.tktkey_new++;
 	else
 		fake.tktkey_named++;
-	if (!fake.have_key || (name && memcmp(name, fake.key.name,
-	    TLSP_TKTKEY_NAMELEN) != 0))
+	if (!fake.have_key ||
+	    (name && memcmp(name, fake.key.name, TLSP_TKTKEY_NAMELEN) != 0))
 		return -1;
 	*key = fake.key;
 	return 0;
 }
 
+static int
+fake_no_seed(void *context, unsigned char *buf, size_t len)
+{
+	(void)context;
+	(void)buf;
+	(void)len;
+	return -1;
+}
+
 static const struct tlsp_server_cache_ops fake_ops = {
-	.context = &fake, .seed = fake_seed, .policy = fake_policy,
-	.lookup = fake_lookup, .update = fake_update, .tktkey = fake_tktkey,
+    .context = &fake,
+    .seed = fake_seed,
+    .policy = fake_policy,
+    .lookup = fake_lookup,
+    .update = fake_update,
+    .tktkey = fake_tktkey,
 };
 
 static void
@@ -126,8 +139,8 @@ setup(void)
 	memset(fake.key.hmac, 'H', sizeof(fake.key.hmac));
 	fake.key.tout = time(0) + 1800;
 	snprintf(chains, sizeof(chains), "%s %s",
-	    tlsp_pki_get(TLSP_PKI_EC_GOOD)->file,
-	    tlsp_pki_get(TLSP_PKI_RSA_GOOD)->file);
+	         tlsp_pki_get(TLSP_PKI_EC_GOOD)->file,
+	         tlsp_pki_get(TLSP_PKI_RSA_GOOD)->file);
 	memset(&init, 0, sizeof(init));
 	init.base.log_param = "tlsproxy_tls_loglevel";
 	init.base.log_level = "1";
@@ -155,18 +168,18 @@ teardown(void)
 
 /* The test client's choices. */
 struct client {
-	int max_version;	/* 0 = library maximum */
-	const char *sigalgs;	/* NULL = OpenSSL's order */
+	int max_version;     /* 0 = library maximum */
+	const char *sigalgs; /* NULL = OpenSSL's order */
 	const char *sni;
-	int cert;		/* a TLSP_PKI_* identity, or -1 */
-	SSL_SESSION *resume;	/* offered session, or NULL */
+	int cert;            /* a TLSP_PKI_* identity, or -1 */
+	SSL_SESSION *resume; /* offered session, or NULL */
 	int no_ticket;
 	/* results */
-	int peer_key;		/* EVP_PKEY_* of the server certificate */
+	int peer_key; /* EVP_PKEY_* of the server certificate */
 	char peer_cn[256];
-	SSL_SESSION *session;	/* after the handshake (owned) */
+	SSL_SESSION *session; /* after the handshake (owned) */
 	int reused;
-	char sni_seen[256];	/* what tlsp_server_sni() said */
+	char sni_seen[256]; /* what tlsp_server_sni() said */
 };
 
 static void
@@ -226,7 +239,7 @@ client_record(struct client *c, SSL *client)
 
 	c->peer_key = EVP_PKEY_get_base_id(X509_get0_pubkey(peer));
 	X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName,
-	    c->peer_cn, sizeof(c->peer_cn));
+	                          c->peer_cn, sizeof(c->peer_cn));
 	c->reused = SSL_session_reused(client);
 	c->session = SSL_get1_session(client);
 	/* A clean close, or OpenSSL marks the session not resumable. */
@@ -239,8 +252,7 @@ client_record(struct client *c, SSL *client)
  * did not start.
  */
 static int
-run(struct tlsp_server_ctx *ctx, struct client *c,
-    struct tlsp_tls_result *res)
+run(struct tlsp_server_ctx *ctx, struct client *c, struct tlsp_tls_result *res)
 {
 	struct tlsp_server_sess *sess;
 	SSL *client;
@@ -261,7 +273,7 @@ run(struct tlsp_server_ctx *ctx, struct client *c,
 		client_drain(client, tlsp_server_ssl(sess));
 		client_record(c, client);
 		snprintf(c->sni_seen, sizeof(c->sni_seen), "%s",
-		    tlsp_server_sni(sess) ? tlsp_server_sni(sess) : "");
+		         tlsp_server_sni(sess) ? tlsp_server_sni(sess) : "");
 	}
 	SSL_free(client);
 	tlsp_server_free(sess);
@@ -273,8 +285,8 @@ run(struct tlsp_server_ctx *ctx, struct client *c,
 static struct tlsp_server_ctx *
 build(void)
 {
-	struct tlsp_server_ctx *ctx = tlsp_server_ctx_create(&tlsp_hs_params,
-	    &init, &fake_ops);
+	struct tlsp_server_ctx *ctx =
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, &fake_ops);
 
 	ck_assert_msg(ctx != 0, "engine failed: %s", capture_text());
 	return ctx;
@@ -287,7 +299,7 @@ run_ok(struct client *c, struct tlsp_tls_result *res)
 	struct tlsp_server_ctx *ctx = build();
 
 	ck_assert_msg(run(ctx, c, res) == 1, "handshake failed: %s",
-	    capture_text());
+	              capture_text());
 	tlsp_server_ctx_free(ctx);
 }
 
@@ -298,7 +310,9 @@ START_TEST(tls13_anonymous_summary_as_stock)
 
 	client_init(&c);
 	run_ok(&c, &res);
-	ck_assert_str_eq(capture_text(), "Anonymous TLS connection established "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "Anonymous TLS connection established "
 	    "from [127.0.0.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
 	    "(256/256 bits) key-exchange X25519 server-signature ECDSA "
 	    "(prime256v1) server-digest SHA256\n");
@@ -323,7 +337,8 @@ START_TEST(rsa_chain_chosen_by_client_sigalgs)
 	ck_assert_int_eq(c.peer_key, EVP_PKEY_RSA);
 	ck_assert_str_eq(c.peer_cn, "mx.example.com");
 	ck_assert_int_eq(capture_count("server-signature RSA-PSS (2048 bits) "
-	    "server-digest SHA256"), 1);
+	                               "server-digest SHA256"),
+	                 1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -337,9 +352,10 @@ START_TEST(tls12_summary_has_no_tls13_details)
 	client_init(&c);
 	c.max_version = TLS1_2_VERSION;
 	run_ok(&c, &res);
-	ck_assert_str_eq(capture_text(), "Anonymous TLS connection established "
-	    "from [127.0.0.1]:25: TLSv1.2 with cipher "
-	    "ECDHE-ECDSA-AES256-GCM-SHA384 (256/256 bits)\n");
+	ck_assert_str_eq(capture_text(),
+	                 "Anonymous TLS connection established "
+	                 "from [127.0.0.1]:25: TLSv1.2 with cipher "
+	                 "ECDHE-ECDSA-AES256-GCM-SHA384 (256/256 bits)\n");
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -389,11 +405,12 @@ START_TEST(garbage_instead_of_client_hello_fails_cleanly)
 	ck_assert_ptr_nonnull(sess = tlsp_server_start(ctx, &props, fd[1]));
 	for (i = 0; i < 10; i++)
 		if ((ret = SSL_accept(tlsp_server_ssl(sess))) <= 0 &&
-		    SSL_get_error(tlsp_server_ssl(sess), ret) != SSL_ERROR_WANT_READ)
+		    SSL_get_error(tlsp_server_ssl(sess), ret) !=
+		        SSL_ERROR_WANT_READ)
 			break;
 	ck_assert_int_eq(ret, -1);
 	ck_assert_int_eq(SSL_get_error(tlsp_server_ssl(sess), ret),
-	    SSL_ERROR_SSL);
+	                 SSL_ERROR_SSL);
 	tlsp_server_free(sess);
 	close(fd[0]);
 	close(fd[1]);
@@ -408,15 +425,17 @@ START_TEST(sni_map_entry_selects_its_chain)
 	struct client c;
 
 	snprintf(sni_maps, sizeof(sni_maps), "inline:{other.example.net=%s}",
-	    tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
+	         tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
 	init.sni_maps = sni_maps;
 	client_init(&c);
 	c.sni = "Other.Example.NET";
 	run_ok(&c, &res);
 	ck_assert_str_eq(c.peer_cn, "other.example.net");
 	ck_assert_str_eq(c.sni_seen, "Other.Example.NET");
-	ck_assert_int_eq(capture_count("Anonymous TLS connection established "
-	    "from [127.0.0.1]:25 to Other.Example.NET: TLSv1.3"), 1);
+	ck_assert_int_eq(
+	    capture_count("Anonymous TLS connection established "
+	                  "from [127.0.0.1]:25 to Other.Example.NET: TLSv1.3"),
+	    1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -428,15 +447,17 @@ START_TEST(unknown_sni_uses_default_chain)
 	struct client c;
 
 	snprintf(sni_maps, sizeof(sni_maps), "inline:{other.example.net=%s}",
-	    tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
+	         tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
 	init.sni_maps = sni_maps;
 	client_init(&c);
 	c.sni = "unknown.example.com";
 	run_ok(&c, &res);
 	ck_assert_str_eq(c.peer_cn, "mx.example.com");
 	ck_assert_str_eq(c.sni_seen, "");
-	ck_assert_int_eq(capture_count("TLS SNI unknown.example.com from "
-	    "[127.0.0.1]:25 not matched, using default chain"), 1);
+	ck_assert_int_eq(
+	    capture_count("TLS SNI unknown.example.com from "
+	                  "[127.0.0.1]:25 not matched, using default chain"),
+	    1);
 	ck_assert_int_eq(capture_count("established from [127.0.0.1]:25: "), 1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
@@ -449,14 +470,15 @@ START_TEST(invalid_sni_is_ignored_with_warning)
 	struct client c;
 
 	snprintf(sni_maps, sizeof(sni_maps), "static:%s",
-	    tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
+	         tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
 	init.sni_maps = sni_maps;
 	client_init(&c);
 	c.sni = "-bad.example";
 	run_ok(&c, &res);
 	ck_assert_str_eq(c.peer_cn, "mx.example.com");
 	ck_assert_int_eq(capture_count("warning: TLS SNI from [127.0.0.1]:25 "
-	    "is invalid: -bad.example"), 1);
+	                               "is invalid: -bad.example"),
+	                 1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -470,17 +492,21 @@ START_TEST(broken_sni_chain_aborts_the_handshake)
 
 	/* A certificate without its key. */
 	snprintf(sni_maps, sizeof(sni_maps), "static:%s",
-	    tlsp_pki_get(TLSP_PKI_EC_WRONG)->certfile);
+	         tlsp_pki_get(TLSP_PKI_EC_WRONG)->certfile);
 	init.sni_maps = sni_maps;
 	client_init(&c);
 	c.sni = "other.example.net";
 	ctx = build();
 	ck_assert_int_eq(run(ctx, &c, &res), 0);
-	ck_assert_int_eq(capture_count("warning: error loading chain from SNI "
-	    "data for other.example.net: key not first"), 1);
+	ck_assert_int_eq(
+	    capture_count("warning: error loading chain from SNI "
+	                  "data for other.example.net: key not first"),
+	    1);
 	ck_assert_int_eq(capture_count("warning: error loading private keys "
-	    "and certificates from: SNI data for other.example.net: aborting "
-	    "TLS handshake"), 1);
+	                               "and certificates from: SNI data for "
+	                               "other.example.net: aborting "
+	                               "TLS handshake"),
+	                 1);
 	tlsp_server_ctx_free(ctx);
 }
 END_TEST
@@ -495,7 +521,8 @@ START_TEST(unsupported_sni_map_type_keeps_default_chain)
 	c.sni = "other.example.net";
 	run_ok(&c, &res);
 	ck_assert_str_eq(c.peer_cn, "mx.example.com");
-	ck_assert_int_eq(capture_count("map type \"hash\" is not supported"), 1);
+	ck_assert_int_eq(capture_count("map type \"hash\" is not supported"),
+	                 1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -511,18 +538,25 @@ START_TEST(trusted_client_certificate_is_reported)
 	client_init(&c);
 	c.cert = TLSP_PKI_EC_CLIENT;
 	run_ok(&c, &res);
-	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED);
+	ck_assert_int_eq(res.peer_status,
+	                 TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED);
 	ck_assert_str_eq(res.peer_CN, "client.example.com");
 	ck_assert_str_eq(res.issuer_CN, "Test Root CA");
-	ck_assert_str_eq(res.peer_fingerprint,
+	ck_assert_str_eq(
+	    res.peer_fingerprint,
 	    tlsp_pki_openssl_fprint(TLSP_PKI_EC_CLIENT, "sha256", 0));
-	ck_assert_str_eq(res.peer_pubkey_fingerprint,
+	ck_assert_str_eq(
+	    res.peer_pubkey_fingerprint,
 	    tlsp_pki_openssl_fprint(TLSP_PKI_EC_CLIENT, "sha256", 1));
-	ck_assert_int_eq(capture_count("Trusted TLS connection established "
-	    "from [127.0.0.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
-	    "(256/256 bits) key-exchange X25519 server-signature ECDSA "
-	    "(prime256v1) server-digest SHA256 client-signature ECDSA "
-	    "(prime256v1) client-digest SHA256"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "Trusted TLS connection established "
+	        "from [127.0.0.1]:25: TLSv1.3 with cipher "
+	        "TLS_AES_256_GCM_SHA384 "
+	        "(256/256 bits) key-exchange X25519 server-signature ECDSA "
+	        "(prime256v1) server-digest SHA256 client-signature ECDSA "
+	        "(prime256v1) client-digest SHA256"),
+	    1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -541,9 +575,11 @@ START_TEST(untrusted_client_certificate_logged_with_requirecert)
 	run_ok(&c, &res);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	ck_assert_int_eq(capture_count("certificate verification failed for "
-	    "[127.0.0.1]:25: "), 1);
+	                               "[127.0.0.1]:25: "),
+	                 1);
 	ck_assert_int_eq(capture_count("Untrusted TLS connection established "
-	    "from [127.0.0.1]:25: "), 1);
+	                               "from [127.0.0.1]:25: "),
+	                 1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -580,8 +616,10 @@ START_TEST(ticket_resumption_with_tlsmgr_key)
 	ck_assert_int_eq(run(ctx, &first, &res), 1);
 	tlsp_tls_result_free(&res);
 	ck_assert_int_eq(fake.tktkey_new, 1);
-	snprintf(line, sizeof(line), "[127.0.0.1]:25: Issuing session ticket, "
-	    "key expiration: %ld", (long)fake.key.tout);
+	snprintf(line, sizeof(line),
+	         "[127.0.0.1]:25: Issuing session ticket, "
+	         "key expiration: %ld",
+	         (long)fake.key.tout);
 	ck_assert_int_eq(capture_count(line), 1);
 	client_init(&again);
 	again.resume = first.session;
@@ -590,13 +628,17 @@ START_TEST(ticket_resumption_with_tlsmgr_key)
 	ck_assert_int_eq(res.session_reused, 1);
 	/* The key came from the local slots: tlsmgr was not asked again. */
 	ck_assert_int_eq(fake.tktkey_new + fake.tktkey_named, 1);
-	snprintf(line, sizeof(line), "[127.0.0.1]:25: Decrypting session "
-	    "ticket, key expiration: %ld", (long)fake.key.tout);
+	snprintf(line, sizeof(line),
+	         "[127.0.0.1]:25: Decrypting session "
+	         "ticket, key expiration: %ld",
+	         (long)fake.key.tout);
 	ck_assert_int_eq(capture_count(line), 1);
 	ck_assert_int_eq(capture_count("[127.0.0.1]:25: Reusing old session "
-	    "(RFC 5077 session ticket)"), 1);
+	                               "(RFC 5077 session ticket)"),
+	                 1);
 	ck_assert_int_eq(capture_count("key-exchange X25519 server-signature "
-	    "ECDSA (prime256v1)"), 1);
+	                               "ECDSA (prime256v1)"),
+	                 1);
 	tlsp_tls_result_free(&res);
 	SSL_SESSION_free(first.session);
 	SSL_SESSION_free(again.session);
@@ -659,14 +701,14 @@ START_TEST(session_id_cache_goes_through_lookup_and_update)
 	init.base.log_level = "cache";
 	ctx = build();
 	ck_assert(SSL_CTX_get_options(tlsp_server_ctx_ssl_ctx(ctx)) &
-	    SSL_OP_NO_TICKET);
+	          SSL_OP_NO_TICKET);
 	client_init(&first);
 	first.max_version = TLS1_2_VERSION;
 	ck_assert_int_eq(run(ctx, &first, &res), 1);
 	tlsp_tls_result_free(&res);
 	ck_assert_int_eq(fake.updates, 1);
 	snprintf(suffix, sizeof(suffix), "&s=smtpd&l=%lu",
-	    (unsigned long)OpenSSL_version_num());
+	         (unsigned long)OpenSSL_version_num());
 	ck_assert_ptr_nonnull(amp = strchr(fake.cache_id, '&'));
 	ck_assert_str_eq(amp, suffix);
 	ck_assert_int_eq((int)(amp - fake.cache_id), 64);
@@ -679,7 +721,8 @@ START_TEST(session_id_cache_goes_through_lookup_and_update)
 	ck_assert_int_eq(fake.lookups, 1);
 	ck_assert_int_eq(capture_count("reloaded session"), 1);
 	ck_assert_int_eq(capture_count("[127.0.0.1]:25: Reusing old "
-	    "session"), 1);
+	                               "session"),
+	                 1);
 	tlsp_tls_result_free(&res);
 	SSL_SESSION_free(first.session);
 	SSL_SESSION_free(again.session);
@@ -696,9 +739,10 @@ START_TEST(tlsmgr_timeout_zero_disables_tickets_and_cache)
 	init.set_sessid = 0;
 	ctx = build();
 	ck_assert(SSL_CTX_get_options(tlsp_server_ctx_ssl_ctx(ctx)) &
-	    SSL_OP_NO_TICKET);
-	ck_assert_int_eq(SSL_CTX_get_session_cache_mode(
-	    tlsp_server_ctx_ssl_ctx(ctx)), SSL_SESS_CACHE_OFF);
+	          SSL_OP_NO_TICKET);
+	ck_assert_int_eq(
+	    SSL_CTX_get_session_cache_mode(tlsp_server_ctx_ssl_ctx(ctx)),
+	    SSL_SESS_CACHE_OFF);
 	tlsp_server_ctx_free(ctx);
 }
 END_TEST
@@ -709,10 +753,12 @@ START_TEST(invalid_ticket_cipher_disables_tickets)
 
 	init.ticket_cipher = "aes-256-gcm";
 	ctx = build();
-	ck_assert_str_eq(capture_text(), "warning: tls_session_ticket_cipher: "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: tls_session_ticket_cipher: "
 	    "invalid value: aes-256-gcm; session tickets disabled\n");
 	ck_assert(SSL_CTX_get_options(tlsp_server_ctx_ssl_ctx(ctx)) &
-	    SSL_OP_NO_TICKET);
+	          SSL_OP_NO_TICKET);
 	tlsp_server_ctx_free(ctx);
 }
 END_TEST
@@ -720,24 +766,29 @@ END_TEST
 START_TEST(engine_errors_disable_tls)
 {
 	init.protocols = ">=TLSv9";
-	ck_assert_ptr_null(tlsp_server_ctx_create(&tlsp_hs_params, &init,
-	    &fake_ops));
+	ck_assert_ptr_null(
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, &fake_ops));
 	ck_assert_int_eq(capture_count("warning: Invalid TLS protocol list "
-	    "\">=TLSv9\": disabling TLS support"), 1);
+	                               "\">=TLSv9\": disabling TLS support"),
+	                 1);
 	init.protocols = ">=TLSv1";
 	init.base.chain_files = "";
 	init.base.cert_file = "/nonexistent/cert.pem";
 	init.base.key_file = "/nonexistent/key.pem";
-	ck_assert_ptr_null(tlsp_server_ctx_create(&tlsp_hs_params, &init,
-	    &fake_ops));
-	ck_assert_int_eq(capture_count("warning: cannot get RSA certificate "
-	    "from file \"/nonexistent/cert.pem\": disabling TLS support"), 1);
+	ck_assert_ptr_null(
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, &fake_ops));
+	ck_assert_int_eq(
+	    capture_count(
+	        "warning: cannot get RSA certificate "
+	        "from file \"/nonexistent/cert.pem\": disabling TLS support"),
+	    1);
 	init.base.chain_files = chains;
 	init.base.mdalg = "nosuch";
-	ck_assert_ptr_null(tlsp_server_ctx_create(&tlsp_hs_params, &init,
-	    &fake_ops));
+	ck_assert_ptr_null(
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, &fake_ops));
 	ck_assert_int_eq(capture_count("Digest algorithm \"nosuch\" not "
-	    "found"), 1);
+	                               "found"),
+	                 1);
 }
 END_TEST
 
@@ -772,7 +823,9 @@ START_TEST(dh_parameter_file_problems_only_warn)
 
 	init.dh1024_param_file = "/nonexistent/dh.pem";
 	ctx = build();
-	ck_assert_str_eq(capture_text(), "warning: error opening DH parameter "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: error opening DH parameter "
 	    "file \"/nonexistent/dh.pem\": No such file or directory -- using "
 	    "compiled-in defaults\n");
 	tlsp_server_ctx_free(ctx);
@@ -793,11 +846,15 @@ START_TEST(verbose_level_logs_setup)
 	client_init(&c);
 	run_ok(&c, &res);
 	ck_assert_int_eq(capture_count("initializing the server-side TLS "
-	    "engine"), 1);
+	                               "engine"),
+	                 1);
 	ck_assert_int_eq(capture_count("setting up TLS connection from "
-	    "[127.0.0.1]:25"), 1);
-	ck_assert_int_eq(capture_count("[127.0.0.1]:25: TLS cipher list "
-	    "\"aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH\""), 1);
+	                               "[127.0.0.1]:25"),
+	                 1);
+	ck_assert_int_eq(
+	    capture_count("[127.0.0.1]:25: TLS cipher list "
+	                  "\"aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH\""),
+	    1);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 }
@@ -805,8 +862,8 @@ END_TEST
 
 START_TEST(no_tlsmgr_still_serves)
 {
-	struct tlsp_server_ctx *ctx = tlsp_server_ctx_create(&tlsp_hs_params,
-	    &init, 0);
+	struct tlsp_server_ctx *ctx =
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, 0);
 	struct tlsp_tls_result res;
 	struct client c;
 
@@ -814,10 +871,84 @@ START_TEST(no_tlsmgr_still_serves)
 	client_init(&c);
 	ck_assert_int_eq(run(ctx, &c, &res), 1);
 	ck_assert(SSL_CTX_get_options(tlsp_server_ctx_ssl_ctx(ctx)) &
-	    SSL_OP_NO_TICKET);
+	          SSL_OP_NO_TICKET);
 	SSL_SESSION_free(c.session);
 	tlsp_tls_result_free(&res);
 	tlsp_server_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(ssl_options_no_ticket_wins_over_tlsmgr)
+{
+	struct tlsp_server_ctx *ctx;
+	struct tlsp_tls_result res;
+	struct client c;
+
+	tlsp_hs_params.tls_ssl_options = "no_ticket";
+	ctx = build();
+	ck_assert(SSL_CTX_get_options(tlsp_server_ctx_ssl_ctx(ctx)) &
+	          SSL_OP_NO_TICKET);
+	client_init(&c);
+	ck_assert_int_eq(run(ctx, &c, &res), 1);
+	ck_assert_int_eq(fake.tktkey_new + fake.tktkey_named, 0);
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+	tlsp_server_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(no_entropy_disables_tls)
+{
+	struct tlsp_server_cache_ops ops = fake_ops;
+
+	ops.seed = fake_no_seed;
+	ck_assert_ptr_null(
+	    tlsp_server_ctx_create(&tlsp_hs_params, &init, &ops));
+	ck_assert_str_eq(capture_text(), "warning: no entropy for TLS key "
+	                                 "generation: disabling TLS support\n");
+}
+END_TEST
+
+START_TEST(debug_level_logs_accept_states)
+{
+	struct tlsp_tls_result res;
+	struct client c;
+
+	init.base.log_level = "ssl-debug";
+	client_init(&c);
+	run_ok(&c, &res);
+	ck_assert_int_ge(capture_count("SSL_accept:"), 5);
+	ck_assert_int_eq(capture_count("SSL_connect:"), 0);
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+}
+END_TEST
+
+/* Number of packet-dump header lines for one run at log level. */
+static int
+dump_lines(const char *level)
+{
+	struct tlsp_tls_result res;
+	struct client c;
+
+	capture_start();
+	init.base.log_level = level;
+	client_init(&c);
+	run_ok(&c, &res);
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+	return capture_count(" bytes => ");
+}
+
+START_TEST(packet_dumps_stop_after_handshake_below_level_4)
+{
+	int handshake = dump_lines("3");
+	int session = dump_lines("4");
+
+	ck_assert_int_gt(handshake, 2);
+	/* Level 4 also dumps the byte tlsproxy writes after the handshake. */
+	ck_assert_int_gt(session, handshake);
+	ck_assert_int_eq(dump_lines("2"), 0);
 }
 END_TEST
 
@@ -843,8 +974,10 @@ tlsp_server_suite(void)
 	tcase_add_test(tc, broken_sni_chain_aborts_the_handshake);
 	tcase_add_test(tc, unsupported_sni_map_type_keeps_default_chain);
 	tcase_add_test(tc, trusted_client_certificate_is_reported);
-	tcase_add_test(tc, untrusted_client_certificate_logged_with_requirecert);
-	tcase_add_test(tc, untrusted_client_certificate_quiet_without_requirecert);
+	tcase_add_test(tc,
+	               untrusted_client_certificate_logged_with_requirecert);
+	tcase_add_test(tc,
+	               untrusted_client_certificate_quiet_without_requirecert);
 	tcase_add_test(tc, ticket_resumption_with_tlsmgr_key);
 	tcase_add_test(tc, unknown_ticket_key_means_full_handshake);
 	tcase_add_test(tc, no_ticket_key_fails_tls13_handshake_as_stock);
@@ -856,6 +989,10 @@ tlsp_server_suite(void)
 	tcase_add_test(tc, dh_parameter_file_problems_only_warn);
 	tcase_add_test(tc, verbose_level_logs_setup);
 	tcase_add_test(tc, no_tlsmgr_still_serves);
+	tcase_add_test(tc, ssl_options_no_ticket_wins_over_tlsmgr);
+	tcase_add_test(tc, no_entropy_disables_tls);
+	tcase_add_test(tc, debug_level_logs_accept_states);
+	tcase_add_test(tc, packet_dumps_stop_after_handshake_below_level_4);
 	suite_add_tcase(s, tc);
 	return s;
 }

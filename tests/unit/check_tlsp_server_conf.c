@@ -24,7 +24,7 @@
 
 Suite *tlsp_server_conf_suite(void);
 
-#define FATAL_MATCHED	42
+#define FATAL_MATCHED 42
 
 static struct tlsp_server_conf conf;
 static struct tlsp_server_role role;
@@ -77,17 +77,17 @@ START_TEST(defaults_match_postconf)
 	int n = 0;
 
 	if (*POSTCONF_PATH == 0 || access(POSTCONF_PATH, X_OK) != 0)
-		return;			/* no stock Postfix to compare with */
+		return; /* no stock Postfix to compare with */
 	tlsp_server_conf_read(&conf);
 	conf_print_used(out);
 	fclose(out);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	for (ln = strtok_r(ours, "\n", &save); ln; ln = strtok_r(0, "\n",
-	    &save)) {
+	for (ln = strtok_r(ours, "\n", &save); ln;
+	     ln = strtok_r(0, "\n", &save)) {
 		if (strncmp(ln, "compatibility_level", 19) == 0)
 			continue;
 		snprintf(cmd, sizeof(cmd), "%s -c %s -xd %.*s 2>/dev/null",
-		    POSTCONF_PATH, dir, (int)strcspn(ln, " "), ln);
+		         POSTCONF_PATH, dir, (int)strcspn(ln, " "), ln);
 		ck_assert_ptr_nonnull(pc = popen(cmd, "r"));
 		ck_assert_ptr_nonnull(fgets(line, sizeof(line), pc));
 		pclose(pc);
@@ -105,14 +105,17 @@ END_TEST
 START_TEST(default_config_disables_role_with_stock_warning)
 {
 	ck_assert_int_eq(decide(0), 0);
-	ck_assert_str_eq(capture_text(), "warning: TLS server role is disabled "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: TLS server role is disabled "
 	    "with tlsproxy_tls_security_level or tlsproxy_use_tls\n");
 }
 END_TEST
 
 START_TEST(smtpd_settings_are_inherited)
 {
-	const char *const set[] = {"smtpd_tls_security_level = may",
+	const char *const set[] = {
+	    "smtpd_tls_security_level = may",
 	    "smtpd_tls_chain_files = /etc/a.pem, /etc/b.pem", 0};
 	struct tlsp_server_init init;
 
@@ -136,9 +139,9 @@ END_TEST
 START_TEST(tlsproxy_settings_override_smtpd)
 {
 	const char *const set[] = {"smtpd_tls_security_level = none",
-	    "tlsproxy_tls_security_level = may",
-	    "smtpd_tls_cert_file = /etc/smtpd.pem",
-	    "tlsproxy_tls_cert_file = /etc/tlsp.pem", 0};
+	                           "tlsproxy_tls_security_level = may",
+	                           "smtpd_tls_cert_file = /etc/smtpd.pem",
+	                           "tlsproxy_tls_cert_file = /etc/tlsp.pem", 0};
 	struct tlsp_server_init init;
 
 	ck_assert_int_eq(decide(set), 1);
@@ -154,14 +157,14 @@ START_TEST(use_tls_without_certs_is_refused_as_stock)
 
 	ck_assert_int_eq(decide(set), 0);
 	ck_assert_str_eq(capture_text(), "warning: No server certs available. "
-	    "TLS can't be enabled\n");
+	                                 "TLS can't be enabled\n");
 }
 END_TEST
 
 START_TEST(cert_file_none_enables_without_certificates)
 {
 	const char *const set[] = {"tlsproxy_tls_security_level = may",
-	    "tlsproxy_tls_cert_file = NONE", 0};
+	                           "tlsproxy_tls_cert_file = NONE", 0};
 
 	ck_assert_int_eq(decide(set), 1);
 	ck_assert_str_eq(role.cert_file, "");
@@ -172,10 +175,13 @@ END_TEST
 START_TEST(cert_file_none_cannot_ask_for_client_certs)
 {
 	const char *const set[] = {"tlsproxy_tls_security_level = may",
-	    "tlsproxy_tls_cert_file = none", "tlsproxy_tls_ask_ccert = yes", 0};
+	                           "tlsproxy_tls_cert_file = none",
+	                           "tlsproxy_tls_ask_ccert = yes", 0};
 
 	ck_assert_int_eq(decide(set), 0);
-	ck_assert_str_eq(capture_text(), "warning: Need a server cert to "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: Need a server cert to "
 	    "request client certs\nwarning: No server certs available. TLS "
 	    "can't be enabled\n");
 }
@@ -183,16 +189,20 @@ END_TEST
 
 START_TEST(unsupported_level_becomes_encrypt)
 {
-	const char *const set[] = {"tlsproxy_tls_security_level = Verify",
+	const char *const set[] = {
+	    "tlsproxy_tls_security_level = Verify",
 	    "tlsproxy_tls_eccert_file = /etc/ec.pem",
 	    "tlsproxy_tls_mandatory_protocols = >=TLSv1.2",
 	    "tlsproxy_tls_mandatory_ciphers = high",
 	    "tlsproxy_tls_exclude_ciphers = RC4",
 	    "tlsproxy_tls_mandatory_exclude_ciphers = MD5, SHA1",
-	    "tlsproxy_tls_req_ccert = yes", 0};
+	    "tlsproxy_tls_req_ccert = yes",
+	    0};
 
 	ck_assert_int_eq(decide(set), 1);
-	ck_assert_str_eq(capture_text(), "warning: tlsproxy_tls_security_level: "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: tlsproxy_tls_security_level: "
 	    "unsupported TLS level \"Verify\", using \"encrypt\"\n");
 	ck_assert_int_eq(role.enforce, 1);
 	ck_assert_int_eq(role.ask_ccert, 1);
@@ -206,11 +216,13 @@ END_TEST
 START_TEST(chain_and_legacy_files_clash_warns_as_stock)
 {
 	const char *const set[] = {"tlsproxy_tls_security_level = may",
-	    "tlsproxy_tls_chain_files = /etc/chain.pem",
-	    "tlsproxy_tls_dcert_file = /etc/dsa.pem", 0};
+	                           "tlsproxy_tls_chain_files = /etc/chain.pem",
+	                           "tlsproxy_tls_dcert_file = /etc/dsa.pem", 0};
 
 	ck_assert_int_eq(decide(set), 1);
-	ck_assert_str_eq(capture_text(), "warning: Both tlsproxy_tls_chain_files "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: Both tlsproxy_tls_chain_files "
 	    "and one or more of the legacy  tlsproxy_tls_cert_file, "
 	    "tlsproxy_tls_eccert_file or tlsproxy_tls_dcert_file are "
 	    "non-empty; the legacy  parameters will be ignored\n");
@@ -220,12 +232,12 @@ END_TEST
 START_TEST(req_ccert_without_enforce_warns)
 {
 	const char *const set[] = {"tlsproxy_tls_security_level = may",
-	    "tlsproxy_tls_cert_file = /etc/rsa.pem",
-	    "tlsproxy_tls_req_ccert = yes", 0};
+	                           "tlsproxy_tls_cert_file = /etc/rsa.pem",
+	                           "tlsproxy_tls_req_ccert = yes", 0};
 
 	ck_assert_int_eq(decide(set), 1);
 	ck_assert_str_eq(capture_text(), "warning: Can't require client certs "
-	    "unless TLS is required\n");
+	                                 "unless TLS is required\n");
 	ck_assert_int_eq(role.ask_ccert, 0);
 	ck_assert_int_eq(role.requirecert, 0);
 }
@@ -234,7 +246,7 @@ END_TEST
 START_TEST(enforce_tls_alone_enables_and_enforces)
 {
 	const char *const set[] = {"tlsproxy_enforce_tls = yes",
-	    "tlsproxy_tls_cert_file = /etc/rsa.pem", 0};
+	                           "tlsproxy_tls_cert_file = /etc/rsa.pem", 0};
 
 	ck_assert_int_eq(decide(set), 1);
 	ck_assert_int_eq(role.enforce, 1);
@@ -244,7 +256,8 @@ END_TEST
 START_TEST(level_none_wins_over_use_tls)
 {
 	const char *const set[] = {"tlsproxy_tls_security_level = none",
-	    "tlsproxy_use_tls = yes", "tlsproxy_tls_cert_file = /x", 0};
+	                           "tlsproxy_use_tls = yes",
+	                           "tlsproxy_tls_cert_file = /x", 0};
 
 	ck_assert_int_eq(decide(set), 0);
 	ck_assert_int_eq(capture_count("TLS server role is disabled"), 1);
