@@ -441,6 +441,36 @@ START_TEST(sni_map_entry_selects_its_chain)
 }
 END_TEST
 
+START_TEST(sni_survives_hello_retry_request)
+{
+	struct tlsp_tls_result res;
+	struct client c;
+
+	/* The client's X25519 share is refused: HelloRetryRequest. */
+	tlsp_hs_params.tls_eecdh_auto_curves = "prime256v1";
+	init.base.log_level = "summary, ssl-debug";
+	snprintf(sni_maps, sizeof(sni_maps), "inline:{other.example.net=%s}",
+	         tlsp_pki_get(TLSP_PKI_EC_WRONG)->file);
+	init.sni_maps = sni_maps;
+	client_init(&c);
+	c.sni = "other.example.net";
+	run_ok(&c, &res);
+	ck_assert_str_eq(c.peer_cn, "other.example.net");
+	ck_assert_int_eq(capture_count("from [127.0.0.1]:25 to "
+	                               "other.example.net: TLSv1.3 with cipher "
+	                               "TLS_AES_256_GCM_SHA384 (256/256 bits) "
+	                               "key-exchange ECDHE (prime256v1) "),
+	                 1);
+	ck_assert_int_eq(capture_count("TLS SNI changed"), 0);
+	/* Two ClientHellos: the retry happened. */
+	ck_assert_int_eq(capture_count("SSL_accept:SSLv3/TLS read client "
+	                               "hello"),
+	                 2);
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+}
+END_TEST
+
 START_TEST(unknown_sni_uses_default_chain)
 {
 	struct tlsp_tls_result res;
@@ -969,6 +999,7 @@ tlsp_server_suite(void)
 	tcase_add_test(tc, excluded_protocol_fails_the_handshake);
 	tcase_add_test(tc, garbage_instead_of_client_hello_fails_cleanly);
 	tcase_add_test(tc, sni_map_entry_selects_its_chain);
+	tcase_add_test(tc, sni_survives_hello_retry_request);
 	tcase_add_test(tc, unknown_sni_uses_default_chain);
 	tcase_add_test(tc, invalid_sni_is_ignored_with_warning);
 	tcase_add_test(tc, broken_sni_chain_aborts_the_handshake);
