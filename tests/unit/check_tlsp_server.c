@@ -174,6 +174,7 @@ struct client {
 	int cert;            /* a TLSP_PKI_* identity, or -1 */
 	SSL_SESSION *resume; /* offered session, or NULL */
 	int no_ticket;
+	const char *ciphers; /* TLS 1.2 list in preference order, or NULL */
 	/* results */
 	int peer_key; /* EVP_PKEY_* of the server certificate */
 	char peer_cn[256];
@@ -204,6 +205,8 @@ client_ssl(struct client *c, int fd)
 		ck_assert_int_eq(SSL_CTX_set1_sigalgs_list(ctx, c->sigalgs), 1);
 	if (c->no_ticket)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	if (c->ciphers)
+		ck_assert_int_eq(SSL_CTX_set_cipher_list(ctx, c->ciphers), 1);
 	if (c->cert >= 0) {
 		id = tlsp_pki_get(c->cert);
 		ck_assert_int_eq(SSL_CTX_use_certificate(ctx, id->cert), 1);
@@ -982,6 +985,61 @@ START_TEST(packet_dumps_stop_after_handshake_below_level_4)
 }
 END_TEST
 
+/* The TLS 1.2 cipher chosen for a client preferring AES128. */
+static void
+preempt_run(int preempt, const char *expect)
+{
+	struct tlsp_tls_result res;
+	struct client c;
+
+	init.preempt_cipherlist = preempt;
+	client_init(&c);
+	c.max_version = TLS1_2_VERSION;
+	c.ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:"
+	            "ECDHE-ECDSA-AES256-GCM-SHA384";
+	run_ok(&c, &res);
+	ck_assert_str_eq(res.cipher_name, expect);
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+}
+
+START_TEST(preempt_cipherlist_prefers_server_order)
+{
+	preempt_run(0, "ECDHE-ECDSA-AES128-GCM-SHA256");
+	preempt_run(1, "ECDHE-ECDSA-AES256-GCM-SHA384");
+}
+END_TEST
+
+START_TEST(cipher_exclusions_apply_to_the_session)
+{
+	struct tlsp_tls_result res;
+	struct client c;
+
+	props.cipher_exclusions = "AES256";
+	client_init(&c);
+	c.max_version = TLS1_2_VERSION;
+	run_ok(&c, &res);
+	ck_assert_str_eq(res.cipher_name, "ECDHE-ECDSA-CHACHA20-POLY1305");
+	SSL_SESSION_free(c.session);
+	tlsp_tls_result_free(&res);
+}
+END_TEST
+
+START_TEST(bad_cipher_grade_refuses_the_session)
+{
+	struct tlsp_server_ctx *ctx = build();
+	struct tlsp_tls_result res;
+	struct client c;
+
+	props.cipher_grade = "super";
+	client_init(&c);
+	ck_assert_int_eq(run(ctx, &c, &res), -1);
+	ck_assert_str_eq(capture_text(), "warning: [127.0.0.1]:25: invalid "
+	                                 "cipher grade: \"super\"\n");
+	tlsp_server_ctx_free(ctx);
+}
+END_TEST
+
 Suite *
 tlsp_server_suite(void)
 {
@@ -1024,6 +1082,9 @@ tlsp_server_suite(void)
 	tcase_add_test(tc, no_entropy_disables_tls);
 	tcase_add_test(tc, debug_level_logs_accept_states);
 	tcase_add_test(tc, packet_dumps_stop_after_handshake_below_level_4);
+	tcase_add_test(tc, preempt_cipherlist_prefers_server_order);
+	tcase_add_test(tc, cipher_exclusions_apply_to_the_session);
+	tcase_add_test(tc, bad_cipher_grade_refuses_the_session);
 	suite_add_tcase(s, tc);
 	return s;
 }
