@@ -82,6 +82,8 @@ void attr_dec_reset(struct attr_dec *dec);
  * optional leading white space and one sign, then digits and nothing
  * else, and wrap like C's %u/%lu (so "4294967295" is -1). DATA is standard
  * base64 with padding. Each returns 0 on success, -1 on malformed input.
+ * attr_parse_data() and attr_cursor_data() replace the contents of out
+ * (value); after a failure it holds an unspecified partial result.
  */
 int attr_parse_int(const char *value, int *out);
 int attr_parse_long(const char *value, long *out);

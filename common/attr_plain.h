@@ -14,7 +14,10 @@
 
 #include "buf.h"
 
-/* Appends one line; panics if value contains '\n' (our bug, not input). */
+/*
+ * Appends one line; panics if value contains '\n', or name is empty or
+ * contains '=' or '\n' (our bug, not input).
+ */
 void attr_plain_str(struct buf *out, const char *name, const char *value);
 void attr_plain_int(struct buf *out, const char *name, int value);
 
@@ -26,7 +29,9 @@ void attr_plain_end(struct buf *out);
  * attr_plain_next() yields the next name and value (pointers into text,
  * not NUL-terminated, with lengths) and returns 1; it returns 0 at the
  * empty line that ends the list (it->rest then points just past it) or at
- * the end of text, and -1 for a line without '='.
+ * the end of text, and -1 for a line without '=' or with an empty name
+ * (then it stays on that line). A last line without '\n' is cut short
+ * and also gives -1, as stock Postfix's plain scanner rejects it.
  */
 struct attr_plain_iter {
 	const char *pos;

@@ -1,0 +1,6748 @@
+/*
+ * attr_golden.h - attr0 lists from the golden captures (generated)
+ *
+ * Made by tests/data/gen_attr_golden.py; do not edit.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <stddef.h>
+
+struct attr_golden {
+	const char *label;
+	const char *bytes; /* one whole list */
+	size_t len;
+	size_t count;
+	const char *const *pairs; /* name, value, ... */
+};
+
+static const char *const attr_golden_pairs_0[] = {
+	"protocol",
+	    "tlsproxy_protocol",
+};
+
+static const char *const attr_golden_pairs_1[] = {
+	"remote_endpoint",
+	    "[127.0.0.1]:40584",
+	"flags",
+	    "6",
+	"timeout",
+	    "300",
+	"timeout",
+	    "600",
+	"serverid",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_2[] = {
+	"config_file",
+	    "default",
+	"config_name",
+	    "",
+	"tls_high_cipherlist",
+	    "aNULL:-aNULL:HIGH:@STRENGTH",
+	"tls_medium_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+	"tls_low_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STREN"
+	    "GTH",
+	"tls_export_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4"
+	    ":@STRENGTH",
+	"tls_null_cipherlist",
+	    "eNULL:!aNULL",
+	"tls_eecdh_auto_curves",
+	    "X25519 X448 prime256v1 secp521r1 secp384"
+	    "r1",
+	"tls_eecdh_strong_curve",
+	    "prime256v1",
+	"tls_eecdh_ultra_curve",
+	    "secp384r1",
+	"tls_disable_workarounds",
+	    "",
+	"tls_ssl_options",
+	    "",
+	"tls_dane_digests",
+	    "sha512 sha256",
+	"tlsmgr_service_name",
+	    "tlsmgr",
+	"tls_session_ticket_cipher",
+	    "aes-256-cbc",
+	"tls_daemon_random_bytes",
+	    "32",
+	"tls_append_default_CA",
+	    "0",
+	"tls_legacy_public_key_fingerprints",
+	    "0",
+	"tls_preempt_cipherlist",
+	    "0",
+	"tls_wildcard_matches_multiple_labels",
+	    "1",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"verifydepth",
+	    "9",
+	"cache_type",
+	    "smtp",
+	"chain_files",
+	    "",
+	"cert_file",
+	    "",
+	"key_file",
+	    "",
+	"dcert_file",
+	    "",
+	"dkey_file",
+	    "",
+	"eccert_file",
+	    "",
+	"eckey_file",
+	    "",
+	"CAfile",
+	    "/srv/sandbx/tls/ca.pem",
+	"CApath",
+	    "",
+	"mdalg",
+	    "sha256",
+	"timeout",
+	    "300",
+	"tls_level",
+	    "8",
+	"nexthop",
+	    "127.0.0.1",
+	"host",
+	    "127.0.0.1",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:40584",
+	"sni",
+	    "",
+	"serverid",
+	    "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0"
+	    ".1&",
+	"helo",
+	    "mx.pfsandbox.test",
+	"protocols",
+	    ">=TLSv1",
+	"cipher_grade",
+	    "medium",
+	"cipher_exclusions",
+	    "aNULL",
+	"argv_size",
+	    "1",
+	"argv_value",
+	    "mx.pfsandbox.test",
+	"mdalg",
+	    "sha256",
+	"dane",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_3[] = {
+	"status",
+	    "1",
+};
+
+static const char *const attr_golden_pairs_4[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "36:1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:1"
+	    "8:88:6C:73:82:89:08:47:12:C1:45:C1:3A:AD"
+	    ":52:D8:A0:87:D1",
+	"peer_pubkey_fingerprint",
+	    "5C:D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2"
+	    "C:D2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29"
+	    ":4C:AB:A3:17:B3",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "SHA256",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:40584",
+};
+
+static const char *const attr_golden_pairs_5[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "36:1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:1"
+	    "8:88:6C:73:82:89:08:47:12:C1:45:C1:3A:AD"
+	    ":52:D8:A0:87:D1",
+	"peer_pubkey_fingerprint",
+	    "5C:D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2"
+	    "C:D2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29"
+	    ":4C:AB:A3:17:B3",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:40584",
+};
+
+static const char *const attr_golden_pairs_6[] = {
+	"protocol",
+	    "connection_cache_protocol",
+};
+
+static const char *const attr_golden_pairs_7[] = {
+	"request",
+	    "find_dest",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012",
+};
+
+static const char *const attr_golden_pairs_8[] = {
+	"status",
+	    "2",
+	"property",
+	    "",
+	"property",
+	    "",
+};
+
+static const char *const attr_golden_pairs_9[] = {
+	"request",
+	    "find_endp",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_10[] = {
+	"status",
+	    "2",
+	"property",
+	    "",
+};
+
+static const char *const attr_golden_pairs_11[] = {
+	"request",
+	    "save_dest",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_12[] = {
+	"status",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_13[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882710\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:40584\012\012",
+};
+
+static const char *const attr_golden_pairs_14[] = {
+	"dummy",
+	    "",
+};
+
+static const char *const attr_golden_pairs_15[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882710\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:40584\012\012",
+};
+
+static const char *const attr_golden_pairs_16[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882710\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:40584\012\012",
+};
+
+static const char *const attr_golden_pairs_17[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_18[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_19[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_20[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_21[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_22[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_23[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_24[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_25[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_26[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_27[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_28[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_29[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_30[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:40584\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_31[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:40584\012127.0.0.1\01240584\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=7\012endpoint_featu"
+	    "res=6324239\012expire_time=1795882714\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=36:1C:24"
+	    ":83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C:"
+	    "73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:A"
+	    "0:87:D1\012peer_pubkey_fingerprint=5C:D4:D3"
+	    ":C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE:"
+	    "20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:A"
+	    "3:17:B3\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:40"
+	    "584\012\012",
+};
+
+static const char *const attr_golden_pairs_32[] = {
+	"protocol",
+	    "tlsmgr_protocol",
+};
+
+static const char *const attr_golden_pairs_33[] = {
+	"request",
+	    "seed",
+	"size",
+	    "32",
+};
+
+static const char *const attr_golden_pairs_34[] = {
+	"status",
+	    "0",
+	"seed",
+	    "****************************************"
+	    "****",
+};
+
+static const char *const attr_golden_pairs_35[] = {
+	"request",
+	    "policy",
+	"cache_type",
+	    "smtpd",
+};
+
+static const char *const attr_golden_pairs_36[] = {
+	"status",
+	    "0",
+	"cachable",
+	    "1",
+	"timeout",
+	    "3600",
+};
+
+static const char *const attr_golden_pairs_37[] = {
+	"request",
+	    "policy",
+	"cache_type",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_38[] = {
+	"request",
+	    "lookup",
+	"cache_type",
+	    "smtp",
+	"cache_id",
+	    "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0"
+	    ".1&&61E7DDCEA8700A7597351867E229EC545DFA"
+	    "99D56A28B1918E1D34F01BD3FEC6",
+};
+
+static const char *const attr_golden_pairs_39[] = {
+	"status",
+	    "4294967295",
+	"session",
+	    "",
+};
+
+static const char *const attr_golden_pairs_40[] = {
+	"request",
+	    "update",
+	"cache_type",
+	    "smtp",
+	"cache_id",
+	    "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0"
+	    ".1&&61E7DDCEA8700A7597351867E229EC545DFA"
+	    "99D56A28B1918E1D34F01BD3FEC6",
+	"session",
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************",
+};
+
+static const char *const attr_golden_pairs_41[] = {
+	"status",
+	    "0",
+	"session",
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************",
+};
+
+static const char *const attr_golden_pairs_42[] = {
+	"request",
+	    "tktkey",
+	"keyname",
+	    "",
+};
+
+static const char *const attr_golden_pairs_43[] = {
+	"status",
+	    "0",
+	"keybuf",
+	    "****************************************"
+	    "****************************************"
+	    "****************************************",
+};
+
+static const char *const attr_golden_pairs_44[] = {
+	"request",
+	    "update",
+	"cache_type",
+	    "smtpd",
+	"cache_id",
+	    "B9A0A8AD57DE2D1942AF2752404420D34694C83D"
+	    "D8043BCFEE60A3845C0E735B&s=smtpd&l=80530"
+	    "6720",
+	"session",
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************",
+};
+
+static const char *const attr_golden_pairs_45[] = {
+	"remote_endpoint",
+	    "[127.0.0.1]:21847",
+	"flags",
+	    "6",
+	"timeout",
+	    "300",
+	"timeout",
+	    "600",
+	"serverid",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_46[] = {
+	"tls_high_cipherlist",
+	    "aNULL:-aNULL:HIGH:@STRENGTH",
+	"tls_medium_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+	"tls_low_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STREN"
+	    "GTH",
+	"tls_export_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4"
+	    ":@STRENGTH",
+	"tls_null_cipherlist",
+	    "eNULL:!aNULL",
+	"tls_eecdh_auto_curves",
+	    "X25519 X448 prime256v1 secp521r1 secp384"
+	    "r1",
+	"tls_eecdh_strong_curve",
+	    "prime256v1",
+	"tls_eecdh_ultra_curve",
+	    "secp384r1",
+	"tls_disable_workarounds",
+	    "",
+	"tls_ssl_options",
+	    "",
+	"tls_dane_digests",
+	    "sha512 sha256",
+	"tlsmgr_service_name",
+	    "tlsmgr",
+	"tls_session_ticket_cipher",
+	    "aes-256-cbc",
+	"tls_daemon_random_bytes",
+	    "32",
+	"tls_append_default_CA",
+	    "0",
+	"tls_legacy_public_key_fingerprints",
+	    "0",
+	"tls_preempt_cipherlist",
+	    "0",
+	"tls_wildcard_matches_multiple_labels",
+	    "1",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"verifydepth",
+	    "9",
+	"cache_type",
+	    "smtp",
+	"chain_files",
+	    "",
+	"cert_file",
+	    "",
+	"key_file",
+	    "",
+	"dcert_file",
+	    "",
+	"dkey_file",
+	    "",
+	"eccert_file",
+	    "",
+	"eckey_file",
+	    "",
+	"CAfile",
+	    "/srv/sandbx/tls/ca.pem",
+	"CApath",
+	    "",
+	"mdalg",
+	    "sha256",
+	"timeout",
+	    "300",
+	"tls_level",
+	    "8",
+	"nexthop",
+	    "127.0.0.1",
+	"host",
+	    "127.0.0.1",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:21847",
+	"sni",
+	    "",
+	"serverid",
+	    "smtp&[127.0.0.1]:21847&127.0.0.1&127.0.0"
+	    ".1&",
+	"helo",
+	    "mx.pfsandbox.test",
+	"protocols",
+	    ">=TLSv1",
+	"cipher_grade",
+	    "medium",
+	"cipher_exclusions",
+	    "aNULL",
+	"argv_size",
+	    "1",
+	"argv_value",
+	    "mx.pfsandbox.test",
+	"mdalg",
+	    "sha256",
+	"dane",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_47[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "75:AE:46:46:24:78:0A:32:32:F0:F7:37:FB:A"
+	    "F:31:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1"
+	    ":41:91:C2:24:D6",
+	"peer_pubkey_fingerprint",
+	    "85:03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:5"
+	    "8:5B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86"
+	    ":9E:FE:E2:4E:E0",
+	"level",
+	    "8",
+	"peer_status",
+	    "25",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "P-256",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "SHA256",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:21847",
+};
+
+static const char *const attr_golden_pairs_48[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "75:AE:46:46:24:78:0A:32:32:F0:F7:37:FB:A"
+	    "F:31:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1"
+	    ":41:91:C2:24:D6",
+	"peer_pubkey_fingerprint",
+	    "85:03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:5"
+	    "8:5B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86"
+	    ":9E:FE:E2:4E:E0",
+	"level",
+	    "8",
+	"peer_status",
+	    "25",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "P-256",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:21847",
+};
+
+static const char *const attr_golden_pairs_49[] = {
+	"request",
+	    "find_dest",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012",
+};
+
+static const char *const attr_golden_pairs_50[] = {
+	"request",
+	    "find_endp",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_51[] = {
+	"request",
+	    "save_dest",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_52[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883638\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=SHA256\012namaddr=127.0.0.1[127.0.0.1]:2"
+	    "1847\012\012",
+};
+
+static const char *const attr_golden_pairs_53[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883638\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=SHA256\012namaddr=127.0.0.1[127.0.0.1]:2"
+	    "1847\012\012",
+};
+
+static const char *const attr_golden_pairs_54[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883638\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=SHA256\012namaddr=127.0.0.1[127.0.0.1]:2"
+	    "1847\012\012",
+};
+
+static const char *const attr_golden_pairs_55[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_56[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_57[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_58[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_59[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_60[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_61[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_62[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_63[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_64[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_65[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_66[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:21847\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012destinatio"
+	    "n_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_67[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883641\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_68[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:21847\012127.0.0.1\01221847\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883642\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=75:AE:46"
+	    ":46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36:"
+	    "9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:C"
+	    "2:24:D6\012peer_pubkey_fingerprint=85:03:59"
+	    ":E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0:"
+	    "0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:E"
+	    "2:4E:E0\012level=8\012peer_status=25\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=P-256\012s"
+	    "rvr_signature_bits=0\012srvr_signature_dige"
+	    "st=\012namaddr=127.0.0.1[127.0.0.1]:21847\012\012",
+};
+
+static const char *const attr_golden_pairs_69[] = {
+	"remote_endpoint",
+	    "[127.0.0.1]:35331",
+	"flags",
+	    "6",
+	"timeout",
+	    "300",
+	"timeout",
+	    "600",
+	"serverid",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_70[] = {
+	"config_file",
+	    "default",
+	"config_name",
+	    "",
+	"tls_high_cipherlist",
+	    "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2"
+	    ":!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STREN"
+	    "GTH",
+	"tls_medium_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3D"
+	    "ES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5"
+	    ":+RC4:@STRENGTH",
+	"tls_null_cipherlist",
+	    "eNULL:!kDH:!kECDH:!aDSS:!MD5:!aNULL",
+	"tls_eecdh_auto_curves",
+	    "X25519 X448 prime256v1 secp521r1 secp384"
+	    "r1",
+	"tls_eecdh_strong_curve",
+	    "prime256v1",
+	"tls_eecdh_ultra_curve",
+	    "secp384r1",
+	"tls_ffdhe_auto_groups",
+	    "ffdhe2048 ffdhe3072 ",
+	"tls_disable_workarounds",
+	    "",
+	"tls_ssl_options",
+	    "",
+	"tls_dane_digests",
+	    "sha512 sha256",
+	"tlsmgr_service_name",
+	    "tlsmgr",
+	"tls_session_ticket_cipher",
+	    "aes-256-cbc",
+	"tls_daemon_random_bytes",
+	    "32",
+	"tls_append_default_CA",
+	    "0",
+	"tls_legacy_public_key_fingerprints",
+	    "0",
+	"tls_preempt_cipherlist",
+	    "0",
+	"tls_wildcard_matches_multiple_labels",
+	    "1",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"verifydepth",
+	    "9",
+	"cache_type",
+	    "smtp",
+	"chain_files",
+	    "",
+	"cert_file",
+	    "",
+	"key_file",
+	    "",
+	"dcert_file",
+	    "",
+	"dkey_file",
+	    "",
+	"eccert_file",
+	    "",
+	"eckey_file",
+	    "",
+	"CAfile",
+	    "/srv/sandbx/tls/ca.pem",
+	"CApath",
+	    "",
+	"mdalg",
+	    "sha256",
+	"timeout",
+	    "300",
+	"tls_level",
+	    "8",
+	"nexthop",
+	    "127.0.0.1",
+	"host",
+	    "127.0.0.1",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:35331",
+	"sni",
+	    "",
+	"serverid",
+	    "smtp&[127.0.0.1]:35331&127.0.0.1&127.0.0"
+	    ".1&",
+	"helo",
+	    "mx.pfsandbox.test",
+	"protocols",
+	    ">=TLSv1",
+	"cipher_grade",
+	    "medium",
+	"cipher_exclusions",
+	    "aNULL",
+	"argv_size",
+	    "1",
+	"argv_value",
+	    "mx.pfsandbox.test",
+	"mdalg",
+	    "sha256",
+	"dane",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_71[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "CD:65:D1:A3:3E:44:99:7D:AF:FA:93:53:E1:C"
+	    "8:77:46:F0:9B:8D:2A:F1:B0:38:EC:75:80:88"
+	    ":D9:C6:07:07:8E",
+	"peer_pubkey_fingerprint",
+	    "CF:DC:41:5B:DB:29:16:23:77:D7:37:62:6E:1"
+	    "2:F8:A7:7A:19:DA:32:98:D5:C6:D0:EC:26:73"
+	    ":08:11:29:38:D4",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "SHA256",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:35331",
+};
+
+static const char *const attr_golden_pairs_72[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "CD:65:D1:A3:3E:44:99:7D:AF:FA:93:53:E1:C"
+	    "8:77:46:F0:9B:8D:2A:F1:B0:38:EC:75:80:88"
+	    ":D9:C6:07:07:8E",
+	"peer_pubkey_fingerprint",
+	    "CF:DC:41:5B:DB:29:16:23:77:D7:37:62:6E:1"
+	    "2:F8:A7:7A:19:DA:32:98:D5:C6:D0:EC:26:73"
+	    ":08:11:29:38:D4",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "X25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:35331",
+};
+
+static const char *const attr_golden_pairs_73[] = {
+	"request",
+	    "find_dest",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012",
+};
+
+static const char *const attr_golden_pairs_74[] = {
+	"request",
+	    "find_endp",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_75[] = {
+	"request",
+	    "save_dest",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+};
+
+static const char *const attr_golden_pairs_76[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883627\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:35331\012\012",
+};
+
+static const char *const attr_golden_pairs_77[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883627\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:35331\012\012",
+};
+
+static const char *const attr_golden_pairs_78[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883627\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:35331\012\012",
+};
+
+static const char *const attr_golden_pairs_79[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_80[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_81[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_82[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_83[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_84[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_85[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_86[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_87[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_88[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_89[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_90[] = {
+	"status",
+	    "0",
+	"property",
+	    "destination=[127.0.0.1]:35331\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "906\012destination_features=4096\012\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_91[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:35331\012127.0.0.1\01235331\0128"
+	    "\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883631\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=CD:65:D1"
+	    ":A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46:"
+	    "F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:0"
+	    "7:07:8E\012peer_pubkey_fingerprint=CF:DC:41"
+	    ":5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7:"
+	    "7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:2"
+	    "9:38:D4\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=X25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:35"
+	    "331\012\012",
+};
+
+static const char *const attr_golden_pairs_92[] = {
+	"remote_endpoint",
+	    "[127.0.0.1]:20359",
+	"flags",
+	    "6",
+	"timeout",
+	    "300",
+	"timeout",
+	    "600",
+	"serverid",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_93[] = {
+	"config_file",
+	    "default",
+	"config_name",
+	    "",
+	"tls_high_cipherlist",
+	    "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2"
+	    ":!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STREN"
+	    "GTH",
+	"tls_medium_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3D"
+	    "ES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5"
+	    ":+RC4:@STRENGTH",
+	"tls_null_cipherlist",
+	    "eNULL:!kDH:!kECDH:!aDSS:!MD5:!aNULL",
+	"tls_eecdh_auto_curves",
+	    "X25519 X448 prime256v1 secp384r1 secp521"
+	    "r1 ",
+	"tls_eecdh_strong_curve",
+	    "prime256v1",
+	"tls_eecdh_ultra_curve",
+	    "secp384r1",
+	"tls_ffdhe_auto_groups",
+	    "ffdhe2048 ffdhe3072 ",
+	"tls_disable_workarounds",
+	    "",
+	"tls_ssl_options",
+	    "",
+	"tls_dane_digests",
+	    "sha512 sha256",
+	"tlsmgr_service_name",
+	    "tlsmgr",
+	"tls_session_ticket_cipher",
+	    "aes-256-cbc",
+	"tls_daemon_random_bytes",
+	    "32",
+	"tls_append_default_CA",
+	    "0",
+	"tls_legacy_public_key_fingerprints",
+	    "0",
+	"tls_preempt_cipherlist",
+	    "0",
+	"tls_wildcard_matches_multiple_labels",
+	    "1",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"verifydepth",
+	    "9",
+	"cache_type",
+	    "smtp",
+	"chain_files",
+	    "",
+	"cert_file",
+	    "",
+	"key_file",
+	    "",
+	"dcert_file",
+	    "",
+	"dkey_file",
+	    "",
+	"eccert_file",
+	    "",
+	"eckey_file",
+	    "",
+	"CAfile",
+	    "/srv/sandbx/tls/ca.pem",
+	"CApath",
+	    "",
+	"mdalg",
+	    "sha256",
+	"timeout",
+	    "300",
+	"enable_rpk",
+	    "0",
+	"tls_level",
+	    "8",
+	"nexthop",
+	    "127.0.0.1",
+	"host",
+	    "127.0.0.1",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:20359",
+	"sni",
+	    "",
+	"serverid",
+	    "smtp&[127.0.0.1]:20359&127.0.0.1&127.0.0"
+	    ".1&8&&",
+	"helo",
+	    "mx.pfsandbox.test",
+	"protocols",
+	    ">=TLSv1",
+	"cipher_grade",
+	    "medium",
+	"cipher_exclusions",
+	    "aNULL",
+	"argv_size",
+	    "1",
+	"argv_value",
+	    "mx.pfsandbox.test",
+	"mdalg",
+	    "sha256",
+	"dane",
+	    "0",
+	"forced_failure_type",
+	    "",
+};
+
+static const char *const attr_golden_pairs_94[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "3E:36:97:9B:19:F5:81:4A:53:04:E0:C5:8F:9"
+	    "B:9F:F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9"
+	    ":D6:08:57:B0:24",
+	"peer_pubkey_fingerprint",
+	    "87:39:17:CC:15:29:DE:C6:F8:CC:51:D9:21:0"
+	    "7:19:72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD"
+	    ":1C:F1:8B:1D:71",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "x25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"ctos_rpk",
+	    "0",
+	"stoc_rpk",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "SHA256",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:20359",
+	"rpt_reported",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_95[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "3E:36:97:9B:19:F5:81:4A:53:04:E0:C5:8F:9"
+	    "B:9F:F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9"
+	    ":D6:08:57:B0:24",
+	"peer_pubkey_fingerprint",
+	    "87:39:17:CC:15:29:DE:C6:F8:CC:51:D9:21:0"
+	    "7:19:72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD"
+	    ":1C:F1:8B:1D:71",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "x25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"ctos_rpk",
+	    "0",
+	"stoc_rpk",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "",
+	"srvr_signature_curve",
+	    "",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:20359",
+	"rpt_reported",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_96[] = {
+	"request",
+	    "find_dest",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\0120\0120\012",
+};
+
+static const char *const attr_golden_pairs_97[] = {
+	"request",
+	    "find_endp",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+};
+
+static const char *const attr_golden_pairs_98[] = {
+	"request",
+	    "save_dest",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\0128\0120\012",
+	"property",
+	    "destination=[127.0.0.1]:20359\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "34639\012destination_features=4096\012\012",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+};
+
+static const char *const attr_golden_pairs_99[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883597\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=ECDSA\012srvr_s"
+	    "ignature_curve=prime256v1\012srvr_signature"
+	    "_bits=0\012srvr_signature_digest=SHA256\012nam"
+	    "addr=127.0.0.1[127.0.0.1]:20359\012rpt_repo"
+	    "rted=0\012\012",
+};
+
+static const char *const attr_golden_pairs_100[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883597\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=ECDSA\012srvr_s"
+	    "ignature_curve=prime256v1\012srvr_signature"
+	    "_bits=0\012srvr_signature_digest=SHA256\012nam"
+	    "addr=127.0.0.1[127.0.0.1]:20359\012rpt_repo"
+	    "rted=0\012\012",
+};
+
+static const char *const attr_golden_pairs_101[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883597\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=ECDSA\012srvr_s"
+	    "ignature_curve=prime256v1\012srvr_signature"
+	    "_bits=0\012srvr_signature_digest=SHA256\012nam"
+	    "addr=127.0.0.1[127.0.0.1]:20359\012rpt_repo"
+	    "rted=0\012\012",
+};
+
+static const char *const attr_golden_pairs_102[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_103[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_104[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_105[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_106[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_107[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_108[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_109[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_110[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_111[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_112[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_113[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_114[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_115[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_116[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:20359\012127.0.0.1\01220359\0128"
+	    "\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=7\012endpoint_featu"
+	    "res=6324239\012expire_time=1795883601\012\012peer"
+	    "_CN=mx.pfsandbox.test\012issuer_CN=pfsandbo"
+	    "x throwaway CA\012peer_fingerprint=3E:36:97"
+	    ":9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:F5:"
+	    "8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:08:5"
+	    "7:B0:24\012peer_pubkey_fingerprint=87:39:17"
+	    ":CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:72:"
+	    "1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F1:8"
+	    "B:1D:71\012level=8\012peer_status=29\012cipher_pr"
+	    "otocol=TLSv1.3\012cipher_name=TLS_AES_256_G"
+	    "CM_SHA384\012cipher_usebits=256\012cipher_algb"
+	    "its=256\012key_exchange=x25519\012key_exchange"
+	    "_curve=\012key_exchange_bits=0\012ctos_rpk=0\012s"
+	    "toc_rpk=0\012clnt_signature=\012clnt_signature"
+	    "_curve=\012clnt_signature_bits=0\012clnt_signa"
+	    "ture_digest=\012srvr_signature=\012srvr_signat"
+	    "ure_curve=\012srvr_signature_bits=0\012srvr_si"
+	    "gnature_digest=\012namaddr=127.0.0.1[127.0."
+	    "0.1]:20359\012rpt_reported=0\012\012",
+};
+
+static const char *const attr_golden_pairs_117[] = {
+	"remote_endpoint",
+	    "[127.0.0.1]:48101",
+	"flags",
+	    "6",
+	"timeout",
+	    "300",
+	"timeout",
+	    "600",
+	"serverid",
+	    "smtp",
+};
+
+static const char *const attr_golden_pairs_118[] = {
+	"config_file",
+	    "default",
+	"config_name",
+	    "",
+	"tls_high_cipherlist",
+	    "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2"
+	    ":!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STREN"
+	    "GTH",
+	"tls_medium_cipherlist",
+	    "aNULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3D"
+	    "ES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5"
+	    ":+RC4:@STRENGTH",
+	"tls_null_cipherlist",
+	    "eNULL:!kDH:!kECDH:!aDSS:!MD5:!aNULL",
+	"tls_eecdh_auto_curves",
+	    "X25519 X448 prime256v1 secp384r1 secp521"
+	    "r1 ",
+	"tls_eecdh_strong_curve",
+	    "prime256v1",
+	"tls_eecdh_ultra_curve",
+	    "secp384r1",
+	"tls_ffdhe_auto_groups",
+	    "ffdhe2048 ffdhe3072 ",
+	"tls_disable_workarounds",
+	    "",
+	"tls_ssl_options",
+	    "",
+	"tls_dane_digests",
+	    "sha512 sha256",
+	"tlsmgr_service_name",
+	    "tlsmgr",
+	"tls_session_ticket_cipher",
+	    "aes-256-cbc",
+	"tls_daemon_random_bytes",
+	    "32",
+	"tls_append_default_CA",
+	    "0",
+	"tls_preempt_cipherlist",
+	    "0",
+	"tls_wildcard_matches_multiple_labels",
+	    "1",
+	"tls_fast_shutdown_enable",
+	    "1",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"verifydepth",
+	    "9",
+	"cache_type",
+	    "smtp",
+	"chain_files",
+	    "",
+	"cert_file",
+	    "",
+	"key_file",
+	    "",
+	"dcert_file",
+	    "",
+	"dkey_file",
+	    "",
+	"eccert_file",
+	    "",
+	"eckey_file",
+	    "",
+	"CAfile",
+	    "/srv/sandbx/tls/ca.pem",
+	"CApath",
+	    "",
+	"mdalg",
+	    "sha256",
+	"log_param",
+	    "smtp_tls_loglevel",
+	"log_level",
+	    "1",
+	"timeout",
+	    "300",
+	"enable_rpk",
+	    "0",
+	"tls_level",
+	    "8",
+	"nexthop",
+	    "127.0.0.1",
+	"host",
+	    "127.0.0.1",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:48101",
+	"sni",
+	    "",
+	"serverid",
+	    "smtp&[127.0.0.1]:48101&127.0.0.1&127.0.0"
+	    ".1&8&&",
+	"helo",
+	    "mx.pfsandbox.test",
+	"protocols",
+	    ">=TLSv1",
+	"cipher_grade",
+	    "medium",
+	"cipher_exclusions",
+	    "aNULL",
+	"argv_size",
+	    "1",
+	"argv_value",
+	    "mx.pfsandbox.test",
+	"mdalg",
+	    "sha256",
+	"dane",
+	    "0",
+	"forced_failure_type",
+	    "",
+	"trace_size_limit",
+	    "102400",
+	"trace_peer",
+	    "127.0.0.1",
+};
+
+static const char *const attr_golden_pairs_119[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "86:F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B"
+	    "2:6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24"
+	    ":B2:A1:7C:E1:E5",
+	"peer_pubkey_fingerprint",
+	    "25:B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3"
+	    "E:D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF"
+	    ":D6:43:45:DD:A9",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "x25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"ctos_rpk",
+	    "0",
+	"stoc_rpk",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "ECDSA",
+	"srvr_signature_curve",
+	    "prime256v1",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "SHA256",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:48101",
+	"rpt_reported",
+	    "0",
+	"trace_size_limit",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_120[] = {
+	"peer_CN",
+	    "mx.pfsandbox.test",
+	"issuer_CN",
+	    "pfsandbox throwaway CA",
+	"peer_fingerprint",
+	    "86:F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B"
+	    "2:6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24"
+	    ":B2:A1:7C:E1:E5",
+	"peer_pubkey_fingerprint",
+	    "25:B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3"
+	    "E:D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF"
+	    ":D6:43:45:DD:A9",
+	"level",
+	    "8",
+	"peer_status",
+	    "29",
+	"cipher_protocol",
+	    "TLSv1.3",
+	"cipher_name",
+	    "TLS_AES_256_GCM_SHA384",
+	"cipher_usebits",
+	    "256",
+	"cipher_algbits",
+	    "256",
+	"key_exchange",
+	    "x25519",
+	"key_exchange_curve",
+	    "",
+	"key_exchange_bits",
+	    "0",
+	"ctos_rpk",
+	    "0",
+	"stoc_rpk",
+	    "0",
+	"clnt_signature",
+	    "",
+	"clnt_signature_curve",
+	    "",
+	"clnt_signature_bits",
+	    "0",
+	"clnt_signature_digest",
+	    "",
+	"srvr_signature",
+	    "",
+	"srvr_signature_curve",
+	    "",
+	"srvr_signature_bits",
+	    "0",
+	"srvr_signature_digest",
+	    "",
+	"namaddr",
+	    "127.0.0.1[127.0.0.1]:48101",
+	"rpt_reported",
+	    "0",
+	"trace_size_limit",
+	    "0",
+};
+
+static const char *const attr_golden_pairs_121[] = {
+	"request",
+	    "find_dest",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\0120\0120\0120\012",
+};
+
+static const char *const attr_golden_pairs_122[] = {
+	"request",
+	    "find_endp",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+};
+
+static const char *const attr_golden_pairs_123[] = {
+	"request",
+	    "save_dest",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\0128\0120\0120\012",
+	"property",
+	    "destination=[127.0.0.1]:48101\012host_name="
+	    "127.0.0.1\012host_addr=127.0.0.1\012host_port="
+	    "58811\012destination_features=4096\012\012",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+};
+
+static const char *const attr_golden_pairs_124[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883649\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=ECDSA\012srvr_"
+	    "signature_curve=prime256v1\012srvr_signatur"
+	    "e_bits=0\012srvr_signature_digest=SHA256\012na"
+	    "maddr=127.0.0.1[127.0.0.1]:48101\012rpt_rep"
+	    "orted=0\012trace_size_limit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_125[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883649\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=ECDSA\012srvr_"
+	    "signature_curve=prime256v1\012srvr_signatur"
+	    "e_bits=0\012srvr_signature_digest=SHA256\012na"
+	    "maddr=127.0.0.1[127.0.0.1]:48101\012rpt_rep"
+	    "orted=0\012trace_size_limit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_126[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883649\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=ECDSA\012srvr_"
+	    "signature_curve=prime256v1\012srvr_signatur"
+	    "e_bits=0\012srvr_signature_digest=SHA256\012na"
+	    "maddr=127.0.0.1[127.0.0.1]:48101\012rpt_rep"
+	    "orted=0\012trace_size_limit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_127[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_128[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=0\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_129[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_130[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=1\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_131[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_132[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=2\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_133[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_134[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=3\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_135[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_136[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=4\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_137[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_138[] = {
+	"status",
+	    "0",
+	"property",
+	    "tls_level=8\012reuse_count=5\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const char *const attr_golden_pairs_139[] = {
+	"request",
+	    "save_endp",
+	"ttl",
+	    "2",
+	"label",
+	    "smtp\012[127.0.0.1]:48101\012127.0.0.1\01248101\0128"
+	    "\0120\0120\012",
+	"property",
+	    "tls_level=8\012reuse_count=6\012endpoint_featu"
+	    "res=14712847\012expire_time=1795883653\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=86:F0:5"
+	    "2:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B:6A"
+	    ":5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:A1:"
+	    "7C:E1:E5\012peer_pubkey_fingerprint=25:B4:3"
+	    "9:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7:67"
+	    ":A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:43:"
+	    "45:DD:A9\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=x25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012ctos_rpk=0\012"
+	    "stoc_rpk=0\012clnt_signature=\012clnt_signatur"
+	    "e_curve=\012clnt_signature_bits=0\012clnt_sign"
+	    "ature_digest=\012srvr_signature=\012srvr_signa"
+	    "ture_curve=\012srvr_signature_bits=0\012srvr_s"
+	    "ignature_digest=\012namaddr=127.0.0.1[127.0"
+	    ".0.1]:48101\012rpt_reported=0\012trace_size_li"
+	    "mit=0\012\012",
+};
+
+static const struct attr_golden attr_golden[] = {
+	{"v3.7.11/ipc-smtp-tlsproxy-client#5",
+	    "protocol\000tlsproxy_protocol\000\000",
+	    28, 1, attr_golden_pairs_0},
+	{"v3.7.11/ipc-smtp-tlsproxy-client#7",
+	    "remote_endpoint\000[127.0.0.1]:40584\000flags\000"
+	    "6\000timeout\000300\000timeout\000600\000serverid\000smtp\000"
+	    "\000",
+	    81, 5, attr_golden_pairs_1},
+	{"v3.7.11/ipc-smtp-tlsproxy-client#7",
+	    "config_file\000default\000config_name\000\000tls_hig"
+	    "h_cipherlist\000aNULL:-aNULL:HIGH:@STRENGTH"
+	    "\000tls_medium_cipherlist\000aNULL:-aNULL:HIGH"
+	    ":MEDIUM:+RC4:@STRENGTH\000tls_low_cipherlis"
+	    "t\000aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STR"
+	    "ENGTH\000tls_export_cipherlist\000aNULL:-aNULL"
+	    ":HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH\000t"
+	    "ls_null_cipherlist\000eNULL:!aNULL\000tls_eecd"
+	    "h_auto_curves\000X25519 X448 prime256v1 sec"
+	    "p521r1 secp384r1\000tls_eecdh_strong_curve\000"
+	    "prime256v1\000tls_eecdh_ultra_curve\000secp384"
+	    "r1\000tls_disable_workarounds\000\000tls_ssl_opti"
+	    "ons\000\000tls_dane_digests\000sha512 sha256\000tlsm"
+	    "gr_service_name\000tlsmgr\000tls_session_ticke"
+	    "t_cipher\000aes-256-cbc\000tls_daemon_random_b"
+	    "ytes\00032\000tls_append_default_CA\0000\000tls_lega"
+	    "cy_public_key_fingerprints\0000\000tls_preempt"
+	    "_cipherlist\0000\000tls_wildcard_matches_multi"
+	    "ple_labels\0001\000log_param\000smtp_tls_loglevel"
+	    "\000log_level\0001\000verifydepth\0009\000cache_type\000sm"
+	    "tp\000chain_files\000\000cert_file\000\000key_file\000\000dce"
+	    "rt_file\000\000dkey_file\000\000eccert_file\000\000eckey_f"
+	    "ile\000\000CAfile\000/srv/sandbx/tls/ca.pem\000CApat"
+	    "h\000\000mdalg\000sha256\000timeout\000300\000tls_level\0008\000"
+	    "nexthop\000127.0.0.1\000host\000127.0.0.1\000namaddr"
+	    "\000127.0.0.1[127.0.0.1]:40584\000sni\000\000serveri"
+	    "d\000smtp&[127.0.0.1]:40584&127.0.0.1&127.0"
+	    ".0.1&\000helo\000mx.pfsandbox.test\000protocols\000>"
+	    "=TLSv1\000cipher_grade\000medium\000cipher_exclus"
+	    "ions\000aNULL\000argv_size\0001\000argv_value\000mx.pfs"
+	    "andbox.test\000mdalg\000sha256\000dane\0000\000\000",
+	    1233, 49, attr_golden_pairs_2},
+	{"v3.7.11/ipc-smtp-tlsproxy-client#9",
+	    "status\0001\000\000",
+	    10, 1, attr_golden_pairs_3},
+	{"v3.7.11/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00036:1"
+	    "C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:88"
+	    ":6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52:"
+	    "D8:A0:87:D1\000peer_pubkey_fingerprint\0005C:D"
+	    "4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2"
+	    ":CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C:"
+	    "AB:A3:17:B3\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000pri"
+	    "me256v1\000srvr_signature_bits\0000\000srvr_signa"
+	    "ture_digest\000SHA256\000namaddr\000127.0.0.1[127"
+	    ".0.0.1]:40584\000\000",
+	    695, 22, attr_golden_pairs_4},
+	{"v3.7.11/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00036:1"
+	    "C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:88"
+	    ":6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52:"
+	    "D8:A0:87:D1\000peer_pubkey_fingerprint\0005C:D"
+	    "4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2"
+	    ":CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C:"
+	    "AB:A3:17:B3\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000pri"
+	    "me256v1\000srvr_signature_bits\0000\000srvr_signa"
+	    "ture_digest\000\000namaddr\000127.0.0.1[127.0.0.1"
+	    "]:40584\000\000",
+	    689, 22, attr_golden_pairs_5},
+	{"v3.7.11/ipc-smtp-scache#5",
+	    "protocol\000connection_cache_protocol\000\000",
+	    36, 1, attr_golden_pairs_6},
+	{"v3.7.11/ipc-smtp-scache#7",
+	    "request\000find_dest\000label\000smtp\012[127.0.0.1]"
+	    ":40584\012\000\000",
+	    49, 2, attr_golden_pairs_7},
+	{"v3.7.11/ipc-smtp-scache#9",
+	    "status\0002\000property\000\000property\000\000\000",
+	    30, 3, attr_golden_pairs_8},
+	{"v3.7.11/ipc-smtp-scache#11",
+	    "request\000find_endp\000label\000smtp\012[127.0.0.1]"
+	    ":40584\012127.0.0.1\01240584\0128\012\000\000",
+	    67, 2, attr_golden_pairs_9},
+	{"v3.7.11/ipc-smtp-scache#13",
+	    "status\0002\000property\000\000\000",
+	    20, 2, attr_golden_pairs_10},
+	{"v3.7.11/ipc-smtp-scache#15",
+	    "request\000save_dest\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012\000property\000destination=[127."
+	    "0.0.1]:40584\012host_name=127.0.0.1\012host_ad"
+	    "dr=127.0.0.1\012destination_features=4096\012\012"
+	    "\000label\000smtp\012[127.0.0.1]:40584\012127.0.0.1\012"
+	    "40584\0128\012\000\000",
+	    210, 5, attr_golden_pairs_11},
+	{"v3.7.11/ipc-smtp-scache#17",
+	    "status\0000\000\000",
+	    10, 1, attr_golden_pairs_12},
+	{"v3.7.11/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882710\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=SHA256\012namaddr=127.0.0.1[127.0."
+	    "0.1]:40584\012\012\000\000",
+	    854, 4, attr_golden_pairs_13},
+	{"v3.7.11/ipc-smtp-scache#21",
+	    "dummy\000\000\000",
+	    8, 1, attr_golden_pairs_14},
+	{"v3.7.11/ipc-smtp-scache#29",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=6324239\012expire_time=1795882710\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=SHA256\012namaddr=127.0.0.1[12"
+	    "7.0.0.1]:40584\012\012\000\000",
+	    898, 3, attr_golden_pairs_15},
+	{"v3.7.11/ipc-smtp-scache#41",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882710\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=SHA256\012namaddr=127.0.0.1[127.0."
+	    "0.1]:40584\012\012\000\000",
+	    854, 4, attr_golden_pairs_16},
+	{"v3.7.11/ipc-smtp-scache#61",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_17},
+	{"v3.7.11/ipc-smtp-scache#71",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_18},
+	{"v3.7.11/ipc-smtp-scache#83",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_19},
+	{"v3.7.11/ipc-smtp-scache#93",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=1\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_20},
+	{"v3.7.11/ipc-smtp-scache#105",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=2\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_21},
+	{"v3.7.11/ipc-smtp-scache#115",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=2\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_22},
+	{"v3.7.11/ipc-smtp-scache#127",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=3\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_23},
+	{"v3.7.11/ipc-smtp-scache#137",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=3\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_24},
+	{"v3.7.11/ipc-smtp-scache#149",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=4\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_25},
+	{"v3.7.11/ipc-smtp-scache#159",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=4\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_26},
+	{"v3.7.11/ipc-smtp-scache#171",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=5\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_27},
+	{"v3.7.11/ipc-smtp-scache#181",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=5\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_28},
+	{"v3.7.11/ipc-smtp-scache#193",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=6\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_29},
+	{"v3.7.11/ipc-smtp-scache#9",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:40584\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=6\012endpoint_"
+	    "features=6324239\012expire_time=1795882714\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=36:"
+	    "1C:24:83:AB:28:74:E5:42:86:4B:E2:E5:18:8"
+	    "8:6C:73:82:89:08:47:12:C1:45:C1:3A:AD:52"
+	    ":D8:A0:87:D1\012peer_pubkey_fingerprint=5C:"
+	    "D4:D3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D"
+	    "2:CE:20:01:FE:76:83:12:31:8C:FC:5A:29:4C"
+	    ":AB:A3:17:B3\012level=8\012peer_status=29\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=pr"
+	    "ime256v1\012srvr_signature_bits=0\012srvr_sign"
+	    "ature_digest=\012namaddr=127.0.0.1[127.0.0."
+	    "1]:40584\012\012\000\000",
+	    892, 3, attr_golden_pairs_30},
+	{"v3.7.11/ipc-smtp-scache#21",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:40584\012127.0.0.1\01240584\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=7\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795882714\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=36:1C:2"
+	    "4:83:AB:28:74:E5:42:86:4B:E2:E5:18:88:6C"
+	    ":73:82:89:08:47:12:C1:45:C1:3A:AD:52:D8:"
+	    "A0:87:D1\012peer_pubkey_fingerprint=5C:D4:D"
+	    "3:C5:40:1E:B4:02:CF:89:F5:34:F5:2C:D2:CE"
+	    ":20:01:FE:76:83:12:31:8C:FC:5A:29:4C:AB:"
+	    "A3:17:B3\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:4"
+	    "0584\012\012\000\000",
+	    848, 4, attr_golden_pairs_31},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#5",
+	    "protocol\000tlsmgr_protocol\000\000",
+	    26, 1, attr_golden_pairs_32},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#7",
+	    "request\000seed\000size\00032\000\000",
+	    22, 2, attr_golden_pairs_33},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#9",
+	    "status\0000\000seed\000**************************"
+	    "******************\000\000",
+	    60, 2, attr_golden_pairs_34},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#11",
+	    "request\000policy\000cache_type\000smtpd\000\000",
+	    33, 2, attr_golden_pairs_35},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#13",
+	    "status\0000\000cachable\0001\000timeout\0003600\000\000",
+	    34, 3, attr_golden_pairs_36},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#19",
+	    "request\000policy\000cache_type\000smtp\000\000",
+	    32, 2, attr_golden_pairs_37},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#23",
+	    "request\000lookup\000cache_type\000smtp\000cache_id\000"
+	    "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0"
+	    ".1&&61E7DDCEA8700A7597351867E229EC545DFA"
+	    "99D56A28B1918E1D34F01BD3FEC6\000\000",
+	    150, 3, attr_golden_pairs_38},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#25",
+	    "status\0004294967295\000session\000\000\000",
+	    28, 2, attr_golden_pairs_39},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#31",
+	    "request\000update\000cache_type\000smtp\000cache_id\000"
+	    "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0"
+	    ".1&&61E7DDCEA8700A7597351867E229EC545DFA"
+	    "99D56A28B1918E1D34F01BD3FEC6\000session\000***"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "*************************************\000\000",
+	    1359, 4, attr_golden_pairs_40},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#37",
+	    "status\0000\000session\000***********************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "*****************\000\000",
+	    1219, 2, attr_golden_pairs_41},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#55",
+	    "request\000tktkey\000keyname\000\000\000",
+	    25, 2, attr_golden_pairs_42},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#57",
+	    "status\0000\000keybuf\000************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************\000\000",
+	    138, 2, attr_golden_pairs_43},
+	{"v3.7.11/ipc-tlsproxy-tlsmgr#59",
+	    "request\000update\000cache_type\000smtpd\000cache_id"
+	    "\000B9A0A8AD57DE2D1942AF2752404420D34694C83"
+	    "DD8043BCFEE60A3845C0E735B&s=smtpd&l=8053"
+	    "06720\000session\000**************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "****************************************"
+	    "**\000\000",
+	    324, 4, attr_golden_pairs_44},
+	{"v3.6.4/ipc-smtp-tlsproxy-client#7",
+	    "remote_endpoint\000[127.0.0.1]:21847\000flags\000"
+	    "6\000timeout\000300\000timeout\000600\000serverid\000smtp\000"
+	    "\000",
+	    81, 5, attr_golden_pairs_45},
+	{"v3.6.4/ipc-smtp-tlsproxy-client#7",
+	    "tls_high_cipherlist\000aNULL:-aNULL:HIGH:@S"
+	    "TRENGTH\000tls_medium_cipherlist\000aNULL:-aNU"
+	    "LL:HIGH:MEDIUM:+RC4:@STRENGTH\000tls_low_ci"
+	    "pherlist\000aNULL:-aNULL:HIGH:MEDIUM:LOW:+R"
+	    "C4:@STRENGTH\000tls_export_cipherlist\000aNULL"
+	    ":-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STR"
+	    "ENGTH\000tls_null_cipherlist\000eNULL:!aNULL\000t"
+	    "ls_eecdh_auto_curves\000X25519 X448 prime25"
+	    "6v1 secp521r1 secp384r1\000tls_eecdh_strong"
+	    "_curve\000prime256v1\000tls_eecdh_ultra_curve\000"
+	    "secp384r1\000tls_disable_workarounds\000\000tls_s"
+	    "sl_options\000\000tls_dane_digests\000sha512 sha2"
+	    "56\000tlsmgr_service_name\000tlsmgr\000tls_sessio"
+	    "n_ticket_cipher\000aes-256-cbc\000tls_daemon_r"
+	    "andom_bytes\00032\000tls_append_default_CA\0000\000t"
+	    "ls_legacy_public_key_fingerprints\0000\000tls_"
+	    "preempt_cipherlist\0000\000tls_wildcard_matche"
+	    "s_multiple_labels\0001\000log_param\000smtp_tls_l"
+	    "oglevel\000log_level\0001\000verifydepth\0009\000cache_"
+	    "type\000smtp\000chain_files\000\000cert_file\000\000key_fi"
+	    "le\000\000dcert_file\000\000dkey_file\000\000eccert_file\000\000"
+	    "eckey_file\000\000CAfile\000/srv/sandbx/tls/ca.pe"
+	    "m\000CApath\000\000mdalg\000sha256\000timeout\000300\000tls_l"
+	    "evel\0008\000nexthop\000127.0.0.1\000host\000127.0.0.1\000"
+	    "namaddr\000127.0.0.1[127.0.0.1]:21847\000sni\000\000"
+	    "serverid\000smtp&[127.0.0.1]:21847&127.0.0."
+	    "1&127.0.0.1&\000helo\000mx.pfsandbox.test\000prot"
+	    "ocols\000>=TLSv1\000cipher_grade\000medium\000cipher"
+	    "_exclusions\000aNULL\000argv_size\0001\000argv_value"
+	    "\000mx.pfsandbox.test\000mdalg\000sha256\000dane\0000\000\000",
+	    1200, 47, attr_golden_pairs_46},
+	{"v3.6.4/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00075:A"
+	    "E:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:31"
+	    ":36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:"
+	    "91:C2:24:D6\000peer_pubkey_fingerprint\00085:0"
+	    "3:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B"
+	    ":A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:"
+	    "FE:E2:4E:E0\000level\0008\000peer_status\00025\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000P-2"
+	    "56\000srvr_signature_bits\0000\000srvr_signature_"
+	    "digest\000SHA256\000namaddr\000127.0.0.1[127.0.0."
+	    "1]:21847\000\000",
+	    690, 22, attr_golden_pairs_47},
+	{"v3.6.4/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00075:A"
+	    "E:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:31"
+	    ":36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:"
+	    "91:C2:24:D6\000peer_pubkey_fingerprint\00085:0"
+	    "3:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B"
+	    ":A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:"
+	    "FE:E2:4E:E0\000level\0008\000peer_status\00025\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000P-2"
+	    "56\000srvr_signature_bits\0000\000srvr_signature_"
+	    "digest\000\000namaddr\000127.0.0.1[127.0.0.1]:218"
+	    "47\000\000",
+	    684, 22, attr_golden_pairs_48},
+	{"v3.6.4/ipc-smtp-scache#7",
+	    "request\000find_dest\000label\000smtp\012[127.0.0.1]"
+	    ":21847\012\000\000",
+	    49, 2, attr_golden_pairs_49},
+	{"v3.6.4/ipc-smtp-scache#11",
+	    "request\000find_endp\000label\000smtp\012[127.0.0.1]"
+	    ":21847\012127.0.0.1\01221847\0128\012\000\000",
+	    67, 2, attr_golden_pairs_50},
+	{"v3.6.4/ipc-smtp-scache#15",
+	    "request\000save_dest\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012\000property\000destination=[127."
+	    "0.0.1]:21847\012host_name=127.0.0.1\012host_ad"
+	    "dr=127.0.0.1\012destination_features=4096\012\012"
+	    "\000label\000smtp\012[127.0.0.1]:21847\012127.0.0.1\012"
+	    "21847\0128\012\000\000",
+	    210, 5, attr_golden_pairs_51},
+	{"v3.6.4/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883638\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=SHA256\012namaddr=127.0.0.1[127.0.0.1]:"
+	    "21847\012\012\000\000",
+	    849, 4, attr_golden_pairs_52},
+	{"v3.6.4/ipc-smtp-scache#29",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=6324239\012expire_time=1795883638\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:21847\012\012\000\000",
+	    893, 3, attr_golden_pairs_53},
+	{"v3.6.4/ipc-smtp-scache#41",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883638\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=SHA256\012namaddr=127.0.0.1[127.0.0.1]:"
+	    "21847\012\012\000\000",
+	    849, 4, attr_golden_pairs_54},
+	{"v3.6.4/ipc-smtp-scache#61",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_55},
+	{"v3.6.4/ipc-smtp-scache#71",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_56},
+	{"v3.6.4/ipc-smtp-scache#83",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_57},
+	{"v3.6.4/ipc-smtp-scache#93",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=1\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_58},
+	{"v3.6.4/ipc-smtp-scache#105",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=2\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_59},
+	{"v3.6.4/ipc-smtp-scache#115",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=2\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_60},
+	{"v3.6.4/ipc-smtp-scache#127",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=3\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_61},
+	{"v3.6.4/ipc-smtp-scache#137",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=3\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_62},
+	{"v3.6.4/ipc-smtp-scache#149",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=4\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_63},
+	{"v3.6.4/ipc-smtp-scache#159",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=4\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_64},
+	{"v3.6.4/ipc-smtp-scache#171",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=5\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_65},
+	{"v3.6.4/ipc-smtp-scache#181",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:21847\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012destination_features=4096\012\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=5\012endpoint_"
+	    "features=6324239\012expire_time=1795883641\012"
+	    "\012peer_CN=mx.pfsandbox.test\012issuer_CN=pfs"
+	    "andbox throwaway CA\012peer_fingerprint=75:"
+	    "AE:46:46:24:78:0A:32:32:F0:F7:37:FB:AF:3"
+	    "1:36:9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41"
+	    ":91:C2:24:D6\012peer_pubkey_fingerprint=85:"
+	    "03:59:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5"
+	    "B:A0:0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E"
+	    ":FE:E2:4E:E0\012level=8\012peer_status=25\012ciph"
+	    "er_protocol=TLSv1.3\012cipher_name=TLS_AES_"
+	    "256_GCM_SHA384\012cipher_usebits=256\012cipher"
+	    "_algbits=256\012key_exchange=X25519\012key_exc"
+	    "hange_curve=\012key_exchange_bits=0\012clnt_si"
+	    "gnature=\012clnt_signature_curve=\012clnt_sign"
+	    "ature_bits=0\012clnt_signature_digest=\012srvr"
+	    "_signature=ECDSA\012srvr_signature_curve=P-"
+	    "256\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=\012namaddr=127.0.0.1[127.0.0.1]:21"
+	    "847\012\012\000\000",
+	    887, 3, attr_golden_pairs_66},
+	{"v3.6.4/ipc-smtp-scache#193",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=6\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883641\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_67},
+	{"v3.6.4/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:21847\012127.0.0.1\01221847\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883642\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=75:AE:4"
+	    "6:46:24:78:0A:32:32:F0:F7:37:FB:AF:31:36"
+	    ":9E:7F:27:B8:35:51:6F:C7:DE:79:E1:41:91:"
+	    "C2:24:D6\012peer_pubkey_fingerprint=85:03:5"
+	    "9:E5:D0:05:36:10:AA:F4:3C:0A:99:58:5B:A0"
+	    ":0E:D8:25:A1:E3:7A:BD:5F:2F:06:86:9E:FE:"
+	    "E2:4E:E0\012level=8\012peer_status=25\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=P-256\012"
+	    "srvr_signature_bits=0\012srvr_signature_dig"
+	    "est=\012namaddr=127.0.0.1[127.0.0.1]:21847\012"
+	    "\012\000\000",
+	    843, 4, attr_golden_pairs_68},
+	{"v3.8.6/ipc-smtp-tlsproxy-client#7",
+	    "remote_endpoint\000[127.0.0.1]:35331\000flags\000"
+	    "6\000timeout\000300\000timeout\000600\000serverid\000smtp\000"
+	    "\000",
+	    81, 5, attr_golden_pairs_69},
+	{"v3.8.6/ipc-smtp-tlsproxy-client#7",
+	    "config_file\000default\000config_name\000\000tls_hig"
+	    "h_cipherlist\000aNULL:-aNULL:HIGH:!SEED:!ID"
+	    "EA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDS"
+	    "S:!MD5:@STRENGTH\000tls_medium_cipherlist\000a"
+	    "NULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3DE"
+	    "S:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:"
+	    "+RC4:@STRENGTH\000tls_null_cipherlist\000eNULL"
+	    ":!kDH:!kECDH:!aDSS:!MD5:!aNULL\000tls_eecdh"
+	    "_auto_curves\000X25519 X448 prime256v1 secp"
+	    "521r1 secp384r1\000tls_eecdh_strong_curve\000p"
+	    "rime256v1\000tls_eecdh_ultra_curve\000secp384r"
+	    "1\000tls_ffdhe_auto_groups\000ffdhe2048 ffdhe3"
+	    "072 \000tls_disable_workarounds\000\000tls_ssl_op"
+	    "tions\000\000tls_dane_digests\000sha512 sha256\000tl"
+	    "smgr_service_name\000tlsmgr\000tls_session_tic"
+	    "ket_cipher\000aes-256-cbc\000tls_daemon_random"
+	    "_bytes\00032\000tls_append_default_CA\0000\000tls_le"
+	    "gacy_public_key_fingerprints\0000\000tls_preem"
+	    "pt_cipherlist\0000\000tls_wildcard_matches_mul"
+	    "tiple_labels\0001\000log_param\000smtp_tls_loglev"
+	    "el\000log_level\0001\000verifydepth\0009\000cache_type\000"
+	    "smtp\000chain_files\000\000cert_file\000\000key_file\000\000d"
+	    "cert_file\000\000dkey_file\000\000eccert_file\000\000eckey"
+	    "_file\000\000CAfile\000/srv/sandbx/tls/ca.pem\000CAp"
+	    "ath\000\000mdalg\000sha256\000timeout\000300\000tls_level\000"
+	    "8\000nexthop\000127.0.0.1\000host\000127.0.0.1\000namad"
+	    "dr\000127.0.0.1[127.0.0.1]:35331\000sni\000\000serve"
+	    "rid\000smtp&[127.0.0.1]:35331&127.0.0.1&127"
+	    ".0.0.1&\000helo\000mx.pfsandbox.test\000protocols"
+	    "\000>=TLSv1\000cipher_grade\000medium\000cipher_excl"
+	    "usions\000aNULL\000argv_size\0001\000argv_value\000mx.p"
+	    "fsandbox.test\000mdalg\000sha256\000dane\0000\000\000",
+	    1275, 48, attr_golden_pairs_70},
+	{"v3.8.6/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\000CD:6"
+	    "5:D1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77"
+	    ":46:F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:"
+	    "C6:07:07:8E\000peer_pubkey_fingerprint\000CF:D"
+	    "C:41:5B:DB:29:16:23:77:D7:37:62:6E:12:F8"
+	    ":A7:7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:"
+	    "11:29:38:D4\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000pri"
+	    "me256v1\000srvr_signature_bits\0000\000srvr_signa"
+	    "ture_digest\000SHA256\000namaddr\000127.0.0.1[127"
+	    ".0.0.1]:35331\000\000",
+	    695, 22, attr_golden_pairs_71},
+	{"v3.8.6/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\000CD:6"
+	    "5:D1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77"
+	    ":46:F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:"
+	    "C6:07:07:8E\000peer_pubkey_fingerprint\000CF:D"
+	    "C:41:5B:DB:29:16:23:77:D7:37:62:6E:12:F8"
+	    ":A7:7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:"
+	    "11:29:38:D4\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000X25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000clnt_sig"
+	    "nature\000\000clnt_signature_curve\000\000clnt_signa"
+	    "ture_bits\0000\000clnt_signature_digest\000\000srvr_"
+	    "signature\000ECDSA\000srvr_signature_curve\000pri"
+	    "me256v1\000srvr_signature_bits\0000\000srvr_signa"
+	    "ture_digest\000\000namaddr\000127.0.0.1[127.0.0.1"
+	    "]:35331\000\000",
+	    689, 22, attr_golden_pairs_72},
+	{"v3.8.6/ipc-smtp-scache#7",
+	    "request\000find_dest\000label\000smtp\012[127.0.0.1]"
+	    ":35331\012\000\000",
+	    49, 2, attr_golden_pairs_73},
+	{"v3.8.6/ipc-smtp-scache#11",
+	    "request\000find_endp\000label\000smtp\012[127.0.0.1]"
+	    ":35331\012127.0.0.1\01235331\0128\012\000\000",
+	    67, 2, attr_golden_pairs_74},
+	{"v3.8.6/ipc-smtp-scache#15",
+	    "request\000save_dest\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012\000property\000destination=[127."
+	    "0.0.1]:35331\012host_name=127.0.0.1\012host_ad"
+	    "dr=127.0.0.1\012host_port=906\012destination_f"
+	    "eatures=4096\012\012\000label\000smtp\012[127.0.0.1]:35"
+	    "331\012127.0.0.1\01235331\0128\012\000\000",
+	    224, 5, attr_golden_pairs_75},
+	{"v3.8.6/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883627\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=SHA256\012namaddr=127.0.0.1[127.0."
+	    "0.1]:35331\012\012\000\000",
+	    854, 4, attr_golden_pairs_76},
+	{"v3.8.6/ipc-smtp-scache#29",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=0\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883627\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=SHA256\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    912, 3, attr_golden_pairs_77},
+	{"v3.8.6/ipc-smtp-scache#41",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883627\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=SHA256\012namaddr=127.0.0.1[127.0."
+	    "0.1]:35331\012\012\000\000",
+	    854, 4, attr_golden_pairs_78},
+	{"v3.8.6/ipc-smtp-scache#61",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=0\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_79},
+	{"v3.8.6/ipc-smtp-scache#71",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=0\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_80},
+	{"v3.8.6/ipc-smtp-scache#83",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=1\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_81},
+	{"v3.8.6/ipc-smtp-scache#93",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=1\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_82},
+	{"v3.8.6/ipc-smtp-scache#105",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=2\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_83},
+	{"v3.8.6/ipc-smtp-scache#115",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=2\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_84},
+	{"v3.8.6/ipc-smtp-scache#127",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=3\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_85},
+	{"v3.8.6/ipc-smtp-scache#137",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=3\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_86},
+	{"v3.8.6/ipc-smtp-scache#149",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=4\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_87},
+	{"v3.8.6/ipc-smtp-scache#159",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=4\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_88},
+	{"v3.8.6/ipc-smtp-scache#171",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=5\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_89},
+	{"v3.8.6/ipc-smtp-scache#181",
+	    "status\0000\000property\000destination=[127.0.0.1"
+	    "]:35331\012host_name=127.0.0.1\012host_addr=12"
+	    "7.0.0.1\012host_port=906\012destination_featur"
+	    "es=4096\012\012\000property\000tls_level=8\012reuse_cou"
+	    "nt=5\012endpoint_features=6324239\012expire_ti"
+	    "me=1795883631\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=CD:65:D1:A3:3E:44:99:7D:AF:FA"
+	    ":93:53:E1:C8:77:46:F0:9B:8D:2A:F1:B0:38:"
+	    "EC:75:80:88:D9:C6:07:07:8E\012peer_pubkey_f"
+	    "ingerprint=CF:DC:41:5B:DB:29:16:23:77:D7"
+	    ":37:62:6E:12:F8:A7:7A:19:DA:32:98:D5:C6:"
+	    "D0:EC:26:73:08:11:29:38:D4\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "X25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012clnt_signature=\012clnt_signature_cu"
+	    "rve=\012clnt_signature_bits=0\012clnt_signatur"
+	    "e_digest=\012srvr_signature=ECDSA\012srvr_sign"
+	    "ature_curve=prime256v1\012srvr_signature_bi"
+	    "ts=0\012srvr_signature_digest=\012namaddr=127."
+	    "0.0.1[127.0.0.1]:35331\012\012\000\000",
+	    906, 3, attr_golden_pairs_90},
+	{"v3.8.6/ipc-smtp-scache#193",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:35331\012127.0.0.1\01235331\0128\012\000property"
+	    "\000tls_level=8\012reuse_count=6\012endpoint_feat"
+	    "ures=6324239\012expire_time=1795883631\012\012pee"
+	    "r_CN=mx.pfsandbox.test\012issuer_CN=pfsandb"
+	    "ox throwaway CA\012peer_fingerprint=CD:65:D"
+	    "1:A3:3E:44:99:7D:AF:FA:93:53:E1:C8:77:46"
+	    ":F0:9B:8D:2A:F1:B0:38:EC:75:80:88:D9:C6:"
+	    "07:07:8E\012peer_pubkey_fingerprint=CF:DC:4"
+	    "1:5B:DB:29:16:23:77:D7:37:62:6E:12:F8:A7"
+	    ":7A:19:DA:32:98:D5:C6:D0:EC:26:73:08:11:"
+	    "29:38:D4\012level=8\012peer_status=29\012cipher_p"
+	    "rotocol=TLSv1.3\012cipher_name=TLS_AES_256_"
+	    "GCM_SHA384\012cipher_usebits=256\012cipher_alg"
+	    "bits=256\012key_exchange=X25519\012key_exchang"
+	    "e_curve=\012key_exchange_bits=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=\012namaddr=127.0.0.1[127.0.0.1]:3"
+	    "5331\012\012\000\000",
+	    848, 4, attr_golden_pairs_91},
+	{"v3.10.13/ipc-smtp-tlsproxy-client#7",
+	    "remote_endpoint\000[127.0.0.1]:20359\000flags\000"
+	    "6\000timeout\000300\000timeout\000600\000serverid\000smtp\000"
+	    "\000",
+	    81, 5, attr_golden_pairs_92},
+	{"v3.10.13/ipc-smtp-tlsproxy-client#7",
+	    "config_file\000default\000config_name\000\000tls_hig"
+	    "h_cipherlist\000aNULL:-aNULL:HIGH:!SEED:!ID"
+	    "EA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDS"
+	    "S:!MD5:@STRENGTH\000tls_medium_cipherlist\000a"
+	    "NULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3DE"
+	    "S:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:"
+	    "+RC4:@STRENGTH\000tls_null_cipherlist\000eNULL"
+	    ":!kDH:!kECDH:!aDSS:!MD5:!aNULL\000tls_eecdh"
+	    "_auto_curves\000X25519 X448 prime256v1 secp"
+	    "384r1 secp521r1 \000tls_eecdh_strong_curve\000"
+	    "prime256v1\000tls_eecdh_ultra_curve\000secp384"
+	    "r1\000tls_ffdhe_auto_groups\000ffdhe2048 ffdhe"
+	    "3072 \000tls_disable_workarounds\000\000tls_ssl_o"
+	    "ptions\000\000tls_dane_digests\000sha512 sha256\000t"
+	    "lsmgr_service_name\000tlsmgr\000tls_session_ti"
+	    "cket_cipher\000aes-256-cbc\000tls_daemon_rando"
+	    "m_bytes\00032\000tls_append_default_CA\0000\000tls_l"
+	    "egacy_public_key_fingerprints\0000\000tls_pree"
+	    "mpt_cipherlist\0000\000tls_wildcard_matches_mu"
+	    "ltiple_labels\0001\000log_param\000smtp_tls_logle"
+	    "vel\000log_level\0001\000verifydepth\0009\000cache_type"
+	    "\000smtp\000chain_files\000\000cert_file\000\000key_file\000\000"
+	    "dcert_file\000\000dkey_file\000\000eccert_file\000\000ecke"
+	    "y_file\000\000CAfile\000/srv/sandbx/tls/ca.pem\000CA"
+	    "path\000\000mdalg\000sha256\000timeout\000300\000enable_rp"
+	    "k\0000\000tls_level\0008\000nexthop\000127.0.0.1\000host\0001"
+	    "27.0.0.1\000namaddr\000127.0.0.1[127.0.0.1]:20"
+	    "359\000sni\000\000serverid\000smtp&[127.0.0.1]:20359"
+	    "&127.0.0.1&127.0.0.1&8&&\000helo\000mx.pfsandb"
+	    "ox.test\000protocols\000>=TLSv1\000cipher_grade\000m"
+	    "edium\000cipher_exclusions\000aNULL\000argv_size\000"
+	    "1\000argv_value\000mx.pfsandbox.test\000mdalg\000sha"
+	    "256\000dane\0000\000forced_failure_type\000\000\000",
+	    1313, 50, attr_golden_pairs_93},
+	{"v3.10.13/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\0003E:3"
+	    "6:97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F"
+	    ":F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:"
+	    "08:57:B0:24\000peer_pubkey_fingerprint\00087:3"
+	    "9:17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19"
+	    ":72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:"
+	    "F1:8B:1D:71\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000x25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000ctos_rpk"
+	    "\0000\000stoc_rpk\0000\000clnt_signature\000\000clnt_signa"
+	    "ture_curve\000\000clnt_signature_bits\0000\000clnt_s"
+	    "ignature_digest\000\000srvr_signature\000ECDSA\000sr"
+	    "vr_signature_curve\000prime256v1\000srvr_signa"
+	    "ture_bits\0000\000srvr_signature_digest\000SHA256"
+	    "\000namaddr\000127.0.0.1[127.0.0.1]:20359\000rpt_"
+	    "reported\0000\000\000",
+	    732, 25, attr_golden_pairs_94},
+	{"v3.10.13/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\0003E:3"
+	    "6:97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F"
+	    ":F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:"
+	    "08:57:B0:24\000peer_pubkey_fingerprint\00087:3"
+	    "9:17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19"
+	    ":72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:"
+	    "F1:8B:1D:71\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000x25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000ctos_rpk"
+	    "\0000\000stoc_rpk\0000\000clnt_signature\000\000clnt_signa"
+	    "ture_curve\000\000clnt_signature_bits\0000\000clnt_s"
+	    "ignature_digest\000\000srvr_signature\000\000srvr_si"
+	    "gnature_curve\000\000srvr_signature_bits\0000\000srv"
+	    "r_signature_digest\000\000namaddr\000127.0.0.1[12"
+	    "7.0.0.1]:20359\000rpt_reported\0000\000\000",
+	    711, 25, attr_golden_pairs_95},
+	{"v3.10.13/ipc-smtp-scache#7",
+	    "request\000find_dest\000label\000smtp\012[127.0.0.1]"
+	    ":20359\0120\0120\012\000\000",
+	    53, 2, attr_golden_pairs_96},
+	{"v3.10.13/ipc-smtp-scache#11",
+	    "request\000find_endp\000label\000smtp\012[127.0.0.1]"
+	    ":20359\012127.0.0.1\01220359\0128\0120\012\000\000",
+	    69, 2, attr_golden_pairs_97},
+	{"v3.10.13/ipc-smtp-scache#15",
+	    "request\000save_dest\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\0128\0120\012\000property\000destination=["
+	    "127.0.0.1]:20359\012host_name=127.0.0.1\012hos"
+	    "t_addr=127.0.0.1\012host_port=34639\012destina"
+	    "tion_features=4096\012\012\000label\000smtp\012[127.0.0"
+	    ".1]:20359\012127.0.0.1\01220359\0128\0120\012\000\000",
+	    232, 5, attr_golden_pairs_98},
+	{"v3.10.13/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=0\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883597\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=ECDSA\012srv"
+	    "r_signature_curve=prime256v1\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=SHA256\012"
+	    "namaddr=127.0.0.1[127.0.0.1]:20359\012rpt_r"
+	    "eported=0\012\012\000\000",
+	    893, 4, attr_golden_pairs_99},
+	{"v3.10.13/ipc-smtp-scache#33",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=0\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883597\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=ECDSA\012srvr_signature_curve=prime25"
+	    "6v1\012srvr_signature_bits=0\012srvr_signature"
+	    "_digest=SHA256\012namaddr=127.0.0.1[127.0.0"
+	    ".1]:20359\012rpt_reported=0\012\012\000\000",
+	    828, 2, attr_golden_pairs_100},
+	{"v3.10.13/ipc-smtp-scache#45",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=1\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883597\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=ECDSA\012srv"
+	    "r_signature_curve=prime256v1\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=SHA256\012"
+	    "namaddr=127.0.0.1[127.0.0.1]:20359\012rpt_r"
+	    "eported=0\012\012\000\000",
+	    893, 4, attr_golden_pairs_101},
+	{"v3.10.13/ipc-smtp-scache#65",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=0\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_102},
+	{"v3.10.13/ipc-smtp-scache#79",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=0\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_103},
+	{"v3.10.13/ipc-smtp-scache#91",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=1\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_104},
+	{"v3.10.13/ipc-smtp-scache#105",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=1\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_105},
+	{"v3.10.13/ipc-smtp-scache#117",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=2\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_106},
+	{"v3.10.13/ipc-smtp-scache#131",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=2\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_107},
+	{"v3.10.13/ipc-smtp-scache#143",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=3\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_108},
+	{"v3.10.13/ipc-smtp-scache#157",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=3\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_109},
+	{"v3.10.13/ipc-smtp-scache#169",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=4\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_110},
+	{"v3.10.13/ipc-smtp-scache#183",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=4\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_111},
+	{"v3.10.13/ipc-smtp-scache#195",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=5\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_112},
+	{"v3.10.13/ipc-smtp-scache#209",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=5\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_113},
+	{"v3.10.13/ipc-smtp-scache#221",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=6\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_114},
+	{"v3.10.13/ipc-smtp-scache#235",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=6\012endpoint_features=6324239\012expire_tim"
+	    "e=1795883601\012\012peer_CN=mx.pfsandbox.test\012"
+	    "issuer_CN=pfsandbox throwaway CA\012peer_fi"
+	    "ngerprint=3E:36:97:9B:19:F5:81:4A:53:04:"
+	    "E0:C5:8F:9B:9F:F5:8E:B4:C4:16:8A:5C:EE:2"
+	    "9:05:DE:A9:D6:08:57:B0:24\012peer_pubkey_fi"
+	    "ngerprint=87:39:17:CC:15:29:DE:C6:F8:CC:"
+	    "51:D9:21:07:19:72:1C:EF:55:1A:B6:DB:57:4"
+	    "4:5A:5D:FD:1C:F1:8B:1D:71\012level=8\012peer_s"
+	    "tatus=29\012cipher_protocol=TLSv1.3\012cipher_"
+	    "name=TLS_AES_256_GCM_SHA384\012cipher_usebi"
+	    "ts=256\012cipher_algbits=256\012key_exchange=x"
+	    "25519\012key_exchange_curve=\012key_exchange_b"
+	    "its=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signatu"
+	    "re=\012clnt_signature_curve=\012clnt_signature"
+	    "_bits=0\012clnt_signature_digest=\012srvr_sign"
+	    "ature=\012srvr_signature_curve=\012srvr_signat"
+	    "ure_bits=0\012srvr_signature_digest=\012namadd"
+	    "r=127.0.0.1[127.0.0.1]:20359\012rpt_reporte"
+	    "d=0\012\012\000\000",
+	    807, 2, attr_golden_pairs_115},
+	{"v3.10.13/ipc-smtp-scache#247",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:20359\012127.0.0.1\01220359\0128\0120\012\000proper"
+	    "ty\000tls_level=8\012reuse_count=7\012endpoint_fe"
+	    "atures=6324239\012expire_time=1795883601\012\012p"
+	    "eer_CN=mx.pfsandbox.test\012issuer_CN=pfsan"
+	    "dbox throwaway CA\012peer_fingerprint=3E:36"
+	    ":97:9B:19:F5:81:4A:53:04:E0:C5:8F:9B:9F:"
+	    "F5:8E:B4:C4:16:8A:5C:EE:29:05:DE:A9:D6:0"
+	    "8:57:B0:24\012peer_pubkey_fingerprint=87:39"
+	    ":17:CC:15:29:DE:C6:F8:CC:51:D9:21:07:19:"
+	    "72:1C:EF:55:1A:B6:DB:57:44:5A:5D:FD:1C:F"
+	    "1:8B:1D:71\012level=8\012peer_status=29\012cipher"
+	    "_protocol=TLSv1.3\012cipher_name=TLS_AES_25"
+	    "6_GCM_SHA384\012cipher_usebits=256\012cipher_a"
+	    "lgbits=256\012key_exchange=x25519\012key_excha"
+	    "nge_curve=\012key_exchange_bits=0\012ctos_rpk="
+	    "0\012stoc_rpk=0\012clnt_signature=\012clnt_signat"
+	    "ure_curve=\012clnt_signature_bits=0\012clnt_si"
+	    "gnature_digest=\012srvr_signature=\012srvr_sig"
+	    "nature_curve=\012srvr_signature_bits=0\012srvr"
+	    "_signature_digest=\012namaddr=127.0.0.1[127"
+	    ".0.0.1]:20359\012rpt_reported=0\012\012\000\000",
+	    872, 4, attr_golden_pairs_116},
+	{"v3.12-20260821/ipc-smtp-tlsproxy-client#7",
+	    "remote_endpoint\000[127.0.0.1]:48101\000flags\000"
+	    "6\000timeout\000300\000timeout\000600\000serverid\000smtp\000"
+	    "\000",
+	    81, 5, attr_golden_pairs_117},
+	{"v3.12-20260821/ipc-smtp-tlsproxy-client#7",
+	    "config_file\000default\000config_name\000\000tls_hig"
+	    "h_cipherlist\000aNULL:-aNULL:HIGH:!SEED:!ID"
+	    "EA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDS"
+	    "S:!MD5:@STRENGTH\000tls_medium_cipherlist\000a"
+	    "NULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3DE"
+	    "S:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:"
+	    "+RC4:@STRENGTH\000tls_null_cipherlist\000eNULL"
+	    ":!kDH:!kECDH:!aDSS:!MD5:!aNULL\000tls_eecdh"
+	    "_auto_curves\000X25519 X448 prime256v1 secp"
+	    "384r1 secp521r1 \000tls_eecdh_strong_curve\000"
+	    "prime256v1\000tls_eecdh_ultra_curve\000secp384"
+	    "r1\000tls_ffdhe_auto_groups\000ffdhe2048 ffdhe"
+	    "3072 \000tls_disable_workarounds\000\000tls_ssl_o"
+	    "ptions\000\000tls_dane_digests\000sha512 sha256\000t"
+	    "lsmgr_service_name\000tlsmgr\000tls_session_ti"
+	    "cket_cipher\000aes-256-cbc\000tls_daemon_rando"
+	    "m_bytes\00032\000tls_append_default_CA\0000\000tls_p"
+	    "reempt_cipherlist\0000\000tls_wildcard_matches"
+	    "_multiple_labels\0001\000tls_fast_shutdown_ena"
+	    "ble\0001\000log_param\000smtp_tls_loglevel\000log_le"
+	    "vel\0001\000verifydepth\0009\000cache_type\000smtp\000chai"
+	    "n_files\000\000cert_file\000\000key_file\000\000dcert_file"
+	    "\000\000dkey_file\000\000eccert_file\000\000eckey_file\000\000CA"
+	    "file\000/srv/sandbx/tls/ca.pem\000CApath\000\000mdal"
+	    "g\000sha256\000log_param\000smtp_tls_loglevel\000log"
+	    "_level\0001\000timeout\000300\000enable_rpk\0000\000tls_le"
+	    "vel\0008\000nexthop\000127.0.0.1\000host\000127.0.0.1\000n"
+	    "amaddr\000127.0.0.1[127.0.0.1]:48101\000sni\000\000s"
+	    "erverid\000smtp&[127.0.0.1]:48101&127.0.0.1"
+	    "&127.0.0.1&8&&\000helo\000mx.pfsandbox.test\000pr"
+	    "otocols\000>=TLSv1\000cipher_grade\000medium\000ciph"
+	    "er_exclusions\000aNULL\000argv_size\0001\000argv_val"
+	    "ue\000mx.pfsandbox.test\000mdalg\000sha256\000dane\0000"
+	    "\000forced_failure_type\000\000trace_size_limit\0001"
+	    "02400\000trace_peer\000127.0.0.1\000\000",
+	    1388, 54, attr_golden_pairs_118},
+	{"v3.12-20260821/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00086:F"
+	    "0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B"
+	    ":6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:"
+	    "A1:7C:E1:E5\000peer_pubkey_fingerprint\00025:B"
+	    "4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7"
+	    ":67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:"
+	    "43:45:DD:A9\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000x25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000ctos_rpk"
+	    "\0000\000stoc_rpk\0000\000clnt_signature\000\000clnt_signa"
+	    "ture_curve\000\000clnt_signature_bits\0000\000clnt_s"
+	    "ignature_digest\000\000srvr_signature\000ECDSA\000sr"
+	    "vr_signature_curve\000prime256v1\000srvr_signa"
+	    "ture_bits\0000\000srvr_signature_digest\000SHA256"
+	    "\000namaddr\000127.0.0.1[127.0.0.1]:48101\000rpt_"
+	    "reported\0000\000trace_size_limit\0000\000\000",
+	    751, 26, attr_golden_pairs_119},
+	{"v3.12-20260821/ipc-smtp-tlsproxy-client#13",
+	    "peer_CN\000mx.pfsandbox.test\000issuer_CN\000pfsa"
+	    "ndbox throwaway CA\000peer_fingerprint\00086:F"
+	    "0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:6B"
+	    ":6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B2:"
+	    "A1:7C:E1:E5\000peer_pubkey_fingerprint\00025:B"
+	    "4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:D7"
+	    ":67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D6:"
+	    "43:45:DD:A9\000level\0008\000peer_status\00029\000ciphe"
+	    "r_protocol\000TLSv1.3\000cipher_name\000TLS_AES_2"
+	    "56_GCM_SHA384\000cipher_usebits\000256\000cipher_"
+	    "algbits\000256\000key_exchange\000x25519\000key_exch"
+	    "ange_curve\000\000key_exchange_bits\0000\000ctos_rpk"
+	    "\0000\000stoc_rpk\0000\000clnt_signature\000\000clnt_signa"
+	    "ture_curve\000\000clnt_signature_bits\0000\000clnt_s"
+	    "ignature_digest\000\000srvr_signature\000\000srvr_si"
+	    "gnature_curve\000\000srvr_signature_bits\0000\000srv"
+	    "r_signature_digest\000\000namaddr\000127.0.0.1[12"
+	    "7.0.0.1]:48101\000rpt_reported\0000\000trace_size"
+	    "_limit\0000\000\000",
+	    730, 26, attr_golden_pairs_120},
+	{"v3.12-20260821/ipc-smtp-scache#7",
+	    "request\000find_dest\000label\000smtp\012[127.0.0.1]"
+	    ":48101\0120\0120\0120\012\000\000",
+	    55, 2, attr_golden_pairs_121},
+	{"v3.12-20260821/ipc-smtp-scache#11",
+	    "request\000find_endp\000label\000smtp\012[127.0.0.1]"
+	    ":48101\012127.0.0.1\01248101\0128\0120\0120\012\000\000",
+	    71, 2, attr_golden_pairs_122},
+	{"v3.12-20260821/ipc-smtp-scache#15",
+	    "request\000save_dest\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\0128\0120\0120\012\000property\000destination"
+	    "=[127.0.0.1]:48101\012host_name=127.0.0.1\012h"
+	    "ost_addr=127.0.0.1\012host_port=58811\012desti"
+	    "nation_features=4096\012\012\000label\000smtp\012[127.0"
+	    ".0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000\000",
+	    236, 5, attr_golden_pairs_123},
+	{"v3.12-20260821/ipc-smtp-scache#19",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=14712847\012expire_time=1795883649"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=ECDSA\012"
+	    "srvr_signature_curve=prime256v1\012srvr_sig"
+	    "nature_bits=0\012srvr_signature_digest=SHA2"
+	    "56\012namaddr=127.0.0.1[127.0.0.1]:48101\012rp"
+	    "t_reported=0\012trace_size_limit=0\012\012\000\000",
+	    915, 4, attr_golden_pairs_124},
+	{"v3.12-20260821/ipc-smtp-scache#33",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=0\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883649\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=ECDSA\012srvr_signature_curve=prime2"
+	    "56v1\012srvr_signature_bits=0\012srvr_signatur"
+	    "e_digest=SHA256\012namaddr=127.0.0.1[127.0."
+	    "0.1]:48101\012rpt_reported=0\012trace_size_lim"
+	    "it=0\012\012\000\000",
+	    848, 2, attr_golden_pairs_125},
+	{"v3.12-20260821/ipc-smtp-scache#45",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=1\012endpoint_"
+	    "features=14712847\012expire_time=1795883649"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=ECDSA\012"
+	    "srvr_signature_curve=prime256v1\012srvr_sig"
+	    "nature_bits=0\012srvr_signature_digest=SHA2"
+	    "56\012namaddr=127.0.0.1[127.0.0.1]:48101\012rp"
+	    "t_reported=0\012trace_size_limit=0\012\012\000\000",
+	    915, 4, attr_golden_pairs_126},
+	{"v3.12-20260821/ipc-smtp-scache#65",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=0\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_127},
+	{"v3.12-20260821/ipc-smtp-scache#79",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=0\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_128},
+	{"v3.12-20260821/ipc-smtp-scache#91",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=1\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_129},
+	{"v3.12-20260821/ipc-smtp-scache#105",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=1\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_130},
+	{"v3.12-20260821/ipc-smtp-scache#117",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=2\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_131},
+	{"v3.12-20260821/ipc-smtp-scache#131",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=2\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_132},
+	{"v3.12-20260821/ipc-smtp-scache#143",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=3\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_133},
+	{"v3.12-20260821/ipc-smtp-scache#157",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=3\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_134},
+	{"v3.12-20260821/ipc-smtp-scache#169",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=4\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_135},
+	{"v3.12-20260821/ipc-smtp-scache#183",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=4\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_136},
+	{"v3.12-20260821/ipc-smtp-scache#195",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=5\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_137},
+	{"v3.12-20260821/ipc-smtp-scache#209",
+	    "status\0000\000property\000tls_level=8\012reuse_coun"
+	    "t=5\012endpoint_features=14712847\012expire_ti"
+	    "me=1795883653\012\012peer_CN=mx.pfsandbox.test"
+	    "\012issuer_CN=pfsandbox throwaway CA\012peer_f"
+	    "ingerprint=86:F0:52:DC:97:13:ED:9B:D7:BC"
+	    ":DE:EB:1F:B2:6B:6A:5D:D4:3D:C6:D0:FD:AB:"
+	    "60:65:8E:24:B2:A1:7C:E1:E5\012peer_pubkey_f"
+	    "ingerprint=25:B4:39:79:C4:30:AE:1C:9D:41"
+	    ":69:D4:B9:3E:D7:67:A6:3C:3C:DF:59:8D:9F:"
+	    "96:13:A0:DF:D6:43:45:DD:A9\012level=8\012peer_"
+	    "status=29\012cipher_protocol=TLSv1.3\012cipher"
+	    "_name=TLS_AES_256_GCM_SHA384\012cipher_useb"
+	    "its=256\012cipher_algbits=256\012key_exchange="
+	    "x25519\012key_exchange_curve=\012key_exchange_"
+	    "bits=0\012ctos_rpk=0\012stoc_rpk=0\012clnt_signat"
+	    "ure=\012clnt_signature_curve=\012clnt_signatur"
+	    "e_bits=0\012clnt_signature_digest=\012srvr_sig"
+	    "nature=\012srvr_signature_curve=\012srvr_signa"
+	    "ture_bits=0\012srvr_signature_digest=\012namad"
+	    "dr=127.0.0.1[127.0.0.1]:48101\012rpt_report"
+	    "ed=0\012trace_size_limit=0\012\012\000\000",
+	    827, 2, attr_golden_pairs_138},
+	{"v3.12-20260821/ipc-smtp-scache#221",
+	    "request\000save_endp\000ttl\0002\000label\000smtp\012[127."
+	    "0.0.1]:48101\012127.0.0.1\01248101\0128\0120\0120\012\000prop"
+	    "erty\000tls_level=8\012reuse_count=6\012endpoint_"
+	    "features=14712847\012expire_time=1795883653"
+	    "\012\012peer_CN=mx.pfsandbox.test\012issuer_CN=pf"
+	    "sandbox throwaway CA\012peer_fingerprint=86"
+	    ":F0:52:DC:97:13:ED:9B:D7:BC:DE:EB:1F:B2:"
+	    "6B:6A:5D:D4:3D:C6:D0:FD:AB:60:65:8E:24:B"
+	    "2:A1:7C:E1:E5\012peer_pubkey_fingerprint=25"
+	    ":B4:39:79:C4:30:AE:1C:9D:41:69:D4:B9:3E:"
+	    "D7:67:A6:3C:3C:DF:59:8D:9F:96:13:A0:DF:D"
+	    "6:43:45:DD:A9\012level=8\012peer_status=29\012cip"
+	    "her_protocol=TLSv1.3\012cipher_name=TLS_AES"
+	    "_256_GCM_SHA384\012cipher_usebits=256\012ciphe"
+	    "r_algbits=256\012key_exchange=x25519\012key_ex"
+	    "change_curve=\012key_exchange_bits=0\012ctos_r"
+	    "pk=0\012stoc_rpk=0\012clnt_signature=\012clnt_sig"
+	    "nature_curve=\012clnt_signature_bits=0\012clnt"
+	    "_signature_digest=\012srvr_signature=\012srvr_"
+	    "signature_curve=\012srvr_signature_bits=0\012s"
+	    "rvr_signature_digest=\012namaddr=127.0.0.1["
+	    "127.0.0.1]:48101\012rpt_reported=0\012trace_si"
+	    "ze_limit=0\012\012\000\000",
+	    894, 4, attr_golden_pairs_139},
+};
+
+#define ATTR_GOLDEN_COUNT (sizeof(attr_golden) / sizeof(attr_golden[0]))
