@@ -17,6 +17,10 @@
  * silences the side that would fill it (backpressure) and nothing is
  * polled that cannot move.
  *
+ * Read-ahead is on, so OpenSSL may hold whole records the socket no
+ * longer shows: SSL_read is therefore retried whenever to_plain has room
+ * and it did not last stop on SSL_ERROR_WANT_*, not only on events.
+ *
  * One timer per session, due at the earliest of the inactivity deadline
  * and the idle release; it is re-armed lazily (only when it must fire
  * earlier), and its callback re-checks the real deadlines.
@@ -561,6 +565,8 @@ tlsp_pump_create(int plain_fd, SSL *ssl, int cipher_fd, unsigned timeout_ms,
 	p->plain_fd = plain_fd;
 	p->cipher_fd = cipher_fd;
 	p->ssl = ssl;
+	/* One read() per record instead of header and body apart. */
+	SSL_set_read_ahead(ssl, 1);
 	p->timeout_ms = timeout_ms;
 	p->done = done;
 	p->ctx = ctx;

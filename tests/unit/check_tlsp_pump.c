@@ -70,6 +70,7 @@ struct remote {
 	int fd;
 	uint64_t to_send, sent, got;
 	unsigned bad;
+	unsigned records, full_records; /* SSL_read calls that got data */
 	int reading;
 	int closed; /* close_notify seen */
 	int err;    /* another SSL error seen */
@@ -116,6 +117,8 @@ remote_receive(struct remote *r)
 		if (n > 0) {
 			r->bad += pattern_bad(buf, (size_t)n, r->got, SEED_UP);
 			r->got += (uint64_t)n;
+			r->records++;
+			r->full_records += n == TLSP_PUMP_RECORD;
 			continue;
 		}
 		err = SSL_get_error(r->ssl, n);
@@ -416,6 +419,46 @@ START_TEST(test_tlsp_pump_stops_reading_client_when_remote_stalls)
 	remote_arm(&rem);
 	RUN_UNTIL(rem.got == 8 * MIB, 20000);
 	ck_assert_uint_eq(rem.bad, 0);
+	/* Bulk data goes out in full-size records (one SSL_read each). */
+	ck_assert_uint_ge(rem.full_records, rem.records * 9 / 10);
+}
+END_TEST
+
+START_TEST(test_tlsp_pump_client_eof_waits_for_stalled_remote)
+{
+	int i;
+
+	start(0, 60000);
+	rem.reading = 0;
+	remote_arm(&rem);
+	cli.to_send = MIB;
+	cli.shut_after_send = 1;
+	plain_arm(&cli);
+	for (i = 0; i < 50; i++)
+		event_loop(10);
+	ck_assert_int_eq(done.called, 0); /* bytes still to deliver */
+	rem.reading = 1;
+	remote_arm(&rem);
+	RUN_UNTIL(done.called && rem.closed, 5000);
+	ck_assert_str_eq(done.reason, "plaintext EOF");
+	ck_assert_uint_eq(rem.got, MIB);
+	ck_assert_uint_eq(rem.bad, 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_pump_garbage_from_remote_is_a_tls_error)
+{
+	static const char junk[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+
+	start(0, 60000);
+	event_clear(rem.fd);
+	ck_assert_int_eq(send(rem.fd, junk, sizeof(junk) - 1, 0),
+	                 (ssize_t)sizeof(junk) - 1);
+	RUN_UNTIL(done.called && cli.eof, 1000);
+	ck_assert_msg(strncmp(done.reason, "TLS error: ", 11) == 0,
+	              "reason: %s", done.reason);
+	ck_assert(fd_closed(plain_sv[0]));
+	ck_assert(fd_closed(cipher_sv[0]));
 }
 END_TEST
 
@@ -595,6 +638,8 @@ tlsp_pump_suite(void)
 	tcase_add_test(tc, test_tlsp_pump_remote_close_flushes_client_then_eof);
 	tcase_add_test(tc,
 	               test_tlsp_pump_remote_reset_ends_session_and_closes_fds);
+	tcase_add_test(tc, test_tlsp_pump_client_eof_waits_for_stalled_remote);
+	tcase_add_test(tc, test_tlsp_pump_garbage_from_remote_is_a_tls_error);
 	tcase_add_test(tc,
 	               test_tlsp_pump_free_before_done_closes_without_callback);
 	suite_add_tcase(s, tc);
