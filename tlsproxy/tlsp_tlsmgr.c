@@ -8,6 +8,12 @@
  * Requests and replies are encoded with attr_enc/attr_dec; the stream
  * (stream.c) bounds each wait with its timeout.
  *
+ * The synchronous variants use a second, blocking-with-deadline
+ * connection (poll() on the remaining time), so they never interleave
+ * with the queue; an outage seen there is shared with the queue's
+ * hold-off, but pending asynchronous callers are left to their own
+ * timeout rather than called back from inside an OpenSSL callback.
+ *
  * Any failure (connect, EOF, error, timeout, malformed or unexpected
  * reply) goes through tlsp_tlsmgr_down(): one warning per outage, every
  * pending caller told TLSP_TLSMGR_UNAVAILABLE, then a hold-off during
@@ -20,6 +26,7 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +78,9 @@ struct tlsp_tlsmgr {
 	uint64_t down_until; /* requests refused before this time */
 	int warned;          /* an outage was logged and not yet over */
 	struct buf value;    /* the decoded DATA value of a reply */
+	int sync_fd;         /* the synchronous calls' connection, or -1 */
+	struct attr_dec *sync_dec;
+	struct buf sync_value; /* DATA of the last synchronous reply */
 };
 
 static const struct attr_limits tlsp_tlsmgr_limits = {
@@ -153,9 +163,36 @@ tlsp_tlsmgr_connect_unix(void *ctx)
 	return fd;
 }
 
+/* Logs an outage once and refuses requests for the hold-off. */
+static void
+tlsp_tlsmgr_outage(struct tlsp_tlsmgr *mgr, const char *why)
+{
+	if (!mgr->warned)
+		msg_warn("%s; TLS continues without the session cache", why);
+	mgr->warned = 1;
+	mgr->down_until = event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+}
+
+/* A good reply: an outage that was logged is over. */
+static void
+tlsp_tlsmgr_answered(struct tlsp_tlsmgr *mgr)
+{
+	if (mgr->warned)
+		msg_info("%s: tlsmgr answers again", mgr->name);
+	mgr->warned = 0;
+	mgr->down_until = 0;
+}
+
+/* True while requests are refused. */
+static int
+tlsp_tlsmgr_is_down(const struct tlsp_tlsmgr *mgr)
+{
+	return mgr->down_until != 0 && event_now() < mgr->down_until;
+}
+
 /*
- * Logs an outage once, drops the connection, refuses requests for the
- * hold-off, and tells every pending caller.
+ * An outage on the asynchronous connection: drops it and tells every
+ * pending caller.
  */
 static void __attribute__((format(printf, 2, 3)))
 tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
@@ -169,13 +206,10 @@ tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (!mgr->warned)
-		msg_warn("%s; TLS continues without the session cache", why);
-	mgr->warned = 1;
+	tlsp_tlsmgr_outage(mgr, why);
 	stream_free(mgr->stream);
 	mgr->stream = NULL;
 	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
-	mgr->down_until = event_now() + TLSP_TLSMGR_HOLDOFF_MS;
 	/* Detach first: a callback may queue (and be refused) or cancel. */
 	call = mgr->head;
 	mgr->head = mgr->tail = NULL;
@@ -235,7 +269,7 @@ static struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 {
 	attr_enc_end(&call->req);
-	if ((mgr->down_until != 0 && event_now() < mgr->down_until) ||
+	if (tlsp_tlsmgr_is_down(mgr) ||
 	    (mgr->stream == NULL && tlsp_tlsmgr_open(mgr) < 0)) {
 		tlsp_tlsmgr_call_free(call);
 		return NULL;
@@ -279,13 +313,12 @@ tlsp_tlsmgr_data_name(enum tlsp_tlsmgr_kind kind)
 
 /*
  * Decodes the reply to a call of this kind, by name (extra names are
- * ignored, as a newer tlsmgr may add some). Returns 0, or -1 when a
- * required attribute is missing or malformed.
+ * ignored, as a newer tlsmgr may add some); a DATA value goes to value.
+ * Returns 0, or -1 when a required attribute is missing or malformed.
  */
 static int
-tlsp_tlsmgr_decode(struct tlsp_tlsmgr *mgr, enum tlsp_tlsmgr_kind kind,
-                   const struct attr_list *list,
-                   struct tlsp_tlsmgr_reply *reply)
+tlsp_tlsmgr_decode(enum tlsp_tlsmgr_kind kind, const struct attr_list *list,
+                   struct buf *value, struct tlsp_tlsmgr_reply *reply)
 {
 	const char *data_name = tlsp_tlsmgr_data_name(kind);
 	const struct attr_pair *pair;
@@ -300,11 +333,11 @@ tlsp_tlsmgr_decode(struct tlsp_tlsmgr *mgr, enum tlsp_tlsmgr_kind kind,
 	if (data_name == NULL)
 		return 0;
 	if ((pair = attr_list_get(list, data_name)) == NULL ||
-	    attr_parse_data(pair->value, pair->value_len, &mgr->value) < 0)
+	    attr_parse_data(pair->value, pair->value_len, value) < 0)
 		return -1;
 	if (reply->status == TLSP_TLSMGR_OK) {
-		reply->data = mgr->value.data;
-		reply->len = mgr->value.len;
+		reply->data = value->data;
+		reply->len = value->len;
 	}
 	return 0;
 }
@@ -343,13 +376,11 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 		tlsp_tlsmgr_down(mgr, "%s: unexpected reply", mgr->name);
 		return -1;
 	}
-	if (tlsp_tlsmgr_decode(mgr, call->kind, list, &reply) < 0) {
+	if (tlsp_tlsmgr_decode(call->kind, list, &mgr->value, &reply) < 0) {
 		tlsp_tlsmgr_down(mgr, "%s: malformed reply", mgr->name);
 		return -1;
 	}
-	if (mgr->warned)
-		msg_info("%s: tlsmgr answers again", mgr->name);
-	mgr->warned = 0;
+	tlsp_tlsmgr_answered(mgr);
 	mgr->head = call->next;
 	if (mgr->head == NULL)
 		mgr->tail = NULL;
@@ -447,6 +478,9 @@ tlsp_tlsmgr_create_with(const char *name, tlsp_tlsmgr_connect_fn connect,
 	mgr->connect_ctx = ctx;
 	mgr->dec = attr_dec_create(&tlsp_tlsmgr_limits);
 	buf_init(&mgr->value);
+	mgr->sync_fd = -1;
+	mgr->sync_dec = attr_dec_create(&tlsp_tlsmgr_limits);
+	buf_init(&mgr->sync_value);
 	return mgr;
 }
 
@@ -476,6 +510,10 @@ tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr)
 	}
 	attr_dec_free(mgr->dec);
 	tlsp_tlsmgr_wipe(&mgr->value);
+	if (mgr->sync_fd >= 0)
+		(void)close(mgr->sync_fd);
+	attr_dec_free(mgr->sync_dec);
+	tlsp_tlsmgr_wipe(&mgr->sync_value);
 	free(mgr->name);
 	free(mgr->path);
 	free(mgr);
@@ -487,26 +525,180 @@ tlsp_tlsmgr_cancel(struct tlsp_tlsmgr_call *call)
 	call->cancelled = 1;
 }
 
-struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size, tlsp_tlsmgr_fn fn,
-                 void *ctx)
+/* --- synchronous calls */
+
+/* Milliseconds left before deadline, at least 0. */
+static int
+tlsp_tlsmgr_left(uint64_t deadline)
+{
+	uint64_t now = event_now_refresh();
+
+	return now >= deadline ? 0 : (int)(deadline - now);
+}
+
+/* Waits until fd is ready for events; 0, or -1 (errno ETIMEDOUT). */
+static int
+tlsp_tlsmgr_wait(int fd, short events, uint64_t deadline)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	int n;
+
+	do
+		n = poll(&pfd, 1, tlsp_tlsmgr_left(deadline));
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		errno = ETIMEDOUT;
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * Reads one whole list into sync_dec; 0, or -1 with a reason in why.
+ * Bytes are peeked, then only those of this list are taken, so a list
+ * that arrives right behind (the reply behind the announcement) waits.
+ */
+static int
+tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	char chunk[4096];
+	enum attr_dec_status st;
+	size_t used;
+	ssize_t n;
+
+	attr_dec_reset(mgr->sync_dec);
+	do {
+		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLIN, deadline) < 0 ||
+		    (n = recv(mgr->sync_fd, chunk, sizeof(chunk), MSG_PEEK)) <
+		        0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: %s", mgr->name,
+			         strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: "
+			         "connection closed",
+			         mgr->name);
+			return -1;
+		}
+		st = attr_dec_feed(mgr->sync_dec, chunk, (size_t)n, &used);
+		if (st == ATTR_DEC_BAD) {
+			snprintf(why, why_len, "%s: malformed reply: %s",
+			         mgr->name, attr_dec_reason(mgr->sync_dec));
+			return -1;
+		}
+		/* Take what the decoder kept; it came from the peek. */
+		(void)recv(mgr->sync_fd, chunk, used, 0);
+	} while (st == ATTR_DEC_NEED_MORE);
+	return 0;
+}
+
+/* Connects the synchronous connection; 0, or -1 with a reason. */
+static int
+tlsp_tlsmgr_sync_open(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	if ((mgr->sync_fd = mgr->connect(mgr->connect_ctx)) < 0) {
+		snprintf(why, why_len, "connect to %s: %s", mgr->name,
+		         strerror(errno));
+		return -1;
+	}
+	if (tlsp_tlsmgr_sync_read(mgr, deadline, why, why_len) < 0)
+		return -1;
+	if (tlsp_tlsmgr_check_hello(attr_dec_list(mgr->sync_dec)) < 0) {
+		snprintf(why, why_len, "%s: unexpected announcement",
+		         mgr->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the request and reads the reply; 0, or -1 with a reason. */
+static int
+tlsp_tlsmgr_sync_exchange(struct tlsp_tlsmgr *mgr,
+                          const struct tlsp_tlsmgr_call *call,
+                          uint64_t deadline, char *why, size_t why_len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < call->req.len) {
+		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLOUT, deadline) < 0 ||
+		    (n = send(mgr->sync_fd, call->req.data + off,
+		              call->req.len - off, MSG_NOSIGNAL)) < 0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: %s", mgr->name,
+			         strerror(errno));
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return tlsp_tlsmgr_sync_read(mgr, deadline, why, why_len);
+}
+
+/*
+ * Runs call on the synchronous connection within TLSP_TLSMGR_SYNC_MS
+ * and frees it. Returns the status; *reply is valid until the next call.
+ */
+static int
+tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
+                 struct tlsp_tlsmgr_reply *reply)
+{
+	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
+	char why[200];
+	int ok;
+
+	attr_enc_end(&call->req);
+	memset(reply, 0, sizeof(*reply));
+	reply->status = TLSP_TLSMGR_UNAVAILABLE;
+	tlsp_tlsmgr_wipe(&mgr->sync_value);
+	if (tlsp_tlsmgr_is_down(mgr)) {
+		tlsp_tlsmgr_call_free(call);
+		return reply->status;
+	}
+	ok = (mgr->sync_fd >= 0 ||
+	      tlsp_tlsmgr_sync_open(mgr, deadline, why, sizeof(why)) == 0) &&
+	     tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, sizeof(why)) ==
+	         0;
+	if (ok && tlsp_tlsmgr_decode(call->kind, attr_dec_list(mgr->sync_dec),
+	                             &mgr->sync_value, reply) < 0) {
+		snprintf(why, sizeof(why), "%s: malformed reply", mgr->name);
+		ok = 0;
+	}
+	tlsp_tlsmgr_call_free(call);
+	if (ok) {
+		tlsp_tlsmgr_answered(mgr);
+		return reply->status;
+	}
+	if (mgr->sync_fd >= 0)
+		(void)close(mgr->sync_fd);
+	mgr->sync_fd = -1;
+	reply->status = TLSP_TLSMGR_UNAVAILABLE;
+	tlsp_tlsmgr_outage(mgr, why);
+	return reply->status;
+}
+
+/* --- requests */
+
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_seed_call(int size, tlsp_tlsmgr_fn fn, void *ctx)
 {
 	struct tlsp_tlsmgr_call *call =
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, "seed", fn, ctx);
 
 	attr_enc_int(&call->req, "size", size);
-	return tlsp_tlsmgr_submit(mgr, call);
+	return call;
 }
 
-struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_policy(struct tlsp_tlsmgr *mgr, const char *cache_type,
-                   tlsp_tlsmgr_fn fn, void *ctx)
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_policy_call(const char *cache_type, tlsp_tlsmgr_fn fn, void *ctx)
 {
 	struct tlsp_tlsmgr_call *call =
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, "policy", fn, ctx);
 
 	attr_enc_str(&call->req, "cache_type", cache_type);
-	return tlsp_tlsmgr_submit(mgr, call);
+	return call;
 }
 
 /* A call on one cache entry: cache_type and cache_id. */
@@ -521,6 +713,32 @@ tlsp_tlsmgr_entry_call(enum tlsp_tlsmgr_kind kind, const char *request,
 	attr_enc_str(&call->req, "cache_type", cache_type);
 	attr_enc_str(&call->req, "cache_id", cache_id);
 	return call;
+}
+
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_tktkey_call(const void *keyname, size_t len, tlsp_tlsmgr_fn fn,
+                        void *ctx)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, "tktkey", fn, ctx);
+
+	attr_enc_data(&call->req, "keyname", keyname, len);
+	return call;
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size, tlsp_tlsmgr_fn fn,
+                 void *ctx)
+{
+	return tlsp_tlsmgr_submit(mgr, tlsp_tlsmgr_seed_call(size, fn, ctx));
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_policy(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                   tlsp_tlsmgr_fn fn, void *ctx)
+{
+	return tlsp_tlsmgr_submit(mgr,
+	                          tlsp_tlsmgr_policy_call(cache_type, fn, ctx));
 }
 
 struct tlsp_tlsmgr_call *
@@ -557,9 +775,33 @@ struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr, const void *keyname, size_t len,
                    tlsp_tlsmgr_fn fn, void *ctx)
 {
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, "tktkey", fn, ctx);
+	return tlsp_tlsmgr_submit(
+	    mgr, tlsp_tlsmgr_tktkey_call(keyname, len, fn, ctx));
+}
 
-	attr_enc_data(&call->req, "keyname", keyname, len);
-	return tlsp_tlsmgr_submit(mgr, call);
+int
+tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                        struct tlsp_tlsmgr_reply *reply)
+{
+	return tlsp_tlsmgr_sync(
+	    mgr, tlsp_tlsmgr_policy_call(cache_type, NULL, NULL), reply);
+}
+
+int
+tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                        const char *cache_id, struct tlsp_tlsmgr_reply *reply)
+{
+	return tlsp_tlsmgr_sync(mgr,
+	                        tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP,
+	                                               "lookup", cache_type,
+	                                               cache_id, NULL, NULL),
+	                        reply);
+}
+
+int
+tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
+                        size_t len, struct tlsp_tlsmgr_reply *reply)
+{
+	return tlsp_tlsmgr_sync(
+	    mgr, tlsp_tlsmgr_tktkey_call(keyname, len, NULL, NULL), reply);
 }

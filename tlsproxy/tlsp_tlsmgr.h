@@ -16,7 +16,9 @@
  * tries again; success after a warning is logged once as info.
  *
  * The connection is kept between requests and closed after
- * TLSP_TLSMGR_IDLE_MS without one (stock: ipc_idle).
+ * TLSP_TLSMGR_IDLE_MS without one (stock: ipc_idle). For OpenSSL
+ * callbacks that cannot wait for the loop there are synchronous variants
+ * on a second connection, each bounded by TLSP_TLSMGR_SYNC_MS.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -36,6 +38,9 @@
 
 /* After a failure, requests are refused this long (milliseconds). */
 #define TLSP_TLSMGR_HOLDOFF_MS 30000
+
+/* Longest one synchronous request may block (milliseconds). */
+#define TLSP_TLSMGR_SYNC_MS 500
 
 /* An idle connection is closed after this long (milliseconds). */
 #define TLSP_TLSMGR_IDLE_MS 5000
@@ -112,5 +117,22 @@ struct tlsp_tlsmgr_call *tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr,
  * The request itself may still reach tlsmgr; its reply is discarded.
  */
 void tlsp_tlsmgr_cancel(struct tlsp_tlsmgr_call *call);
+
+/*
+ * Synchronous variants, for OpenSSL callbacks that must answer before
+ * they return (session-ticket keys, a server's session lookup, a new
+ * SSL_CTX's policy). They use a connection of their own and block the
+ * process at most TLSP_TLSMGR_SYNC_MS; failures follow the outage rules
+ * above, and while tlsmgr is down they return at once. Each returns the
+ * status (TLSP_TLSMGR_UNAVAILABLE without a reply) and fills *reply,
+ * whose data stays valid until the next synchronous call on mgr.
+ */
+int tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                            struct tlsp_tlsmgr_reply *reply);
+int tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                            const char *cache_id,
+                            struct tlsp_tlsmgr_reply *reply);
+int tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
+                            size_t len, struct tlsp_tlsmgr_reply *reply);
 
 #endif

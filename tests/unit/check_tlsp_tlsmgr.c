@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attr_dec.h"
@@ -37,9 +38,11 @@ Suite *tlsp_tlsmgr_suite(void);
 
 /* --- the fake tlsmgr and the injected clock */
 
-static int connects;      /* connector calls */
-static int connect_errno; /* nonzero: the connector fails so */
-static int peer = -1;     /* the test's end of the current connection */
+static int connects;        /* connector calls */
+static int connect_errno;   /* nonzero: the connector fails so */
+static int peer = -1;       /* the test's end of the current connection */
+static const char *preload; /* written by the fake tlsmgr on connect */
+static size_t preload_len;
 static uint64_t fake_now;
 
 static int
@@ -56,6 +59,9 @@ fake_connect(void *ctx)
 	if (peer >= 0)
 		(void)close(peer);
 	peer = sv[1];
+	if (preload_len > 0)
+		ck_assert_int_eq(send(peer, preload, preload_len, 0),
+		                 (ssize_t)preload_len);
 	return sv[0];
 }
 
@@ -134,6 +140,7 @@ setup(void)
 
 	connects = 0;
 	connect_errno = 0;
+	preload_len = 0;
 	peer = -1;
 	fake_now = 1000000;
 	event_clock_set(fake_clock);
@@ -531,6 +538,106 @@ START_TEST(test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet)
 }
 END_TEST
 
+/* --- synchronous calls */
+
+START_TEST(test_tlsp_tlsmgr_sync_tktkey_matches_golden)
+{
+	static const char want[] = "request\0tktkey\0keyname\0\0\0";
+	struct golden_list req[32], rep[32];
+	struct tlsp_tlsmgr_reply reply;
+	char hello_and_reply[512];
+	size_t nreq, i;
+
+	nreq = golden_split(tlsmgr_golden_client, TLSMGR_GOLDEN_CLIENT_LEN, req,
+	                    32);
+	(void)golden_split(tlsmgr_golden_server, TLSMGR_GOLDEN_SERVER_LEN, rep,
+	                   32);
+	for (i = 0; i < nreq; i++)
+		if (memcmp(tlsmgr_golden_client + req[i].off, want,
+		           sizeof(want) - 1) == 0)
+			break;
+	ck_assert_uint_lt(i, nreq);
+	/* tlsmgr's announcement and its golden answer, ready on connect. */
+	memcpy(hello_and_reply, HELLO, sizeof(HELLO) - 1);
+	memcpy(hello_and_reply + sizeof(HELLO) - 1,
+	       tlsmgr_golden_server + rep[i + 1].off, rep[i + 1].len);
+	preload = hello_and_reply;
+	preload_len = sizeof(HELLO) - 1 + rep[i + 1].len;
+	ck_assert_int_eq(tlsp_tlsmgr_tktkey_sync(mgr, "", 0, &reply),
+	                 TLSP_TLSMGR_OK);
+	ck_assert_uint_eq(reply.len, 88);
+	peer_expect(want, sizeof(want) - 1);
+	/* The connection stays for the next call. */
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(tlsp_tlsmgr_lookup_sync(mgr, "smtp", "k", &reply),
+	                 TLSP_TLSMGR_ERR);
+	ck_assert_uint_eq(reply.len, 0);
+	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
+	ck_assert_int_eq(connects, 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_policy)
+{
+	static const char answer[] = HELLO "status\0"
+	                                   "0\0cachable\0"
+	                                   "0\0"
+	                                   "timeout\0"
+	                                   "3600\0\0";
+	static const char want[] = "request\0policy\0cache_type\0smtpd\0\0";
+	struct tlsp_tlsmgr_reply reply;
+
+	preload = answer;
+	preload_len = sizeof(answer) - 1;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_OK);
+	ck_assert_int_eq(reply.cachable, 0);
+	ck_assert_int_eq(reply.timeout, 3600);
+	peer_expect(want, sizeof(want) - 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_silent_tlsmgr_blocks_at_most_the_limit)
+{
+	struct tlsp_tlsmgr_reply reply;
+	struct timespec t0, t1;
+	long ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtp", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_int_ge(ms, TLSP_TLSMGR_SYNC_MS - 20);
+	ck_assert_int_lt(ms, TLSP_TLSMGR_SYNC_MS + 1000);
+	ck_assert_int_eq(capture_count("warning: problem talking to server "
+	                               "private/tlsmgr: Connection timed out"),
+	                 1);
+	/* The outage is shared: no more waiting, sync or not. */
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtp", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_dead_tlsmgr_returns_at_once)
+{
+	struct tlsp_tlsmgr_reply reply;
+
+	connect_errno = ECONNREFUSED;
+	ck_assert_int_eq(tlsp_tlsmgr_tktkey_sync(mgr, "", 0, &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_ptr_null(reply.data);
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "Connection refused; TLS continues "
+	                               "without the session cache"),
+	                 1);
+}
+END_TEST
+
 Suite *
 tlsp_tlsmgr_suite(void)
 {
@@ -556,6 +663,16 @@ tlsp_tlsmgr_suite(void)
 	tcase_add_test(tc, test_tlsp_tlsmgr_reply_without_status_is_an_outage);
 	tcase_add_test(
 	    tc, test_tlsp_tlsmgr_connection_lost_mid_request_is_an_outage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sync");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_tktkey_matches_golden);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_policy);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_sync_silent_tlsmgr_blocks_at_most_the_limit);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_dead_tlsmgr_returns_at_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
