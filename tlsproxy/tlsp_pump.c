@@ -366,25 +366,29 @@ tlsp_pump_plain_out(struct tlsp_pump *p)
 
 /*
  * Returns the reason once the session is over, else NULL. A finished
- * remote side waits for to_plain to drain; a finished client side waits
- * for to_remote to drain, then sends one close_notify.
+ * client side waits for to_remote to drain, then sends one close_notify
+ * and ends all TLS I/O. Once TLS I/O has ended, for either reason, the
+ * session waits for to_plain to drain (a client that only half-closed
+ * still gets what the remote had sent).
  */
 static const char *
 tlsp_pump_ending(struct tlsp_pump *p)
 {
 	int ret;
 
+	if (!p->remote_done && p->plain_eof && p->to_remote.len == 0 &&
+	    p->shutdown_want == 0) {
+		ERR_clear_error();
+		ret = SSL_shutdown(p->ssl);
+		if (ret < 0 && (p->shutdown_want = tlsp_pump_want(
+		                    SSL_get_error(p->ssl, ret))) != 0)
+			return NULL;
+		ERR_clear_error();
+		tlsp_pump_remote_end(p, p->plain_why);
+	}
 	if (p->remote_done)
 		return p->to_plain.len == 0 ? p->remote_why : NULL;
-	if (!p->plain_eof || p->to_remote.len > 0 || p->shutdown_want != 0)
-		return NULL;
-	ERR_clear_error();
-	ret = SSL_shutdown(p->ssl);
-	if (ret < 0 &&
-	    (p->shutdown_want = tlsp_pump_want(SSL_get_error(p->ssl, ret))))
-		return NULL;
-	ERR_clear_error();
-	return p->plain_why;
+	return NULL;
 }
 
 /* Moves bytes until nothing moves; returns the reason once over. */

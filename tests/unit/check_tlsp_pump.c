@@ -424,6 +424,38 @@ START_TEST(test_tlsp_pump_stops_reading_client_when_remote_stalls)
 }
 END_TEST
 
+START_TEST(test_tlsp_pump_half_closed_client_still_gets_remote_bytes)
+{
+	int small = 4096, i;
+
+	ck_assert_int_eq(setsockopt(plain_sv[0], SOL_SOCKET, SO_SNDBUF, &small,
+	                            sizeof(small)),
+	                 0);
+	start(0, 60000);
+	cli.reading = 0;
+	plain_arm(&cli);
+	rem.to_send = 65536;
+	remote_arm(&rem);
+	RUN_UNTIL(rem.sent == 65536, 1000);
+	/* The client says QUIT and half-closes, with replies unread. */
+	cli.to_send = 6;
+	cli.shut_after_send = 1;
+	plain_arm(&cli);
+	RUN_UNTIL(rem.closed, 1000);
+	ck_assert_uint_eq(rem.got, 6);
+	for (i = 0; i < 20; i++)
+		event_loop(10);
+	ck_assert_int_eq(done.called, 0); /* holding what it already has */
+	cli.reading = 1;
+	plain_arm(&cli);
+	RUN_UNTIL(cli.eof, 1000);
+	ck_assert_uint_gt(cli.got, 0);
+	ck_assert_uint_eq(cli.bad, 0);
+	ck_assert_int_eq(done.called, 1);
+	ck_assert_str_eq(done.reason, "plaintext EOF");
+}
+END_TEST
+
 START_TEST(test_tlsp_pump_client_eof_waits_for_stalled_remote)
 {
 	int i;
@@ -639,6 +671,8 @@ tlsp_pump_suite(void)
 	tcase_add_test(tc,
 	               test_tlsp_pump_remote_reset_ends_session_and_closes_fds);
 	tcase_add_test(tc, test_tlsp_pump_client_eof_waits_for_stalled_remote);
+	tcase_add_test(
+	    tc, test_tlsp_pump_half_closed_client_still_gets_remote_bytes);
 	tcase_add_test(tc, test_tlsp_pump_garbage_from_remote_is_a_tls_error);
 	tcase_add_test(tc,
 	               test_tlsp_pump_free_before_done_closes_without_callback);
