@@ -32,6 +32,9 @@ Suite *tlsp_tlsmgr_suite(void);
 
 #define HELLO "protocol\0tlsmgr_protocol\0\0"
 #define LOOKUP_REQ(id) "request\0lookup\0cache_type\0smtp\0cache_id\0" id "\0\0"
+#define SEED_REQ                                                               \
+	"request\0seed\0size\0"                                                \
+	"32\0\0"
 #define MISS                                                                   \
 	"status\0"                                                             \
 	"4294967295\0session\0\0\0"
@@ -377,12 +380,9 @@ END_TEST
 
 START_TEST(test_tlsp_tlsmgr_stalled_reply_times_out)
 {
-	static const char want[] = "request\0seed\0size\0"
-	                           "32\0\0";
-
 	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
 	peer_send(HELLO, sizeof(HELLO) - 1);
-	peer_expect(want, sizeof(want) - 1);
+	peer_expect(SEED_REQ, sizeof(SEED_REQ) - 1);
 	advance(TLSP_TLSMGR_TIMEOUT_MS);
 	ck_assert_int_eq(seen[0].calls, 1);
 	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
@@ -415,12 +415,9 @@ END_TEST
 
 START_TEST(test_tlsp_tlsmgr_connection_lost_mid_request_is_an_outage)
 {
-	static const char want[] = "request\0seed\0size\0"
-	                           "32\0\0";
-
 	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
 	peer_send(HELLO, sizeof(HELLO) - 1);
-	peer_expect(want, sizeof(want) - 1);
+	peer_expect(SEED_REQ, sizeof(SEED_REQ) - 1);
 	(void)close(peer);
 	peer = -1;
 	settle();
