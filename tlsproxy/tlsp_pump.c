@@ -455,12 +455,31 @@ tlsp_pump_arm(struct tlsp_pump *p)
 	}
 }
 
+/*
+ * Discards client bytes that nobody will read (at most one buffer's
+ * worth): closing a UNIX-domain socket with unread input makes the peer
+ * read ECONNRESET instead of EOF.
+ */
+static void
+tlsp_pump_drain_plain(struct tlsp_pump *p)
+{
+	char junk[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	while (total < TLSP_PUMP_BUFFER &&
+	       (n = recv(p->plain_fd, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		total += (size_t)n;
+}
+
 /* Releases descriptors, SSL, buffers, events and the timer. */
 static void
 tlsp_pump_release(struct tlsp_pump *p)
 {
 	event_clear(p->plain_fd);
 	event_clear(p->cipher_fd);
+	if (!p->plain_eof)
+		tlsp_pump_drain_plain(p);
 	(void)close(p->plain_fd);
 	(void)close(p->cipher_fd);
 	SSL_free(p->ssl);
