@@ -12,9 +12,16 @@
  * Prints one line per direction: bytes, wall seconds, pump CPU seconds,
  * MiB per pump CPU-second, and the negotiated cipher.
  *
+ *        pump_bench -idle N
+ * Holds N sessions in this process (handshake, one byte each way, then
+ * idle past TLSP_PUMP_RELEASE_MS) and prints the heap bytes per session
+ * (glibc mallinfo2: client SSL plus pump, no kernel socket buffers)
+ * after the handshake, while active, and once idle.
+ *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +36,7 @@
 #include <openssl/ssl.h>
 
 #include "event.h"
+#include "mem.h"
 #include "msg.h"
 #include "tls_pair.h"
 #include "tlsp_pump.h"
@@ -178,6 +186,86 @@ bench_run(SSL_CTX *cctx, SSL_CTX *sctx, enum bench_dir dir, uint64_t total)
 	    ok ? "" : "  (a child failed)");
 }
 
+/* Heap bytes in use (glibc). */
+static size_t
+bench_heap(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+struct bench_idle {
+	int plain[2], cipher[2];
+	struct tlsp_pump *pump;
+};
+
+static void
+bench_idle_done(struct tlsp_pump *pump, const char *reason, void *ctx)
+{
+	msg_fatal("idle session ended: %s", reason);
+}
+
+/* Runs the loop until every pump moved a byte each way. */
+static void
+bench_idle_wait(struct bench_idle *s, int n)
+{
+	struct tlsp_pump_stats st;
+	int i, busy = 1;
+
+	while (busy) {
+		event_loop(10);
+		for (busy = 0, i = 0; i < n && !busy; i++) {
+			tlsp_pump_stats(s[i].pump, &st);
+			busy = st.to_remote < 1 || st.to_plain < 1;
+		}
+	}
+}
+
+static void
+bench_idle(SSL_CTX *cctx, SSL_CTX *sctx, int n)
+{
+	struct bench_idle *s = xcalloc((size_t)n, sizeof(*s));
+	size_t h0, h1, h2, h3;
+	SSL *client, *server;
+	uint64_t until;
+	int i;
+
+	SSL_CTX_set_session_cache_mode(sctx, SSL_SESS_CACHE_OFF);
+	h0 = bench_heap();
+	for (i = 0; i < n; i++) {
+		tls_pair_unix(s[i].plain);
+		tls_pair_unix(s[i].cipher);
+		tls_pair_connect(cctx, sctx, s[i].cipher, &client, &server);
+		/* One byte each way waits in the sockets; the server is done.
+		 */
+		if (SSL_write(server, "x", 1) != 1 ||
+		    write(s[i].plain[1], "y", 1) != 1)
+			msg_fatal("cannot write the first bytes");
+		SSL_free(server);
+		s[i].pump =
+		    tlsp_pump_create(s[i].plain[0], client, s[i].cipher[0],
+		                     600000, bench_idle_done, NULL);
+	}
+	h1 = bench_heap();
+	bench_idle_wait(s, n);
+	h2 = bench_heap();
+	until = event_now_refresh() + TLSP_PUMP_RELEASE_MS + 200;
+	while (event_now_refresh() < until)
+		event_loop(50);
+	h3 = bench_heap();
+	printf("idle %d sessions: heap per session %zu B after handshake, "
+	       "%zu B active, %zu B idle\n",
+	       n, (h1 - h0) / (size_t)n, (h2 - h0) / (size_t)n,
+	       (h3 - h0) / (size_t)n);
+	for (i = 0; i < n; i++) {
+		tlsp_pump_free(s[i].pump);
+		(void)close(s[i].plain[1]);
+		(void)close(s[i].cipher[1]);
+	}
+	free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -185,10 +273,14 @@ main(int argc, char **argv)
 	SSL_CTX *cctx = tls_pair_client_ctx(), *sctx = tls_pair_server_ctx();
 
 	(void)signal(SIGPIPE, SIG_IGN);
-	if (mib == 0)
-		msg_fatal("usage: %s [MiB]", argv[0]);
-	bench_run(cctx, sctx, BENCH_UP, mib * 1024 * 1024);
-	bench_run(cctx, sctx, BENCH_DOWN, mib * 1024 * 1024);
+	if (argc > 2 && strcmp(argv[1], "-idle") == 0) {
+		bench_idle(cctx, sctx, atoi(argv[2]) > 0 ? atoi(argv[2]) : 1);
+	} else {
+		if (mib == 0)
+			msg_fatal("usage: %s [MiB] | -idle N", argv[0]);
+		bench_run(cctx, sctx, BENCH_UP, mib * 1024 * 1024);
+		bench_run(cctx, sctx, BENCH_DOWN, mib * 1024 * 1024);
+	}
 	SSL_CTX_free(cctx);
 	SSL_CTX_free(sctx);
 	return 0;
