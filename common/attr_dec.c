@@ -33,9 +33,9 @@
 #include "attr_dec.h"
 
 const struct attr_limits attr_limits_default = {
-	.name_max = 100,
-	.value_max = 64 * 1024,
-	.count_max = 4096,
+    .name_max = 100,
+    .value_max = 64 * 1024,
+    .count_max = 4096,
 };
 
 enum attr_dec_state {
@@ -119,7 +119,7 @@ static enum attr_dec_status
 attr_dec_bad(struct attr_dec *dec, const char *what, size_t limit)
 {
 	snprintf(dec->reason, sizeof(dec->reason), "%s exceeds %zu%s", what,
-	    limit, strcmp(what, "attribute count") ? " bytes" : "");
+	         limit, strcmp(what, "attribute count") ? " bytes" : "");
 	dec->state = ATTR_DEC_STATE_DONE;
 	return ATTR_DEC_BAD;
 }
@@ -134,8 +134,8 @@ attr_dec_finish(struct attr_dec *dec)
 	for (i = 0; i < dec->count; i++) {
 		dec->pairs[i].name = base + dec->spans[i].name_off;
 		dec->pairs[i].value = base + dec->spans[i].value_off;
-		end = i + 1 < dec->count ? dec->spans[i + 1].name_off :
-		    dec->arena.len;
+		end = i + 1 < dec->count ? dec->spans[i + 1].name_off
+		                         : dec->arena.len;
 		dec->pairs[i].value_len = end - dec->spans[i].value_off - 1;
 	}
 	dec->list.pairs = dec->count ? dec->pairs : NULL;
@@ -171,7 +171,7 @@ attr_dec_end_token(struct attr_dec *dec)
 
 enum attr_dec_status
 attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
-    size_t *consumed)
+              size_t *consumed)
 {
 	const char *in = data;
 	const char *nul;
@@ -191,7 +191,7 @@ attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
 		    dec->count >= dec->limits.count_max) {
 			*consumed = pos;
 			return attr_dec_bad(dec, "attribute count",
-			    dec->limits.count_max);
+			                    dec->limits.count_max);
 		}
 
 		/* Look at no more than the limit allows, plus its NUL. */
@@ -201,8 +201,9 @@ attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
 		nul = memchr(in + pos, 0, window);
 		if (nul == NULL && capped) {
 			*consumed = pos + window;
-			return attr_dec_bad(dec, is_name ? "attribute name" :
-			    "attribute value", limit);
+			return attr_dec_bad(
+			    dec, is_name ? "attribute name" : "attribute value",
+			    limit);
 		}
 		if (nul == NULL) {
 			buf_append(&dec->arena, in + pos, window);
@@ -337,15 +338,15 @@ attr_cursor_expect(struct attr_cursor *cur, const char *name)
 
 	if (cur->pos >= cur->list->count) {
 		snprintf(cur->reason, sizeof(cur->reason),
-		    "missing attribute %s", name);
+		         "missing attribute %s", name);
 		return NULL;
 	}
 	pair = &cur->list->pairs[cur->pos];
 	if (strcmp(pair->name, name) != 0) {
 		snprintf(cur->reason, sizeof(cur->reason),
-		    "unexpected attribute %s (expecting: %s)",
-		    attr_cursor_quote(quoted, sizeof(quoted), pair->name),
-		    name);
+		         "unexpected attribute %s (expecting: %s)",
+		         attr_cursor_quote(quoted, sizeof(quoted), pair->name),
+		         name);
 		return NULL;
 	}
 	return pair;
@@ -354,16 +355,15 @@ attr_cursor_expect(struct attr_cursor *cur, const char *name)
 /* Sets the reason for a value that did not convert. */
 static int
 attr_cursor_malformed(struct attr_cursor *cur, const char *kind,
-    const char *name)
+                      const char *name)
 {
 	snprintf(cur->reason, sizeof(cur->reason),
-	    "malformed %s data in attribute %s", kind, name);
+	         "malformed %s data in attribute %s", kind, name);
 	return -1;
 }
 
 int
-attr_cursor_str(struct attr_cursor *cur, const char *name,
-    const char **value)
+attr_cursor_str(struct attr_cursor *cur, const char *name, const char **value)
 {
 	const struct attr_pair *pair;
 
@@ -401,8 +401,7 @@ attr_cursor_long(struct attr_cursor *cur, const char *name, long *value)
 }
 
 int
-attr_cursor_data(struct attr_cursor *cur, const char *name,
-    struct buf *value)
+attr_cursor_data(struct attr_cursor *cur, const char *name, struct buf *value)
 {
 	const struct attr_pair *pair;
 
@@ -422,8 +421,8 @@ attr_cursor_end(struct attr_cursor *cur)
 	if (cur->pos >= cur->list->count)
 		return 0;
 	snprintf(cur->reason, sizeof(cur->reason),
-	    "unexpected attribute %s (expecting: (list terminator))",
-	    attr_cursor_quote(quoted, sizeof(quoted),
-		cur->list->pairs[cur->pos].name));
+	         "unexpected attribute %s (expecting: (list terminator))",
+	         attr_cursor_quote(quoted, sizeof(quoted),
+	                           cur->list->pairs[cur->pos].name));
 	return -1;
 }

@@ -52,8 +52,7 @@ attr_enc_long(struct buf *out, const char *name, long value)
 }
 
 void
-attr_enc_data(struct buf *out, const char *name, const void *data,
-    size_t len)
+attr_enc_data(struct buf *out, const char *name, const void *data, size_t len)
 {
 	attr_enc_name(out, name);
 	base64_encode(out, data, len);

@@ -55,8 +55,7 @@ attr_plain_end(struct buf *out)
 }
 
 void
-attr_plain_iter_init(struct attr_plain_iter *it, const char *text,
-    size_t len)
+attr_plain_iter_init(struct attr_plain_iter *it, const char *text, size_t len)
 {
 	it->pos = text;
 	it->end = text + len;
@@ -64,8 +63,8 @@ attr_plain_iter_init(struct attr_plain_iter *it, const char *text,
 }
 
 int
-attr_plain_next(struct attr_plain_iter *it, const char **name,
-    size_t *name_len, const char **value, size_t *value_len)
+attr_plain_next(struct attr_plain_iter *it, const char **name, size_t *name_len,
+                const char **value, size_t *value_len)
 {
 	const char *eol, *eq;
 	size_t line_len;

@@ -33,7 +33,7 @@ base64_encode(struct buf *out, const void *data, size_t len)
 	dst = buf_reserve(out, (len + 2) / 3 * 4);
 	for (i = 0; i + 3 <= len; i += 3) {
 		group = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-		    in[i + 2];
+		        in[i + 2];
 		*dst++ = base64_alphabet[group >> 18];
 		*dst++ = base64_alphabet[group >> 12 & 63];
 		*dst++ = base64_alphabet[group >> 6 & 63];
@@ -45,8 +45,8 @@ base64_encode(struct buf *out, const void *data, size_t len)
 			group |= (uint32_t)in[i + 1] << 8;
 		*dst++ = base64_alphabet[group >> 18];
 		*dst++ = base64_alphabet[group >> 12 & 63];
-		*dst++ = i + 1 < len ? base64_alphabet[group >> 6 & 63] :
-		    BASE64_PAD;
+		*dst++ =
+		    i + 1 < len ? base64_alphabet[group >> 6 & 63] : BASE64_PAD;
 		*dst++ = BASE64_PAD;
 	}
 	out->len = (size_t)(dst - out->data);

@@ -4,8 +4,8 @@
  * Feeds arbitrary bytes to the decoder twice, in one shot and in chunks
  * whose sizes come from a PRNG seeded by the input, and requires the
  * same status, consumed count, reason and pairs; after each whole list
- * both decoders are reset and go on with the bytes that follow. Each decoded list is
- * then read every way a daemon reads one: by name (attr_list_get), with
+ * both decoders are reset and go on with the bytes that follow. Each decoded
+ * list is then read every way a daemon reads one: by name (attr_list_get), with
  * the strict cursor (typed conversions that may fail without advancing,
  * a fixed request schema), re-encoded byte for byte with attr_enc, and
  * each value run through the plain-format iterator. Two limit sets are
@@ -27,7 +27,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#define FUZZ_CHECK(cond)                                                       \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			abort();                                               \
+	} while (0)
 
 static const struct attr_limits fuzz_small_limits = {16, 64, 8};
 
@@ -55,7 +59,7 @@ fuzz_next_chunk(uint64_t *state)
 /* Feeds data in PRNG-sized chunks until the decoder stops needing more. */
 static enum attr_dec_status
 fuzz_feed_chunked(struct attr_dec *dec, const uint8_t *data, size_t size,
-    size_t *total)
+                  size_t *total)
 {
 	enum attr_dec_status st = ATTR_DEC_NEED_MORE;
 	uint64_t state = fuzz_hash(data, size) | 1;
@@ -86,7 +90,7 @@ fuzz_compare_lists(const struct attr_list *a, const struct attr_list *b)
 		FUZZ_CHECK(strcmp(a->pairs[i].name, b->pairs[i].name) == 0);
 		FUZZ_CHECK(a->pairs[i].value_len == b->pairs[i].value_len);
 		FUZZ_CHECK(memcmp(a->pairs[i].value, b->pairs[i].value,
-		    a->pairs[i].value_len + 1) == 0);
+		                  a->pairs[i].value_len + 1) == 0);
 	}
 }
 
@@ -154,7 +158,7 @@ fuzz_strict_schema(const struct attr_list *list)
 /* Re-encoding must give back exactly the consumed bytes. */
 static void
 fuzz_reencode(const struct attr_list *list, const uint8_t *data,
-    size_t consumed, struct buf *out)
+              size_t consumed, struct buf *out)
 {
 	size_t i;
 
@@ -176,11 +180,12 @@ fuzz_plain(const struct attr_list *list)
 
 	for (i = 0; i < list->count; i++) {
 		attr_plain_iter_init(&it, list->pairs[i].value,
-		    list->pairs[i].value_len);
+		                     list->pairs[i].value_len);
 		while (attr_plain_next(&it, &name, &name_len, &value,
-		    &value_len) == 1)
+		                       &value_len) == 1)
 			FUZZ_CHECK(name_len > 0 && value + value_len <= it.end);
-		FUZZ_CHECK(it.rest >= list->pairs[i].value && it.rest <= it.end);
+		FUZZ_CHECK(it.rest >= list->pairs[i].value &&
+		           it.rest <= it.end);
 	}
 }
 
@@ -189,8 +194,8 @@ fuzz_plain(const struct attr_list *list)
  * took, or 0 when no whole list was decoded.
  */
 static size_t
-fuzz_list(struct attr_dec *whole, struct attr_dec *chunked,
-    const uint8_t *data, size_t size, struct buf *scratch)
+fuzz_list(struct attr_dec *whole, struct attr_dec *chunked, const uint8_t *data,
+          size_t size, struct buf *scratch)
 {
 	enum attr_dec_status st, st2;
 	size_t used, used2;
@@ -198,7 +203,8 @@ fuzz_list(struct attr_dec *whole, struct attr_dec *chunked,
 	st = attr_dec_feed(whole, data, size, &used);
 	st2 = fuzz_feed_chunked(chunked, data, size, &used2);
 	FUZZ_CHECK(st == st2);
-	FUZZ_CHECK(strcmp(attr_dec_reason(whole), attr_dec_reason(chunked)) == 0);
+	FUZZ_CHECK(strcmp(attr_dec_reason(whole), attr_dec_reason(chunked)) ==
+	           0);
 	FUZZ_CHECK((st == ATTR_DEC_BAD) == (attr_dec_reason(whole)[0] != 0));
 	FUZZ_CHECK(attr_dec_pending(whole) == (st == ATTR_DEC_NEED_MORE));
 	if (st != ATTR_DEC_BAD)
@@ -225,7 +231,7 @@ fuzz_one(const struct attr_limits *limits, const uint8_t *data, size_t size)
 
 	buf_init(&scratch);
 	while (size > 0 &&
-	    (used = fuzz_list(whole, chunked, data, size, &scratch)) > 0) {
+	       (used = fuzz_list(whole, chunked, data, size, &scratch)) > 0) {
 		data += used;
 		size -= used;
 		attr_dec_reset(whole);

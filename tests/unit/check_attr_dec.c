@@ -19,8 +19,8 @@ Suite *attr_dec_suite(void);
 
 /* Feeds all of data in chunks of at most step bytes (0: one shot). */
 static enum attr_dec_status
-feed_chunked(struct attr_dec *dec, const char *data, size_t len,
-    size_t step, size_t *total)
+feed_chunked(struct attr_dec *dec, const char *data, size_t len, size_t step,
+             size_t *total)
 {
 	enum attr_dec_status st = ATTR_DEC_NEED_MORE;
 	size_t pos = 0, n, used;
@@ -44,14 +44,15 @@ assert_golden_pairs(const struct attr_dec *dec, const struct attr_golden *g)
 	size_t i;
 
 	ck_assert_msg(list->count == g->count, "%s: %zu pairs, want %zu",
-	    g->label, list->count, g->count);
+	              g->label, list->count, g->count);
 	for (i = 0; i < g->count; i++) {
 		ck_assert_msg(strcmp(list->pairs[i].name, g->pairs[2 * i]) == 0,
-		    "%s: pair %zu name", g->label, i);
-		ck_assert_msg(strcmp(list->pairs[i].value,
-		    g->pairs[2 * i + 1]) == 0, "%s: pair %zu value", g->label, i);
+		              "%s: pair %zu name", g->label, i);
+		ck_assert_msg(
+		    strcmp(list->pairs[i].value, g->pairs[2 * i + 1]) == 0,
+		    "%s: pair %zu value", g->label, i);
 		ck_assert_uint_eq(list->pairs[i].value_len,
-		    strlen(g->pairs[2 * i + 1]));
+		                  strlen(g->pairs[2 * i + 1]));
 	}
 }
 
@@ -62,7 +63,7 @@ START_TEST(test_attr_dec_decodes_golden_list_in_one_shot)
 	size_t used;
 
 	ck_assert_int_eq(feed_chunked(dec, g->bytes, g->len, 0, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	ck_assert_uint_eq(used, g->len);
 	assert_golden_pairs(dec, g);
 	attr_dec_free(dec);
@@ -76,7 +77,7 @@ START_TEST(test_attr_dec_decodes_golden_list_byte_at_a_time)
 	size_t used;
 
 	ck_assert_int_eq(feed_chunked(dec, g->bytes, g->len, 1, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	ck_assert_uint_eq(used, g->len);
 	assert_golden_pairs(dec, g);
 	attr_dec_free(dec);
@@ -90,7 +91,7 @@ START_TEST(test_attr_dec_leaves_bytes_after_terminator)
 	size_t used;
 
 	ck_assert_int_eq(attr_dec_feed(dec, in, sizeof(in) - 1, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	ck_assert_uint_eq(used, 5);
 	ck_assert_uint_eq(attr_dec_list(dec)->count, 1);
 	attr_dec_free(dec);
@@ -108,7 +109,7 @@ START_TEST(test_attr_dec_empty_list_and_empty_values)
 	ck_assert_uint_eq(attr_dec_list(dec)->count, 0);
 	attr_dec_reset(dec);
 	ck_assert_int_eq(attr_dec_feed(dec, "a\0\0b\0\0\0", 7, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	list = attr_dec_list(dec);
 	ck_assert_uint_eq(used, 7);
 	ck_assert_uint_eq(list->count, 2);
@@ -131,10 +132,33 @@ START_TEST(test_attr_dec_reuses_decoder_after_reset)
 	for (i = 0; i < ATTR_GOLDEN_COUNT; i++) {
 		g = &attr_golden[i];
 		ck_assert_int_eq(feed_chunked(dec, g->bytes, g->len, 7, &used),
-		    ATTR_DEC_OK);
+		                 ATTR_DEC_OK);
 		assert_golden_pairs(dec, g);
 		attr_dec_reset(dec);
 	}
+	attr_dec_free(dec);
+}
+END_TEST
+
+START_TEST(test_attr_dec_reset_keeps_storage)
+{
+	const struct attr_golden *g = &attr_golden[0];
+	struct attr_dec *dec = attr_dec_create(NULL);
+	const struct attr_pair *first;
+	const char *name;
+	size_t used;
+
+	/* Same list again after reset: same arena, same pair array. */
+	ck_assert_int_eq(attr_dec_feed(dec, g->bytes, g->len, &used),
+	                 ATTR_DEC_OK);
+	first = attr_dec_list(dec)->pairs;
+	name = first[0].name;
+	attr_dec_reset(dec);
+	ck_assert_uint_eq(attr_dec_list(dec)->count, 0);
+	ck_assert_int_eq(attr_dec_feed(dec, g->bytes, g->len, &used),
+	                 ATTR_DEC_OK);
+	ck_assert_ptr_eq(attr_dec_list(dec)->pairs, first);
+	ck_assert_ptr_eq(attr_dec_list(dec)->pairs[0].name, name);
 	attr_dec_free(dec);
 }
 END_TEST
@@ -145,11 +169,9 @@ START_TEST(test_attr_dec_pending_tracks_unfinished_list)
 	size_t used;
 
 	ck_assert_int_eq(attr_dec_pending(dec), 0);
-	ck_assert_int_eq(attr_dec_feed(dec, "a", 1, &used),
-	    ATTR_DEC_NEED_MORE);
+	ck_assert_int_eq(attr_dec_feed(dec, "a", 1, &used), ATTR_DEC_NEED_MORE);
 	ck_assert_int_eq(attr_dec_pending(dec), 1);
-	ck_assert_int_eq(attr_dec_feed(dec, "\0b\0\0", 4, &used),
-	    ATTR_DEC_OK);
+	ck_assert_int_eq(attr_dec_feed(dec, "\0b\0\0", 4, &used), ATTR_DEC_OK);
 	ck_assert_int_eq(attr_dec_pending(dec), 0);
 	ck_assert_str_eq(attr_dec_list(dec)->pairs[0].value, "b");
 	attr_dec_free(dec);
@@ -171,13 +193,8 @@ static const struct {
 	const char *bytes;
 	size_t len;
 } truncated[] = {
-	{"", 0},
-	{"a", 1},
-	{"a\0", 2},
-	{"a\0b", 3},
-	{"a\0b\0", 4},
-	{"a\0\0", 3},
-	{"a\0b\0c\0d\0", 8},
+    {"", 0},       {"a", 1},     {"a\0", 2},          {"a\0b", 3},
+    {"a\0b\0", 4}, {"a\0\0", 3}, {"a\0b\0c\0d\0", 8},
 };
 
 START_TEST(test_attr_dec_truncated_list_needs_more)
@@ -185,8 +202,9 @@ START_TEST(test_attr_dec_truncated_list_needs_more)
 	struct attr_dec *dec = attr_dec_create(NULL);
 	size_t used;
 
-	ck_assert_msg(attr_dec_feed(dec, truncated[_i].bytes,
-	    truncated[_i].len, &used) == ATTR_DEC_NEED_MORE, "row %d", _i);
+	ck_assert_msg(attr_dec_feed(dec, truncated[_i].bytes, truncated[_i].len,
+	                            &used) == ATTR_DEC_NEED_MORE,
+	              "row %d", _i);
 	ck_assert_uint_eq(used, truncated[_i].len);
 	attr_dec_free(dec);
 }
@@ -202,17 +220,17 @@ static const struct {
 	enum attr_dec_status want;
 	const char *reason;
 } limit_rows[] = {
-	{"name at limit", "abcd\0v\0\0", 8, ATTR_DEC_OK, ""},
-	{"name one past", "abcde\0v\0\0", 9, ATTR_DEC_BAD,
-	    "attribute name exceeds 4 bytes"},
-	{"name one past, unterminated", "abcde", 5, ATTR_DEC_BAD,
-	    "attribute name exceeds 4 bytes"},
-	{"value at limit", "a\000123456\0\0", 10, ATTR_DEC_OK, ""},
-	{"value one past", "a\0001234567\0\0", 11, ATTR_DEC_BAD,
-	    "attribute value exceeds 6 bytes"},
-	{"count at limit", "a\0\0b\0\0\0", 7, ATTR_DEC_OK, ""},
-	{"count one past", "a\0\0b\0\0c\0\0\0", 10, ATTR_DEC_BAD,
-	    "attribute count exceeds 2"},
+    {"name at limit", "abcd\0v\0\0", 8, ATTR_DEC_OK, ""},
+    {"name one past", "abcde\0v\0\0", 9, ATTR_DEC_BAD,
+     "attribute name exceeds 4 bytes"},
+    {"name one past, unterminated", "abcde", 5, ATTR_DEC_BAD,
+     "attribute name exceeds 4 bytes"},
+    {"value at limit", "a\000123456\0\0", 10, ATTR_DEC_OK, ""},
+    {"value one past", "a\0001234567\0\0", 11, ATTR_DEC_BAD,
+     "attribute value exceeds 6 bytes"},
+    {"count at limit", "a\0\0b\0\0\0", 7, ATTR_DEC_OK, ""},
+    {"count one past", "a\0\0b\0\0c\0\0\0", 10, ATTR_DEC_BAD,
+     "attribute count exceeds 2"},
 };
 
 /* Runs one limit row, in one shot or byte by byte. */
@@ -223,12 +241,13 @@ check_limit_row(int row, size_t step)
 	enum attr_dec_status st;
 	size_t used;
 
-	st = feed_chunked(dec, limit_rows[row].bytes, limit_rows[row].len,
-	    step, &used);
+	st = feed_chunked(dec, limit_rows[row].bytes, limit_rows[row].len, step,
+	                  &used);
 	ck_assert_msg(st == limit_rows[row].want, "%s: status %d",
-	    limit_rows[row].label, st);
+	              limit_rows[row].label, st);
 	ck_assert_msg(strcmp(attr_dec_reason(dec), limit_rows[row].reason) == 0,
-	    "%s: reason \"%s\"", limit_rows[row].label, attr_dec_reason(dec));
+	              "%s: reason \"%s\"", limit_rows[row].label,
+	              attr_dec_reason(dec));
 	if (st == ATTR_DEC_OK)
 		ck_assert_uint_eq(used, limit_rows[row].len);
 	attr_dec_free(dec);
@@ -261,10 +280,10 @@ START_TEST(test_attr_dec_rejects_value_over_limit_before_terminator)
 
 	/* The seventh value byte is refused on arrival, no NUL needed. */
 	ck_assert_int_eq(attr_dec_feed(dec, "a\000123456", 8, &used),
-	    ATTR_DEC_NEED_MORE);
+	                 ATTR_DEC_NEED_MORE);
 	ck_assert_int_eq(attr_dec_feed(dec, "7", 1, &used), ATTR_DEC_BAD);
 	ck_assert_str_eq(attr_dec_reason(dec),
-	    "attribute value exceeds 6 bytes");
+	                 "attribute value exceeds 6 bytes");
 	attr_dec_free(dec);
 }
 END_TEST
@@ -275,26 +294,26 @@ static const struct {
 	int ok;
 	int want;
 } int_rows[] = {
-	{"0", 1, 0},
-	{"7", 1, 7},
-	{" +7", 1, 7},
-	{"\t\n 12", 1, 12},
-	{"-1", 1, -1},
-	{"4294967295", 1, -1},
-	{"2147483648", 1, -2147483647 - 1},
-	{"-4294967295", 1, 1},
-	{"007", 1, 7},
-	{"", 0, 0},
-	{" ", 0, 0},
-	{"+", 0, 0},
-	{"7x", 0, 0},
-	{"7 ", 0, 0},
-	{"+-7", 0, 0},
-	{"- 7", 0, 0},
-	{"0x10", 0, 0},
-	{"4294967296", 0, 0},
-	{"99999999999", 0, 0},
-	{"-4294967296", 0, 0},
+    {"0", 1, 0},
+    {"7", 1, 7},
+    {" +7", 1, 7},
+    {"\t\n 12", 1, 12},
+    {"-1", 1, -1},
+    {"4294967295", 1, -1},
+    {"2147483648", 1, -2147483647 - 1},
+    {"-4294967295", 1, 1},
+    {"007", 1, 7},
+    {"", 0, 0},
+    {" ", 0, 0},
+    {"+", 0, 0},
+    {"7x", 0, 0},
+    {"7 ", 0, 0},
+    {"+-7", 0, 0},
+    {"- 7", 0, 0},
+    {"0x10", 0, 0},
+    {"4294967296", 0, 0},
+    {"99999999999", 0, 0},
+    {"-4294967296", 0, 0},
 };
 
 START_TEST(test_attr_parse_int_follows_stock_rules)
@@ -303,10 +322,10 @@ START_TEST(test_attr_parse_int_follows_stock_rules)
 	int rc = attr_parse_int(int_rows[_i].in, &out);
 
 	ck_assert_msg(rc == (int_rows[_i].ok ? 0 : -1), "\"%s\": rc %d",
-	    int_rows[_i].in, rc);
+	              int_rows[_i].in, rc);
 	if (int_rows[_i].ok)
 		ck_assert_msg(out == int_rows[_i].want, "\"%s\": got %d",
-		    int_rows[_i].in, out);
+		              int_rows[_i].in, out);
 	else
 		ck_assert_int_eq(out, 12345);
 }
@@ -317,13 +336,13 @@ static const struct {
 	int ok;
 	long want;
 } long_rows[] = {
-	{"4294967296", 1, 4294967296L},
-	{"18446744073709551615", 1, -1L},
-	{"-1", 1, -1L},
-	{" +99999999999", 1, 99999999999L},
-	{"18446744073709551616", 0, 0},
-	{"1x", 0, 0},
-	{"", 0, 0},
+    {"4294967296", 1, 4294967296L},
+    {"18446744073709551615", 1, -1L},
+    {"-1", 1, -1L},
+    {" +99999999999", 1, 99999999999L},
+    {"18446744073709551616", 0, 0},
+    {"1x", 0, 0},
+    {"", 0, 0},
 };
 
 START_TEST(test_attr_parse_long_follows_stock_rules)
@@ -332,10 +351,10 @@ START_TEST(test_attr_parse_long_follows_stock_rules)
 	int rc = attr_parse_long(long_rows[_i].in, &out);
 
 	ck_assert_msg(rc == (long_rows[_i].ok ? 0 : -1), "\"%s\": rc %d",
-	    long_rows[_i].in, rc);
+	              long_rows[_i].in, rc);
 	if (long_rows[_i].ok)
 		ck_assert_msg(out == long_rows[_i].want, "\"%s\": got %ld",
-		    long_rows[_i].in, out);
+		              long_rows[_i].in, out);
 }
 END_TEST
 
@@ -344,22 +363,12 @@ static const struct {
 	const char *want; /* NULL: rejected */
 	size_t want_len;
 } data_rows[] = {
-	{"", "", 0},
-	{"QQ==", "A", 1},
-	{"QUI=", "AB", 2},
-	{"QUJD", "ABC", 3},
-	{"AP8A", "\0\377\0", 3},
-	{"+/+/", "\373\377\277", 3},
-	{"QQ", NULL, 0},
-	{"QUJ", NULL, 0},
-	{"QQ=A", NULL, 0},
-	{"Q===", NULL, 0},
-	{"====", NULL, 0},
-	{"QQ==QUJD", NULL, 0},
-	{"QU!D", NULL, 0},
-	{"QUJD\n", NULL, 0},
-	{"QU JD", NULL, 0},
-	{"QUJ-", NULL, 0},
+    {"", "", 0},        {"QQ==", "A", 1},        {"QUI=", "AB", 2},
+    {"QUJD", "ABC", 3}, {"AP8A", "\0\377\0", 3}, {"+/+/", "\373\377\277", 3},
+    {"QQ", NULL, 0},    {"QUJ", NULL, 0},        {"QQ=A", NULL, 0},
+    {"Q===", NULL, 0},  {"====", NULL, 0},       {"QQ==QUJD", NULL, 0},
+    {"QU!D", NULL, 0},  {"QUJD\n", NULL, 0},     {"QU JD", NULL, 0},
+    {"QUJ-", NULL, 0},
 };
 
 START_TEST(test_attr_parse_data_accepts_only_padded_base64)
@@ -371,11 +380,11 @@ START_TEST(test_attr_parse_data_accepts_only_padded_base64)
 	buf_puts(&out, "stale");
 	rc = attr_parse_data(data_rows[_i].in, strlen(data_rows[_i].in), &out);
 	ck_assert_msg(rc == (data_rows[_i].want ? 0 : -1), "\"%s\": rc %d",
-	    data_rows[_i].in, rc);
+	              data_rows[_i].in, rc);
 	if (data_rows[_i].want) {
 		ck_assert_uint_eq(out.len, data_rows[_i].want_len);
 		ck_assert_mem_eq(out.data, data_rows[_i].want,
-		    data_rows[_i].want_len);
+		                 data_rows[_i].want_len);
 	}
 	buf_free(&out);
 }
@@ -393,13 +402,13 @@ decode_literal(const char *bytes, size_t len)
 	return dec;
 }
 
-#define HEADER "remote_endpoint\0[127.0.0.1]:25\0flags\0006\0" \
+#define HEADER                                                                 \
+	"remote_endpoint\0[127.0.0.1]:25\0flags\0006\0"                        \
 	"timeout\000300\0timeout\000600\0serverid\0smtp\0\0"
 
 /* The tlsproxy request header, read as smtp(8)'s peer reads it. */
 static int
-read_header(struct attr_cursor *cur, int *flags, int *t2,
-    const char **serverid)
+read_header(struct attr_cursor *cur, int *flags, int *t2, const char **serverid)
 {
 	const char *endpoint;
 	int t1;
@@ -435,38 +444,45 @@ static const struct {
 	size_t len;
 	const char *reason;
 } cursor_rows[] = {
-#define ROW(label, lit, reason) {label, lit, sizeof(lit) - 1, reason}
-	ROW("reordered", "flags\0006\0remote_endpoint\0x\0\0",
-	    "unexpected attribute flags (expecting: remote_endpoint)"),
-	ROW("missing last", "remote_endpoint\0x\0flags\0006\0"
-	    "timeout\0001\0timeout\0002\0\0", "missing attribute serverid"),
-	ROW("empty list", "\0", "missing attribute remote_endpoint"),
-	ROW("inserted in the middle", "remote_endpoint\0x\0flags\0006\0"
-	    "tls_ffdhe_auto_groups\0x\0timeout\0001\0\0",
-	    "unexpected attribute tls_ffdhe_auto_groups (expecting: timeout)"),
-	ROW("extra at the end", "remote_endpoint\0x\0flags\0006\0"
-	    "timeout\0001\0timeout\0002\0serverid\0s\0extra\0\0\0",
-	    "unexpected attribute extra (expecting: (list terminator))"),
-	ROW("bad int", "remote_endpoint\0x\0flags\0006x\0\0",
-	    "malformed numerical data in attribute flags"),
-	ROW("unprintable name", "remote_endpoint\0x\0fl\nags\0006\0\0",
-	    "unexpected attribute fl?ags (expecting: flags)"),
+#define ROW(label, lit, reason)                                                \
+	{                                                                      \
+		label, lit, sizeof(lit) - 1, reason                            \
+	}
+    ROW("reordered", "flags\0006\0remote_endpoint\0x\0\0",
+        "unexpected attribute flags (expecting: remote_endpoint)"),
+    ROW("missing last",
+        "remote_endpoint\0x\0flags\0006\0"
+        "timeout\0001\0timeout\0002\0\0",
+        "missing attribute serverid"),
+    ROW("empty list", "\0", "missing attribute remote_endpoint"),
+    ROW("inserted in the middle",
+        "remote_endpoint\0x\0flags\0006\0"
+        "tls_ffdhe_auto_groups\0x\0timeout\0001\0\0",
+        "unexpected attribute tls_ffdhe_auto_groups (expecting: timeout)"),
+    ROW("extra at the end",
+        "remote_endpoint\0x\0flags\0006\0"
+        "timeout\0001\0timeout\0002\0serverid\0s\0extra\0\0\0",
+        "unexpected attribute extra (expecting: (list terminator))"),
+    ROW("bad int", "remote_endpoint\0x\0flags\0006x\0\0",
+        "malformed numerical data in attribute flags"),
+    ROW("unprintable name", "remote_endpoint\0x\0fl\nags\0006\0\0",
+        "unexpected attribute fl?ags (expecting: flags)"),
 #undef ROW
 };
 
 START_TEST(test_attr_cursor_rejects_wrong_lists)
 {
-	struct attr_dec *dec = decode_literal(cursor_rows[_i].bytes,
-	    cursor_rows[_i].len);
+	struct attr_dec *dec =
+	    decode_literal(cursor_rows[_i].bytes, cursor_rows[_i].len);
 	struct attr_cursor cur;
 	const char *serverid;
 	int flags, t2;
 
 	attr_cursor_init(&cur, attr_dec_list(dec));
 	ck_assert_msg(read_header(&cur, &flags, &t2, &serverid) == -1, "%s",
-	    cursor_rows[_i].label);
+	              cursor_rows[_i].label);
 	ck_assert_msg(strcmp(cur.reason, cursor_rows[_i].reason) == 0,
-	    "%s: reason \"%s\"", cursor_rows[_i].label, cur.reason);
+	              "%s: reason \"%s\"", cursor_rows[_i].label, cur.reason);
 	attr_dec_free(dec);
 }
 END_TEST
@@ -539,43 +555,44 @@ attr_dec_suite(void)
 
 	tc = tcase_create("decode");
 	tcase_add_loop_test(tc, test_attr_dec_decodes_golden_list_in_one_shot,
-	    0, (int)ATTR_GOLDEN_COUNT);
+	                    0, (int)ATTR_GOLDEN_COUNT);
 	tcase_add_loop_test(tc,
-	    test_attr_dec_decodes_golden_list_byte_at_a_time, 0,
-	    (int)ATTR_GOLDEN_COUNT);
+	                    test_attr_dec_decodes_golden_list_byte_at_a_time, 0,
+	                    (int)ATTR_GOLDEN_COUNT);
 	tcase_add_test(tc, test_attr_dec_leaves_bytes_after_terminator);
 	tcase_add_test(tc, test_attr_dec_empty_list_and_empty_values);
 	tcase_add_test(tc, test_attr_dec_reuses_decoder_after_reset);
+	tcase_add_test(tc, test_attr_dec_reset_keeps_storage);
 	tcase_add_test(tc, test_attr_dec_pending_tracks_unfinished_list);
-	tcase_add_test_raise_signal(tc,
-	    test_attr_dec_panics_on_feed_without_reset, SIGABRT);
+	tcase_add_test_raise_signal(
+	    tc, test_attr_dec_panics_on_feed_without_reset, SIGABRT);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");
 	tcase_add_loop_test(tc, test_attr_dec_truncated_list_needs_more, 0,
-	    (int)(sizeof(truncated) / sizeof(truncated[0])));
+	                    (int)(sizeof(truncated) / sizeof(truncated[0])));
 	tcase_add_loop_test(tc, test_attr_parse_int_follows_stock_rules, 0,
-	    (int)(sizeof(int_rows) / sizeof(int_rows[0])));
+	                    (int)(sizeof(int_rows) / sizeof(int_rows[0])));
 	tcase_add_loop_test(tc, test_attr_parse_long_follows_stock_rules, 0,
-	    (int)(sizeof(long_rows) / sizeof(long_rows[0])));
-	tcase_add_loop_test(tc,
-	    test_attr_parse_data_accepts_only_padded_base64, 0,
-	    (int)(sizeof(data_rows) / sizeof(data_rows[0])));
+	                    (int)(sizeof(long_rows) / sizeof(long_rows[0])));
+	tcase_add_loop_test(tc, test_attr_parse_data_accepts_only_padded_base64,
+	                    0, (int)(sizeof(data_rows) / sizeof(data_rows[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
 	tcase_add_loop_test(tc, test_attr_dec_enforces_limits_at_and_past, 0,
-	    (int)(sizeof(limit_rows) / sizeof(limit_rows[0])));
-	tcase_add_loop_test(tc, test_attr_dec_enforces_limits_byte_at_a_time,
-	    0, (int)(sizeof(limit_rows) / sizeof(limit_rows[0])));
+	                    (int)(sizeof(limit_rows) / sizeof(limit_rows[0])));
+	tcase_add_loop_test(tc, test_attr_dec_enforces_limits_byte_at_a_time, 0,
+	                    (int)(sizeof(limit_rows) / sizeof(limit_rows[0])));
 	tcase_add_test(tc, test_attr_dec_default_limits_are_documented_values);
-	tcase_add_test(tc,
-	    test_attr_dec_rejects_value_over_limit_before_terminator);
+	tcase_add_test(
+	    tc, test_attr_dec_rejects_value_over_limit_before_terminator);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cursor");
 	tcase_add_test(tc, test_attr_cursor_reads_exact_order);
-	tcase_add_loop_test(tc, test_attr_cursor_rejects_wrong_lists, 0,
+	tcase_add_loop_test(
+	    tc, test_attr_cursor_rejects_wrong_lists, 0,
 	    (int)(sizeof(cursor_rows) / sizeof(cursor_rows[0])));
 	tcase_add_test(tc, test_attr_cursor_failure_does_not_advance);
 	tcase_add_test(tc, test_attr_cursor_long_reads_legacy_exp);

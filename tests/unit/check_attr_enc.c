@@ -30,13 +30,13 @@ START_TEST(test_attr_enc_reencodes_golden_list_byte_for_byte)
 
 	buf_init(&out);
 	ck_assert_int_eq(attr_dec_feed(dec, g->bytes, g->len, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	list = attr_dec_list(dec);
 	for (i = 0; i < list->count; i++)
 		attr_enc_str(&out, list->pairs[i].name, list->pairs[i].value);
 	attr_enc_end(&out);
 	ck_assert_msg(out.len == g->len, "%s: %zu bytes, want %zu", g->label,
-	    out.len, g->len);
+	              out.len, g->len);
 	ck_assert_mem_eq(out.data, g->bytes, g->len);
 	buf_free(&out);
 	attr_dec_free(dec);
@@ -47,12 +47,12 @@ static const struct {
 	int value;
 	const char *wire;
 } int_rows[] = {
-	{0, "0"},
-	{1, "1"},
-	{600, "600"},
-	{-1, "4294967295"},
-	{INT_MAX, "2147483647"},
-	{INT_MIN, "2147483648"},
+    {0, "0"},
+    {1, "1"},
+    {600, "600"},
+    {-1, "4294967295"},
+    {INT_MAX, "2147483647"},
+    {INT_MIN, "2147483648"},
 };
 
 START_TEST(test_attr_enc_int_prints_unsigned_and_parses_back)
@@ -102,7 +102,7 @@ START_TEST(test_attr_enc_data_is_base64_and_round_trips)
 	ck_assert_mem_eq(out.data, "session\0AP8QeAA=\0empty\0\0\0", 25);
 	ck_assert_uint_eq(out.len, 25);
 	ck_assert_int_eq(attr_dec_feed(dec, out.data, out.len, &used),
-	    ATTR_DEC_OK);
+	                 ATTR_DEC_OK);
 	attr_cursor_init(&cur, attr_dec_list(dec));
 	ck_assert_int_eq(attr_cursor_data(&cur, "session", &back), 0);
 	ck_assert_uint_eq(back.len, sizeof(bin));
@@ -146,11 +146,11 @@ attr_enc_suite(void)
 
 	tc = tcase_create("roundtrip");
 	tcase_add_loop_test(tc,
-	    test_attr_enc_reencodes_golden_list_byte_for_byte, 0,
-	    (int)ATTR_GOLDEN_COUNT);
+	                    test_attr_enc_reencodes_golden_list_byte_for_byte,
+	                    0, (int)ATTR_GOLDEN_COUNT);
 	tcase_add_loop_test(tc,
-	    test_attr_enc_int_prints_unsigned_and_parses_back, 0,
-	    (int)(sizeof(int_rows) / sizeof(int_rows[0])));
+	                    test_attr_enc_int_prints_unsigned_and_parses_back,
+	                    0, (int)(sizeof(int_rows) / sizeof(int_rows[0])));
 	tcase_add_test(tc, test_attr_enc_long_prints_unsigned);
 	tcase_add_test(tc, test_attr_enc_data_is_base64_and_round_trips);
 	tcase_add_test(tc, test_attr_enc_str_keeps_empty_value);
@@ -158,7 +158,7 @@ attr_enc_suite(void)
 
 	tc = tcase_create("misuse");
 	tcase_add_test_raise_signal(tc, test_attr_enc_panics_on_empty_name,
-	    SIGABRT);
+	                            SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }

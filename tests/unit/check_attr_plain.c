@@ -37,7 +37,7 @@ reprint_blocks(const char *text, size_t len, struct buf *out)
 	while (pos < end) {
 		attr_plain_iter_init(&it, pos, (size_t)(end - pos));
 		while ((rc = attr_plain_next(&it, &name, &name_len, &value,
-		    &value_len)) == 1) {
+		                             &value_len)) == 1) {
 			n = xstrndup(name, name_len);
 			v = xstrndup(value, value_len);
 			attr_plain_str(out, n, v);
@@ -70,9 +70,10 @@ START_TEST(test_attr_plain_reprints_golden_properties)
 			buf_reset(&out);
 			blocks = reprint_blocks(value, strlen(value), &out);
 			ck_assert_msg(blocks >= 1, "%s: %d blocks",
-			    attr_golden[g].label, blocks);
+			              attr_golden[g].label, blocks);
 			ck_assert_msg(strcmp(out.data, value) == 0,
-			    "%s: reprint differs", attr_golden[g].label);
+			              "%s: reprint differs",
+			              attr_golden[g].label);
 			tls_blocks += blocks == 2;
 			checked++;
 		}
@@ -91,17 +92,16 @@ static const struct {
 	int last;         /* final return value */
 	const char *rest; /* where it->rest points after a 0 */
 } iter_rows[] = {
-	{"two pairs", "a=1\nb=\n\nrest", "a=1|b=|", 0, "rest"},
-	{"split at first =", "k=b=c\n\n", "k=b=c|", 0, ""},
-	{"no terminator", "a=1\nb=2\n", "a=1|b=2|", 0, ""},
-	{"last line unterminated", "a=1\nb=2", "a=1|", -1, NULL},
-	{"empty value unterminated", "a=", "", -1, NULL},
-	{"empty text", "", "", 0, ""},
-	{"only terminator", "\nx=1\n", "", 0, "x=1\n"},
-	{"line without =", "a=1\nnoeq\n\n", "a=1|", -1, NULL},
-	{"empty name", "=x\n\n", "", -1, NULL},
-	{"value with bytes", "cn=\303\251 \t\r\n\n", "cn=\303\251 \t\r|", 0,
-	    ""},
+    {"two pairs", "a=1\nb=\n\nrest", "a=1|b=|", 0, "rest"},
+    {"split at first =", "k=b=c\n\n", "k=b=c|", 0, ""},
+    {"no terminator", "a=1\nb=2\n", "a=1|b=2|", 0, ""},
+    {"last line unterminated", "a=1\nb=2", "a=1|", -1, NULL},
+    {"empty value unterminated", "a=", "", -1, NULL},
+    {"empty text", "", "", 0, ""},
+    {"only terminator", "\nx=1\n", "", 0, "x=1\n"},
+    {"line without =", "a=1\nnoeq\n\n", "a=1|", -1, NULL},
+    {"empty name", "=x\n\n", "", -1, NULL},
+    {"value with bytes", "cn=\303\251 \t\r\n\n", "cn=\303\251 \t\r|", 0, ""},
 };
 
 START_TEST(test_attr_plain_iterates_lines)
@@ -115,18 +115,18 @@ START_TEST(test_attr_plain_iterates_lines)
 	buf_init(&got);
 	attr_plain_iter_init(&it, text, strlen(text));
 	while ((rc = attr_plain_next(&it, &name, &name_len, &value,
-	    &value_len)) == 1)
+	                             &value_len)) == 1)
 		buf_printf(&got, "%.*s=%.*s|", (int)name_len, name,
-		    (int)value_len, value);
+		           (int)value_len, value);
 	ck_assert_msg(strcmp(buf_str(&got), iter_rows[_i].want) == 0,
-	    "%s: got \"%s\"", iter_rows[_i].label, buf_str(&got));
+	              "%s: got \"%s\"", iter_rows[_i].label, buf_str(&got));
 	ck_assert_msg(rc == iter_rows[_i].last, "%s: rc %d",
-	    iter_rows[_i].label, rc);
+	              iter_rows[_i].label, rc);
 	if (iter_rows[_i].rest)
 		ck_assert_str_eq(it.rest, iter_rows[_i].rest);
 	/* Repeating the last call gives the same answer. */
-	ck_assert_int_eq(attr_plain_next(&it, &name, &name_len, &value,
-	    &value_len), rc);
+	ck_assert_int_eq(
+	    attr_plain_next(&it, &name, &name_len, &value, &value_len), rc);
 	if (iter_rows[_i].rest)
 		ck_assert_str_eq(it.rest, iter_rows[_i].rest);
 	buf_free(&got);
@@ -144,7 +144,7 @@ START_TEST(test_attr_plain_prints_ints_unsigned)
 	attr_plain_str(&out, "empty", "");
 	attr_plain_end(&out);
 	ck_assert_str_eq(out.data,
-	    "status=4294967295\nlevel=8\npeer_CN=a=b\nempty=\n\n");
+	                 "status=4294967295\nlevel=8\npeer_CN=a=b\nempty=\n\n");
 	buf_free(&out);
 }
 END_TEST
@@ -189,16 +189,16 @@ attr_plain_suite(void)
 
 	tc = tcase_create("iterate");
 	tcase_add_loop_test(tc, test_attr_plain_iterates_lines, 0,
-	    (int)(sizeof(iter_rows) / sizeof(iter_rows[0])));
+	                    (int)(sizeof(iter_rows) / sizeof(iter_rows[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("misuse");
-	tcase_add_test_raise_signal(tc,
-	    test_attr_plain_panics_on_newline_in_value, SIGABRT);
-	tcase_add_test_raise_signal(tc,
-	    test_attr_plain_panics_on_equals_in_name, SIGABRT);
+	tcase_add_test_raise_signal(
+	    tc, test_attr_plain_panics_on_newline_in_value, SIGABRT);
+	tcase_add_test_raise_signal(
+	    tc, test_attr_plain_panics_on_equals_in_name, SIGABRT);
 	tcase_add_test_raise_signal(tc, test_attr_plain_panics_on_empty_name,
-	    SIGABRT);
+	                            SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,13 +18,13 @@ static const struct {
 	const char *plain;
 	const char *coded;
 } rfc_rows[] = {
-	{"", ""},
-	{"f", "Zg=="},
-	{"fo", "Zm8="},
-	{"foo", "Zm9v"},
-	{"foob", "Zm9vYg=="},
-	{"fooba", "Zm9vYmE="},
-	{"foobar", "Zm9vYmFy"},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 START_TEST(test_base64_encodes_rfc_vectors)
@@ -45,8 +45,9 @@ START_TEST(test_base64_decodes_rfc_vectors)
 	struct buf out;
 
 	buf_init(&out);
-	ck_assert_int_eq(base64_decode(&out, rfc_rows[_i].coded,
-	    strlen(rfc_rows[_i].coded)), 0);
+	ck_assert_int_eq(
+	    base64_decode(&out, rfc_rows[_i].coded, strlen(rfc_rows[_i].coded)),
+	    0);
 	ck_assert_str_eq(buf_str(&out), rfc_rows[_i].plain);
 	buf_free(&out);
 }
@@ -69,7 +70,8 @@ START_TEST(test_base64_round_trips_every_byte_value)
 		buf_reset(&back);
 		base64_encode(&coded, bin, len);
 		ck_assert_uint_eq(coded.len, (len + 2) / 3 * 4);
-		ck_assert_int_eq(base64_decode(&back, coded.data, coded.len), 0);
+		ck_assert_int_eq(base64_decode(&back, coded.data, coded.len),
+		                 0);
 		ck_assert_uint_eq(back.len, len);
 		ck_assert_mem_eq(back.data, bin, len);
 	}
@@ -79,8 +81,8 @@ START_TEST(test_base64_round_trips_every_byte_value)
 END_TEST
 
 static const char *const bad_rows[] = {
-	"Z", "Zg", "Zg=", "Zg===", "Z===", "====", "Zg=a", "Zg==Zm9v",
-	"Zm9v\n", " Zm9v", "Zm9-", "Zm9_", "Zm\2009",
+    "Z",        "Zg",     "Zg=",   "Zg===", "Z===", "====",    "Zg=a",
+    "Zg==Zm9v", "Zm9v\n", " Zm9v", "Zm9-",  "Zm9_", "Zm\2009",
 };
 
 START_TEST(test_base64_rejects_malformed)
@@ -88,8 +90,9 @@ START_TEST(test_base64_rejects_malformed)
 	struct buf out;
 
 	buf_init(&out);
-	ck_assert_msg(base64_decode(&out, bad_rows[_i],
-	    strlen(bad_rows[_i])) == -1, "row %d accepted", _i);
+	ck_assert_msg(base64_decode(&out, bad_rows[_i], strlen(bad_rows[_i])) ==
+	                  -1,
+	              "row %d accepted", _i);
 	buf_free(&out);
 }
 END_TEST
@@ -119,7 +122,7 @@ base64_suite(void)
 
 	tc = tcase_create("malformed");
 	tcase_add_loop_test(tc, test_base64_rejects_malformed, 0,
-	    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
+	                    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
 	tcase_add_test(tc, test_base64_rejects_embedded_nul);
 	suite_add_tcase(s, tc);
 	return s;
