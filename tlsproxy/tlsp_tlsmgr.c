@@ -552,15 +552,15 @@ tlsp_tlsmgr_wait(int fd, short events, uint64_t deadline)
 }
 
 /*
- * Reads one whole list into sync_dec; 0, or -1 with a reason in why.
+ * Reads one whole list into sync_dec through chunk; 0, or -1 with a
+ * reason in why.
  * Bytes are peeked, then only those of this list are taken, so a list
  * that arrives right behind (the reply behind the announcement) waits.
  */
 static int
-tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
-                      size_t why_len)
+tlsp_tlsmgr_sync_fill(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *chunk,
+                      size_t chunk_len, char *why, size_t why_len)
 {
-	char chunk[4096];
 	enum attr_dec_status st;
 	size_t used;
 	ssize_t n;
@@ -568,8 +568,7 @@ tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
 	attr_dec_reset(mgr->sync_dec);
 	do {
 		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLIN, deadline) < 0 ||
-		    (n = recv(mgr->sync_fd, chunk, sizeof(chunk), MSG_PEEK)) <
-		        0) {
+		    (n = recv(mgr->sync_fd, chunk, chunk_len, MSG_PEEK)) < 0) {
 			snprintf(why, why_len,
 			         "problem talking to server %s: %s", mgr->name,
 			         strerror(errno));
@@ -592,6 +591,20 @@ tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
 		(void)recv(mgr->sync_fd, chunk, used, 0);
 	} while (st == ATTR_DEC_NEED_MORE);
 	return 0;
+}
+
+/* The same, wiping the bytes it saw (they may be a session or keys). */
+static int
+tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	char chunk[4096];
+	int ret;
+
+	ret = tlsp_tlsmgr_sync_fill(mgr, deadline, chunk, sizeof(chunk), why,
+	                            why_len);
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return ret;
 }
 
 /* Connects the synchronous connection; 0, or -1 with a reason. */
@@ -682,16 +695,6 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 /* --- requests */
 
 static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_seed_call(int size, tlsp_tlsmgr_fn fn, void *ctx)
-{
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, "seed", fn, ctx);
-
-	attr_enc_int(&call->req, "size", size);
-	return call;
-}
-
-static struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_policy_call(const char *cache_type, tlsp_tlsmgr_fn fn, void *ctx)
 {
 	struct tlsp_tlsmgr_call *call =
@@ -730,7 +733,11 @@ struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size, tlsp_tlsmgr_fn fn,
                  void *ctx)
 {
-	return tlsp_tlsmgr_submit(mgr, tlsp_tlsmgr_seed_call(size, fn, ctx));
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, "seed", fn, ctx);
+
+	attr_enc_int(&call->req, "size", size);
+	return tlsp_tlsmgr_submit(mgr, call);
 }
 
 struct tlsp_tlsmgr_call *
