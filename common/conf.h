@@ -13,7 +13,10 @@
 #ifndef TLSREUSE_COMMON_CONF_H
 #define TLSREUSE_COMMON_CONF_H
 
+#include <stddef.h>
 #include <stdio.h>
+
+#include "buf.h"
 
 enum conf_type {
 	CONF_STR,   /* target: const char ** (expanded, process lifetime) */
@@ -35,6 +38,30 @@ struct conf_param {
 	long max;        /* STR: max length (0 = none); numbers: 0 = none */
 };
 
+/* Receives one "name = value" of main.cf text and the number of the
+ * physical line where its logical line starts. Name and value are
+ * borrowed for the call. */
+typedef void (*conf_entry_fn)(const char *name, const char *value,
+    int lineno, void *ctx);
+
+/* Receives the text of a warning (a skipped line), without the path. */
+typedef void (*conf_notice_fn)(const char *text, void *ctx);
+
+/*
+ * Splits main.cf text (len bytes, NULs allowed) into logical lines and
+ * name = value pairs as Postfix does (spec section 2). Pure: no I/O, no
+ * logging. Returns 0, or -1 at the first bad line with why holding
+ * "line <n>: missing attribute name: \"<line>\"" (or "missing '=' after
+ * attribute name"); entries before it have been delivered.
+ */
+int conf_parse_text(const char *data, size_t len, conf_entry_fn entry,
+    conf_notice_fn notice, void *ctx, struct buf *why);
+
+/* Splits "name = value" in place as Postfix does. Returns NULL, or the
+ * static text "missing attribute name" / "missing '=' after attribute
+ * name". */
+const char *conf_split_nameval(char *line, char **name, char **value);
+
 /* Empties the store and sets config_directory (NULL: $MAIL_CONFIG or
  * /etc/postfix). */
 void conf_init(const char *config_dir);
@@ -55,7 +82,8 @@ void conf_set_option(const char *name_equals_value);
 /* The stored, unexpanded value or NULL. Borrowed. */
 const char *conf_lookup(const char *name);
 
-/* Reads a NULL-name-terminated table, in order. */
+/* Reads a NULL-name-terminated table, in order. A CONF_STR/CONF_RAW
+ * target stays valid until the next conf_init(). Fatal on a bad value. */
 void conf_read_params(const struct conf_param *table);
 
 /* Expands text against the store; fatal on a syntax error. Caller frees. */
