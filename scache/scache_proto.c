@@ -96,6 +96,7 @@ static const struct attr_limits scache_limits = {
 	.name_max = 100,
 	.value_max = SCACHE_PROTO_VALUE_MAX,
 	.count_max = SCACHE_PROTO_PAIRS_MAX,
+	.total_max = SCACHE_PROTO_LIST_MAX,
 };
 
 static void scache_client_event(struct stream *s, enum stream_event ev,

@@ -19,6 +19,7 @@
 /* Limits on one request list (name bytes are attr_dec's default). */
 #define SCACHE_PROTO_VALUE_MAX 8192 /* bytes in a label or properties */
 #define SCACHE_PROTO_PAIRS_MAX 8    /* pairs in one list (stock: <= 5) */
+#define SCACHE_PROTO_LIST_MAX 16384 /* bytes in one request list */
 
 /* Descriptors kept free for clients, logging and the skeleton. */
 #define SCACHE_PROTO_FD_HEADROOM_MIN 32
