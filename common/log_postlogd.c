@@ -1,0 +1,190 @@
+/*
+ * log_postlogd.c - a msg sink that sends one datagram per message to
+ * postlogd(8)
+ *
+ * See log_postlogd.h. The socket is non-blocking and every send uses
+ * MSG_DONTWAIT, so a stuck postlogd costs a dropped record, never a
+ * blocked event loop. A send error other than a full queue closes the
+ * socket; the next message connects again (which only works before chroot,
+ * or if the jail holds the socket path).
+ *
+ * Limits: LOG_POSTLOGD_RECORD_MAX bytes per record.
+ * See also: spec config-logging.md section 10.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "msg.h"
+#include "log_postlogd.h"
+
+struct log_postlogd {
+	char *path;
+	char *host;
+	char *ident;
+	int fd; /* -1: not connected */
+};
+
+/* Connects lp->fd if it is not connected; returns 0 or -1. */
+static int
+log_postlogd_connect(struct log_postlogd *lp)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (lp->fd >= 0)
+		return 0;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(lp->path) >= sizeof(sun.sun_path))
+		return -1;
+	memcpy(sun.sun_path, lp->path, strlen(lp->path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		close(fd);
+		return -1;
+	}
+	lp->fd = fd;
+	return 0;
+}
+
+static void
+log_postlogd_disconnect(struct log_postlogd *lp)
+{
+	if (lp->fd >= 0)
+		close(lp->fd);
+	lp->fd = -1;
+}
+
+struct log_postlogd *
+log_postlogd_create(const char *path, const char *hostname, const char *ident)
+{
+	struct log_postlogd *lp = xcalloc(1, sizeof(*lp));
+
+	lp->path = xstrdup(path);
+	lp->host = xstrdup(hostname);
+	lp->ident = xstrdup(ident);
+	lp->fd = -1;
+	(void)log_postlogd_connect(lp);
+	return lp;
+}
+
+void
+log_postlogd_free(struct log_postlogd *lp)
+{
+	if (lp == NULL)
+		return;
+	log_postlogd_disconnect(lp);
+	free(lp->path);
+	free(lp->host);
+	free(lp->ident);
+	free(lp);
+}
+
+size_t
+log_postlogd_format(char *out, size_t outlen, time_t when, const char *hostname,
+                    const char *ident, pid_t pid, enum msg_level level,
+                    const char *text)
+{
+	char stamp[32];
+	struct tm tm;
+	int len;
+
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%b %d %H:%M:%S", &tm) == 0)
+		stamp[0] = 0;
+	len = snprintf(out, outlen, "%s %.*s %s[%ld]: %s%s", stamp,
+	               (int)strcspn(hostname, "."), hostname, ident, (long)pid,
+	               msg_level_prefix(level), text);
+	if (len < 0)
+		len = 0;
+	return (size_t)len < outlen ? (size_t)len : outlen - 1;
+}
+
+/* Waits up to LOG_POSTLOGD_FATAL_WAIT_MS for room; returns 1 if there is. */
+static int
+log_postlogd_wait_room(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+	return poll(&pfd, 1, LOG_POSTLOGD_FATAL_WAIT_MS) == 1 &&
+	       (pfd.revents & POLLOUT);
+}
+
+/* One send attempt: 0 sent, -1 dropped with the socket kept, -2 broken. */
+static int
+log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
+                 enum msg_level level)
+{
+	ssize_t n;
+
+	do {
+		n = send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return 0;
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		if (level >= MSG_FATAL && log_postlogd_wait_room(lp->fd) &&
+		    send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+			return 0;
+		return -1;
+	}
+	return -2;
+}
+
+int
+log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
+                  const char *text)
+{
+	char rec[LOG_POSTLOGD_RECORD_MAX];
+	size_t len;
+	int saved_errno = errno;
+	int attempt, status = -1;
+
+	len = log_postlogd_format(rec, sizeof(rec), time(NULL), lp->host,
+	                          lp->ident, getpid(), level, text);
+	/* A broken socket (postlogd's socket re-created) gets one reconnect. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (log_postlogd_connect(lp) < 0)
+			break;
+		status = log_postlogd_try(lp, rec, len, level);
+		if (status != -2)
+			break;
+		log_postlogd_disconnect(lp);
+	}
+	errno = saved_errno;
+	return status == 0 ? 0 : -1;
+}
+
+void
+log_postlogd_output(enum msg_level level, const char *text, void *context)
+{
+	(void)log_postlogd_send(context, level, text);
+}
+
+int
+log_postlogd_prefix_ok(const char *file, const char *prefixes)
+{
+	const char *p = prefixes;
+	size_t len;
+
+	for (;;) {
+		p += strspn(p, ", \t\r\n");
+		if (*p == 0)
+			return 0;
+		len = strcspn(p, ", \t\r\n");
+		if (strncmp(file, p, len) == 0)
+			return 1;
+		p += len;
+	}
+}
