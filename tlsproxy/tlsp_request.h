@@ -1,0 +1,223 @@
+/*
+ * tlsp_request.h - the tlsproxy request, parsed by name from attribute lists
+ *
+ * A request is one header list (remote_endpoint, flags, two timeouts,
+ * serverid) and, for the client role and for HEAD's server role, one body
+ * list that holds PARAMS, INIT_PROPS and START_PROPS back to back (spec
+ * tlsproxy-protocol.md sections 4.3, 4.4, 7). Parsing goes by attribute
+ * name, not position, so that one parser serves Postfix 3.6 ... HEAD:
+ * unknown names are skipped, known ones are range-checked, required ones
+ * must be there, and no name may repeat inside one structure.
+ *
+ * Segmenting the flat body: PARAMS is every pair before the first
+ * log_param; INIT_PROPS runs from that log_param to the first mdalg after
+ * it; START_PROPS is the rest. Inside START_PROPS the groups are read in
+ * their fixed inner order: argv_size n then exactly n argv_value; dane 1
+ * then domain, count n and n x (usage, selector, mtype, data).
+ *
+ * The body also tells which Postfix release family sent it, which fixes
+ * the TLS_SESS_STATE layout the peer will accept (tlsp_reply.h).
+ *
+ * Not supported, rejected with a reason: Postfix 3.4/3.5 requests that
+ * carry the legacy DANE encoding (dane 1 followed by count instead of
+ * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
+ * without DANE data is byte-identical to a 3.6.0-3.6.9 one and parses as
+ * 3.6; such a client cannot get that far anyway, because it reads the
+ * announcement where it expects the status (spec section 7.2).
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#ifndef TLSREUSE_TLSPROXY_TLSP_REQUEST_H
+#define TLSREUSE_TLSPROXY_TLSP_REQUEST_H
+
+#include <stddef.h>
+
+#include "attr_dec.h"
+#include "tlsp_fields.h"
+
+/* Limits, checked before anything is stored (spec section 2.4). */
+#define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
+#define TLSP_REQUEST_TLSA_MAX 256       /* TLSA records per request */
+#define TLSP_REQUEST_TLSA_DATA_MAX 8192 /* decoded bytes per TLSA record */
+#define TLSP_REQUEST_TIMEOUT_MAX 604800 /* header timeouts, seconds */
+#define TLSP_REQUEST_VERIFYDEPTH_MAX 100
+
+/* Base64 bytes of the longest TLSA data accepted. */
+#define TLSP_REQUEST_TLSA_B64_MAX ((TLSP_REQUEST_TLSA_DATA_MAX + 2) / 3 * 4)
+
+/*
+ * Pairs in the largest body the parser accepts: the argv and DANE groups
+ * at their limits plus a margin for every scalar of every release.
+ */
+#define TLSP_REQUEST_SCALARS_MAX 128
+#define TLSP_REQUEST_PAIRS_MAX                                                 \
+	(TLSP_REQUEST_SCALARS_MAX + 1 + TLSP_REQUEST_ARGV_MAX + 3 +            \
+	 4 * TLSP_REQUEST_TLSA_MAX)
+
+/*
+ * Decoder limits for the request lists: whatever the parser accepts
+ * decodes, and no value or pair count much beyond it (values up to
+ * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs).
+ */
+extern const struct attr_limits tlsp_request_attr_limits;
+
+/* Header flag bits (spec section 4.8). */
+#define TLSP_FLAG_ROLE_SERVER 1u
+#define TLSP_FLAG_ROLE_CLIENT 2u
+#define TLSP_FLAG_SEND_CONTEXT 4u
+#define TLSP_FLAG_PROBE_ONLY 8u
+
+/* Postfix security levels as sent in tls_level (spec section 9.3). */
+#define TLSP_LEVEL_NONE 0
+#define TLSP_LEVEL_SECURE 8
+
+enum tlsp_role {
+	TLSP_ROLE_BOGUS, /* neither or both role bits: answer status 0 */
+	TLSP_ROLE_SERVER,
+	TLSP_ROLE_CLIENT,
+};
+
+/* Release families that differ on the wire, oldest first. */
+enum tlsp_peer_version {
+	TLSP_PEER_V36,  /* 3.6-3.8: 22-pair TLS_SESS_STATE */
+	TLSP_PEER_V39,  /* 3.9: enable_rpk; adds ctos_rpk, stoc_rpk */
+	TLSP_PEER_V310, /* 3.10-3.11: forced_failure_type; rpt_reported */
+	TLSP_PEER_HEAD, /* 3.12 snapshot: trace_*; trace_size_limit */
+};
+
+struct tlsp_request_header {
+	char *remote_endpoint; /* "[addr]:port" */
+	unsigned flags;        /* TLSP_FLAG_* and unknown bits, as sent */
+	int handshake_timeout; /* first timeout, 1..TLSP_REQUEST_TIMEOUT_MAX */
+	int session_timeout;   /* second timeout, same range */
+	char *serverid;        /* service name (cache id in the server role) */
+};
+
+/*
+ * TLS_CLIENT_PARAMS and TLS_SERVER_PARAMS (HEAD), one struct for both:
+ * the names of every version, all optional because each release adds or
+ * drops some. Informational only (tlsproxy uses its own main.cf); absent
+ * strings are NULL, absent integers -1, present integers >= 0.
+ */
+struct tlsp_params {
+	char *config_file, *config_name;
+	char *tls_high_cipherlist, *tls_medium_cipherlist;
+	char *tls_low_cipherlist, *tls_export_cipherlist;
+	char *tls_null_cipherlist;
+	char *tls_eecdh_auto_curves, *tls_eecdh_strong_curve;
+	char *tls_eecdh_ultra_curve, *tls_ffdhe_auto_groups;
+	char *tls_disable_workarounds, *tls_ssl_options, *tls_dane_digests;
+	char *tlsmgr_service_name, *tls_session_ticket_cipher;
+	char *tls_server_sni_maps;
+	int tls_daemon_random_bytes, tls_append_default_CA;
+	int tls_legacy_public_key_fingerprints, tls_preempt_cipherlist;
+	int tls_wildcard_matches_multiple_labels, tls_fast_shutdown_enable;
+	int tls_trust_server_ccerts;
+};
+
+/* TLS_CLIENT_INIT_PROPS: 14 pairs, unchanged 3.4 ... HEAD, all required. */
+struct tlsp_client_init_props {
+	char *log_param, *log_level;
+	int verifydepth; /* 0..TLSP_REQUEST_VERIFYDEPTH_MAX */
+	char *cache_type, *chain_files, *cert_file, *key_file;
+	char *dcert_file, *dkey_file, *eccert_file, *eckey_file;
+	char *CAfile, *CApath, *mdalg;
+};
+
+/* One TLSA record (spec section 4.4.4); data is owned. */
+struct tlsp_tlsa {
+	unsigned char usage, selector, mtype;
+	unsigned char *data;
+	size_t data_len; /* 1..TLSP_REQUEST_TLSA_DATA_MAX */
+};
+
+/* TLS_CLIENT_START_PROPS, 3.6 ... HEAD. */
+struct tlsp_client_start_props {
+	char *log_param, *log_level; /* HEAD only, else NULL */
+	int timeout;                 /* not used by tlsproxy */
+	int enable_rpk;              /* 3.9+, else 0 */
+	int tls_level;               /* TLSP_LEVEL_NONE..TLSP_LEVEL_SECURE */
+	char *nexthop, *host, *namaddr, *sni, *serverid, *helo;
+	char *protocols, *cipher_grade, *cipher_exclusions;
+	char **match;       /* the matchargv values, match_count of them */
+	size_t match_count; /* 0..TLSP_REQUEST_ARGV_MAX; match NULL if 0 */
+	char *mdalg;
+	int dane;               /* 0, or 1 with domain and TLSA records */
+	char *dane_domain;      /* NULL unless dane */
+	struct tlsp_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
+	size_t tlsa_count;
+	int tlsrpt;                /* 3.10+: always 0 (1 is rejected) */
+	char *forced_failure_type; /* 3.10+, else NULL */
+	int trace_size_limit;      /* HEAD, else 0 */
+	char *trace_peer;          /* HEAD, else NULL */
+};
+
+/* TLS_SERVER_INIT_PROPS (HEAD server body): 20 pairs, all required. */
+struct tlsp_server_init_props {
+	char *log_param, *log_level;
+	int verifydepth;
+	char *cache_type;
+	int set_sessid;
+	char *chain_files, *cert_file, *key_file, *dcert_file, *dkey_file;
+	char *eccert_file, *eckey_file, *CAfile, *CApath, *protocols;
+	char *eecdh_grade, *dh1024_param_file, *dh512_param_file;
+	int ask_ccert;
+	char *mdalg;
+};
+
+/* TLS_SERVER_START_PROPS (HEAD server body). */
+struct tlsp_server_start_props {
+	char *log_param, *log_level; /* optional */
+	int timeout;
+	int enable_rpk; /* optional, else 0 */
+	int requirecert;
+	char *serverid, *namaddr, *cipher_grade, *cipher_exclusions, *mdalg;
+	int trace_size_limit; /* optional, else 0 */
+	char *trace_peer;     /* optional, else NULL */
+};
+
+struct tlsp_request {
+	struct tlsp_request_header hdr;
+	enum tlsp_role role;         /* from hdr.flags */
+	enum tlsp_peer_version peer; /* V36 until a body says otherwise */
+	int has_body;                /* a body list was parsed */
+	struct tlsp_params params;
+	struct tlsp_client_init_props client_init; /* client role */
+	struct tlsp_client_start_props client_start;
+	struct tlsp_server_init_props server_init; /* server role body */
+	struct tlsp_server_start_props server_start;
+	char reason[TLSP_FIELD_REASON_MAX];
+};
+
+/* Returns an empty request, owned by the caller. */
+struct tlsp_request *tlsp_request_create(void);
+
+/* Frees everything the request holds. Accepts NULL and partial state. */
+void tlsp_request_free(struct tlsp_request *req);
+
+/*
+ * Parses the header list into req->hdr and sets req->role. A bogus role
+ * is not an error here (the stock daemon answers it with status 0).
+ * Returns 0, or -1 with tlsp_request_reason(). Call once per request.
+ */
+int tlsp_request_parse_header(struct tlsp_request *req,
+                              const struct attr_list *list);
+
+/*
+ * Parses a body list for req->role (client: TLS_CLIENT_*; server: the
+ * HEAD TLS_SERVER_*) and sets req->peer. Returns 0, or -1 with a reason.
+ * Panics unless the header was parsed with a client or server role.
+ */
+int tlsp_request_parse_body(struct tlsp_request *req,
+                            const struct attr_list *list);
+
+/* Why the last parse failed. Borrowed from req. */
+const char *tlsp_request_reason(const struct tlsp_request *req);
+
+/* "client", "server" or "bogus". */
+const char *tlsp_role_str(enum tlsp_role role);
+
+/* "3.6-3.8", "3.9", "3.10-3.11" or "3.12-HEAD". */
+const char *tlsp_peer_version_str(enum tlsp_peer_version peer);
+
+#endif
