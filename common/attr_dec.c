@@ -13,7 +13,8 @@
  * The pair pointers are filled in only at OK, when the arena has stopped
  * moving.
  *
- * Limits: attr_limits (name, value, count); checked as each byte arrives,
+ * Limits: attr_limits (name, value, count, total); checked as each byte
+ * arrives,
  * before the arena grows past them.
  * Errors: ATTR_DEC_BAD plus a reason string; the caller logs.
  * See also: attr_enc.c; spec tlsproxy-protocol.md section 2.
@@ -36,6 +37,7 @@ const struct attr_limits attr_limits_default = {
     .name_max = 100,
     .value_max = 64 * 1024,
     .count_max = 4096,
+    .total_max = 1024 * 1024,
 };
 
 enum attr_dec_state {
@@ -53,7 +55,7 @@ struct attr_dec_span {
 struct attr_dec {
 	struct attr_limits limits;
 	enum attr_dec_state state;
-	int fed;                     /* bytes of this list seen */
+	size_t fed;                  /* bytes of this list seen */
 	size_t token_len;            /* bytes of the current name/value */
 	struct buf arena;            /* name NUL value NUL ... */
 	struct attr_dec_span *spans; /* one per complete pair */
@@ -169,19 +171,15 @@ attr_dec_end_token(struct attr_dec *dec)
 	return ATTR_DEC_NEED_MORE;
 }
 
-enum attr_dec_status
-attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
-              size_t *consumed)
+/* Decodes within data[0..len), which the caller keeps inside total_max. */
+static enum attr_dec_status
+attr_dec_feed_bounded(struct attr_dec *dec, const char *in, size_t len,
+                      size_t *consumed)
 {
-	const char *in = data;
 	const char *nul;
 	size_t pos = 0, room, window, limit;
 	int is_name, capped;
 
-	if (dec->state == ATTR_DEC_STATE_DONE)
-		msg_panic("%s: feed after OK or BAD without reset", __func__);
-	if (len > 0)
-		dec->fed = 1;
 	while (pos < len) {
 		is_name = dec->state == ATTR_DEC_STATE_NAME;
 		limit = is_name ? dec->limits.name_max : dec->limits.value_max;
@@ -223,6 +221,24 @@ attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
 	return ATTR_DEC_NEED_MORE;
 }
 
+enum attr_dec_status
+attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
+              size_t *consumed)
+{
+	size_t allowed = dec->limits.total_max - dec->fed;
+	enum attr_dec_status status;
+
+	if (dec->state == ATTR_DEC_STATE_DONE)
+		msg_panic("%s: feed after OK or BAD without reset", __func__);
+	status = attr_dec_feed_bounded(dec, data, len < allowed ? len : allowed,
+	                               consumed);
+	dec->fed += *consumed;
+	if (status == ATTR_DEC_NEED_MORE && len > allowed)
+		return attr_dec_bad(dec, "attribute list",
+		                    dec->limits.total_max);
+	return status;
+}
+
 const struct attr_list *
 attr_dec_list(const struct attr_dec *dec)
 {
@@ -238,7 +254,7 @@ attr_dec_reason(const struct attr_dec *dec)
 int
 attr_dec_pending(const struct attr_dec *dec)
 {
-	return dec->fed && dec->state != ATTR_DEC_STATE_DONE;
+	return dec->fed > 0 && dec->state != ATTR_DEC_STATE_DONE;
 }
 
 /*

@@ -117,8 +117,9 @@ server_status_send(int avail)
 	} while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(rec))
 		return 0;
+	/* A cut record would corrupt master's view of every sibling. */
 	if (n >= 0)
-		msg_panic("%s: short write %zd on status socket", __func__, n);
+		msg_fatal("%s: short write %zd on status socket", __func__, n);
 	return -1;
 }
 

@@ -31,6 +31,7 @@ const struct attr_limits tlsp_request_attr_limits = {
     .name_max = 100,
     .value_max = TLSP_REQUEST_TLSA_B64_MAX,
     .count_max = TLSP_REQUEST_PAIRS_MAX,
+    .total_max = TLSP_REQUEST_BYTES_MAX,
 };
 
 /* clang-format off */

@@ -11,9 +11,13 @@
  *
  * Segmenting the flat body: PARAMS is every pair before the first
  * log_param; INIT_PROPS runs from that log_param to the first mdalg after
- * it; START_PROPS is the rest. Inside START_PROPS the groups are read in
- * their fixed inner order: argv_size n then exactly n argv_value; dane 1
- * then domain, count n and n x (usage, selector, mtype, data).
+ * it (a timeout or a second log_param before it means that mdalg is
+ * missing); START_PROPS is the rest (HEAD's begins with its own
+ * log_param). Inside START_PROPS the groups are read in their fixed inner
+ * order: argv_size n then exactly n argv_value; dane 1 then domain, count
+ * n and n x (usage, selector, mtype, data). A group member anywhere else
+ * (a stray argv_value, domain, usage ...) is an error, not an unknown.
+ * Strings are at most TLSP_FIELD_STR_MAX bytes and never hold a '\n'.
  *
  * The body also tells which Postfix release family sent it, which fixes
  * the TLS_SESS_STATE layout the peer will accept (tlsp_reply.h).
@@ -21,9 +25,10 @@
  * Not supported, rejected with a reason: Postfix 3.4/3.5 requests that
  * carry the legacy DANE encoding (dane 1 followed by count instead of
  * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
- * without DANE data is byte-identical to a 3.6.0-3.6.9 one and parses as
- * 3.6; such a client cannot get that far anyway, because it reads the
- * announcement where it expects the status (spec section 7.2).
+ * without DANE data has the layout of a 3.6 one and parses as 3.6; such a
+ * client cannot get that far anyway, because it reads the announcement
+ * where it expects the status (spec section 7.2), and it would need a
+ * 21-pair TLS_SESS_STATE that tlsp_reply does not produce.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -37,7 +42,7 @@
 
 /* Limits, checked before anything is stored (spec section 2.4). */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
-#define TLSP_REQUEST_TLSA_MAX 256       /* TLSA records per request */
+#define TLSP_REQUEST_TLSA_MAX 16        /* TLSA records per request */
 #define TLSP_REQUEST_TLSA_DATA_MAX 8192 /* decoded bytes per TLSA record */
 #define TLSP_REQUEST_TIMEOUT_MAX 604800 /* header timeouts, seconds */
 #define TLSP_REQUEST_VERIFYDEPTH_MAX 100
@@ -55,9 +60,17 @@
 	 4 * TLSP_REQUEST_TLSA_MAX)
 
 /*
+ * Bytes in one request list. The golden 3.7.11 body is 1.3 KB; this
+ * leaves room for long match lists and several full-certificate TLSA
+ * records, while a hostile peer costs at most this much per session.
+ */
+#define TLSP_REQUEST_BYTES_MAX (256 * 1024)
+
+/*
  * Decoder limits for the request lists: whatever the parser accepts
  * decodes, and no value or pair count much beyond it (values up to
- * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs).
+ * TLSP_REQUEST_TLSA_B64_MAX, at most TLSP_REQUEST_PAIRS_MAX pairs,
+ * at most TLSP_REQUEST_BYTES_MAX bytes).
  */
 extern const struct attr_limits tlsp_request_attr_limits;
 

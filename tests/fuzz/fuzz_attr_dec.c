@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                               \
 	} while (0)
 
-static const struct attr_limits fuzz_small_limits = {16, 64, 8};
+static const struct attr_limits fuzz_small_limits = {16, 64, 8, 256};
 
 /* FNV-1a over the input: the seed of the chunk sizes. */
 static uint64_t

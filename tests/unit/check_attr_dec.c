@@ -210,8 +210,8 @@ START_TEST(test_attr_dec_truncated_list_needs_more)
 }
 END_TEST
 
-/* Limits: name 4, value 6, count 2. */
-static const struct attr_limits small_limits = {4, 6, 2};
+/* Limits: name 4, value 6, count 2, list 10 bytes. */
+static const struct attr_limits small_limits = {4, 6, 2, 10};
 
 static const struct {
 	const char *label;
@@ -231,6 +231,9 @@ static const struct {
     {"count at limit", "a\0\0b\0\0\0", 7, ATTR_DEC_OK, ""},
     {"count one past", "a\0\0b\0\0c\0\0\0", 10, ATTR_DEC_BAD,
      "attribute count exceeds 2"},
+    {"list at limit", "abcd\0def\0\0", 10, ATTR_DEC_OK, ""},
+    {"list one past", "abcd\0defg\0\0", 11, ATTR_DEC_BAD,
+     "attribute list exceeds 10 bytes"},
 };
 
 /* Runs one limit row, in one shot or byte by byte. */
@@ -270,6 +273,7 @@ START_TEST(test_attr_dec_default_limits_are_documented_values)
 	ck_assert_uint_eq(attr_limits_default.name_max, 100);
 	ck_assert_uint_eq(attr_limits_default.value_max, 65536);
 	ck_assert_uint_eq(attr_limits_default.count_max, 4096);
+	ck_assert_uint_eq(attr_limits_default.total_max, 1024 * 1024);
 }
 END_TEST
 

@@ -826,6 +826,46 @@ START_TEST(test_server_refuses_a_terminal)
 }
 END_TEST
 
+START_TEST(test_server_standalone_serves_stdin_once)
+{
+	static const char *const args[] = {"-S", NULL};
+	struct fake_master m;
+	char reply[64];
+	int pair[2], status[2];
+	long pid;
+	int fd;
+
+	fake_master_prepare(&m, NULL);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, status), 0);
+	svc_mode = SERVER_MODE_MULTI;
+	if ((m.pid = fork()) == 0) {
+		char *argv[ARGS_MAX];
+		int argc = argv_build(argv, args);
+		int in = fcntl(pair[1], F_DUPFD, 100);
+
+		fake_master_child(&m, status[1], "13");
+		dup2(in, STDIN_FILENO);
+		server_main(argc, argv, SERVER_MODE_MULTI, &svc_ops);
+	}
+	close(pair[1]);
+	close(status[1]);
+	m.status_fd = status[0];
+	ck_assert_int_eq(write(pair[0], "x\n", 2), 2);
+	ck_assert(fake_readable(pair[0], 5000));
+	ck_assert_int_gt(read(pair[0], reply, sizeof(reply) - 1), 0);
+	ck_assert_int_eq(sscanf(reply, "%d %ld", &fd, &pid), 2);
+	ck_assert_int_eq(fd, STDIN_FILENO);
+	ck_assert_int_eq(pid, m.pid);
+	/* One client, then exit 0: no listen socket, no status records. */
+	fake_expect_exit(m.pid, 2000, 0);
+	fake_expect_no_status(&m, 10);
+	fake_expect_log(&m, "exit hook");
+	close(pair[0]);
+	fake_master_cleanup(&m);
+}
+END_TEST
+
 Suite *server_suite(void);
 
 Suite *
@@ -868,6 +908,7 @@ server_suite(void)
 	    master, test_server_startup_fatal_texts, 0,
 	    (int)(sizeof(start_fatal_rows) / sizeof(start_fatal_rows[0])));
 	tcase_add_test(master, test_server_refuses_a_terminal);
+	tcase_add_test(master, test_server_standalone_serves_stdin_once);
 	suite_add_tcase(s, master);
 	return s;
 }

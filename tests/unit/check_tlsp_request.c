@@ -285,6 +285,58 @@ START_TEST(test_tlsp_request_golden_head_server_body_parses)
 }
 END_TEST
 
+/* Variants of HEAD's server body: a name removed, or a value replaced. */
+struct server_variant {
+	const char *name;
+	size_t nth;
+	const char *value; /* NULL: remove the pair */
+	const char *reason;
+};
+
+static const struct server_variant server_variants[] = {
+    {"requirecert", 0, NULL, "START_PROPS: missing attribute requirecert"},
+    {"requirecert", 0, "2", "START_PROPS: requirecert 2 is outside 0..1"},
+    {"set_sessid", 0, NULL, "INIT_PROPS: missing attribute set_sessid"},
+    {"ask_ccert", 0, "yes", "INIT_PROPS: malformed number in ask_ccert"},
+    {"mdalg", 0, NULL, "INIT_PROPS: missing attribute mdalg"},
+    {"namaddr", 0, NULL, "START_PROPS: missing attribute namaddr"},
+    {"log_param", 0, NULL, "INIT_PROPS: missing attribute mdalg"},
+    {"tls_trust_server_ccerts", 0, "x", "PARAMS: malformed number"},
+    {"trace_peer", 0, NULL, NULL},
+    {"tls_server_sni_maps", 0, NULL, NULL},
+};
+
+START_TEST(test_tlsp_request_server_body_variants)
+{
+	const struct server_variant *v = server_variants + _i;
+	const char *file = "tlsp-3.12-20260821-server-request.bin";
+	struct tlsp_request *req = parse_golden(file, 0);
+	struct tlsp_tlist body;
+	size_t at;
+	int rc;
+
+	tlsp_tlist_golden(&body, file, 1);
+	at = tlsp_tlist_find(&body, v->name, v->nth);
+	if (v->value)
+		tlsp_tlist_set(&body, at, v->value);
+	else
+		tlsp_tlist_remove(&body, at);
+	rc = tlsp_request_parse_body(req, tlsp_tlist_list(&body));
+	if (v->reason == NULL) {
+		ck_assert_msg(rc == 0, "%s: %s", v->name,
+		              tlsp_request_reason(req));
+		ck_assert_int_eq(req->peer, TLSP_PEER_HEAD);
+	} else {
+		ck_assert_msg(rc == -1, "%s: parsed", v->name);
+		ck_assert_msg(
+		    strstr(tlsp_request_reason(req), v->reason) != NULL,
+		    "%s: reason \"%s\"", v->name, tlsp_request_reason(req));
+	}
+	tlsp_tlist_free(&body);
+	tlsp_request_free(req);
+}
+END_TEST
+
 /*
  * Variants of the 3.7.11 client body. Each row edits the golden body and
  * says whether it must parse, and if not, what the reason must contain.
@@ -738,7 +790,7 @@ static const struct body_variant body_variants[] = {
      "argv_size 1025 is outside 0..1024"},
     {"TLSA records at limit", edit_tlsa_at_limit, NULL},
     {"TLSA records past limit", edit_tlsa_past_limit,
-     "count 257 is outside 0..256"},
+     "count 17 is outside 0..16"},
     {"TLSA count above records", edit_tlsa_count_short,
      "count 3 is not followed by 3 TLSA records"},
     {"TLSA record beyond count", edit_tlsa_extra_record,
@@ -1169,12 +1221,45 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
 	              "%s", tlsp_request_reason(req));
 	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
-	ck_assert_uint_eq(req->client_start.tlsa[255].data_len,
+	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
 	                  TLSP_REQUEST_TLSA_DATA_MAX);
 	free(data);
 	buf_free(&bytes);
 	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
+}
+END_TEST
+
+/* A list of pairs pairs, the last value value_len bytes long. */
+static void
+make_list(struct buf *bytes, size_t pairs, size_t value_len)
+{
+	char *value = xmalloc(value_len + 1);
+	size_t i;
+
+	memset(value, 'v', value_len);
+	value[value_len] = 0;
+	buf_init(bytes);
+	for (i = 0; i + 1 < pairs; i++)
+		attr_enc_str(bytes, "n", "v");
+	attr_enc_str(bytes, "n", value);
+	attr_enc_end(bytes);
+	free(value);
+}
+
+/* Loop index 0: at both limits; 1: one pair more; 2: one byte more. */
+START_TEST(test_tlsp_request_attr_limits_at_and_past)
+{
+	static const enum attr_dec_status want[] = {ATTR_DEC_OK, ATTR_DEC_BAD,
+	                                            ATTR_DEC_BAD};
+	struct tlsp_tlist decoded;
+	struct buf bytes;
+
+	make_list(&bytes, TLSP_REQUEST_PAIRS_MAX + (_i == 1),
+	          TLSP_REQUEST_TLSA_B64_MAX + (_i == 2));
+	ck_assert_int_eq(decode_with_request_limits(&bytes, &decoded),
+	                 want[_i]);
+	buf_free(&bytes);
 }
 END_TEST
 
@@ -1223,6 +1308,8 @@ tlsp_request_suite(void)
 	tc = tcase_create("variants");
 	tcase_add_loop_test(tc, test_tlsp_request_body_variants, 0,
 	                    NELEM(body_variants));
+	tcase_add_loop_test(tc, test_tlsp_request_server_body_variants, 0,
+	                    NELEM(server_variants));
 	tcase_add_test(tc, test_tlsp_request_reordered_values_land_in_place);
 	tcase_add_test(tc, test_tlsp_request_dane_records_decode);
 	tcase_add_loop_test(tc, test_tlsp_request_truncated_bytes_yield_no_body,
@@ -1246,6 +1333,8 @@ tlsp_request_suite(void)
 	tcase_add_test(tc, test_tlsp_request_argv_limit_keeps_every_value);
 	tcase_add_test(tc, test_tlsp_request_argv_zero_is_null);
 	tcase_add_test(tc, test_tlsp_request_attr_limits_fit_largest_body);
+	tcase_add_loop_test(tc, test_tlsp_request_attr_limits_at_and_past, 0,
+	                    3);
 	tcase_add_loop_test(tc, test_tlsp_request_attr_limits_fit_goldens, 0,
 	                    NELEM(client_goldens));
 	suite_add_tcase(s, tc);
