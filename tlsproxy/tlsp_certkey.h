@@ -17,7 +17,7 @@
  * Certification Authority data, ..." line (logged as info, as stock).
  */
 int tlsp_certkey_ca(SSL_CTX *ctx, const char *CAfile, const char *CApath,
-    int append_default);
+                    int append_default);
 
 /*
  * Loads the client's own keys and chains: chain_files alone if non-empty,

@@ -22,29 +22,29 @@
 #include "tlsp_certname.h"
 #include "tlsp_tlserr.h"
 
-#define TLSP_CERTNAME_FN	"tls_text_name"
+#define TLSP_CERTNAME_FN "tls_text_name"
 
 /* Refuses NUL bytes and ASCII control characters; 0 if acceptable. */
 static int
 tlsp_certname_check(const unsigned char *utf8, int len, const char *label,
-    const char *namaddr)
+                    const char *namaddr)
 {
 	int i;
 
 	if (len > TLSP_CERTNAME_MAX) {
 		msg_warn("%s: %s: peer %s too long: %d", TLSP_CERTNAME_FN,
-		    namaddr, label, len);
+		         namaddr, label, len);
 		return -1;
 	}
 	if ((size_t)len != strlen((const char *)utf8)) {
 		msg_warn("%s: %s: NULL character in peer %s", TLSP_CERTNAME_FN,
-		    namaddr, label);
+		         namaddr, label);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
 		if (utf8[i] < 0x80 && (utf8[i] < 0x20 || utf8[i] == 0x7f)) {
 			msg_warn("%s: %s: non-printable content in peer %s",
-			    TLSP_CERTNAME_FN, namaddr, label);
+			         TLSP_CERTNAME_FN, namaddr, label);
 			return -1;
 		}
 	}
@@ -54,7 +54,7 @@ tlsp_certname_check(const unsigned char *utf8, int len, const char *label,
 /* The first nid entry of name as checked UTF-8, or NULL. Owned. */
 static char *
 tlsp_certname_text(const X509_NAME *name, int nid, const char *label,
-    const char *namaddr)
+                   const char *namaddr)
 {
 	const ASN1_STRING *data;
 	unsigned char *utf8 = 0;
@@ -69,7 +69,8 @@ tlsp_certname_text(const X509_NAME *name, int nid, const char *label,
 		return 0;
 	if ((len = ASN1_STRING_to_UTF8(&utf8, data)) < 0) {
 		msg_warn("%s: %s: error decoding peer %s of ASN.1 type=%d",
-		    TLSP_CERTNAME_FN, namaddr, label, ASN1_STRING_type(data));
+		         TLSP_CERTNAME_FN, namaddr, label,
+		         ASN1_STRING_type(data));
 		tlsp_tlserr_log();
 		return 0;
 	}
@@ -87,7 +88,7 @@ char *
 tlsp_certname_subject(X509 *cert, const char *peername, const char *namaddr)
 {
 	char *cn = tlsp_certname_text(X509_get_subject_name(cert),
-	    NID_commonName, "subject CN", namaddr);
+	                              NID_commonName, "subject CN", namaddr);
 
 	if (cn == 0)
 		cn = xstrdup(peername ? peername : "");
@@ -98,11 +99,11 @@ char *
 tlsp_certname_issuer(X509 *cert, const char *namaddr)
 {
 	const X509_NAME *name = X509_get_issuer_name(cert);
-	char *cn = tlsp_certname_text(name, NID_commonName, "issuer CN",
-	    namaddr);
+	char *cn =
+	    tlsp_certname_text(name, NID_commonName, "issuer CN", namaddr);
 
 	if (cn == 0)
 		cn = tlsp_certname_text(name, NID_organizationName,
-		    "issuer Organization", namaddr);
+		                        "issuer Organization", namaddr);
 	return cn ? cn : xstrdup("");
 }

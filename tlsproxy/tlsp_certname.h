@@ -9,7 +9,7 @@
 #include <openssl/x509.h>
 
 /* Longest name accepted, in bytes of UTF-8 (Postfix's CCERT_BUFSIZ - 1). */
-#define TLSP_CERTNAME_MAX	255
+#define TLSP_CERTNAME_MAX 255
 
 /*
  * The subject CN of cert as UTF-8, else peername (the DNS-ID OpenSSL
@@ -18,7 +18,7 @@
  * "tls_text_name: <namaddr>: ..." warning.
  */
 char *tlsp_certname_subject(X509 *cert, const char *peername,
-    const char *namaddr);
+                            const char *namaddr);
 
 /* The issuer CN, else the issuer Organization, else "". Owned. */
 char *tlsp_certname_issuer(X509 *cert, const char *namaddr);

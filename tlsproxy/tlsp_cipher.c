@@ -19,7 +19,7 @@
 #include "msg.h"
 #include "tlsp_cipher.h"
 
-#define TLSP_CIPHER_SEP	" \t\r\n,:"
+#define TLSP_CIPHER_SEP " \t\r\n,:"
 
 /* The configured base list for a grade name, or NULL. */
 static const char *
@@ -41,7 +41,7 @@ tlsp_cipher_base(const struct tlsp_tls_params *params, const char *grade)
 /* Appends ":!TOKEN" per exclusion; -1 (warned) on a unary prefix. */
 static int
 tlsp_cipher_exclude(struct buf *list, const char *exclusions,
-    const char *namaddr)
+                    const char *namaddr)
 {
 	char *copy = xstrdup(exclusions);
 	char *save = 0;
@@ -49,10 +49,11 @@ tlsp_cipher_exclude(struct buf *list, const char *exclusions,
 	int ret = 0;
 
 	for (tok = strtok_r(copy, TLSP_CIPHER_SEP, &save); tok;
-	    tok = strtok_r(0, TLSP_CIPHER_SEP, &save)) {
+	     tok = strtok_r(0, TLSP_CIPHER_SEP, &save)) {
 		if (strchr("!+-@", *tok)) {
 			msg_warn("%s: invalid unary '!+-@' in cipher "
-			    "exclusion: %s", namaddr, tok);
+			         "exclusion: %s",
+			         namaddr, tok);
 			ret = -1;
 			break;
 		}
@@ -64,7 +65,7 @@ tlsp_cipher_exclude(struct buf *list, const char *exclusions,
 
 char *
 tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
-    const char *exclusions, const char *namaddr)
+                 const char *exclusions, const char *namaddr)
 {
 	const char *base = tlsp_cipher_base(params, grade ? grade : "");
 	struct buf list;
@@ -72,13 +73,12 @@ tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
 
 	if (base == 0 || *base == 0) {
 		msg_warn("%s: invalid cipher grade: \"%s\"", namaddr,
-		    grade ? grade : "");
+		         grade ? grade : "");
 		return 0;
 	}
 	buf_init(&list);
 	buf_puts(&list, base);
-	if (exclusions &&
-	    tlsp_cipher_exclude(&list, exclusions, namaddr) < 0) {
+	if (exclusions && tlsp_cipher_exclude(&list, exclusions, namaddr) < 0) {
 		buf_free(&list);
 		return 0;
 	}

@@ -16,7 +16,7 @@
  * with one of "!+-@", logs Postfix's warning naming namaddr and returns
  * NULL. Does not check the list against OpenSSL.
  */
-char *tlsp_cipher_list(const struct tlsp_tls_params *params,
-    const char *grade, const char *exclusions, const char *namaddr);
+char *tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
+                       const char *exclusions, const char *namaddr);
 
 #endif

@@ -19,16 +19,17 @@
 
 struct tlsp_conn {
 	SSL *ssl;
-	struct tlsp_verify verify;	/* must_fail, log mask, errors */
-	int level;			/* effective (after DANE fallback) */
-	char *namaddr;			/* lower-cased copy */
-	char *mdalg;			/* start props digest */
-	int legacy_fprint;		/* tls_legacy_public_key_fingerprints */
-	char *cipher_list;		/* as applied, for the cache key */
-	char *sni;			/* SNI name sent, NULL if none */
-	char *cache_id;			/* session cache key */
-	char *cache_type;		/* NULL unless the context caches */
-	tlsp_ctx_save_fn save_fn;	/* stores new sessions */
+	struct tlsp_verify verify; /* must_fail, log mask, errors */
+	int level;                 /* effective (after DANE fallback) */
+	char *namaddr;             /* lower-cased copy */
+	char *props_namaddr;       /* as received (some log lines) */
+	char *mdalg;               /* start props digest */
+	int legacy_fprint;         /* tls_legacy_public_key_fingerprints */
+	char *cipher_list;         /* as applied, for the cache key */
+	char *sni;                 /* SNI name sent, NULL if none */
+	char *cache_id;            /* session cache key */
+	char *cache_type;          /* NULL unless the context caches */
+	tlsp_ctx_save_fn save_fn;  /* stores new sessions */
 	void *save_arg;
 };
 

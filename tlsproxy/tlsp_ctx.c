@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,10 @@
 #include "tlsp_curves.h"
 #include "tlsp_dane.h"
 #include "tlsp_fprint.h"
+#include "tlsp_infocb.h"
 #include "tlsp_logmask.h"
 #include "tlsp_resume.h"
+#include "tlsp_sslopt.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_verify.h"
 
@@ -35,7 +38,7 @@ struct tlsp_ctx {
 	int log_mask;
 	char *cache_type;
 	const struct tlsp_tls_params *params;
-	tlsp_ctx_save_fn save_fn;	/* set when caching sessions */
+	tlsp_ctx_save_fn save_fn; /* set when caching sessions */
 	void *save_arg;
 };
 
@@ -59,38 +62,45 @@ tlsp_ctx_str(const char *s)
 
 /* SSL_CTX_new plus the settings that cannot fail. */
 static SSL_CTX *
-tlsp_ctx_new(const struct tlsp_tls_init *init)
+tlsp_ctx_new(const struct tlsp_tls_params *params,
+             const struct tlsp_tls_init *init, int log_mask)
 {
 	SSL_CTX *ssl_ctx;
 
 	if ((ssl_ctx = SSL_CTX_new(TLS_client_method())) == 0) {
 		msg_warn("cannot allocate client SSL_CTX: disabling TLS "
-		    "support");
+		         "support");
 		tlsp_tlserr_log();
 		return 0;
 	}
 	SSL_CTX_set_security_level(ssl_ctx, 0);
 	SSL_CTX_set_verify_depth(ssl_ctx, init->verifydepth + 1);
-	SSL_CTX_set_options(ssl_ctx, SSL_OP_ALL | SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_options(
+	    ssl_ctx, (uint64_t)tlsp_sslopt_bits(params->tls_disable_workarounds,
+	                                        params->tls_ssl_options) |
+	                 SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (log_mask & TLSP_LOG_DEBUG)
+		SSL_CTX_set_info_callback(ssl_ctx, tlsp_infocb_callback);
 	return ssl_ctx;
 }
 
 /* DANE, trust anchors, own keys, groups, verification: 0 or -1. */
 static int
 tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
-    const struct tlsp_tls_init *init, const EVP_MD *fpt_md)
+                   const struct tlsp_tls_init *init, const EVP_MD *fpt_md)
 {
 	if (SSL_CTX_dane_enable(ssl_ctx) <= 0) {
 		msg_warn("OpenSSL DANE initialization failed: disabling TLS "
-		    "support");
+		         "support");
 		tlsp_tlserr_log();
 		return -1;
 	}
 	tlsp_dane_digest_init(ssl_ctx, params->tls_dane_digests, fpt_md);
 	if (tlsp_certkey_ca(ssl_ctx, tlsp_ctx_str(init->CAfile),
-	    tlsp_ctx_str(init->CApath), params->tls_append_default_CA) < 0)
+	                    tlsp_ctx_str(init->CApath),
+	                    params->tls_append_default_CA) < 0)
 		return -1;
 	if (tlsp_certkey_own(ssl_ctx, init) < 0)
 		return -1;
@@ -101,10 +111,10 @@ tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
 
 struct tlsp_ctx *
 tlsp_ctx_create(const struct tlsp_tls_params *params,
-    const struct tlsp_tls_init *init)
+                const struct tlsp_tls_init *init)
 {
 	int log_mask = tlsp_logmask_parse(tlsp_ctx_str(init->log_param),
-	    tlsp_ctx_str(init->log_level));
+	                                  tlsp_ctx_str(init->log_level));
 	const EVP_MD *fpt_md;
 	struct tlsp_ctx *ctx;
 	SSL_CTX *ssl_ctx;
@@ -113,11 +123,11 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_info("initializing the client-side TLS engine");
 	if ((fpt_md = tlsp_fprint_md(init->mdalg)) == 0) {
 		msg_warn("Digest algorithm \"%s\" not found",
-		    tlsp_ctx_str(init->mdalg));
+		         tlsp_ctx_str(init->mdalg));
 		msg_warn("disabling TLS support");
 		return 0;
 	}
-	if ((ssl_ctx = tlsp_ctx_new(init)) == 0)
+	if ((ssl_ctx = tlsp_ctx_new(params, init, log_mask)) == 0)
 		return 0;
 	if (tlsp_ctx_configure(ssl_ctx, params, init, fpt_md) < 0) {
 		SSL_CTX_free(ssl_ctx);
@@ -166,11 +176,13 @@ tlsp_ctx_params(const struct tlsp_ctx *ctx)
 }
 
 void
-tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
-    tlsp_ctx_save_fn fn, void *arg)
+tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout, tlsp_ctx_save_fn fn,
+                      void *arg)
 {
-	SSL_CTX_set_session_cache_mode(ctx->ssl_ctx, SSL_SESS_CACHE_CLIENT |
-	    SSL_SESS_CACHE_NO_INTERNAL_STORE | SSL_SESS_CACHE_NO_AUTO_CLEAR);
+	SSL_CTX_set_session_cache_mode(ctx->ssl_ctx,
+	                               SSL_SESS_CACHE_CLIENT |
+	                                   SSL_SESS_CACHE_NO_INTERNAL_STORE |
+	                                   SSL_SESS_CACHE_NO_AUTO_CLEAR);
 	SSL_CTX_sess_set_new_cb(ctx->ssl_ctx, tlsp_resume_new_session);
 	SSL_CTX_set_timeout(ctx->ssl_ctx, 2 * timeout);
 	ctx->save_fn = fn;
@@ -197,7 +209,7 @@ tlsp_ctx_cache_drop(struct tlsp_ctx_cache *cache, size_t i)
 	free(cache->entry[i].key);
 	tlsp_ctx_free(cache->entry[i].ctx);
 	memmove(&cache->entry[i], &cache->entry[i + 1],
-	    (cache->count - i - 1) * sizeof(cache->entry[0]));
+	        (cache->count - i - 1) * sizeof(cache->entry[0]));
 	cache->count--;
 }
 
@@ -247,8 +259,8 @@ tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache, const char *key)
 
 struct tlsp_ctx *
 tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache, const char *key,
-    const struct tlsp_tls_params *params, const struct tlsp_tls_init *init,
-    int pin)
+                   const struct tlsp_tls_params *params,
+                   const struct tlsp_tls_init *init, int pin)
 {
 	struct tlsp_ctx_entry *e;
 	struct tlsp_ctx *ctx;
@@ -259,7 +271,7 @@ tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache, const char *key,
 		return 0;
 	if (tlsp_ctx_cache_room(cache) < 0)
 		msg_panic("%s: all %d cached contexts are pinned", __func__,
-		    TLSP_CTX_CACHE_LIMIT);
+		          TLSP_CTX_CACHE_LIMIT);
 	e = &cache->entry[cache->count++];
 	e->key = xstrdup(key);
 	e->ctx = ctx;

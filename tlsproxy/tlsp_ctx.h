@@ -16,7 +16,7 @@ struct tlsp_ctx;
 struct tlsp_ctx_cache;
 
 /* At most this many contexts are cached; see tlsp_ctx_cache_get(). */
-#define TLSP_CTX_CACHE_LIMIT	32
+#define TLSP_CTX_CACHE_LIMIT 32
 
 /*
  * Builds a client context from init (files are read now, so this is the
@@ -25,7 +25,7 @@ struct tlsp_ctx_cache;
  * fails: unusable mdalg, CA data, certificate/key files, DANE setup.
  */
 struct tlsp_ctx *tlsp_ctx_create(const struct tlsp_tls_params *params,
-    const struct tlsp_tls_init *init);
+                                 const struct tlsp_tls_init *init);
 
 /* NULL-safe. Sessions already started keep their own SSL_CTX reference. */
 void tlsp_ctx_free(struct tlsp_ctx *ctx);
@@ -38,7 +38,8 @@ const struct tlsp_tls_params *tlsp_ctx_params(const struct tlsp_ctx *ctx);
 
 /* Stores a new session's DER under cache_id (tlsmgr "update"). */
 typedef void (*tlsp_ctx_save_fn)(void *arg, const char *cache_type,
-    const char *cache_id, const unsigned char *der, size_t len);
+                                 const char *cache_id, const unsigned char *der,
+                                 size_t len);
 
 /*
  * Turns on client session caching (tlsmgr's "policy" reply was cachable
@@ -48,7 +49,7 @@ typedef void (*tlsp_ctx_save_fn)(void *arg, const char *cache_type,
  * session started from ctx.
  */
 void tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
-    tlsp_ctx_save_fn fn, void *arg);
+                           tlsp_ctx_save_fn fn, void *arg);
 
 /* The save function (NULL when not caching) and its argument. */
 tlsp_ctx_save_fn tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg);
@@ -70,12 +71,13 @@ void tlsp_ctx_cache_free(struct tlsp_ctx_cache *cache);
  * evicted, so use it at once (start a session) rather than keep it.
  */
 struct tlsp_ctx *tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache,
-    const char *key, const struct tlsp_tls_params *params,
-    const struct tlsp_tls_init *init, int pin);
+                                    const char *key,
+                                    const struct tlsp_tls_params *params,
+                                    const struct tlsp_tls_init *init, int pin);
 
 /* The context cached under key, or NULL; never builds. Borrowed. */
 struct tlsp_ctx *tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache,
-    const char *key);
+                                     const char *key);
 
 /* Number of cached contexts. */
 size_t tlsp_ctx_cache_size(const struct tlsp_ctx_cache *cache);

@@ -21,7 +21,7 @@
 #include "tlsp_curves.h"
 #include "tlsp_tlserr.h"
 
-#define TLSP_CURVES_SEP	" \t\r\n,"
+#define TLSP_CURVES_SEP " \t\r\n,"
 
 /* The NID of a curve name, NID_undef when unknown. */
 static int
@@ -39,7 +39,7 @@ tlsp_curves_nid(const char *name)
 /* Collects the supported NIDs; returns how many, counts the others. */
 static size_t
 tlsp_curves_collect(SSL_CTX *probe, char *list, int *nids, size_t max,
-    int *unsupported)
+                    int *unsupported)
 {
 	char *save = 0;
 	char *tok;
@@ -47,7 +47,7 @@ tlsp_curves_collect(SSL_CTX *probe, char *list, int *nids, size_t max,
 	int nid;
 
 	for (tok = strtok_r(list, TLSP_CURVES_SEP, &save); tok && n < max;
-	    tok = strtok_r(0, TLSP_CURVES_SEP, &save)) {
+	     tok = strtok_r(0, TLSP_CURVES_SEP, &save)) {
 		if ((nid = tlsp_curves_nid(tok)) == NID_undef) {
 			msg_warn("ignoring unknown ECDHE curve \"%s\"", tok);
 			continue;
@@ -73,13 +73,13 @@ tlsp_curves_set(SSL_CTX *ctx, const char *curves)
 
 	if ((probe = SSL_CTX_new(TLS_method())) == 0) {
 		msg_warn("cannot allocate temp SSL_CTX, using default ECDHE "
-		    "curves");
+		         "curves");
 		tlsp_tlserr_log();
 	} else if ((n = tlsp_curves_collect(probe, list, nids, max,
-	    &unsupported)) == 0) {
+	                                    &unsupported)) == 0) {
 		if (unsupported > 0)
 			msg_warn("none of the configured ECDHE curves are "
-			    "supported");
+			         "supported");
 	} else if (SSL_CTX_set1_curves(ctx, nids, (long)n) <= 0) {
 		msg_warn("failed to configure ECDHE curves");
 		tlsp_tlserr_log();

@@ -28,20 +28,20 @@
 #include "tlsp_fprint.h"
 #include "tlsp_tlserr.h"
 
-#define TLSP_DANE_PARAM		"tls_dane_digests"
-#define TLSP_DANE_SEP		" \t\r\n,"
-#define TLSP_DANE_HEAD		32	/* logged bytes of long TLSA data */
-#define TLSP_DANE_TAIL		32
+#define TLSP_DANE_PARAM "tls_dane_digests"
+#define TLSP_DANE_SEP " \t\r\n,"
+#define TLSP_DANE_HEAD 32 /* logged bytes of long TLSA data */
+#define TLSP_DANE_TAIL 32
 
 struct tlsp_dane_mtype {
 	const EVP_MD *md;
-	uint8_t ord;		/* 1 = most preferred; 0 = not listed */
+	uint8_t ord; /* 1 = most preferred; 0 = not listed */
 };
 
 struct tlsp_dane_table {
 	struct tlsp_dane_mtype m[256];
-	uint8_t ord;		/* ordinals handed out */
-	int maxtype;		/* highest code point configured so far */
+	uint8_t ord; /* ordinals handed out */
+	int maxtype; /* highest code point configured so far */
 };
 
 /* The explicit "=number" of a token: 1..254, -1 for none, -2 if bad. */
@@ -57,12 +57,12 @@ tlsp_dane_codepoint(const char *name, const char *num)
 	val = strtoul(num, &end, 10);
 	if (*end || errno || end == num || val >= 255) {
 		msg_warn("Invalid matching type number in %s: %s=%s",
-		    TLSP_DANE_PARAM, name, num);
+		         TLSP_DANE_PARAM, name, num);
 		return -2;
 	}
 	if (val == 0) {
 		msg_warn("Reserved matching type number in %s: %s=%s",
-		    TLSP_DANE_PARAM, name, num);
+		         TLSP_DANE_PARAM, name, num);
 		return -2;
 	}
 	return (int)val;
@@ -79,13 +79,13 @@ tlsp_dane_fixed(const char *name, int code)
 			return 2;
 	}
 	if (code == 1 || code == 2) {
-		msg_warn("%s: matching type %d can only be %s",
-		    TLSP_DANE_PARAM, code, code == 1 ? "sha256" : "sha512");
+		msg_warn("%s: matching type %d can only be %s", TLSP_DANE_PARAM,
+		         code, code == 1 ? "sha256" : "sha512");
 		return -2;
 	}
 	if (code == -1) {
 		msg_warn("%s: digest algorithm %s needs an explicit number",
-		    TLSP_DANE_PARAM, name);
+		         TLSP_DANE_PARAM, name);
 		return -2;
 	}
 	return code;
@@ -114,13 +114,13 @@ tlsp_dane_token(struct tlsp_dane_table *t, char *tok)
 		return;
 	if (t->m[code].ord != 0) {
 		msg_warn("%s: matching type %d specified more than once",
-		    TLSP_DANE_PARAM, code);
+		         TLSP_DANE_PARAM, code);
 		return;
 	}
 	t->m[code].ord = ++t->ord;
 	if ((t->m[code].md = tlsp_fprint_md(tok)) == 0)
 		msg_warn("%s: digest algorithm \"%s\"(%d) unknown",
-		    TLSP_DANE_PARAM, tok, code);
+		         TLSP_DANE_PARAM, tok, code);
 }
 
 /* Hands one code point to OpenSSL; the first listed ranks highest. */
@@ -131,14 +131,13 @@ tlsp_dane_mtype_set(SSL_CTX *ctx, const struct tlsp_dane_table *t, int m)
 
 	if (SSL_CTX_dane_mtype_set(ctx, t->m[m].md, (uint8_t)m, ord) <= 0) {
 		msg_warn("%s: error configuring matching type %d",
-		    TLSP_DANE_PARAM, m);
+		         TLSP_DANE_PARAM, m);
 		tlsp_tlserr_log();
 	}
 }
 
 void
-tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
-    const EVP_MD *fpt_md)
+tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests, const EVP_MD *fpt_md)
 {
 	struct tlsp_dane_table *t = xcalloc(1, sizeof(*t));
 	char *copy = xstrdup(digests ? digests : "");
@@ -149,7 +148,7 @@ tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
 	t->maxtype = 2;
 	t->m[255].md = fpt_md;
 	for (tok = strtok_r(copy, TLSP_DANE_SEP, &save); tok;
-	    tok = strtok_r(0, TLSP_DANE_SEP, &save))
+	     tok = strtok_r(0, TLSP_DANE_SEP, &save))
 		tlsp_dane_token(t, tok);
 	free(copy);
 	for (m = 1; m <= t->maxtype; m++)
@@ -158,51 +157,91 @@ tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
 	free(t);
 }
 
-/* "<namaddr>: <what>: u s m HEX", long data as head...tail. */
+/* Upper-case hex of data, long data as head...tail. */
 static void
-tlsp_dane_carp(const char *namaddr, const char *what,
-    const struct tlsp_tlsa *r)
+tlsp_dane_hex(struct buf *hex, const unsigned char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (len > TLSP_DANE_HEAD + TLSP_DANE_TAIL &&
+		    i == TLSP_DANE_HEAD) {
+			buf_puts(hex, "...");
+			i = len - TLSP_DANE_TAIL;
+		}
+		buf_printf(hex, "%02X", data[i]);
+	}
+}
+
+/* "<namaddr>: <what>: u s m HEX" ("..." for no data). */
+static void
+tlsp_dane_carp(const char *namaddr, const char *what, const struct tlsp_tlsa *r)
 {
 	struct buf hex;
-	size_t i;
 
 	buf_init(&hex);
 	if (r->len == 0)
 		buf_puts(&hex, "...");
-	for (i = 0; i < r->len; i++) {
-		if (r->len > TLSP_DANE_HEAD + TLSP_DANE_TAIL &&
-		    i == TLSP_DANE_HEAD) {
-			buf_puts(&hex, "...");
-			i = r->len - TLSP_DANE_TAIL;
-		}
-		buf_printf(&hex, "%02X", r->data[i]);
-	}
-	msg_warn("%s: %s: %u %u %u %s", namaddr, what, r->usage,
-	    r->selector, r->mtype, buf_str(&hex));
+	tlsp_dane_hex(&hex, r->data, r->len);
+	msg_warn("%s: %s: %u %u %u %s", namaddr, what, r->usage, r->selector,
+	         r->mtype, buf_str(&hex));
 	buf_free(&hex);
 }
 
 int
 tlsp_dane_add(SSL *ssl, const char *namaddr, const struct tlsp_tlsa *tlsa,
-    size_t count)
+              size_t count)
 {
 	int usable = 0;
 	size_t i;
 	int ret;
 
 	for (i = 0; i < count; i++) {
-		ret = SSL_dane_tlsa_add(ssl, tlsa[i].usage, tlsa[i].selector,
-		    tlsa[i].mtype, tlsa[i].data, tlsa[i].len);
+		ret =
+		    SSL_dane_tlsa_add(ssl, tlsa[i].usage, tlsa[i].selector,
+		                      tlsa[i].mtype, tlsa[i].data, tlsa[i].len);
 		if (ret > 0) {
 			++usable;
 		} else if (ret == 0) {
 			tlsp_dane_carp(namaddr, "unusable TLSA RR", &tlsa[i]);
 		} else {
 			tlsp_dane_carp(namaddr, "error loading trust settings",
-			    &tlsa[i]);
+			               &tlsa[i]);
 			tlsp_tlserr_log();
 			return -1;
 		}
 	}
 	return usable;
+}
+
+void
+tlsp_dane_log(SSL *ssl, int level, const char *namaddr)
+{
+	EVP_PKEY *mspki = 0;
+	const unsigned char *data = 0;
+	uint8_t u = 0, sel = 0, m = 0;
+	size_t len = 0;
+	struct buf hex;
+	int depth = SSL_get0_dane_authority(ssl, 0, &mspki);
+
+	if (depth < 0)
+		return;
+	if (level == TLSP_LEV_VERIFY || level == TLSP_LEV_SECURE) {
+		msg_info("%s: Matched trust anchor at depth %d", namaddr,
+		         depth);
+		return;
+	}
+	(void)SSL_get0_dane_tlsa(ssl, &u, &sel, &m, &data, &len);
+	buf_init(&hex);
+	tlsp_dane_hex(&hex, data, len);
+	if (level == TLSP_LEV_FPRINT)
+		msg_info("%s: Matched fingerprint: %s", namaddr, buf_str(&hex));
+	else
+		msg_info("%s: Matched DANE %s at depth %d: %u %u %u %s",
+		         namaddr,
+		         mspki   ? "TA public key verified certificate"
+		         : depth ? "TA certificate"
+		                 : "EE certificate",
+		         depth, u, sel, m, buf_str(&hex));
+	buf_free(&hex);
 }

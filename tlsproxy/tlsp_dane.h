@@ -21,14 +21,22 @@
  * and is most preferred. Bad tokens are skipped with Postfix's warnings.
  */
 void tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests,
-    const EVP_MD *fpt_md);
+                           const EVP_MD *fpt_md);
 
 /*
  * Adds count records to a DANE-enabled ssl. Returns the number OpenSSL
  * accepted (each rejected one logs "<namaddr>: unusable TLSA RR: ..."), or
  * -1 after an internal OpenSSL error ("... error loading trust settings").
  */
-int tlsp_dane_add(SSL *ssl, const char *namaddr,
-    const struct tlsp_tlsa *tlsa, size_t count);
+int tlsp_dane_add(SSL *ssl, const char *namaddr, const struct tlsp_tlsa *tlsa,
+                  size_t count);
+
+/*
+ * After a verified handshake, logs what DANE matched (nothing when DANE
+ * did not authenticate): "Matched trust anchor at depth N" (verify,
+ * secure), "Matched fingerprint: HEX" (fingerprint), else "Matched DANE
+ * <what> at depth N: u s m HEX".
+ */
+void tlsp_dane_log(SSL *ssl, int level, const char *namaddr);
 
 #endif

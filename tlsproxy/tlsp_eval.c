@@ -22,13 +22,15 @@
 #include "msg.h"
 #include "tlsp_certname.h"
 #include "tlsp_conn.h"
+#include "tlsp_dane.h"
 #include "tlsp_eval.h"
 #include "tlsp_fprint.h"
+#include "tlsp_pktdump.h"
 #include "tlsp_result.h"
 #include "tlsp_sigparams.h"
 #include "tlsp_summary.h"
 
-#define TLSP_EVAL_PEER_LOG \
+#define TLSP_EVAL_PEER_LOG                                                     \
 	(TLSP_LOG_CERTMATCH | TLSP_LOG_VERBOSE | TLSP_LOG_PEERCERT)
 
 /* TRUSTED, MATCHED, SECURED from the verify result and the level. */
@@ -43,46 +45,51 @@ tlsp_eval_status(struct tlsp_conn *conn)
 	status |= TLSP_PEER_TRUSTED;
 	if (conn->verify.must_fail)
 		msg_panic("%s: cert valid despite trust init failure",
-		    conn->namaddr);
+		          conn->namaddr);
 	if (!TLSP_LEV_MUST_MATCH(conn->level))
 		return status;
 	if (conn->level != TLSP_LEV_HALF_DANE)
 		status |= TLSP_PEER_SECURED;
 	status |= TLSP_PEER_MATCHED;
-	if ((conn->verify.log_mask & TLSP_EVAL_PEER_LOG) &&
-	    (peername = SSL_get0_peername(conn->ssl)) != 0)
+	if (!(conn->verify.log_mask & TLSP_EVAL_PEER_LOG))
+		return status;
+	if ((peername = SSL_get0_peername(conn->ssl)) != 0)
 		msg_info("%s: matched peername: %s", conn->namaddr, peername);
+	tlsp_dane_log(conn->ssl, conn->level, conn->namaddr);
 	return status;
 }
 
 /* Names, fingerprints and status bits of the peer certificate. */
 static void
 tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
-    struct tlsp_tls_result *res)
+               struct tlsp_tls_result *res)
 {
 	tlsp_result_adopt(&res->peer_fingerprint,
-	    tlsp_fprint_cert(cert, conn->mdalg));
-	tlsp_result_adopt(&res->peer_pubkey_fingerprint,
+	                  tlsp_fprint_cert(cert, conn->mdalg));
+	tlsp_result_adopt(
+	    &res->peer_pubkey_fingerprint,
 	    tlsp_fprint_pkey(cert, conn->mdalg, conn->legacy_fprint));
-	tlsp_result_adopt(&res->issuer_CN, tlsp_certname_issuer(cert,
-	    conn->namaddr));
-	tlsp_result_adopt(&res->peer_CN, tlsp_certname_subject(cert,
-	    SSL_get0_peername(conn->ssl), conn->namaddr));
+	tlsp_result_adopt(&res->issuer_CN,
+	                  tlsp_certname_issuer(cert, conn->namaddr));
+	tlsp_result_adopt(&res->peer_CN, tlsp_certname_subject(
+	                                     cert, SSL_get0_peername(conn->ssl),
+	                                     conn->namaddr));
 	res->peer_status = tlsp_eval_status(conn);
 	if (!(res->peer_status & TLSP_PEER_MATCHED) &&
 	    (conn->verify.log_mask & TLSP_LOG_UNTRUSTED)) {
 		if (!reused)
 			tlsp_verify_log_error(&conn->verify);
 		else
-			msg_info("%s: re-using session with untrusted "
+			msg_info(
+			    "%s: re-using session with untrusted "
 			    "certificate, look for details earlier in the log",
-			    conn->namaddr);
+			    conn->props_namaddr);
 	}
 	if (conn->verify.log_mask & TLSP_EVAL_PEER_LOG)
 		msg_info("%s: subject_CN=%s, issuer_CN=%s, fingerprint=%s, "
-		    "pkey_fingerprint=%s", conn->namaddr, res->peer_CN,
-		    res->issuer_CN, res->peer_fingerprint,
-		    res->peer_pubkey_fingerprint);
+		         "pkey_fingerprint=%s",
+		         conn->props_namaddr, res->peer_CN, res->issuer_CN,
+		         res->peer_fingerprint, res->peer_pubkey_fingerprint);
 }
 
 /* Protocol and cipher of the session. */
@@ -95,14 +102,13 @@ tlsp_eval_cipher(SSL *ssl, struct tlsp_tls_result *res)
 	if (cipher == 0)
 		return;
 	tlsp_result_set(&res->cipher_name, SSL_CIPHER_get_name(cipher));
-	res->cipher_usebits = SSL_CIPHER_get_bits(cipher,
-	    &res->cipher_algbits);
+	res->cipher_usebits = SSL_CIPHER_get_bits(cipher, &res->cipher_algbits);
 }
 
 /* The summary line, when the log mask asks for it. */
 static void
 tlsp_eval_summary(const struct tlsp_conn *conn,
-    const struct tlsp_tls_result *res)
+                  const struct tlsp_tls_result *res)
 {
 	struct buf line;
 
@@ -120,6 +126,8 @@ tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res)
 	X509 *cert;
 
 	tlsp_result_init(res);
+	if (!(conn->verify.log_mask & TLSP_LOG_ALLPKTS))
+		tlsp_pktdump_enable(conn->ssl, 0);
 	res->session_reused = SSL_session_reused(conn->ssl);
 	if ((conn->verify.log_mask & TLSP_LOG_CACHE) && res->session_reused)
 		msg_info("%s: Reusing old session", conn->namaddr);

@@ -87,7 +87,7 @@ tlsp_fprint_pkey(X509 *cert, const char *mdalg, int legacy)
 		if ((bits = X509_get0_pubkey_bitstr(cert)) == 0)
 			return 0;
 		return tlsp_fprint_data(bits->data, (size_t)bits->length,
-		    mdalg);
+		                        mdalg);
 	}
 	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der)) <= 0)
 		return 0;

@@ -28,7 +28,9 @@ static size_t
 tlsp_names_dot(const char *name)
 {
 	static const char *const dots[] = {
-		"\xe3\x80\x82", "\xef\xbc\x8e", "\xef\xbd\xa1",
+	    "\xe3\x80\x82",
+	    "\xef\xbc\x8e",
+	    "\xef\xbd\xa1",
 	};
 	size_t i;
 
@@ -50,31 +52,31 @@ tlsp_names_add_one(struct tlsp_conn *conn, const char *name, int subdomain)
 	buf_init(&dotted);
 	buf_printf(&dotted, "%s%s", subdomain ? "." : "", name);
 	if (!(ok = SSL_add1_host(conn->ssl, buf_str(&dotted))))
-		msg_warn("%s: error loading match name: \"%s\"",
-		    conn->namaddr, buf_str(&dotted));
+		msg_warn("%s: error loading match name: \"%s\"", conn->namaddr,
+		         buf_str(&dotted));
 	buf_free(&dotted);
 	return ok;
 }
 
 /* One match list element; 1 if a name was added. */
 static int
-tlsp_names_element(struct tlsp_conn *conn,
-    const struct tlsp_tls_start *props, const char *name)
+tlsp_names_element(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
+                   const char *name)
 {
 	size_t skip;
 
 	if (strcasecmp(name, "nexthop") == 0)
-		return tlsp_names_add_one(conn, props->nexthop ?
-		    props->nexthop : "", 0);
+		return tlsp_names_add_one(
+		    conn, props->nexthop ? props->nexthop : "", 0);
 	if (strcasecmp(name, "dot-nexthop") == 0)
-		return tlsp_names_add_one(conn, props->nexthop ?
-		    props->nexthop : "", 1);
+		return tlsp_names_add_one(
+		    conn, props->nexthop ? props->nexthop : "", 1);
 	if (strcasecmp(name, "hostname") == 0)
 		return tlsp_names_add_one(conn, props->host ? props->host : "",
-		    0);
+		                          0);
 	if (strcmp(name, ".") == 0) {
 		msg_warn("%s: ignoring invalid match name: \".\"",
-		    conn->namaddr);
+		         conn->namaddr);
 		return 0;
 	}
 	if ((skip = tlsp_names_dot(name)) > 0)
@@ -90,11 +92,11 @@ tlsp_names_add(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 
 	SSL_set_hostflags(conn->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	for (i = 0; i < props->match_count; i++)
-		count += tlsp_names_element(conn, props,
-		    props->match[i] ? props->match[i] : "");
+		count += tlsp_names_element(
+		    conn, props, props->match[i] ? props->match[i] : "");
 	if (count == 0) {
 		msg_warn("%s: could not configure peer name checks",
-		    conn->namaddr);
+		         conn->namaddr);
 		conn->verify.must_fail = 1;
 	}
 }

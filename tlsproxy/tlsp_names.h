@@ -15,7 +15,6 @@
  * ".domain" (any subdomain) or a literal name; no partial-label
  * wildcards. When no name could be added, warns and sets must_fail.
  */
-void tlsp_names_add(struct tlsp_conn *conn,
-    const struct tlsp_tls_start *props);
+void tlsp_names_add(struct tlsp_conn *conn, const struct tlsp_tls_start *props);
 
 #endif

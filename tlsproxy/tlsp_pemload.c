@@ -26,28 +26,28 @@
 #include "tlsp_pemload.h"
 #include "tlsp_tlserr.h"
 
-#define TLSP_PEMLOAD_SEP	" \t\r\n,"
+#define TLSP_PEMLOAD_SEP " \t\r\n,"
 
 enum tlsp_pemload_state {
-	TLSP_PEM_NOGO = -2,	/* unusable object or order */
-	TLSP_PEM_FAIL = -1,	/* libcrypto error */
-	TLSP_PEM_DONE = 0,	/* end of file (return value only) */
-	TLSP_PEM_INIT,		/* nothing seen yet */
-	TLSP_PEM_PKEY,		/* last object was a key */
-	TLSP_PEM_CERT,		/* last object was a certificate */
-	TLSP_PEM_BOTH,		/* mixed: key and leaf seen */
+	TLSP_PEM_NOGO = -2, /* unusable object or order */
+	TLSP_PEM_FAIL = -1, /* libcrypto error */
+	TLSP_PEM_DONE = 0,  /* end of file (return value only) */
+	TLSP_PEM_INIT,      /* nothing seen yet */
+	TLSP_PEM_PKEY,      /* last object was a key */
+	TLSP_PEM_CERT,      /* last object was a certificate */
+	TLSP_PEM_BOTH,      /* mixed: key and leaf seen */
 };
 
 struct tlsp_pemload {
 	SSL_CTX *ctx;
-	const char *origin;	/* what the final warning names */
-	const char *source;	/* current file */
-	const char *keysrc;	/* file of the current key */
+	const char *origin; /* what the final warning names */
+	const char *source; /* current file */
+	const char *keysrc; /* file of the current key */
 	EVP_PKEY *pkey;
 	X509 *cert;
-	STACK_OF(X509) *chain;
-	int keynum;		/* object number of the current key */
-	int objnum;		/* object number in the current file */
+	STACK_OF(X509) * chain;
+	int keynum; /* object number of the current key */
+	int objnum; /* object number in the current file */
 	int state;
 	int mixed;
 };
@@ -68,8 +68,8 @@ tlsp_pemload_discard(struct tlsp_pemload *st)
 static int
 tlsp_pemload_use(struct tlsp_pemload *st)
 {
-	int ok = SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey,
-	    st->chain, 0);
+	int ok =
+	    SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey, st->chain, 0);
 
 	tlsp_pemload_discard(st);
 	return ok;
@@ -81,8 +81,9 @@ tlsp_pemload_place_cert(struct tlsp_pemload *st, X509 *cert)
 {
 	if (st->state == TLSP_PEM_PKEY || st->state == TLSP_PEM_INIT) {
 		st->cert = cert;
-		st->state = st->mixed && st->state == TLSP_PEM_PKEY ?
-		    TLSP_PEM_BOTH : TLSP_PEM_CERT;
+		st->state = st->mixed && st->state == TLSP_PEM_PKEY
+		                ? TLSP_PEM_BOTH
+		                : TLSP_PEM_CERT;
 		return;
 	}
 	if ((st->chain == 0 && (st->chain = sk_X509_new_null()) == 0) ||
@@ -94,24 +95,25 @@ tlsp_pemload_place_cert(struct tlsp_pemload *st, X509 *cert)
 
 /* One CERTIFICATE object. */
 static void
-tlsp_pemload_cert(struct tlsp_pemload *st, const unsigned char *der,
-    long len)
+tlsp_pemload_cert(struct tlsp_pemload *st, const unsigned char *der, long len)
 {
 	const unsigned char *p = der;
 	X509 *cert = d2i_X509(0, &p, len);
 
 	if (!st->mixed && st->state == TLSP_PEM_INIT) {
 		msg_warn("error loading chain from %s: key not first",
-		    st->source);
+		         st->source);
 		X509_free(cert);
 		st->state = TLSP_PEM_NOGO;
 	} else if (cert == 0) {
 		msg_warn("error loading certificate (PEM object number %d) "
-		    "from %s", st->objnum, st->source);
+		         "from %s",
+		         st->objnum, st->source);
 		st->state = TLSP_PEM_FAIL;
 	} else if (p - der != len) {
 		msg_warn("error loading certificate (PEM object number %d) "
-		    "from %s: excess data", st->objnum, st->source);
+		         "from %s: excess data",
+		         st->objnum, st->source);
 		X509_free(cert);
 		st->state = TLSP_PEM_NOGO;
 	} else {
@@ -141,18 +143,19 @@ tlsp_pemload_extra_key(struct tlsp_pemload *st)
 {
 	if (st->mixed) {
 		msg_warn("ignoring 2nd key at index %d in %s after 1st at %d",
-		    st->objnum, st->source, st->keynum);
+		         st->objnum, st->source, st->keynum);
 		return;
 	}
 	msg_warn("error loading certificate chain: key at index %d in %s "
-	    "not followed by a certificate", st->keynum, st->keysrc);
+	         "not followed by a certificate",
+	         st->keynum, st->keysrc);
 	st->state = TLSP_PEM_NOGO;
 }
 
 /* One private key object. */
 static void
-tlsp_pemload_key(struct tlsp_pemload *st, int type,
-    const unsigned char *der, long len)
+tlsp_pemload_key(struct tlsp_pemload *st, int type, const unsigned char *der,
+                 long len)
 {
 	const unsigned char *p = der;
 	EVP_PKEY *pkey = tlsp_pemload_decode_key(type, &p, len);
@@ -162,26 +165,28 @@ tlsp_pemload_key(struct tlsp_pemload *st, int type,
 		tlsp_pemload_extra_key(st);
 		return;
 	}
-	if (st->state == TLSP_PEM_CERT && !st->mixed &&
-	    !tlsp_pemload_use(st)) {
+	if (st->state == TLSP_PEM_CERT && !st->mixed && !tlsp_pemload_use(st)) {
 		msg_warn("error loading certificate chain: key at index %d in "
-		    "%s does not match the certificate", st->keynum,
-		    st->keysrc);
+		         "%s does not match the certificate",
+		         st->keynum, st->keysrc);
 		EVP_PKEY_free(pkey);
 		st->state = TLSP_PEM_FAIL;
 	} else if (pkey == 0) {
 		msg_warn("error loading private key (PEM object number %d) "
-		    "from %s", st->objnum, st->source);
+		         "from %s",
+		         st->objnum, st->source);
 		st->state = TLSP_PEM_FAIL;
 	} else if (p - der != len) {
 		msg_warn("error loading private key (PEM object number %d) "
-		    "from %s: excess data", st->objnum, st->source);
+		         "from %s: excess data",
+		         st->objnum, st->source);
 		EVP_PKEY_free(pkey);
 		st->state = TLSP_PEM_NOGO;
 	} else {
 		st->pkey = pkey;
-		st->state = st->state == TLSP_PEM_CERT && st->mixed ?
-		    TLSP_PEM_BOTH : TLSP_PEM_PKEY;
+		st->state = st->state == TLSP_PEM_CERT && st->mixed
+		                ? TLSP_PEM_BOTH
+		                : TLSP_PEM_PKEY;
 	}
 }
 
@@ -211,7 +216,8 @@ tlsp_pemload_object(struct tlsp_pemload *st, BIO *bio)
 	int type;
 
 	if (!PEM_read_bio(bio, &label, &header, &der, &len)) {
-		if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE)
+		if (ERR_GET_REASON(ERR_peek_last_error()) !=
+		    PEM_R_NO_START_LINE)
 			return st->state = TLSP_PEM_FAIL;
 		ERR_clear_error();
 		return TLSP_PEM_DONE;
@@ -222,7 +228,8 @@ tlsp_pemload_object(struct tlsp_pemload *st, BIO *bio)
 	else if ((type = tlsp_pemload_key_type(label)) != -1)
 		tlsp_pemload_key(st, type, der, len);
 	else if (!st->mixed)
-		msg_warn("loading %s: ignoring PEM type: %s", st->source, label);
+		msg_warn("loading %s: ignoring PEM type: %s", st->source,
+		         label);
 	OPENSSL_free(label);
 	OPENSSL_free(header);
 	OPENSSL_free(der);
@@ -238,8 +245,8 @@ tlsp_pemload_file(struct tlsp_pemload *st, BIO *bio)
 	ERR_clear_error();
 	for (st->objnum = 1; state > TLSP_PEM_DONE; ++st->objnum) {
 		state = tlsp_pemload_object(st, bio);
-		if ((st->mixed && st->keynum == 0 && (state == TLSP_PEM_PKEY ||
-		    state == TLSP_PEM_BOTH)) ||
+		if ((st->mixed && st->keynum == 0 &&
+		     (state == TLSP_PEM_PKEY || state == TLSP_PEM_BOTH)) ||
 		    (!st->mixed && state == TLSP_PEM_PKEY)) {
 			st->keynum = st->objnum;
 			st->keysrc = st->source;
@@ -262,7 +269,7 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 		break;
 	case TLSP_PEM_PKEY:
 		msg_warn("No certs for key at index %d in %s", st->keynum,
-		    st->keysrc);
+		         st->keysrc);
 		break;
 	case TLSP_PEM_CERT:
 		if (st->mixed) {
@@ -274,7 +281,8 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 		if (tlsp_pemload_use(st))
 			return 0;
 		msg_warn("key at index %d in %s does not match next "
-		    "certificate", st->keynum, st->keysrc);
+		         "certificate",
+		         st->keynum, st->keysrc);
 		tlsp_tlserr_log();
 		break;
 	default:
@@ -282,7 +290,8 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 	}
 	tlsp_pemload_discard(st);
 	msg_warn("error loading private keys and certificates from: %s: "
-	    "disabling TLS support", st->origin);
+	         "disabling TLS support",
+	         st->origin);
 	return -1;
 }
 
@@ -301,8 +310,8 @@ tlsp_pemload_open(struct tlsp_pemload *st, const char *file)
 int
 tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files)
 {
-	struct tlsp_pemload st = {.ctx = ctx, .origin = chain_files,
-	    .state = TLSP_PEM_INIT};
+	struct tlsp_pemload st = {
+	    .ctx = ctx, .origin = chain_files, .state = TLSP_PEM_INIT};
 	char *copy = xstrdup(chain_files);
 	char *save = 0;
 	char *file = strtok_r(copy, TLSP_PEMLOAD_SEP, &save);
@@ -325,8 +334,8 @@ tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files)
 int
 tlsp_pemload_mixed(SSL_CTX *ctx, const char *file)
 {
-	struct tlsp_pemload st = {.ctx = ctx, .origin = file,
-	    .state = TLSP_PEM_INIT, .mixed = 1};
+	struct tlsp_pemload st = {
+	    .ctx = ctx, .origin = file, .state = TLSP_PEM_INIT, .mixed = 1};
 	BIO *bio;
 
 	if ((bio = tlsp_pemload_open(&st, file)) == 0)

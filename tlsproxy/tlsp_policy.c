@@ -19,7 +19,6 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "mem.h"
 #include "msg.h"
@@ -28,6 +27,7 @@
 #include "tlsp_dane.h"
 #include "tlsp_fprint.h"
 #include "tlsp_names.h"
+#include "tlsp_pktdump.h"
 #include "tlsp_policy.h"
 #include "tlsp_proto.h"
 #include "tlsp_resume.h"
@@ -55,16 +55,16 @@ tlsp_policy_lower(const char *s)
 /* "%s: error setting/clearing min/max TLS version" when refused. */
 static void
 tlsp_policy_version(struct tlsp_conn *conn, const char *which, int version,
-    int ok)
+                    int ok)
 {
 	if (ok)
 		return;
 	if (version != 0)
 		msg_warn("%s: error setting %simum TLS version to: 0x%04x",
-		    conn->namaddr, which, version);
+		         conn->namaddr, which, version);
 	else
-		msg_warn("%s: error clearing %simum TLS version",
-		    conn->namaddr, which);
+		msg_warn("%s: error clearing %simum TLS version", conn->namaddr,
+		         which);
 }
 
 /* Protocol exclusions and bounds onto the SSL. */
@@ -74,37 +74,38 @@ tlsp_policy_protocols(struct tlsp_conn *conn, const struct tlsp_proto *p)
 	if (p->exclude != 0)
 		SSL_set_options(conn->ssl, tlsp_proto_ssl_options(p->exclude));
 	tlsp_policy_version(conn, "min", p->floor,
-	    SSL_set_min_proto_version(conn->ssl, p->floor));
+	                    SSL_set_min_proto_version(conn->ssl, p->floor));
 	tlsp_policy_version(conn, "max", p->ceiling,
-	    SSL_set_max_proto_version(conn->ssl, p->ceiling));
+	                    SSL_set_max_proto_version(conn->ssl, p->ceiling));
 }
 
 /* The cipher list for props, applied to the SSL; -1 (warned) if bad. */
 static int
 tlsp_policy_ciphers(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
-    const struct tlsp_tls_start *props)
+                    const struct tlsp_tls_start *props)
 {
-	conn->cipher_list = tlsp_cipher_list(tlsp_ctx_params(ctx),
-	    props->cipher_grade, props->cipher_exclusions, conn->namaddr);
+	conn->cipher_list =
+	    tlsp_cipher_list(tlsp_ctx_params(ctx), props->cipher_grade,
+	                     props->cipher_exclusions, conn->namaddr);
 	if (conn->cipher_list == 0)
 		return -1;
 	ERR_clear_error();
 	if (SSL_set_cipher_list(conn->ssl, conn->cipher_list) == 0) {
 		msg_warn("%s: error setting cipher grade: \"%s\"",
-		    conn->namaddr, tlsp_policy_str(props->cipher_grade));
+		         conn->namaddr, tlsp_policy_str(props->cipher_grade));
 		tlsp_tlserr_log();
 		return -1;
 	}
 	if (conn->verify.log_mask & TLSP_LOG_VERBOSE)
 		msg_info("%s: TLS cipher list \"%s\"", props->namaddr,
-		    conn->cipher_list);
+		         conn->cipher_list);
 	return 0;
 }
 
 /* SSL_dane_enable() for the synthetic and DNS uses; -1 (warned). */
 static int
 tlsp_policy_dane_enable(struct tlsp_conn *conn, const char *who,
-    const char *what, int no_ee_names)
+                        const char *what, int no_ee_names)
 {
 	if (SSL_dane_enable(conn->ssl, 0) <= 0) {
 		msg_warn("%s: %s", who, what);
@@ -134,7 +135,7 @@ tlsp_policy_sni_name(const struct tlsp_tls_start *props)
 /* Sends sni (if any); -1 (warned) if too long or refused. */
 static int
 tlsp_policy_sni(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
-    const char *sni)
+                const char *sni)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
 
@@ -142,7 +143,7 @@ tlsp_policy_sni(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
 		return 0;
 	if (strlen(sni) > TLSP_POLICY_SNI_MAX) {
 		msg_warn("%s: ignoring too long SNI hostname: %.100s", namaddr,
-		    sni);
+		         sni);
 		return -1;
 	}
 	if (!SSL_set_tlsext_host_name(conn->ssl, sni)) {
@@ -166,22 +167,30 @@ tlsp_policy_auth(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 	case TLSP_LEV_HALF_DANE:
 	case TLSP_LEV_DANE:
 	case TLSP_LEV_DANE_ONLY:
-		if (tlsp_policy_dane_enable(conn, conn->namaddr, "error "
-		    "enabling DANE-based certificate validation", 1) < 0)
+		if (tlsp_policy_dane_enable(
+		        conn, conn->namaddr,
+		        "error "
+		        "enabling DANE-based certificate validation",
+		        1) < 0)
 			return -1;
 		sni = props->dane ? tlsp_policy_str(props->dane_domain) : 0;
 		tlsp_names_add(conn, props);
 		break;
 	case TLSP_LEV_FPRINT:
-		if (tlsp_policy_dane_enable(conn, namaddr, "error enabling "
-		    "fingerprint certificate validation", 1) < 0)
+		if (tlsp_policy_dane_enable(
+		        conn, namaddr,
+		        "error enabling "
+		        "fingerprint certificate validation",
+		        1) < 0)
 			return -1;
 		break;
 	case TLSP_LEV_VERIFY:
 	case TLSP_LEV_SECURE:
 		if (props->dane && props->tlsa_count > 0 &&
-		    tlsp_policy_dane_enable(conn, namaddr, "error configuring "
-		    "local trust anchors", 0) < 0)
+		    tlsp_policy_dane_enable(conn, namaddr,
+		                            "error configuring "
+		                            "local trust anchors",
+		                            0) < 0)
 			return -1;
 		tlsp_names_add(conn, props);
 		break;
@@ -200,7 +209,7 @@ tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 	if (!props->dane || props->tlsa_count == 0)
 		return;
 	usable = tlsp_dane_add(conn->ssl, conn->namaddr, props->tlsa,
-	    props->tlsa_count);
+	                       props->tlsa_count);
 	if (usable != 0) {
 		conn->verify.must_fail |= usable < 0;
 		return;
@@ -209,7 +218,8 @@ tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 	case TLSP_LEV_HALF_DANE:
 	case TLSP_LEV_DANE:
 		msg_warn("%s: all TLSA records unusable, fallback to "
-		    "unauthenticated TLS", conn->namaddr);
+		         "unauthenticated TLS",
+		         conn->namaddr);
 		conn->level = TLSP_LEV_ENCRYPT;
 		return;
 	case TLSP_LEV_FPRINT:
@@ -231,11 +241,11 @@ tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 /* The session cache key, and the save hook if the context caches. */
 static int
 tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
-    const struct tlsp_tls_start *props)
+                  const struct tlsp_tls_start *props)
 {
 	if ((conn->cache_id = tlsp_resume_cache_id(conn, props)) == 0) {
 		msg_warn("%s: cannot compute the session cache key",
-		    conn->namaddr);
+		         conn->namaddr);
 		return -1;
 	}
 	if ((conn->save_fn = tlsp_ctx_saver(ctx, &conn->save_arg)) == 0)
@@ -243,7 +253,7 @@ tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
 	conn->cache_type = xstrdup(tlsp_ctx_cache_type(ctx));
 	if (tlsp_resume_attach(conn) < 0) {
 		msg_warn("Could not set application data for "
-		    "'TLScontext->con'");
+		         "'TLScontext->con'");
 		tlsp_tlserr_log();
 		return -1;
 	}
@@ -253,11 +263,12 @@ tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
 /* The session object with its SSL; NULL (warned) on failure. */
 static struct tlsp_conn *
 tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
-    int log_mask)
+                   int log_mask)
 {
 	struct tlsp_conn *conn = xcalloc(1, sizeof(*conn));
 
 	conn->namaddr = tlsp_policy_lower(props->namaddr);
+	conn->props_namaddr = xstrdup(tlsp_policy_str(props->namaddr));
 	conn->mdalg = xstrdup(tlsp_policy_str(props->mdalg));
 	conn->level = props->tls_level;
 	conn->legacy_fprint =
@@ -275,14 +286,14 @@ tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
 /* Every step after SSL_new; -1 (warned) to abort the session. */
 static int
 tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
-    const struct tlsp_tls_start *props, const struct tlsp_proto *proto,
-    int fd)
+                  const struct tlsp_tls_start *props,
+                  const struct tlsp_proto *proto, int fd)
 {
 	if (tlsp_policy_ciphers(conn, ctx, props) < 0)
 		return -1;
 	if (tlsp_verify_attach(conn->ssl, &conn->verify) < 0) {
 		msg_warn("Could not set application data for "
-		    "'TLScontext->con'");
+		         "'TLScontext->con'");
 		tlsp_tlserr_log();
 		return -1;
 	}
@@ -295,39 +306,43 @@ tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
 	if (TLSP_LEV_MUST_MATCH(conn->level))
 		SSL_set_security_level(conn->ssl, 1);
 	if (SSL_set_fd(conn->ssl, fd) != 1) {
-		msg_info("SSL_set_fd error to %s", tlsp_policy_str(
-		    props->namaddr));
+		msg_info("SSL_set_fd error to %s",
+		         tlsp_policy_str(props->namaddr));
 		tlsp_tlserr_log();
 		return -1;
 	}
+	if (conn->verify.log_mask & TLSP_LOG_TLSPKTS)
+		tlsp_pktdump_enable(conn->ssl, 1);
 	return 0;
 }
 
 /* Checks that must pass before anything is allocated. */
 static int
 tlsp_policy_precheck(const struct tlsp_tls_start *props,
-    struct tlsp_proto *proto)
+                     struct tlsp_proto *proto)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
 	size_t i;
 
 	if (tlsp_proto_parse(props->protocols, proto) < 0) {
 		msg_warn("%s: Invalid TLS protocol list \"%s\": aborting TLS "
-		    "session", namaddr, tlsp_policy_str(props->protocols));
+		         "session",
+		         namaddr, tlsp_policy_str(props->protocols));
 		return -1;
 	}
 	if (TLSP_LEV_DANE_BASED(props->tls_level))
 		proto->exclude |= TLSP_PROTO_SSLv2 | TLSP_PROTO_SSLv3;
 	for (i = 0; props->dane && i < props->tlsa_count; i++) {
-		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX) {
-			msg_warn("%s: TLSA record data too long: %zu", namaddr,
-			    props->tlsa[i].len);
+		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX ||
+		    (props->tlsa[i].data == 0 && props->tlsa[i].len > 0)) {
+			msg_warn("%s: bad TLSA record data length: %zu",
+			         namaddr, props->tlsa[i].len);
 			return -1;
 		}
 	}
 	if (tlsp_fprint_md(props->mdalg) == 0) {
 		msg_warn("%s: Digest algorithm \"%s\" not found", namaddr,
-		    tlsp_policy_str(props->mdalg));
+		         tlsp_policy_str(props->mdalg));
 		return -1;
 	}
 	return 0;
@@ -335,7 +350,7 @@ tlsp_policy_precheck(const struct tlsp_tls_start *props,
 
 struct tlsp_conn *
 tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
-    int fd)
+                  int fd)
 {
 	int log_mask = tlsp_ctx_log_mask(ctx);
 	struct tlsp_proto proto;
@@ -345,7 +360,7 @@ tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
 		log_mask |= TLSP_LOG_UNTRUSTED;
 	if (log_mask & TLSP_LOG_VERBOSE)
 		msg_info("setting up TLS connection to %s",
-		    tlsp_policy_str(props->namaddr));
+		         tlsp_policy_str(props->namaddr));
 	if (tlsp_policy_precheck(props, &proto) < 0)
 		return 0;
 	if ((conn = tlsp_policy_create(ctx, props, log_mask)) == 0)
@@ -365,6 +380,7 @@ tlsp_policy_free(struct tlsp_conn *conn)
 	SSL_free(conn->ssl);
 	tlsp_verify_clear(&conn->verify);
 	free(conn->namaddr);
+	free(conn->props_namaddr);
 	free(conn->mdalg);
 	free(conn->cipher_list);
 	free(conn->sni);

@@ -14,7 +14,7 @@
 struct tlsp_conn;
 
 /* SNI names longer than this fail the session (TLS host_name limit). */
-#define TLSP_POLICY_SNI_MAX	255
+#define TLSP_POLICY_SNI_MAX 255
 
 /*
  * Creates the SSL for one session on fd (not taken over: the caller
@@ -28,7 +28,7 @@ struct tlsp_conn;
  * handshake (SSL_connect) is the caller's; ctx may be freed afterwards.
  */
 struct tlsp_conn *tlsp_policy_start(struct tlsp_ctx *ctx,
-    const struct tlsp_tls_start *props, int fd);
+                                    const struct tlsp_tls_start *props, int fd);
 
 /* NULL-safe; frees the SSL (does not close fd). */
 void tlsp_policy_free(struct tlsp_conn *conn);

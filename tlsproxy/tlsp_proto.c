@@ -20,7 +20,7 @@
 #include "mem.h"
 #include "tlsp_proto.h"
 
-#define TLSP_PROTO_SEP	" \t\r\n,:"
+#define TLSP_PROTO_SEP " \t\r\n,:"
 
 struct tlsp_proto_name {
 	const char *name;
@@ -28,23 +28,23 @@ struct tlsp_proto_name {
 };
 
 static const struct tlsp_proto_name tlsp_proto_masks[] = {
-	{"SSLv2", TLSP_PROTO_SSLv2},
-	{"SSLv3", TLSP_PROTO_SSLv3},
-	{"TLSv1", TLSP_PROTO_TLSv1},
-	{"TLSv1.1", TLSP_PROTO_TLSv1_1},
-	{"TLSv1.2", TLSP_PROTO_TLSv1_2},
-	{"TLSv1.3", TLSP_PROTO_TLSv1_3},
-	{0, -1},
+    {"SSLv2", TLSP_PROTO_SSLv2},
+    {"SSLv3", TLSP_PROTO_SSLv3},
+    {"TLSv1", TLSP_PROTO_TLSv1},
+    {"TLSv1.1", TLSP_PROTO_TLSv1_1},
+    {"TLSv1.2", TLSP_PROTO_TLSv1_2},
+    {"TLSv1.3", TLSP_PROTO_TLSv1_3},
+    {0, -1},
 };
 
 static const struct tlsp_proto_name tlsp_proto_versions[] = {
-	{"None", 0},
-	{"SSLv3", SSL3_VERSION},
-	{"TLSv1", TLS1_VERSION},
-	{"TLSv1.1", TLS1_1_VERSION},
-	{"TLSv1.2", TLS1_2_VERSION},
-	{"TLSv1.3", TLS1_3_VERSION},
-	{0, -1},
+    {"None", 0},
+    {"SSLv3", SSL3_VERSION},
+    {"TLSv1", TLS1_VERSION},
+    {"TLSv1.1", TLS1_1_VERSION},
+    {"TLSv1.2", TLS1_2_VERSION},
+    {"TLSv1.3", TLS1_3_VERSION},
+    {0, -1},
 };
 
 /* Table lookup, case-insensitive; the terminator's code when absent. */
@@ -71,8 +71,7 @@ tlsp_proto_version(const char *tok, int *version)
 	}
 	errno = 0;
 	val = strtoul(tok, &end, 16);
-	if (*end != 0 || (val == ULONG_MAX && errno == ERANGE) ||
-	    val > INT_MAX)
+	if (*end != 0 || (val == ULONG_MAX && errno == ERANGE) || val > INT_MAX)
 		return -1;
 	*version = (int)val;
 	return 0;
@@ -109,7 +108,7 @@ tlsp_proto_parse(const char *plist, struct tlsp_proto *out)
 
 	memset(out, 0, sizeof(*out));
 	for (tok = strtok_r(copy, TLSP_PROTO_SEP, &save); tok;
-	    tok = strtok_r(0, TLSP_PROTO_SEP, &save)) {
+	     tok = strtok_r(0, TLSP_PROTO_SEP, &save)) {
 		if ((ret = tlsp_proto_token(tok, out, &include)) < 0)
 			break;
 	}

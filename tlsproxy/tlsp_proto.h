@@ -7,18 +7,18 @@
 #define TLSREUSE_TLSPROXY_TLSP_PROTO_H
 
 /* Exclusion bits, one per protocol Postfix knows by name. */
-#define TLSP_PROTO_SSLv2	(1 << 0)
-#define TLSP_PROTO_SSLv3	(1 << 1)
-#define TLSP_PROTO_TLSv1	(1 << 2)
-#define TLSP_PROTO_TLSv1_1	(1 << 3)
-#define TLSP_PROTO_TLSv1_2	(1 << 4)
-#define TLSP_PROTO_TLSv1_3	(1 << 5)
-#define TLSP_PROTO_KNOWN	((1 << 6) - 1)
+#define TLSP_PROTO_SSLv2 (1 << 0)
+#define TLSP_PROTO_SSLv3 (1 << 1)
+#define TLSP_PROTO_TLSv1 (1 << 2)
+#define TLSP_PROTO_TLSv1_1 (1 << 3)
+#define TLSP_PROTO_TLSv1_2 (1 << 4)
+#define TLSP_PROTO_TLSv1_3 (1 << 5)
+#define TLSP_PROTO_KNOWN ((1 << 6) - 1)
 
 struct tlsp_proto {
-	int exclude;		/* TLSP_PROTO_* bits to switch off */
-	int floor;		/* minimum version (0x0303 style), 0 = none */
-	int ceiling;		/* maximum version, 0 = none */
+	int exclude; /* TLSP_PROTO_* bits to switch off */
+	int floor;   /* minimum version (0x0303 style), 0 = none */
+	int ceiling; /* maximum version, 0 = none */
 };
 
 /*

@@ -17,13 +17,22 @@ static char **
 tlsp_result_field(struct tlsp_tls_result *res, size_t i)
 {
 	char **fields[] = {
-		&res->peer_CN, &res->issuer_CN, &res->peer_fingerprint,
-		&res->peer_pubkey_fingerprint, &res->cipher_protocol,
-		&res->cipher_name, &res->key_exchange,
-		&res->key_exchange_curve, &res->clnt_signature,
-		&res->clnt_signature_curve, &res->clnt_signature_digest,
-		&res->srvr_signature, &res->srvr_signature_curve,
-		&res->srvr_signature_digest, &res->namaddr, 0,
+	    &res->peer_CN,
+	    &res->issuer_CN,
+	    &res->peer_fingerprint,
+	    &res->peer_pubkey_fingerprint,
+	    &res->cipher_protocol,
+	    &res->cipher_name,
+	    &res->key_exchange,
+	    &res->key_exchange_curve,
+	    &res->clnt_signature,
+	    &res->clnt_signature_curve,
+	    &res->clnt_signature_digest,
+	    &res->srvr_signature,
+	    &res->srvr_signature_curve,
+	    &res->srvr_signature_digest,
+	    &res->namaddr,
+	    0,
 	};
 
 	return fields[i];

@@ -54,7 +54,7 @@ tlsp_resume_tlsa_cmp(const void *a, const void *b)
 /* The record count (native int) and the sorted records. */
 static int
 tlsp_resume_digest_tlsa(EVP_MD_CTX *md, const struct tlsp_tlsa *tlsa,
-    size_t count)
+                        size_t count)
 {
 	const struct tlsp_tlsa **sorted;
 	int n = (int)count;
@@ -70,10 +70,10 @@ tlsp_resume_digest_tlsa(EVP_MD_CTX *md, const struct tlsp_tlsa *tlsa,
 	for (i = 0; ok && i < n; i++) {
 		len = (uint16_t)sorted[i]->len;
 		ok = EVP_DigestUpdate(md, &sorted[i]->usage, 1) &&
-		    EVP_DigestUpdate(md, &sorted[i]->selector, 1) &&
-		    EVP_DigestUpdate(md, &sorted[i]->mtype, 1) &&
-		    EVP_DigestUpdate(md, &len, sizeof(len)) &&
-		    EVP_DigestUpdate(md, sorted[i]->data, sorted[i]->len);
+		     EVP_DigestUpdate(md, &sorted[i]->selector, 1) &&
+		     EVP_DigestUpdate(md, &sorted[i]->mtype, 1) &&
+		     EVP_DigestUpdate(md, &len, sizeof(len)) &&
+		     EVP_DigestUpdate(md, sorted[i]->data, sorted[i]->len);
 	}
 	free(sorted);
 	return ok;
@@ -96,7 +96,7 @@ tlsp_resume_digest(EVP_MD_CTX *md, const struct tlsp_resume_key *k)
 
 	if (!tlsp_resume_digest_str(md, k->helo) ||
 	    !EVP_DigestUpdate(md, &k->openssl_version,
-	    sizeof(k->openssl_version)) ||
+	                      sizeof(k->openssl_version)) ||
 	    !tlsp_resume_digest_str(md, k->protocols) ||
 	    !tlsp_resume_digest_str(md, k->cipher_list) ||
 	    !EVP_DigestUpdate(md, &k->must_fail, sizeof(k->must_fail)))
@@ -127,7 +127,7 @@ tlsp_resume_key_format(const struct tlsp_resume_key *k)
 	if ((md = EVP_MD_CTX_new()) == 0)
 		return 0;
 	ok = EVP_DigestInit_ex(md, alg, 0) && tlsp_resume_digest(md, k) &&
-	    EVP_DigestFinal_ex(md, digest, &len);
+	     EVP_DigestFinal_ex(md, digest, &len);
 	EVP_MD_CTX_free(md);
 	if (!ok)
 		return 0;
@@ -142,20 +142,20 @@ tlsp_resume_key_format(const struct tlsp_resume_key *k)
 
 char *
 tlsp_resume_cache_id(const struct tlsp_conn *conn,
-    const struct tlsp_tls_start *props)
+                     const struct tlsp_tls_start *props)
 {
 	struct tlsp_resume_key k = {
-		.serverid = props->serverid,
-		.helo = props->helo,
-		.openssl_version = (long)OpenSSL_version_num(),
-		.protocols = props->protocols,
-		.cipher_list = conn->cipher_list,
-		.must_fail = conn->verify.must_fail,
-		.level = conn->level,
-		.tlsa = props->dane ? props->tlsa : 0,
-		.tlsa_count = props->dane ? props->tlsa_count : 0,
-		.sni = conn->sni,
-		.mdalg = props->mdalg,
+	    .serverid = props->serverid,
+	    .helo = props->helo,
+	    .openssl_version = (long)OpenSSL_version_num(),
+	    .protocols = props->protocols,
+	    .cipher_list = conn->cipher_list,
+	    .must_fail = conn->verify.must_fail,
+	    .level = conn->level,
+	    .tlsa = props->dane ? props->tlsa : 0,
+	    .tlsa_count = props->dane ? props->tlsa_count : 0,
+	    .sni = conn->sni,
+	    .mdalg = props->mdalg,
 	};
 
 	return tlsp_resume_key_format(&k);
@@ -175,8 +175,8 @@ tlsp_resume_attach(struct tlsp_conn *conn)
 int
 tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session)
 {
-	struct tlsp_conn *conn = tlsp_resume_index < 0 ? 0 :
-	    SSL_get_ex_data(ssl, tlsp_resume_index);
+	struct tlsp_conn *conn =
+	    tlsp_resume_index < 0 ? 0 : SSL_get_ex_data(ssl, tlsp_resume_index);
 	unsigned char *der = 0;
 	int len;
 
@@ -184,15 +184,15 @@ tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session)
 		return 0;
 	if (conn->verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("save session %s to %s cache", conn->cache_id,
-		    conn->cache_type);
+		         conn->cache_type);
 	if ((len = i2d_SSL_SESSION(session, &der)) <= 0) {
 		msg_warn("%s: i2d_SSL_SESSION failed: unable to cache session",
-		    "tls_session_passivate");
+		         "tls_session_passivate");
 		SSL_SESSION_free(session);
 		return 1;
 	}
 	conn->save_fn(conn->save_arg, conn->cache_type, conn->cache_id, der,
-	    (size_t)len);
+	              (size_t)len);
 	OPENSSL_clear_free(der, (size_t)len);
 	SSL_SESSION_free(session);
 	return 1;
@@ -205,13 +205,12 @@ tlsp_resume_lookup(const struct tlsp_conn *conn)
 		return 0;
 	if (conn->verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("looking for session %s in %s cache", conn->cache_id,
-		    conn->cache_type);
+		         conn->cache_type);
 	return conn->cache_type;
 }
 
 int
-tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der,
-    size_t len)
+tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
 	SSL_SESSION *session;
@@ -224,7 +223,7 @@ tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der,
 	}
 	if (conn->verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("reloaded session %s from %s cache", conn->cache_id,
-		    conn->cache_type ? conn->cache_type : "");
+		         conn->cache_type ? conn->cache_type : "");
 	ok = SSL_set_session(conn->ssl, session);
 	SSL_SESSION_free(session);
 	return ok ? 0 : -1;

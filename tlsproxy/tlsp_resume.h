@@ -15,17 +15,17 @@
 
 /* What a session-cache key is computed from. */
 struct tlsp_resume_key {
-	const char *serverid;		/* smtp(8)'s prefix */
-	const char *helo;		/* peer EHLO name, NULL = "" */
-	long openssl_version;		/* OpenSSL_version_num() */
-	const char *protocols;		/* as received, unparsed */
-	const char *cipher_list;	/* as applied */
+	const char *serverid;    /* smtp(8)'s prefix */
+	const char *helo;        /* peer EHLO name, NULL = "" */
+	long openssl_version;    /* OpenSSL_version_num() */
+	const char *protocols;   /* as received, unparsed */
+	const char *cipher_list; /* as applied */
 	int must_fail;
-	int level;			/* effective level */
-	const struct tlsp_tlsa *tlsa;	/* keyed only above encrypt */
+	int level;                    /* effective level */
+	const struct tlsp_tlsa *tlsa; /* keyed only above encrypt */
 	size_t tlsa_count;
-	const char *sni;		/* keyed only above encrypt */
-	const char *mdalg;		/* fallback if SHA-256 is missing */
+	const char *sni;   /* keyed only above encrypt */
+	const char *mdalg; /* fallback if SHA-256 is missing */
 };
 
 /*
@@ -47,7 +47,7 @@ char *tlsp_resume_key_format(const struct tlsp_resume_key *key);
  * only if no digest is usable.
  */
 char *tlsp_resume_cache_id(const struct tlsp_conn *conn,
-    const struct tlsp_tls_start *props);
+                           const struct tlsp_tls_start *props);
 
 /* Links conn to its SSL for the new-session callback; 0 or -1. */
 int tlsp_resume_attach(struct tlsp_conn *conn);
@@ -73,6 +73,6 @@ const char *tlsp_resume_lookup(const struct tlsp_conn *conn);
  * then simply negotiates a new session.
  */
 int tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der,
-    size_t len);
+                     size_t len);
 
 #endif

@@ -56,11 +56,11 @@ tlsp_sigparams_kex(SSL *ssl, struct tlsp_tls_result *res)
 	case EVP_PKEY_EC:
 		tlsp_result_set(&res->key_exchange, "ECDHE");
 		tlsp_result_adopt(&res->key_exchange_curve,
-		    tlsp_sigparams_group(pkey));
+		                  tlsp_sigparams_group(pkey));
 		break;
 	default:
 		tlsp_result_set(&res->key_exchange,
-		    OBJ_nid2sn(EVP_PKEY_type(id)));
+		                OBJ_nid2sn(EVP_PKEY_type(id)));
 		break;
 	}
 	EVP_PKEY_free(pkey);
@@ -111,13 +111,15 @@ tlsp_sigparams_get(SSL *ssl, struct tlsp_tls_result *res)
 	if (SSL_get_signature_nid(ssl, &nid) &&
 	    (cert = SSL_get_certificate(ssl)) != 0) {
 		tlsp_sigparams_key(X509_get0_pubkey(cert), &res->clnt_signature,
-		    &res->clnt_signature_curve, &res->clnt_signature_bits);
+		                   &res->clnt_signature_curve,
+		                   &res->clnt_signature_bits);
 		ok = SSL_get_signature_nid(ssl, &nid);
 		tlsp_sigparams_digest(ok, nid, &res->clnt_signature_digest);
 	}
 	if ((cert = SSL_get0_peer_certificate(ssl)) != 0) {
 		tlsp_sigparams_key(X509_get0_pubkey(cert), &res->srvr_signature,
-		    &res->srvr_signature_curve, &res->srvr_signature_bits);
+		                   &res->srvr_signature_curve,
+		                   &res->srvr_signature_bits);
 		ok = SSL_get_peer_signature_nid(ssl, &nid);
 		tlsp_sigparams_digest(ok, nid, &res->srvr_signature_digest);
 	}

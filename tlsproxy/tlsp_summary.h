@@ -18,6 +18,6 @@
  * unless a server-role SNI name matched. Pure.
  */
 void tlsp_summary_format(struct buf *out, const struct tlsp_tls_result *res,
-    int reused, const char *direction, const char *sni);
+                         int reused, const char *direction, const char *sni);
 
 #endif

@@ -8,10 +8,26 @@
  * call that receives it runs; NULL and "" mean the same thing.
  *
  * The engine itself is split by abstraction:
+ *   tlsp_libinit.c OpenSSL initialisation (tls_config_file/_name)
  *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
  *   tlsp_policy.c  per-session SSL setup from start props
+ *   tlsp_resume.c  tlsmgr session-cache key, reload and save
  *   tlsp_eval.c    post-handshake evaluation into struct tlsp_tls_result
  *   tlsp_summary.c the "... TLS connection established ..." line
+ *
+ * Call sequence (client role):
+ *   pre-jail:    tlsp_libinit(); cache = tlsp_ctx_cache_create();
+ *                ctx = tlsp_ctx_cache_get(cache, key, &params, &init, 1);
+ *                if tlsmgr "policy" says cachable:
+ *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
+ *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
+ *                conn = tlsp_policy_start(ctx, &start, fd);
+ *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
+ *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
+ *                    tlsp_resume_load(conn, der, len);
+ *                drive SSL_connect(tlsp_policy_ssl(conn)) until done;
+ *                tlsp_eval_result(conn, &res); send res (TLS_SESS_STATE);
+ *                relay; tlsp_policy_free(conn); tlsp_tls_result_free(&res).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -21,39 +37,39 @@
 #include <stddef.h>
 
 /* Security levels as they travel on the wire (tls_level, level). */
-#define TLSP_LEV_NONE		0
-#define TLSP_LEV_MAY		1
-#define TLSP_LEV_ENCRYPT	2
-#define TLSP_LEV_FPRINT		3
-#define TLSP_LEV_HALF_DANE	4
-#define TLSP_LEV_DANE		5
-#define TLSP_LEV_DANE_ONLY	6
-#define TLSP_LEV_VERIFY		7
-#define TLSP_LEV_SECURE		8
+#define TLSP_LEV_NONE 0
+#define TLSP_LEV_MAY 1
+#define TLSP_LEV_ENCRYPT 2
+#define TLSP_LEV_FPRINT 3
+#define TLSP_LEV_HALF_DANE 4
+#define TLSP_LEV_DANE 5
+#define TLSP_LEV_DANE_ONLY 6
+#define TLSP_LEV_VERIFY 7
+#define TLSP_LEV_SECURE 8
 
-#define TLSP_LEV_MUST_MATCH(l)	((l) > TLSP_LEV_ENCRYPT)
-#define TLSP_LEV_DANE_BASED(l)	\
+#define TLSP_LEV_MUST_MATCH(l) ((l) > TLSP_LEV_ENCRYPT)
+#define TLSP_LEV_DANE_BASED(l)                                                 \
 	((l) >= TLSP_LEV_HALF_DANE && (l) <= TLSP_LEV_DANE_ONLY)
 
 /* peer_status bits (ALTNAME, 2, exists on the wire but is never set). */
-#define TLSP_PEER_PRESENT	1
-#define TLSP_PEER_ALTNAME	2
-#define TLSP_PEER_TRUSTED	4
-#define TLSP_PEER_MATCHED	8
-#define TLSP_PEER_SECURED	16
+#define TLSP_PEER_PRESENT 1
+#define TLSP_PEER_ALTNAME 2
+#define TLSP_PEER_TRUSTED 4
+#define TLSP_PEER_MATCHED 8
+#define TLSP_PEER_SECURED 16
 
 /* TLS log mask bits (tlsp_logmask.c), as Postfix's TLS log levels. */
-#define TLSP_LOG_NONE		(1 << 0)
-#define TLSP_LOG_SUMMARY	(1 << 1)
-#define TLSP_LOG_UNTRUSTED	(1 << 2)
-#define TLSP_LOG_PEERCERT	(1 << 3)
-#define TLSP_LOG_CERTMATCH	(1 << 4)
-#define TLSP_LOG_VERBOSE	(1 << 5)
-#define TLSP_LOG_CACHE		(1 << 6)
-#define TLSP_LOG_DEBUG		(1 << 7)
-#define TLSP_LOG_TLSPKTS	(1 << 8)
-#define TLSP_LOG_ALLPKTS	(1 << 9)
-#define TLSP_LOG_DANE		(1 << 10)
+#define TLSP_LOG_NONE (1 << 0)
+#define TLSP_LOG_SUMMARY (1 << 1)
+#define TLSP_LOG_UNTRUSTED (1 << 2)
+#define TLSP_LOG_PEERCERT (1 << 3)
+#define TLSP_LOG_CERTMATCH (1 << 4)
+#define TLSP_LOG_VERBOSE (1 << 5)
+#define TLSP_LOG_CACHE (1 << 6)
+#define TLSP_LOG_DEBUG (1 << 7)
+#define TLSP_LOG_TLSPKTS (1 << 8)
+#define TLSP_LOG_ALLPKTS (1 << 9)
+#define TLSP_LOG_DANE (1 << 10)
 
 /*
  * tlsproxy's own global TLS settings (main.cf), fixed for the process.
@@ -67,6 +83,8 @@ struct tlsp_tls_params {
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
 	const char *tls_dane_digests;
+	const char *tls_disable_workarounds;
+	const char *tls_ssl_options;
 	int tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints;
 };
@@ -90,7 +108,7 @@ struct tlsp_tls_init {
 };
 
 /* Longest TLSA data a session accepts (the cache key has 16 bits). */
-#define TLSP_TLSA_LEN_MAX	65535
+#define TLSP_TLSA_LEN_MAX 65535
 
 /* One TLSA record (DANE, fingerprint or trust-anchor use). */
 struct tlsp_tlsa {
@@ -108,17 +126,17 @@ struct tlsp_tls_start {
 	const char *host;
 	const char *namaddr;
 	const char *sni;
-	const char *serverid;		/* session cache key prefix */
-	const char *helo;		/* peer's EHLO name, for the cache key */
+	const char *serverid; /* session cache key prefix */
+	const char *helo;     /* peer's EHLO name, for the cache key */
 	const char *protocols;
 	const char *cipher_grade;
 	const char *cipher_exclusions;
-	const char *const *match;	/* matchargv; match_count entries */
+	const char *const *match; /* matchargv; match_count entries */
 	size_t match_count;
 	const char *mdalg;
-	int dane;			/* 1 = the DANE group was present */
-	const char *dane_domain;	/* TLSA base domain (SNI at DANE levels) */
-	const struct tlsp_tlsa *tlsa;	/* tlsa_count records */
+	int dane;                /* 1 = the DANE group was present */
+	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
+	const struct tlsp_tlsa *tlsa; /* tlsa_count records */
 	size_t tlsa_count;
 };
 
@@ -150,7 +168,7 @@ struct tlsp_tls_result {
 	int srvr_signature_bits;
 	char *srvr_signature_digest;
 	char *namaddr;
-	int session_reused;		/* not on the wire; for the summary */
+	int session_reused; /* not on the wire; for the summary */
 };
 
 /* Releases every string of *res (NULL-safe) and zeroes it. */

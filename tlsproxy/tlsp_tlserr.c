@@ -27,9 +27,9 @@ tlsp_tlserr_log(void)
 		ERR_error_string_n(err, text, sizeof(text));
 		if (flags & ERR_TXT_STRING)
 			msg_warn("TLS library problem: %s:%s:%d:%s:", text,
-			    file, line, data);
+			         file, line, data);
 		else
 			msg_warn("TLS library problem: %s:%s:%d:", text, file,
-			    line);
+			         line);
 	}
 }

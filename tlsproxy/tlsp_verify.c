@@ -21,7 +21,7 @@
 #include "tlsp_tls.h"
 #include "tlsp_verify.h"
 
-#define TLSP_VERIFY_NAMELEN	256
+#define TLSP_VERIFY_NAMELEN 256
 
 /*
  * The ex-data slot linking an SSL to its state: a process-wide OpenSSL
@@ -44,8 +44,8 @@ tlsp_verify_attach(SSL *ssl, struct tlsp_verify *v)
 {
 	if (tlsp_verify_index < 0)
 		tlsp_verify_index = SSL_get_ex_new_index(0, 0, 0, 0, 0);
-	if (tlsp_verify_index < 0 || !SSL_set_ex_data(ssl, tlsp_verify_index,
-	    v))
+	if (tlsp_verify_index < 0 ||
+	    !SSL_set_ex_data(ssl, tlsp_verify_index, v))
 		return -1;
 	return 0;
 }
@@ -90,10 +90,10 @@ tlsp_verify_callback(int ok, X509_STORE_CTX *store)
 	X509 *cert = X509_STORE_CTX_get_current_cert(store);
 	int err = X509_STORE_CTX_get_error(store);
 	int depth = X509_STORE_CTX_get_error_depth(store);
-	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
-	    SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct tlsp_verify *v = ssl ? SSL_get_ex_data(ssl,
-	    tlsp_verify_index) : 0;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(
+	    store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct tlsp_verify *v =
+	    ssl ? SSL_get_ex_data(ssl, tlsp_verify_index) : 0;
 	char buf[TLSP_VERIFY_NAMELEN];
 
 	if (v == 0)
@@ -102,17 +102,17 @@ tlsp_verify_callback(int ok, X509_STORE_CTX *store)
 		if (depth == 0) {
 			X509_STORE_CTX_set_error(store, X509_V_ERR_UNSPECIFIED);
 			tlsp_verify_record(v, depth, cert,
-			    X509_V_ERR_UNSPECIFIED);
+			                   X509_V_ERR_UNSPECIFIED);
 		}
 		return 1;
 	}
 	if (ok == 0)
 		tlsp_verify_record(v, depth, cert, err);
 	if (v->log_mask & TLSP_LOG_VERBOSE) {
-		tlsp_verify_oneline(cert ? X509_get_subject_name(cert) : 0,
-		    buf, sizeof(buf));
-		msg_info("%s: depth=%d verify=%d subject=%s", v->namaddr,
-		    depth, ok, buf);
+		tlsp_verify_oneline(cert ? X509_get_subject_name(cert) : 0, buf,
+		                    sizeof(buf));
+		msg_info("%s: depth=%d verify=%d subject=%s", v->namaddr, depth,
+		         ok, buf);
 	}
 	return 1;
 }
@@ -137,42 +137,49 @@ tlsp_verify_log_error(const struct tlsp_verify *v)
 		return;
 	case X509_V_ERR_CERT_UNTRUSTED:
 		msg_info("certificate verification failed for %s: not trusted "
-		    "by local or TLSA policy", who);
+		         "by local or TLSA policy",
+		         who);
 		return;
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		msg_info("certificate verification failed for %s: self-signed "
-		    "certificate", who);
+		         "certificate",
+		         who);
 		return;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-		tlsp_verify_oneline(v->error_cert ?
-		    X509_get_issuer_name(v->error_cert) : 0, buf, sizeof(buf));
+		tlsp_verify_oneline(
+		    v->error_cert ? X509_get_issuer_name(v->error_cert) : 0,
+		    buf, sizeof(buf));
 		msg_info("certificate verification failed for %s: untrusted "
-		    "issuer %s", who, buf);
+		         "issuer %s",
+		         who, buf);
 		return;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
 		msg_info("%s certificate verification failed for %s: "
-		    "certificate not yet valid", tlsp_verify_purpose(v), who);
+		         "certificate not yet valid",
+		         tlsp_verify_purpose(v), who);
 		return;
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
 		msg_info("%s certificate verification failed for %s: "
-		    "certificate has expired", tlsp_verify_purpose(v), who);
+		         "certificate has expired",
+		         tlsp_verify_purpose(v), who);
 		return;
 	case X509_V_ERR_INVALID_PURPOSE:
 		msg_info("certificate verification failed for %s: not "
-		    "designated for use as a %s certificate", who,
-		    tlsp_verify_purpose(v));
+		         "designated for use as a %s certificate",
+		         who, tlsp_verify_purpose(v));
 		return;
 	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
 		msg_info("certificate verification failed for %s: certificate "
-		    "chain longer than limit(%d)", who, v->error_depth - 1);
+		         "chain longer than limit(%d)",
+		         who, v->error_depth - 1);
 		return;
 	default:
 		msg_info("%s certificate verification failed for %s: num=%d:%s",
-		    tlsp_verify_purpose(v), who, v->error_code,
-		    X509_verify_cert_error_string(v->error_code));
+		         tlsp_verify_purpose(v), who, v->error_code,
+		         X509_verify_cert_error_string(v->error_code));
 		return;
 	}
 }

@@ -11,18 +11,17 @@
 
 /* Per-session verification state, attached to the SSL object. */
 struct tlsp_verify {
-	int must_fail;		/* trust setup failed: force an error */
-	int log_mask;		/* TLSP_LOG_* */
-	const char *namaddr;	/* borrowed, for log lines */
-	int am_server;		/* names the leaf "client" vs "server" */
-	int error_depth;	/* shallowest error seen, -1 = none */
-	int error_code;		/* X509_V_ERR_* at error_depth */
-	X509 *error_cert;	/* certificate at error_depth (owned) */
+	int must_fail;       /* trust setup failed: force an error */
+	int log_mask;        /* TLSP_LOG_* */
+	const char *namaddr; /* borrowed, for log lines */
+	int am_server;       /* names the leaf "client" vs "server" */
+	int error_depth;     /* shallowest error seen, -1 = none */
+	int error_code;      /* X509_V_ERR_* at error_depth */
+	X509 *error_cert;    /* certificate at error_depth (owned) */
 };
 
 /* Zeroes *v and sets the sentinels; namaddr must outlive v. */
-void tlsp_verify_init(struct tlsp_verify *v, int log_mask,
-    const char *namaddr);
+void tlsp_verify_init(struct tlsp_verify *v, int log_mask, const char *namaddr);
 
 /* Links v to ssl for the callback; 0, or -1 on an OpenSSL failure. */
 int tlsp_verify_attach(SSL *ssl, struct tlsp_verify *v);

@@ -12,11 +12,11 @@
 Suite *tlsp_cipher_suite(void);
 
 static const struct tlsp_tls_params params = {
-	.tls_high_cipherlist = "H",
-	.tls_medium_cipherlist = "M",
-	.tls_low_cipherlist = "L",
-	.tls_export_cipherlist = "E",
-	.tls_null_cipherlist = "N",
+    .tls_high_cipherlist = "H",
+    .tls_medium_cipherlist = "M",
+    .tls_low_cipherlist = "L",
+    .tls_export_cipherlist = "E",
+    .tls_null_cipherlist = "N",
 };
 
 static void
@@ -42,7 +42,7 @@ END_TEST
 START_TEST(exclusions_append_negations_in_order)
 {
 	expect("medium", "RC4, aNULL:eNULL\tMD5\r\n3DES",
-	    "M:!RC4:!aNULL:!eNULL:!MD5:!3DES");
+	       "M:!RC4:!aNULL:!eNULL:!MD5:!3DES");
 	expect("medium", " , : ", "M");
 }
 END_TEST
@@ -54,9 +54,9 @@ START_TEST(unknown_grade_is_refused_with_warning)
 	ck_assert_ptr_null(tlsp_cipher_list(&params, "", "", "h"));
 	ck_assert_ptr_null(tlsp_cipher_list(&params, 0, "", "h"));
 	ck_assert_str_eq(capture_text(),
-	    "warning: h: invalid cipher grade: \"invalid\"\n"
-	    "warning: h: invalid cipher grade: \"\"\n"
-	    "warning: h: invalid cipher grade: \"\"\n");
+	                 "warning: h: invalid cipher grade: \"invalid\"\n"
+	                 "warning: h: invalid cipher grade: \"\"\n"
+	                 "warning: h: invalid cipher grade: \"\"\n");
 }
 END_TEST
 
@@ -64,11 +64,11 @@ START_TEST(unary_exclusion_is_refused_with_warning)
 {
 	capture_start();
 	ck_assert_ptr_null(tlsp_cipher_list(&params, "high", "RC4 !MD5", "h"));
-	ck_assert_ptr_null(tlsp_cipher_list(&params, "high", "@STRENGTH",
-	    "h"));
+	ck_assert_ptr_null(tlsp_cipher_list(&params, "high", "@STRENGTH", "h"));
 	ck_assert_ptr_null(tlsp_cipher_list(&params, "high", "-x", "h"));
 	ck_assert_ptr_null(tlsp_cipher_list(&params, "high", "+x", "h"));
-	ck_assert_str_eq(capture_text(),
+	ck_assert_str_eq(
+	    capture_text(),
 	    "warning: h: invalid unary '!+-@' in cipher exclusion: !MD5\n"
 	    "warning: h: invalid unary '!+-@' in cipher exclusion: @STRENGTH\n"
 	    "warning: h: invalid unary '!+-@' in cipher exclusion: -x\n"

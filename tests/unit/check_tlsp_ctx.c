@@ -49,15 +49,17 @@ write_pem(const char *name, const char *layout)
 
 	ck_assert_ptr_nonnull(fp);
 	for (cp = layout; *cp; cp += 2) {
-		id = tlsp_pki_get(cp[1] == 'c' ? TLSP_PKI_EC_CLIENT :
-		    cp[1] == 'r' ? TLSP_PKI_RSA_GOOD : TLSP_PKI_CA);
+		id = tlsp_pki_get(cp[1] == 'c'   ? TLSP_PKI_EC_CLIENT
+		                  : cp[1] == 'r' ? TLSP_PKI_RSA_GOOD
+		                                 : TLSP_PKI_CA);
 		if (cp[0] == 'k')
 			PEM_write_PrivateKey(fp, id->key, 0, 0, 0, 0, 0);
 		else if (cp[0] == 'x')
 			PEM_write_X509(fp, id->cert);
 		else if (cp[0] == 'p')
 			fputs("-----BEGIN PARAMETERS-----\nAAAA\n"
-			    "-----END PARAMETERS-----\n", fp);
+			      "-----END PARAMETERS-----\n",
+			      fp);
 	}
 	fclose(fp);
 	return path;
@@ -67,7 +69,9 @@ START_TEST(unknown_digest_disables_tls)
 {
 	init.mdalg = "nosuch";
 	build(0);
-	ck_assert_str_eq(capture_text(), "warning: Digest algorithm "
+	ck_assert_str_eq(
+	    capture_text(),
+	    "warning: Digest algorithm "
 	    "\"nosuch\" not found\nwarning: disabling TLS support\n");
 }
 END_TEST
@@ -76,15 +80,20 @@ START_TEST(unreadable_ca_data_disables_tls)
 {
 	init.CAfile = "/nonexistent/ca.pem";
 	build(0);
-	ck_assert_int_eq(capture_count("cannot load Certification Authority "
-	    "data, CAfile=\"/nonexistent/ca.pem\": disabling TLS support"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "cannot load Certification Authority "
+	        "data, CAfile=\"/nonexistent/ca.pem\": disabling TLS support"),
+	    1);
 	ck_assert_int_gt(capture_count("warning: TLS library problem: "), 0);
 	capture_start();
 	init.CApath = "/nonexistent/dir";
 	build(0);
-	ck_assert_int_eq(capture_count("cannot load Certification Authority "
-	    "data, CAfile=\"/nonexistent/ca.pem\", "
-	    "CApath=\"/nonexistent/dir\": disabling TLS support"), 1);
+	ck_assert_int_eq(
+	    capture_count("cannot load Certification Authority "
+	                  "data, CAfile=\"/nonexistent/ca.pem\", "
+	                  "CApath=\"/nonexistent/dir\": disabling TLS support"),
+	    1);
 }
 END_TEST
 
@@ -104,8 +113,11 @@ START_TEST(missing_certificate_file_disables_tls)
 	init.cert_file = "/nonexistent/cert.pem";
 	init.key_file = "/nonexistent/key.pem";
 	build(0);
-	ck_assert_int_eq(capture_count("warning: cannot get RSA certificate "
-	    "from file \"/nonexistent/cert.pem\": disabling TLS support"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "warning: cannot get RSA certificate "
+	        "from file \"/nonexistent/cert.pem\": disabling TLS support"),
+	    1);
 }
 END_TEST
 
@@ -116,9 +128,10 @@ START_TEST(mismatched_private_key_disables_tls)
 	init.eccert_file = tlsp_pki_get(TLSP_PKI_EC_CLIENT)->certfile;
 	init.eckey_file = write_pem("otherkey.pem", "kr");
 	build(0);
-	snprintf(want, sizeof(want), "warning: ECDSA private key in %s does "
-	    "not match public key in %s: disabling TLS support",
-	    init.eckey_file, init.eccert_file);
+	snprintf(want, sizeof(want),
+	         "warning: ECDSA private key in %s does "
+	         "not match public key in %s: disabling TLS support",
+	         init.eckey_file, init.eccert_file);
 	ck_assert_int_eq(capture_count(want), 1);
 }
 END_TEST
@@ -136,8 +149,8 @@ START_TEST(chain_files_load_several_chains)
 	char files[1024];
 
 	snprintf(files, sizeof(files), "%s, %s",
-	    tlsp_pki_get(TLSP_PKI_EC_CLIENT)->file,
-	    tlsp_pki_get(TLSP_PKI_RSA_GOOD)->file);
+	         tlsp_pki_get(TLSP_PKI_EC_CLIENT)->file,
+	         tlsp_pki_get(TLSP_PKI_RSA_GOOD)->file);
 	init.chain_files = files;
 	init.cert_file = "/ignored/when/chain/files/are/set";
 	build(1);
@@ -150,10 +163,11 @@ START_TEST(chain_file_errors_are_reported)
 	init.chain_files = write_pem("certfirst.pem", "xckc");
 	build(0);
 	ck_assert_int_eq(capture_count("warning: error loading chain from "),
-	    1);
+	                 1);
 	ck_assert_int_eq(capture_count("certfirst.pem: key not first"), 1);
 	ck_assert_int_eq(capture_count("warning: error loading private keys "
-	    "and certificates from: "), 1);
+	                               "and certificates from: "),
+	                 1);
 	capture_start();
 	init.chain_files = write_pem("empty.pem", "");
 	build(0);
@@ -162,12 +176,14 @@ START_TEST(chain_file_errors_are_reported)
 	init.chain_files = write_pem("keyonly.pem", "kc");
 	build(0);
 	ck_assert_int_eq(capture_count("warning: No certs for key at index 1 "
-	    "in "), 1);
+	                               "in "),
+	                 1);
 	capture_start();
 	init.chain_files = write_pem("twokeys.pem", "kckrxc");
 	build(0);
 	ck_assert_int_eq(capture_count("warning: error loading certificate "
-	    "chain: key at index 1 in "), 1);
+	                               "chain: key at index 1 in "),
+	                 1);
 	ck_assert_int_eq(capture_count("not followed by a certificate"), 1);
 	capture_start();
 	init.chain_files = write_pem("wrongkey.pem", "krxc");
@@ -182,7 +198,8 @@ START_TEST(unknown_pem_type_is_skipped_with_warning)
 	build(1);
 	ck_assert_int_eq(capture_count("warning: loading "), 1);
 	ck_assert_int_eq(capture_count("params.pem: ignoring PEM type: "
-	    "PARAMETERS"), 1);
+	                               "PARAMETERS"),
+	                 1);
 }
 END_TEST
 
@@ -190,8 +207,10 @@ START_TEST(missing_chain_file_only_warns_as_stock)
 {
 	init.chain_files = "/nonexistent/chain.pem";
 	build(1);
-	ck_assert_int_eq(capture_count("warning: error opening chain file: "
-	    "/nonexistent/chain.pem: No such file or directory"), 1);
+	ck_assert_int_eq(
+	    capture_count("warning: error opening chain file: "
+	                  "/nonexistent/chain.pem: No such file or directory"),
+	    1);
 }
 END_TEST
 
@@ -202,22 +221,24 @@ START_TEST(single_file_pair_takes_key_anywhere)
 	ck_assert_str_eq(capture_text(), "");
 	init.eccert_file = init.eckey_file = write_pem("nokey.pem", "xc");
 	build(0);
-	ck_assert_int_eq(capture_count("warning: No private key found in "),
-	    1);
+	ck_assert_int_eq(capture_count("warning: No private key found in "), 1);
 	capture_start();
 	init.eccert_file = init.eckey_file = write_pem("twok.pem", "kcxckr");
 	build(1);
 	ck_assert_int_eq(capture_count("warning: ignoring 2nd key at index 3 "
-	    "in "), 1);
+	                               "in "),
+	                 1);
 }
 END_TEST
 
 START_TEST(dane_digest_list_errors_warn)
 {
-	tlsp_hs_params.tls_dane_digests = "sha512 sha256 sha1=3 bogus=4 md5 "
+	tlsp_hs_params.tls_dane_digests =
+	    "sha512 sha256 sha1=3 bogus=4 md5 "
 	    "sha256=2 sha384=0 sha384=255 sha384=x sha256 =5";
 	build(1);
-	ck_assert_str_eq(capture_text(),
+	ck_assert_str_eq(
+	    capture_text(),
 	    "warning: tls_dane_digests: digest algorithm \"bogus\"(4) unknown\n"
 	    "warning: tls_dane_digests: digest algorithm md5 needs an explicit "
 	    "number\n"
@@ -238,19 +259,19 @@ START_TEST(unknown_curve_warns)
 	tlsp_hs_params.tls_eecdh_auto_curves = "X25519, bogus P-256";
 	build(1);
 	ck_assert_str_eq(capture_text(),
-	    "warning: ignoring unknown ECDHE curve \"bogus\"\n");
+	                 "warning: ignoring unknown ECDHE curve \"bogus\"\n");
 }
 END_TEST
 
 START_TEST(cache_reuses_by_exact_key)
 {
 	struct tlsp_ctx_cache *cache = tlsp_ctx_cache_create();
-	struct tlsp_ctx *a = tlsp_ctx_cache_get(cache, "k=1\n\n",
-	    &tlsp_hs_params, &init, 1);
+	struct tlsp_ctx *a =
+	    tlsp_ctx_cache_get(cache, "k=1\n\n", &tlsp_hs_params, &init, 1);
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_ptr_eq(tlsp_ctx_cache_get(cache, "k=1\n\n", &tlsp_hs_params,
-	    &init, 0), a);
+	ck_assert_ptr_eq(
+	    tlsp_ctx_cache_get(cache, "k=1\n\n", &tlsp_hs_params, &init, 0), a);
 	ck_assert_ptr_eq(tlsp_ctx_cache_find(cache, "k=1\n\n"), a);
 	ck_assert_ptr_null(tlsp_ctx_cache_find(cache, "k=01\n\n"));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 1);
@@ -265,10 +286,10 @@ START_TEST(cache_does_not_keep_failures)
 	struct tlsp_ctx_cache *cache = tlsp_ctx_cache_create();
 
 	init.mdalg = "nosuch";
-	ck_assert_ptr_null(tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params,
-	    &init, 0));
-	ck_assert_ptr_null(tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params,
-	    &init, 0));
+	ck_assert_ptr_null(
+	    tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params, &init, 0));
+	ck_assert_ptr_null(
+	    tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params, &init, 0));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 0);
 	ck_assert_int_eq(capture_count("not found"), 2);
 	tlsp_ctx_cache_free(cache);
@@ -284,13 +305,13 @@ START_TEST(cache_at_limit_evicts_oldest_unpinned)
 	init.CAfile = "";
 	for (i = 0; i < TLSP_CTX_CACHE_LIMIT; i++) {
 		snprintf(key, sizeof(key), "key%d", i);
-		ck_assert_ptr_nonnull(tlsp_ctx_cache_get(cache, key,
-		    &tlsp_hs_params, &init, i == 0));
+		ck_assert_ptr_nonnull(tlsp_ctx_cache_get(
+		    cache, key, &tlsp_hs_params, &init, i == 0));
 	}
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), TLSP_CTX_CACHE_LIMIT);
 	ck_assert_ptr_nonnull(tlsp_ctx_cache_find(cache, "key1"));
-	ck_assert_ptr_nonnull(tlsp_ctx_cache_get(cache, "one-past",
-	    &tlsp_hs_params, &init, 0));
+	ck_assert_ptr_nonnull(
+	    tlsp_ctx_cache_get(cache, "one-past", &tlsp_hs_params, &init, 0));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), TLSP_CTX_CACHE_LIMIT);
 	ck_assert_ptr_nonnull(tlsp_ctx_cache_find(cache, "key0"));
 	ck_assert_ptr_null(tlsp_ctx_cache_find(cache, "key1"));
@@ -305,7 +326,7 @@ START_TEST(verbose_level_logs_engine_init)
 	init.log_level = "2";
 	build(1);
 	ck_assert_str_eq(capture_text(),
-	    "initializing the client-side TLS engine\n");
+	                 "initializing the client-side TLS engine\n");
 }
 END_TEST
 

@@ -9,10 +9,13 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "capture.h"
@@ -22,9 +25,10 @@
 
 Suite *tlsp_policy_suite(void);
 
-#define ST_VERIFIED	(TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED | \
-			    TLSP_PEER_MATCHED | TLSP_PEER_SECURED)
-#define ST_TRUSTED	(TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED)
+#define ST_VERIFIED                                                            \
+	(TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED | TLSP_PEER_MATCHED |           \
+	 TLSP_PEER_SECURED)
+#define ST_TRUSTED (TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED)
 
 static struct tlsp_tls_init init;
 static struct tlsp_tls_start start;
@@ -66,8 +70,7 @@ teardown(void)
 
 /* Runs level with the given match list against cert; expects success. */
 static void
-run(int level, enum tlsp_pki_which cert, const char *const *match,
-    size_t count)
+run(int level, enum tlsp_pki_which cert, const char *const *match, size_t count)
 {
 	ck_assert_int_eq(start.tls_level, level);
 	start.match = match;
@@ -79,7 +82,7 @@ run(int level, enum tlsp_pki_which cert, const char *const *match,
 /* TLSA record i: usage/selector/mtype over cert (or its SPKI) with md. */
 static void
 set_tlsa(size_t i, int usage, int selector, int mtype, X509 *cert,
-    const EVP_MD *md)
+         const EVP_MD *md)
 {
 	unsigned int len = 0;
 
@@ -91,7 +94,7 @@ set_tlsa(size_t i, int usage, int selector, int mtype, X509 *cert,
 	} else {
 		spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &spki);
 		ck_assert(EVP_Digest(spki, (size_t)spki_len, tlsa_data[i], &len,
-		    md, 0));
+		                     md, 0));
 		OPENSSL_free(spki);
 	}
 	tlsa[i].usage = (unsigned char)usage;
@@ -116,7 +119,25 @@ static const char *const verify_match[] = {"hostname"};
 START_TEST(secure_right_name_is_verified_29)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	init.log_level = "2";
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
+	ck_assert(logged("setting up TLS connection to "
+	                 "MX.Example.com[127.0.0.1]:25"));
+	ck_assert(logged("MX.Example.com[127.0.0.1]:25: TLS cipher list "
+	                 "\"aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH\""));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: depth=1 verify=1 "
+	                 "subject=/O=tlsreuse tests/CN=Test Root CA"));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: depth=0 verify=1 "
+	                 "subject=/O=tlsreuse tests/CN=mx.example.com"));
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: matched peername: "
+	                 "mx.example.com"));
+	ck_assert_int_eq(
+	    capture_count("MX.Example.com[127.0.0.1]:25: "
+	                  "subject_CN=mx.example.com, issuer_CN=Test Root CA, "
+	                  "fingerprint="),
+	    1);
+	ck_assert(logged("SSL_connect:SSLv3/TLS write client hello"));
+	ck_assert_int_eq(capture_count("Matched"), 0);
 	ck_assert_int_eq(res.peer_status, 29);
 	ck_assert_int_eq(res.level, TLSP_LEV_SECURE);
 	ck_assert_str_eq(res.peer_CN, "mx.example.com");
@@ -129,9 +150,11 @@ START_TEST(fingerprints_match_openssl_cli_sha256)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
-	ck_assert_str_eq(res.peer_fingerprint,
+	ck_assert_str_eq(
+	    res.peer_fingerprint,
 	    tlsp_pki_openssl_fprint(TLSP_PKI_EC_GOOD, "sha256", 0));
-	ck_assert_str_eq(res.peer_pubkey_fingerprint,
+	ck_assert_str_eq(
+	    res.peer_pubkey_fingerprint,
 	    tlsp_pki_openssl_fprint(TLSP_PKI_EC_GOOD, "sha256", 1));
 }
 END_TEST
@@ -142,9 +165,9 @@ START_TEST(fingerprints_use_start_mdalg_md5)
 	start.mdalg = "md5";
 	run(TLSP_LEV_MAY, TLSP_PKI_RSA_GOOD, 0, 0);
 	ck_assert_str_eq(res.peer_fingerprint,
-	    tlsp_pki_openssl_fprint(TLSP_PKI_RSA_GOOD, "md5", 0));
+	                 tlsp_pki_openssl_fprint(TLSP_PKI_RSA_GOOD, "md5", 0));
 	ck_assert_str_eq(res.peer_pubkey_fingerprint,
-	    tlsp_pki_openssl_fprint(TLSP_PKI_RSA_GOOD, "md5", 1));
+	                 tlsp_pki_openssl_fprint(TLSP_PKI_RSA_GOOD, "md5", 1));
 	ck_assert_uint_eq(strlen(res.peer_fingerprint), 16 * 3 - 1);
 }
 END_TEST
@@ -156,9 +179,12 @@ START_TEST(secure_wrong_name_is_neither_matched_nor_trusted)
 	/* The name check is part of verification: not TRUSTED either. */
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	ck_assert_str_eq(res.peer_CN, "other.example.net");
-	ck_assert_int_eq(capture_count("server certificate "
-	    "verification failed for mx.example.com[127.0.0.1]:25: "
-	    "num=62:hostname mismatch"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "server certificate "
+	        "verification failed for mx.example.com[127.0.0.1]:25: "
+	        "num=62:hostname mismatch"),
+	    1);
 }
 END_TEST
 
@@ -168,9 +194,12 @@ START_TEST(verify_untrusted_ca_is_not_trusted)
 	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_OTHERCA, verify_match, 1);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	ck_assert_str_eq(res.issuer_CN, "Other Root CA");
-	ck_assert_int_eq(capture_count("certificate verification "
-	    "failed for mx.example.com[127.0.0.1]:25: untrusted issuer "
-	    "/O=tlsreuse tests/CN=Other Root CA"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "certificate verification "
+	        "failed for mx.example.com[127.0.0.1]:25: untrusted issuer "
+	        "/O=tlsreuse tests/CN=Other Root CA"),
+	    1);
 }
 END_TEST
 
@@ -179,9 +208,12 @@ START_TEST(verify_expired_is_not_trusted)
 	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
 	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_EXPIRED, verify_match, 1);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
-	ck_assert_int_eq(capture_count("server certificate "
-	    "verification failed for mx.example.com[127.0.0.1]:25: "
-	    "certificate has expired"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "server certificate "
+	        "verification failed for mx.example.com[127.0.0.1]:25: "
+	        "certificate has expired"),
+	    1);
 }
 END_TEST
 
@@ -274,11 +306,14 @@ START_TEST(no_usable_match_name_fails_matching)
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, dot, 1);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
-	    "ignoring invalid match name: \".\""), 1);
+	                               "ignoring invalid match name: \".\""),
+	                 1);
 	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
-	    "could not configure peer name checks"), 1);
+	                               "could not configure peer name checks"),
+	                 1);
 	ck_assert_int_eq(capture_count("num=1:unspecified certificate "
-	    "verification error"), 1);
+	                               "verification error"),
+	                 1);
 }
 END_TEST
 
@@ -311,7 +346,11 @@ START_TEST(fingerprint_cert_digest_matches)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_FPRINT);
 	fingerprint_records(tlsp_pki_get(TLSP_PKI_EC_OTHERCA)->cert, 0);
+	init.log_level = "peercert";
 	run(TLSP_LEV_FPRINT, TLSP_PKI_EC_OTHERCA, 0, 0);
+	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	                               "fingerprint: "),
+	                 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
 	ck_assert_int_eq(res.level, TLSP_LEV_FPRINT);
 }
@@ -346,8 +385,7 @@ START_TEST(fingerprint_255_uses_init_mdalg)
 	ck_assert_int_eq(capture_count("unusable TLSA RR: 3 0 255 "), 1);
 	ck_assert_int_eq(capture_count("all fingerprints unusable"), 1);
 	tlsp_tls_result_free(&res);
-	set_tlsa(0, 3, 0, 255, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
-	    EVP_md5());
+	set_tlsa(0, 3, 0, 255, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert, EVP_md5());
 	run(TLSP_LEV_FPRINT, TLSP_PKI_EC_GOOD, 0, 0);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
 }
@@ -359,13 +397,18 @@ START_TEST(dane_ee_3_1_1_matches_any_name_and_issuer)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
 	set_tlsa(0, 3, 1, 1, tlsp_pki_get(TLSP_PKI_EC_OTHERCA)->cert,
-	    EVP_sha256());
+	         EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	init.CAfile = "";
+	init.log_level = "verbose";
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_OTHERCA, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
 	ck_assert_int_eq(res.level, TLSP_LEV_DANE);
 	ck_assert_str_eq(srv.sni, "mx.example.com");
+	ck_assert_int_eq(
+	    capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	                  "DANE EE certificate at depth 0: 3 1 1 "),
+	    1);
 }
 END_TEST
 
@@ -373,12 +416,14 @@ START_TEST(dane_ee_mismatch_is_not_matched)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
 	set_tlsa(0, 3, 1, 1, tlsp_pki_get(TLSP_PKI_EC_WRONG)->cert,
-	    EVP_sha256());
+	         EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
-	ck_assert_int_eq(capture_count("server certificate verification "
-	    "failed for mx.example.com[127.0.0.1]:25: num="), 1);
+	ck_assert_int_eq(
+	    capture_count("server certificate verification "
+	                  "failed for mx.example.com[127.0.0.1]:25: num="),
+	    1);
 }
 END_TEST
 
@@ -388,8 +433,13 @@ START_TEST(dane_ta_2_0_1_matches_with_name)
 	set_tlsa(0, 2, 0, 1, tlsp_pki_get(TLSP_PKI_CA)->cert, EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	init.CAfile = "";
+	init.log_level = "certmatch";
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	ck_assert_int_eq(
+	    capture_count("mx.example.com[127.0.0.1]:25: Matched "
+	                  "DANE TA certificate at depth 1: 2 0 1 "),
+	    1);
 }
 END_TEST
 
@@ -417,11 +467,12 @@ START_TEST(half_dane_is_matched_but_never_secured)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_HALF_DANE);
 	set_tlsa(0, 3, 1, 1, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
-	    EVP_sha256());
+	         EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	run(TLSP_LEV_HALF_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT |
-	    TLSP_PEER_TRUSTED | TLSP_PEER_MATCHED);
+	                                      TLSP_PEER_TRUSTED |
+	                                      TLSP_PEER_MATCHED);
 	ck_assert_int_eq(res.level, TLSP_LEV_HALF_DANE);
 }
 END_TEST
@@ -430,15 +481,19 @@ START_TEST(dane_all_unusable_falls_back_to_encrypt)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
 	set_tlsa(0, 4, 1, 1, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
-	    EVP_sha256());
+	         EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	run(TLSP_LEV_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.level, TLSP_LEV_ENCRYPT);
 	ck_assert_int_eq(res.peer_status, ST_TRUSTED);
 	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
-	    "unusable TLSA RR: 4 1 1 "), 1);
-	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
-	    "all TLSA records unusable, fallback to unauthenticated TLS"), 1);
+	                               "unusable TLSA RR: 4 1 1 "),
+	                 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "warning: mx.example.com[127.0.0.1]:25: "
+	        "all TLSA records unusable, fallback to unauthenticated TLS"),
+	    1);
 }
 END_TEST
 
@@ -446,7 +501,7 @@ START_TEST(dane_only_all_unusable_cannot_match)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_DANE_ONLY);
 	set_tlsa(0, 3, 1, 7, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
-	    EVP_sha256());
+	         EVP_sha256());
 	use_tlsa(1, "mx.example.com");
 	run(TLSP_LEV_DANE_ONLY, TLSP_PKI_EC_GOOD, dane_match, 1);
 	ck_assert_int_eq(res.level, TLSP_LEV_DANE_ONLY);
@@ -466,12 +521,101 @@ START_TEST(secure_trust_anchor_records_replace_cafile)
 	tlsa[1] = (struct tlsp_tlsa){3, 0, 0, der, (size_t)len};
 	use_tlsa(2, "");
 	init.CAfile = "";
+	init.log_level = "2";
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
 	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	ck_assert(logged("mx.example.com[127.0.0.1]:25: Matched trust anchor "
+	                 "at depth 1"));
 	tlsp_tls_result_free(&res);
 	run(TLSP_LEV_SECURE, TLSP_PKI_EC_WRONG, secure_match, 2);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	OPENSSL_free(der);
+}
+END_TEST
+
+START_TEST(capath_directory_supplies_trust)
+{
+	char dir[] = "/tmp/tlsp_capath.XXXXXX";
+	char path[128];
+	X509 *ca = tlsp_pki_get(TLSP_PKI_CA)->cert;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%08lx.0", dir,
+	         X509_subject_name_hash(ca));
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	PEM_write_X509(fp, ca);
+	fclose(fp);
+	init.CAfile = "";
+	init.CApath = dir;
+	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_GOOD, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(default_ca_paths_add_no_trust_for_private_ca)
+{
+	tlsp_hs_params.tls_append_default_CA = 1;
+	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_GOOD, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	tlsp_tls_result_free(&res);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_OTHERCA, verify_match, 1);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+}
+END_TEST
+
+START_TEST(no_ca_at_all_trusts_nothing)
+{
+	init.CAfile = "";
+	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
+	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+}
+END_TEST
+
+START_TEST(dane_with_empty_base_domain_cannot_send_sni)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
+	set_tlsa(0, 3, 1, 1, tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert,
+	         EVP_sha256());
+	use_tlsa(1, "");
+	start.match = dane_match;
+	start.match_count = 1;
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
+	ck_assert(logged("warning: MX.Example.com[127.0.0.1]:25: error setting "
+	                 "SNI hostname to: "));
+}
+END_TEST
+
+START_TEST(tlsa_data_at_limit_starts_and_one_past_fails)
+{
+	static unsigned char big[TLSP_TLSA_LEN_MAX + 1];
+
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
+	tlsa[0] = (struct tlsp_tlsa){3, 0, 0, big, TLSP_TLSA_LEN_MAX};
+	use_tlsa(1, "mx.example.com");
+	start.match = dane_match;
+	start.match_count = 1;
+	/* Not a certificate: unusable, so DANE falls back to encrypt. */
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 1);
+	ck_assert_int_eq(res.level, TLSP_LEV_ENCRYPT);
+	ck_assert_int_eq(res.peer_status, ST_TRUSTED);
+	ck_assert(logged(
+	    "warning: mx.example.com[127.0.0.1]:25: unusable "
+	    "TLSA RR: 3 0 0 "
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    "..."
+	    "000000000000000000000000000000000000000000000000000000000000000"
+	    "0"));
+	tlsp_tls_result_free(&res);
+	tlsa[0].len = TLSP_TLSA_LEN_MAX + 1;
+	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
+	ck_assert(logged("warning: MX.Example.com[127.0.0.1]:25: bad TLSA "
+	                 "record data length: 65536"));
 }
 END_TEST
 
@@ -492,10 +636,11 @@ START_TEST(tls13_ecdsa_details_match_golden)
 	ck_assert_str_eq(res.srvr_signature_curve, "prime256v1");
 	ck_assert_int_eq(res.srvr_signature_bits, 0);
 	ck_assert_str_eq(res.srvr_signature_digest, "SHA256");
-	ck_assert(logged("Verified TLS connection established to "
-	    "mx.example.com[127.0.0.1]:25: TLSv1.3 with cipher "
-	    "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
-	    "server-signature ECDSA (prime256v1) server-digest SHA256"));
+	ck_assert(
+	    logged("Verified TLS connection established to "
+	           "mx.example.com[127.0.0.1]:25: TLSv1.3 with cipher "
+	           "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+	           "server-signature ECDSA (prime256v1) server-digest SHA256"));
 }
 END_TEST
 
@@ -544,8 +689,8 @@ START_TEST(tls12_has_no_tls13_details)
 	ck_assert_str_eq(res.key_exchange, "");
 	ck_assert_str_eq(res.srvr_signature, "");
 	ck_assert(logged("Trusted TLS connection established to "
-	    "mx.example.com[127.0.0.1]:25: TLSv1.2 with cipher "
-	    "ECDHE-ECDSA-AES256-GCM-SHA384 (256/256 bits)"));
+	                 "mx.example.com[127.0.0.1]:25: TLSv1.2 with cipher "
+	                 "ECDHE-ECDSA-AES256-GCM-SHA384 (256/256 bits)"));
 }
 END_TEST
 
@@ -555,6 +700,19 @@ START_TEST(protocol_exclusion_applies_to_session)
 	start.protocols = "!TLSv1.3";
 	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
 	ck_assert_str_eq(res.cipher_protocol, "TLSv1.2");
+}
+END_TEST
+
+START_TEST(unsupported_version_bound_only_warns)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
+	start.protocols = ">=0x0999 <=0x0998";
+	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_str_eq(res.cipher_protocol, "TLSv1.3");
+	ck_assert(logged("warning: mx.example.com[127.0.0.1]:25: error "
+	                 "setting minimum TLS version to: 0x0999"));
+	ck_assert(logged("warning: mx.example.com[127.0.0.1]:25: error "
+	                 "setting maximum TLS version to: 0x0998"));
 }
 END_TEST
 
@@ -603,7 +761,8 @@ START_TEST(sni_at_limit_starts_and_one_past_fails)
 	name[256] = 0;
 	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
 	ck_assert_int_eq(capture_count("warning: MX.Example.com[127.0.0.1]:25: "
-	    "ignoring too long SNI hostname: aaaa"), 1);
+	                               "ignoring too long SNI hostname: aaaa"),
+	                 1);
 }
 END_TEST
 
@@ -612,24 +771,30 @@ START_TEST(bad_session_settings_do_not_start)
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	start.protocols = "TLSv1.2 TLSv9";
 	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
-	ck_assert_int_eq(capture_count("warning: MX.Example.com[127.0.0.1]:25: "
-	    "Invalid TLS protocol list \"TLSv1.2 TLSv9\": aborting TLS "
-	    "session"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "warning: MX.Example.com[127.0.0.1]:25: "
+	        "Invalid TLS protocol list \"TLSv1.2 TLSv9\": aborting TLS "
+	        "session"),
+	    1);
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	start.cipher_grade = "bogus";
 	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
 	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
-	    "invalid cipher grade: \"bogus\""), 1);
+	                               "invalid cipher grade: \"bogus\""),
+	                 1);
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	start.cipher_exclusions = "RC4 +MD5";
 	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
 	ck_assert_int_eq(capture_count("invalid unary '!+-@' in cipher "
-	    "exclusion: +MD5"), 1);
+	                               "exclusion: +MD5"),
+	                 1);
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	start.cipher_exclusions = "ALL";
 	ck_assert_int_eq(tlsp_hs_run(&init, &start, &srv, &res), 0);
 	ck_assert_int_eq(capture_count("error setting cipher grade: "
-	    "\"medium\""), 1);
+	                               "\"medium\""),
+	                 1);
 }
 END_TEST
 
@@ -646,11 +811,13 @@ START_TEST(legacy_pubkey_fingerprint_hashes_bit_string)
 	run(TLSP_LEV_MAY, TLSP_PKI_EC_GOOD, 0, 0);
 	bits = X509_get0_pubkey_bitstr(tlsp_pki_get(TLSP_PKI_EC_GOOD)->cert);
 	ck_assert(EVP_Digest(bits->data, (size_t)bits->length, md, &len,
-	    EVP_sha256(), 0));
+	                     EVP_sha256(), 0));
 	for (i = 0; i < len; i++)
-		snprintf(hex + 3 * i, 4, "%02X%s", md[i], i + 1 < len ? ":" : "");
+		snprintf(hex + 3 * i, 4, "%02X%s", md[i],
+		         i + 1 < len ? ":" : "");
 	ck_assert_str_eq(res.peer_pubkey_fingerprint, hex);
-	ck_assert_str_ne(res.peer_pubkey_fingerprint,
+	ck_assert_str_ne(
+	    res.peer_pubkey_fingerprint,
 	    tlsp_pki_openssl_fprint(TLSP_PKI_EC_GOOD, "sha256", 1));
 }
 END_TEST
@@ -693,12 +860,18 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, dane_all_unusable_falls_back_to_encrypt);
 	tcase_add_test(tc, dane_only_all_unusable_cannot_match);
 	tcase_add_test(tc, secure_trust_anchor_records_replace_cafile);
+	tcase_add_test(tc, capath_directory_supplies_trust);
+	tcase_add_test(tc, default_ca_paths_add_no_trust_for_private_ca);
+	tcase_add_test(tc, no_ca_at_all_trusts_nothing);
+	tcase_add_test(tc, dane_with_empty_base_domain_cannot_send_sni);
+	tcase_add_test(tc, tlsa_data_at_limit_starts_and_one_past_fails);
 	tcase_add_test(tc, tls13_ecdsa_details_match_golden);
 	tcase_add_test(tc, tls13_rsa_reports_rsa_pss_bits);
 	tcase_add_test(tc, client_certificate_reports_client_signature);
 	tcase_add_test(tc, loaded_client_certificate_unused_is_not_reported);
 	tcase_add_test(tc, tls12_has_no_tls13_details);
 	tcase_add_test(tc, protocol_exclusion_applies_to_session);
+	tcase_add_test(tc, unsupported_version_bound_only_warns);
 	tcase_add_test(tc, cipher_exclusion_applies_to_session);
 	tcase_add_test(tc, sni_names_follow_smtp_tls_servername);
 	tcase_add_test(tc, sni_at_limit_starts_and_one_past_fails);

@@ -18,20 +18,21 @@ Suite *tlsp_resume_suite(void);
 
 /* The golden smtp(8) -> tlsproxy request and tlsproxy -> tlsmgr lookup
  * (ipc-smtp-tlsproxy-client, ipc-tlsproxy-tlsmgr; OpenSSL 805306720). */
-#define GOLDEN_SERVERID	"smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0.1&"
-#define GOLDEN_CACHE_ID	GOLDEN_SERVERID "&61E7DDCEA8700A7597351867E229" \
-	"EC545DFA99D56A28B1918E1D34F01BD3FEC6"
+#define GOLDEN_SERVERID "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0.1&"
+#define GOLDEN_CACHE_ID                                                        \
+	GOLDEN_SERVERID "&61E7DDCEA8700A7597351867E229"                        \
+	                "EC545DFA99D56A28B1918E1D34F01BD3FEC6"
 
 static struct tlsp_resume_key golden = {
-	.serverid = GOLDEN_SERVERID,
-	.helo = "mx.pfsandbox.test",
-	.openssl_version = 805306720L,
-	.protocols = ">=TLSv1",
-	.cipher_list = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:!aNULL",
-	.must_fail = 0,
-	.level = 8,
-	.sni = 0,
-	.mdalg = "sha256",
+    .serverid = GOLDEN_SERVERID,
+    .helo = "mx.pfsandbox.test",
+    .openssl_version = 805306720L,
+    .protocols = ">=TLSv1",
+    .cipher_list = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:!aNULL",
+    .must_fail = 0,
+    .level = 8,
+    .sni = 0,
+    .mdalg = "sha256",
 };
 
 static char *
@@ -69,7 +70,7 @@ START_TEST(cache_id_depends_on_trust_inputs)
 	k.sni = "mx.example";
 	ck_assert_str_ne(id = key_of(&k), base);
 	free(id);
-	k.level = 2;	/* at encrypt SNI and TLSA are not keyed */
+	k.level = 2; /* at encrypt SNI and TLSA are not keyed */
 	k.tlsa = recs;
 	k.tlsa_count = 2;
 	id = key_of(&k);
@@ -85,7 +86,7 @@ START_TEST(cache_id_depends_on_trust_inputs)
 	id = key_of(&k);
 	k.tlsa = swapped;
 	other = key_of(&k);
-	ck_assert_str_eq(other, id);	/* order does not matter */
+	ck_assert_str_eq(other, id); /* order does not matter */
 	ck_assert_str_ne(id, base);
 	free(id);
 	free(other);
@@ -103,7 +104,7 @@ struct saved {
 
 static void
 save(void *arg, const char *cache_type, const char *cache_id,
-    const unsigned char *der, size_t len)
+     const unsigned char *der, size_t len)
 {
 	struct saved *s = arg;
 
@@ -153,8 +154,9 @@ two_sessions(struct tlsp_tls_result *first, struct tlsp_tls_result *second)
 	tlsp_ctx_enable_cache(ctx, 3600, save, &saved);
 	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, first, 0, 0), 1);
 	ck_assert_int_ge(saved.calls, 1);
-	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, second,
-	    saved.der, saved.len), 1);
+	ck_assert_int_eq(
+	    tlsp_hs_run_ctx(ctx, &start, &srv, second, saved.der, saved.len),
+	    1);
 	tlsp_ctx_free(ctx);
 }
 
@@ -170,8 +172,8 @@ START_TEST(saved_session_resumes_without_server_digest)
 	start.serverid = "smtp&mx.example.com&mx.example.com&127.0.0.1&";
 	two_sessions(&first, &second);
 	ck_assert_str_eq(saved.cache_type, "smtp");
-	ck_assert_int_eq(strncmp(saved.cache_id, start.serverid,
-	    strlen(start.serverid)), 0);
+	ck_assert_int_eq(
+	    strncmp(saved.cache_id, start.serverid, strlen(start.serverid)), 0);
 	ck_assert_int_eq(first.session_reused, 0);
 	ck_assert_str_eq(first.srvr_signature_digest, "SHA256");
 	ck_assert_int_eq(second.session_reused, 1);
@@ -180,11 +182,12 @@ START_TEST(saved_session_resumes_without_server_digest)
 	ck_assert_str_eq(second.srvr_signature_curve, "prime256v1");
 	ck_assert_str_eq(second.srvr_signature_digest, "");
 	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: Reusing "
-	    "old session"), 1);
+	                               "old session"),
+	                 1);
 	ck_assert_int_eq(capture_count("reloaded session smtp&"), 1);
 	ck_assert_int_ge(capture_count("save session smtp&"), 1);
 	ck_assert_int_eq(capture_count("server-signature ECDSA (prime256v1)"),
-	    2);
+	                 2);
 	ck_assert_int_eq(capture_count("server-digest SHA256"), 1);
 	tlsp_tls_result_free(&first);
 	tlsp_tls_result_free(&second);
@@ -204,9 +207,12 @@ START_TEST(resumed_untrusted_session_points_to_earlier_log)
 	ck_assert_int_eq(second.session_reused, 1);
 	ck_assert_int_eq(second.peer_status, 1);
 	ck_assert_int_eq(capture_count("num=62:hostname mismatch"), 1);
-	ck_assert_int_eq(capture_count("mx.example.com[127.0.0.1]:25: "
-	    "re-using session with untrusted certificate, look for details "
-	    "earlier in the log"), 1);
+	ck_assert_int_eq(
+	    capture_count(
+	        "MX.Example.com[127.0.0.1]:25: "
+	        "re-using session with untrusted certificate, look for details "
+	        "earlier in the log"),
+	    1);
 	tlsp_tls_result_free(&first);
 	tlsp_tls_result_free(&second);
 }
@@ -219,8 +225,8 @@ START_TEST(undecodable_session_blob_is_ignored)
 	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
 
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
-	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, &res, junk,
-	    sizeof(junk)), 1);
+	ck_assert_int_eq(
+	    tlsp_hs_run_ctx(ctx, &start, &srv, &res, junk, sizeof(junk)), 1);
 	ck_assert_int_eq(res.session_reused, 0);
 	ck_assert_int_gt(capture_count("warning: TLS library problem: "), 0);
 	tlsp_tls_result_free(&res);

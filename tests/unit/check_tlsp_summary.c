@@ -39,15 +39,17 @@ teardown(void)
 	tlsp_tls_result_free(&res);
 }
 
-#define GOLDEN_HEAD "127.0.0.1[127.0.0.1]:27176: TLSv1.3 with cipher " \
-	"TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 " \
+#define GOLDEN_HEAD                                                            \
+	"127.0.0.1[127.0.0.1]:27176: TLSv1.3 with cipher "                     \
+	"TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "           \
 	"server-signature ECDSA (prime256v1)"
 
 START_TEST(golden_full_handshake_line)
 {
 	tlsp_summary_format(&line, &res, 0, "to", 0);
-	ck_assert_str_eq(buf_str(&line), "Verified TLS connection established "
-	    "to " GOLDEN_HEAD " server-digest SHA256");
+	ck_assert_str_eq(buf_str(&line),
+	                 "Verified TLS connection established "
+	                 "to " GOLDEN_HEAD " server-digest SHA256");
 }
 END_TEST
 
@@ -55,8 +57,8 @@ START_TEST(golden_resumed_line_has_no_digest)
 {
 	tlsp_result_set(&res.srvr_signature_digest, "");
 	tlsp_summary_format(&line, &res, 1, "to", 0);
-	ck_assert_str_eq(buf_str(&line), "Verified TLS connection reused to "
-	    GOLDEN_HEAD);
+	ck_assert_str_eq(buf_str(&line),
+	                 "Verified TLS connection reused to " GOLDEN_HEAD);
 }
 END_TEST
 
@@ -66,9 +68,9 @@ START_TEST(status_word_follows_bits)
 		int status;
 		const char *word;
 	} cases[] = {
-		{0, "Anonymous "}, {16, "Anonymous "}, {1, "Untrusted "},
-		{5, "Trusted "}, {13, "Trusted "}, {29, "Verified "},
-		{17, "Verified "},
+	    {0, "Anonymous "}, {16, "Anonymous "}, {1, "Untrusted "},
+	    {5, "Trusted "},   {13, "Trusted "},   {29, "Verified "},
+	    {17, "Verified "},
 	};
 	size_t i;
 
@@ -77,8 +79,8 @@ START_TEST(status_word_follows_bits)
 		res.peer_status = cases[i].status;
 		tlsp_summary_format(&line, &res, 0, "to", 0);
 		ck_assert_msg(strncmp(buf_str(&line), cases[i].word,
-		    strlen(cases[i].word)) == 0, "%d: %s", cases[i].status,
-		    buf_str(&line));
+		                      strlen(cases[i].word)) == 0,
+		              "%d: %s", cases[i].status, buf_str(&line));
 	}
 }
 END_TEST
@@ -93,9 +95,12 @@ START_TEST(bits_show_when_no_curve)
 	tlsp_result_set(&res.clnt_signature, "ED25519");
 	res.clnt_signature_bits = 0;
 	tlsp_summary_format(&line, &res, 0, "to", 0);
-	ck_assert_str_eq(buf_str(&line), "Verified TLS connection established "
+	ck_assert_str_eq(
+	    buf_str(&line),
+	    "Verified TLS connection established "
 	    "to 127.0.0.1[127.0.0.1]:27176: TLSv1.3 with cipher "
-	    "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange DHE (2048 bits) "
+	    "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange DHE (2048 "
+	    "bits) "
 	    "server-signature RSA-PSS (4096 bits) server-digest SHA256 "
 	    "client-signature ED25519");
 }
@@ -110,7 +115,9 @@ START_TEST(tls12_line_ends_after_cipher_and_server_sni_shows)
 	res.peer_status = 0;
 	tlsp_result_set(&res.namaddr, "[192.0.2.1]:25");
 	tlsp_summary_format(&line, &res, 0, "from", "mx.example");
-	ck_assert_str_eq(buf_str(&line), "Anonymous TLS connection established "
+	ck_assert_str_eq(
+	    buf_str(&line),
+	    "Anonymous TLS connection established "
 	    "from [192.0.2.1]:25 to mx.example: TLSv1.2 with cipher "
 	    "ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)");
 }

@@ -20,16 +20,16 @@
 struct tlsp_tls_params tlsp_hs_params;
 
 const struct tlsp_tls_params tlsp_hs_defaults = {
-	.tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-	.tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-	.tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-	.tls_export_cipherlist =
-	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-	.tls_null_cipherlist = "eNULL:!aNULL",
-	.tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-	.tls_dane_digests = "sha512 sha256",
-	.tls_append_default_CA = 0,
-	.tls_legacy_public_key_fingerprints = 0,
+    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
+    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
+    .tls_export_cipherlist =
+        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
+    .tls_null_cipherlist = "eNULL:!aNULL",
+    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
+    .tls_dane_digests = "sha512 sha256",
+    .tls_append_default_CA = 0,
+    .tls_legacy_public_key_fingerprints = 0,
 };
 
 void
@@ -111,8 +111,8 @@ tlsp_hs_drain(SSL *client)
 
 int
 tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
-    struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
-    const unsigned char *resume, size_t resume_len)
+                struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
+                const unsigned char *resume, size_t resume_len)
 {
 	struct tlsp_conn *conn = 0;
 	SSL *server = 0;
@@ -128,7 +128,8 @@ tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
 		if (resume)
 			(void)tlsp_resume_load(conn, resume, resume_len);
 		server = tlsp_hs_server_ssl(srv, fd[1]);
-		ret = tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
+		ret =
+		    tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
 		if (ret == 1) {
 			tlsp_eval_result(conn, res);
 			tlsp_hs_drain(tlsp_policy_ssl(conn));
@@ -143,8 +144,8 @@ tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
 
 int
 tlsp_hs_run(const struct tlsp_tls_init *init,
-    const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
-    struct tlsp_tls_result *res)
+            const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+            struct tlsp_tls_result *res)
 {
 	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
 	int ret;

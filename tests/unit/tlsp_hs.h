@@ -13,17 +13,17 @@
 
 /* Defaults as smtp(8) and postconf -d would send them. */
 extern const struct tlsp_tls_params tlsp_hs_defaults;
-extern struct tlsp_tls_params tlsp_hs_params;	/* what runs use */
+extern struct tlsp_tls_params tlsp_hs_params; /* what runs use */
 void tlsp_hs_init_props(struct tlsp_tls_init *init);
 void tlsp_hs_start_props(struct tlsp_tls_start *start, int level);
 
 /* Server-side options for one run. */
 struct tlsp_hs_server {
 	enum tlsp_pki_which cert;
-	SSL_CTX *ctx;			/* reused if set (session tickets) */
+	SSL_CTX *ctx; /* reused if set (session tickets) */
 	int ask_client_cert;
-	int max_version;		/* 0 = library maximum */
-	char sni[256];			/* what the server saw ("" = none) */
+	int max_version; /* 0 = library maximum */
+	char sni[256];   /* what the server saw ("" = none) */
 };
 
 /*
@@ -33,8 +33,8 @@ struct tlsp_hs_server {
  * -1 if the handshake failed.
  */
 int tlsp_hs_run(const struct tlsp_tls_init *init,
-    const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
-    struct tlsp_tls_result *res);
+                const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+                struct tlsp_tls_result *res);
 
 /*
  * As tlsp_hs_run() with a caller-owned client context; offers the DER
@@ -42,7 +42,7 @@ int tlsp_hs_run(const struct tlsp_tls_init *init,
  * after it so TLS 1.3 tickets reach the new-session callback.
  */
 int tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
-    struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
-    const unsigned char *resume, size_t resume_len);
+                    struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
+                    const unsigned char *resume, size_t resume_len);
 
 #endif

@@ -17,41 +17,40 @@
 #include "mem.h"
 #include "tlsp_pki.h"
 
-#define TLSP_PKI_DAY	(24L * 3600L)
+#define TLSP_PKI_DAY (24L * 3600L)
 
 struct tlsp_pki_spec {
-	const char *name;	/* file base name */
-	const char *cn;		/* subject CN, NULL for none */
-	const char *san;	/* subjectAltName value, NULL for none */
+	const char *name; /* file base name */
+	const char *cn;   /* subject CN, NULL for none */
+	const char *san;  /* subjectAltName value, NULL for none */
 	int rsa;
-	int issuer;		/* index, -1 = self-signed CA */
-	long not_before;	/* seconds from now */
+	int issuer;      /* index, -1 = self-signed CA */
+	long not_before; /* seconds from now */
 	long not_after;
 };
 
 static const struct tlsp_pki_spec tlsp_pki_specs[TLSP_PKI_COUNT] = {
-	{"ca", "Test Root CA", 0, 0, -1, -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ca2", "Other Root CA", 0, 0, -1, -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecgood", "mx.example.com", "DNS:mx.example.com", 0, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"rsagood", "mx.example.com", "DNS:mx.example.com", 1, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecwrong", "other.example.net", "DNS:other.example.net", 0, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecwild", "*.example.org", "DNS:*.example.org", 0, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecexpired", "mx.example.com", "DNS:mx.example.com", 0, 0,
-	    -30 * TLSP_PKI_DAY, -TLSP_PKI_DAY},
-	{"ecotherca", "mx.example.com", "DNS:mx.example.com", 0, 1,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecnocn", 0, "DNS:mx.example.com", 0, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
-	{"ecclient", "client.example.com", "DNS:client.example.com", 0, 0,
-	    -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
+    {"ca", "Test Root CA", 0, 0, -1, -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
+    {"ca2", "Other Root CA", 0, 0, -1, -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
+    {"ecgood", "mx.example.com", "DNS:mx.example.com", 0, 0, -TLSP_PKI_DAY,
+     30 * TLSP_PKI_DAY},
+    {"rsagood", "mx.example.com", "DNS:mx.example.com", 1, 0, -TLSP_PKI_DAY,
+     30 * TLSP_PKI_DAY},
+    {"ecwrong", "other.example.net", "DNS:other.example.net", 0, 0,
+     -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
+    {"ecwild", "*.example.org", "DNS:*.example.org", 0, 0, -TLSP_PKI_DAY,
+     30 * TLSP_PKI_DAY},
+    {"ecexpired", "mx.example.com", "DNS:mx.example.com", 0, 0,
+     -30 * TLSP_PKI_DAY, -TLSP_PKI_DAY},
+    {"ecotherca", "mx.example.com", "DNS:mx.example.com", 0, 1, -TLSP_PKI_DAY,
+     30 * TLSP_PKI_DAY},
+    {"ecnocn", 0, "DNS:mx.example.com", 0, 0, -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
+    {"ecclient", "client.example.com", "DNS:client.example.com", 0, 0,
+     -TLSP_PKI_DAY, 30 * TLSP_PKI_DAY},
 };
 
 static char tlsp_pki_dir[256];
-static pid_t tlsp_pki_owner;	/* forked test children must not clean up */
+static pid_t tlsp_pki_owner; /* forked test children must not clean up */
 static struct tlsp_pki_id tlsp_pki_ids[TLSP_PKI_COUNT];
 
 static void
@@ -66,8 +65,7 @@ tlsp_pki_check(int ok, const char *what)
 static EVP_PKEY *
 tlsp_pki_key(int rsa)
 {
-	EVP_PKEY *key = rsa ? EVP_RSA_gen(2048) :
-	    EVP_EC_gen("prime256v1");
+	EVP_PKEY *key = rsa ? EVP_RSA_gen(2048) : EVP_EC_gen("prime256v1");
 
 	tlsp_pki_check(key != 0, "key generation");
 	return key;
@@ -87,7 +85,7 @@ tlsp_pki_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 
 static X509 *
 tlsp_pki_cert(const struct tlsp_pki_spec *s, EVP_PKEY *key,
-    const struct tlsp_pki_id *issuer, long serial)
+              const struct tlsp_pki_id *issuer, long serial)
 {
 	X509 *cert = X509_new();
 	X509_NAME *name = X509_NAME_new();
@@ -98,21 +96,24 @@ tlsp_pki_cert(const struct tlsp_pki_spec *s, EVP_PKEY *key,
 	X509_gmtime_adj(X509_getm_notBefore(cert), s->not_before);
 	X509_gmtime_adj(X509_getm_notAfter(cert), s->not_after);
 	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-	    (const unsigned char *)"tlsreuse tests", -1, -1, 0);
+	                           (const unsigned char *)"tlsreuse tests", -1,
+	                           -1, 0);
 	if (s->cn)
 		X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-		    (const unsigned char *)s->cn, -1, -1, 0);
+		                           (const unsigned char *)s->cn, -1, -1,
+		                           0);
 	X509_set_subject_name(cert, name);
-	X509_set_issuer_name(cert, issuer ? X509_get_subject_name(
-	    issuer->cert) : name);
+	X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer->cert)
+	                                  : name);
 	X509_set_pubkey(cert, key);
 	tlsp_pki_ext(cert, issuer ? issuer->cert : 0, NID_basic_constraints,
-	    issuer ? "critical,CA:FALSE" : "critical,CA:TRUE");
+	             issuer ? "critical,CA:FALSE" : "critical,CA:TRUE");
 	if (s->san)
 		tlsp_pki_ext(cert, issuer ? issuer->cert : 0,
-		    NID_subject_alt_name, s->san);
-	tlsp_pki_check(X509_sign(cert, issuer ? issuer->key : key,
-	    EVP_sha256()) > 0, "X509_sign");
+		             NID_subject_alt_name, s->san);
+	tlsp_pki_check(
+	    X509_sign(cert, issuer ? issuer->key : key, EVP_sha256()) > 0,
+	    "X509_sign");
 	X509_NAME_free(name);
 	return cert;
 }
@@ -127,8 +128,8 @@ tlsp_pki_path(const char *name)
 }
 
 static char *
-tlsp_pki_write(const char *name, const char *suffix, EVP_PKEY *key,
-    X509 *cert, X509 *issuer)
+tlsp_pki_write(const char *name, const char *suffix, EVP_PKEY *key, X509 *cert,
+               X509 *issuer)
 {
 	char base[64];
 	char *path;
@@ -162,11 +163,12 @@ tlsp_pki_create(void)
 		s = &tlsp_pki_specs[i];
 		id = &tlsp_pki_ids[i];
 		id->key = tlsp_pki_key(s->rsa);
-		id->cert = tlsp_pki_cert(s, id->key, s->issuer < 0 ? 0 :
-		    &tlsp_pki_ids[s->issuer], 1000 + i);
+		id->cert = tlsp_pki_cert(
+		    s, id->key, s->issuer < 0 ? 0 : &tlsp_pki_ids[s->issuer],
+		    1000 + i);
 		id->issuer = s->issuer < 0 ? 0 : tlsp_pki_ids[s->issuer].cert;
 		id->file = tlsp_pki_write(s->name, ".pem", id->key, id->cert,
-		    id->issuer);
+		                          id->issuer);
 		id->certfile = tlsp_pki_write(s->name, ".crt", 0, id->cert, 0);
 	}
 }
@@ -190,7 +192,7 @@ tlsp_pki_destroy(void)
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tlsp_pki_dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "tlsp_pki: cannot remove %s\n",
-			    tlsp_pki_dir);
+			        tlsp_pki_dir);
 	}
 	tlsp_pki_dir[0] = 0;
 }
@@ -202,8 +204,7 @@ tlsp_pki_get(enum tlsp_pki_which which)
 }
 
 const char *
-tlsp_pki_openssl_fprint(enum tlsp_pki_which which, const char *mdalg,
-    int pkey)
+tlsp_pki_openssl_fprint(enum tlsp_pki_which which, const char *mdalg, int pkey)
 {
 	static char out[512];
 	char cmd[1024];
@@ -212,12 +213,17 @@ tlsp_pki_openssl_fprint(enum tlsp_pki_which which, const char *mdalg,
 	const char *file = tlsp_pki_ids[which].certfile;
 
 	if (pkey)
-		snprintf(cmd, sizeof(cmd), "openssl x509 -pubkey -noout -in "
+		snprintf(
+		    cmd, sizeof(cmd),
+		    "openssl x509 -pubkey -noout -in "
 		    "'%s' | openssl pkey -pubin -outform DER | openssl dgst "
-		    "-%s -c", file, mdalg);
+		    "-%s -c",
+		    file, mdalg);
 	else
-		snprintf(cmd, sizeof(cmd), "openssl x509 -fingerprint -%s "
-		    "-noout -in '%s'", mdalg, file);
+		snprintf(cmd, sizeof(cmd),
+		         "openssl x509 -fingerprint -%s "
+		         "-noout -in '%s'",
+		         mdalg, file);
 	tlsp_pki_check((fp = popen(cmd, "r")) != 0, "popen");
 	tlsp_pki_check(fgets(out, sizeof(out), fp) != 0, "openssl output");
 	pclose(fp);
@@ -242,8 +248,9 @@ tlsp_pki_server_ctx(enum tlsp_pki_which which)
 		X509_up_ref(id->issuer);
 		sk_X509_push(chain, id->issuer);
 	}
-	tlsp_pki_check(SSL_CTX_use_cert_and_key(ctx, id->cert, id->key, chain,
-	    1) == 1, "server cert");
+	tlsp_pki_check(
+	    SSL_CTX_use_cert_and_key(ctx, id->cert, id->key, chain, 1) == 1,
+	    "server cert");
 	sk_X509_pop_free(chain, X509_free);
 	return ctx;
 }

@@ -13,25 +13,25 @@
 #include <openssl/x509.h>
 
 enum tlsp_pki_which {
-	TLSP_PKI_CA,		/* "Test Root CA" (EC) */
-	TLSP_PKI_CA2,		/* "Other Root CA" (EC), trusted by nobody */
-	TLSP_PKI_EC_GOOD,	/* mx.example.com, EC P-256, by CA */
-	TLSP_PKI_RSA_GOOD,	/* mx.example.com, RSA 2048, by CA */
-	TLSP_PKI_EC_WRONG,	/* other.example.net, by CA */
-	TLSP_PKI_EC_WILD,	/* *.example.org, by CA */
-	TLSP_PKI_EC_EXPIRED,	/* mx.example.com, expired, by CA */
-	TLSP_PKI_EC_OTHERCA,	/* mx.example.com, by CA2 */
-	TLSP_PKI_EC_NOCN,	/* no subject CN, SAN mx.example.com, by CA */
-	TLSP_PKI_EC_CLIENT,	/* client.example.com, by CA */
+	TLSP_PKI_CA,         /* "Test Root CA" (EC) */
+	TLSP_PKI_CA2,        /* "Other Root CA" (EC), trusted by nobody */
+	TLSP_PKI_EC_GOOD,    /* mx.example.com, EC P-256, by CA */
+	TLSP_PKI_RSA_GOOD,   /* mx.example.com, RSA 2048, by CA */
+	TLSP_PKI_EC_WRONG,   /* other.example.net, by CA */
+	TLSP_PKI_EC_WILD,    /* *.example.org, by CA */
+	TLSP_PKI_EC_EXPIRED, /* mx.example.com, expired, by CA */
+	TLSP_PKI_EC_OTHERCA, /* mx.example.com, by CA2 */
+	TLSP_PKI_EC_NOCN,    /* no subject CN, SAN mx.example.com, by CA */
+	TLSP_PKI_EC_CLIENT,  /* client.example.com, by CA */
 	TLSP_PKI_COUNT
 };
 
 struct tlsp_pki_id {
 	EVP_PKEY *key;
 	X509 *cert;
-	X509 *issuer;		/* NULL for the roots */
-	char *file;		/* key, cert, issuer as one PEM file */
-	char *certfile;		/* the certificate alone */
+	X509 *issuer;   /* NULL for the roots */
+	char *file;     /* key, cert, issuer as one PEM file */
+	char *certfile; /* the certificate alone */
 };
 
 /* Creates everything once per process (call from the suite function). */
@@ -51,7 +51,7 @@ const char *tlsp_pki_path(const char *name);
  * (pkey = 1) on which's certificate file, returns "AB:CD:..." (static).
  */
 const char *tlsp_pki_openssl_fprint(enum tlsp_pki_which which,
-    const char *mdalg, int pkey);
+                                    const char *mdalg, int pkey);
 
 /* A TLS server context presenting which (with its issuer). */
 SSL_CTX *tlsp_pki_server_ctx(enum tlsp_pki_which which);
