@@ -17,6 +17,10 @@
  * silences the side that would fill it (backpressure) and nothing is
  * polled that cannot move.
  *
+ * Read-ahead is on, so OpenSSL may hold whole records the socket no
+ * longer shows: SSL_read is therefore retried whenever to_plain has room
+ * and it did not last stop on SSL_ERROR_WANT_*, not only on events.
+ *
  * One timer per session, due at the earliest of the inactivity deadline
  * and the idle release; it is re-armed lazily (only when it must fire
  * earlier), and its callback re-checks the real deadlines.
@@ -362,25 +366,29 @@ tlsp_pump_plain_out(struct tlsp_pump *p)
 
 /*
  * Returns the reason once the session is over, else NULL. A finished
- * remote side waits for to_plain to drain; a finished client side waits
- * for to_remote to drain, then sends one close_notify.
+ * client side waits for to_remote to drain, then sends one close_notify
+ * and ends all TLS I/O. Once TLS I/O has ended, for either reason, the
+ * session waits for to_plain to drain (a client that only half-closed
+ * still gets what the remote had sent).
  */
 static const char *
 tlsp_pump_ending(struct tlsp_pump *p)
 {
 	int ret;
 
+	if (!p->remote_done && p->plain_eof && p->to_remote.len == 0 &&
+	    p->shutdown_want == 0) {
+		ERR_clear_error();
+		ret = SSL_shutdown(p->ssl);
+		if (ret < 0 && (p->shutdown_want = tlsp_pump_want(
+		                    SSL_get_error(p->ssl, ret))) != 0)
+			return NULL;
+		ERR_clear_error();
+		tlsp_pump_remote_end(p, p->plain_why);
+	}
 	if (p->remote_done)
 		return p->to_plain.len == 0 ? p->remote_why : NULL;
-	if (!p->plain_eof || p->to_remote.len > 0 || p->shutdown_want != 0)
-		return NULL;
-	ERR_clear_error();
-	ret = SSL_shutdown(p->ssl);
-	if (ret < 0 &&
-	    (p->shutdown_want = tlsp_pump_want(SSL_get_error(p->ssl, ret))))
-		return NULL;
-	ERR_clear_error();
-	return p->plain_why;
+	return NULL;
 }
 
 /* Moves bytes until nothing moves; returns the reason once over. */
@@ -447,12 +455,31 @@ tlsp_pump_arm(struct tlsp_pump *p)
 	}
 }
 
+/*
+ * Discards client bytes that nobody will read (at most one buffer's
+ * worth): closing a UNIX-domain socket with unread input makes the peer
+ * read ECONNRESET instead of EOF.
+ */
+static void
+tlsp_pump_drain_plain(struct tlsp_pump *p)
+{
+	char junk[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	while (total < TLSP_PUMP_BUFFER &&
+	       (n = recv(p->plain_fd, junk, sizeof(junk), MSG_DONTWAIT)) > 0)
+		total += (size_t)n;
+}
+
 /* Releases descriptors, SSL, buffers, events and the timer. */
 static void
 tlsp_pump_release(struct tlsp_pump *p)
 {
 	event_clear(p->plain_fd);
 	event_clear(p->cipher_fd);
+	if (!p->plain_eof)
+		tlsp_pump_drain_plain(p);
 	(void)close(p->plain_fd);
 	(void)close(p->cipher_fd);
 	SSL_free(p->ssl);
@@ -561,6 +588,8 @@ tlsp_pump_create(int plain_fd, SSL *ssl, int cipher_fd, unsigned timeout_ms,
 	p->plain_fd = plain_fd;
 	p->cipher_fd = cipher_fd;
 	p->ssl = ssl;
+	/* One read() per record instead of header and body apart. */
+	SSL_set_read_ahead(ssl, 1);
 	p->timeout_ms = timeout_ms;
 	p->done = done;
 	p->ctx = ctx;

@@ -10,10 +10,16 @@
  *
  *   plaintext EOF or error: what the client sent is written to the remote,
  *     then one close_notify (SSL_shutdown, not waiting for the peer's);
+ *     what the pump already holds from the remote still goes to a client
+ *     that only half-closed;
  *   remote close_notify, EOF or any TLS error: what the remote sent is
  *     written to the client, then the plaintext socket is closed, so a
  *     connection cache holding the client's end sees EOF and drops it;
  *   no byte moved either way for timeout_ms: the session ends.
+ *
+ * The process must ignore SIGPIPE, as master(8) children do: OpenSSL
+ * writes the remote socket with write(). The SSL's BIO must not close
+ * cipher_fd (SSL_set_fd() does not); read-ahead is switched on.
  *
  * Memory: two fixed buffers of TLSP_PUMP_BUFFER bytes, one per direction,
  * allocated on first use and released (with OpenSSL's own record buffers)

@@ -70,6 +70,7 @@ struct remote {
 	int fd;
 	uint64_t to_send, sent, got;
 	unsigned bad;
+	unsigned records, full_records; /* SSL_read calls that got data */
 	int reading;
 	int closed; /* close_notify seen */
 	int err;    /* another SSL error seen */
@@ -116,6 +117,8 @@ remote_receive(struct remote *r)
 		if (n > 0) {
 			r->bad += pattern_bad(buf, (size_t)n, r->got, SEED_UP);
 			r->got += (uint64_t)n;
+			r->records++;
+			r->full_records += n == TLSP_PUMP_RECORD;
 			continue;
 		}
 		err = SSL_get_error(r->ssl, n);
@@ -159,6 +162,7 @@ struct plain {
 	unsigned bad;
 	int reading;
 	int eof;
+	int err;             /* a recv() error other than EAGAIN */
 	int shut_after_send; /* shutdown(SHUT_WR) once all is sent */
 };
 
@@ -194,8 +198,11 @@ plain_receive(struct plain *c)
 
 	while (c->reading && !c->eof) {
 		n = recv(c->fd, buf, sizeof(buf), 0);
-		if (n < 0)
+		if (n < 0) {
+			if (errno != EAGAIN)
+				c->err = errno;
 			return;
+		}
 		if (n == 0) {
 			c->eof = 1;
 			return;
@@ -416,6 +423,78 @@ START_TEST(test_tlsp_pump_stops_reading_client_when_remote_stalls)
 	remote_arm(&rem);
 	RUN_UNTIL(rem.got == 8 * MIB, 20000);
 	ck_assert_uint_eq(rem.bad, 0);
+	/* Bulk data goes out in full-size records (one SSL_read each). */
+	ck_assert_uint_ge(rem.full_records, rem.records * 9 / 10);
+}
+END_TEST
+
+START_TEST(test_tlsp_pump_half_closed_client_still_gets_remote_bytes)
+{
+	int small = 4096, i;
+
+	ck_assert_int_eq(setsockopt(plain_sv[0], SOL_SOCKET, SO_SNDBUF, &small,
+	                            sizeof(small)),
+	                 0);
+	start(0, 60000);
+	cli.reading = 0;
+	plain_arm(&cli);
+	rem.to_send = 65536;
+	remote_arm(&rem);
+	RUN_UNTIL(rem.sent == 65536, 1000);
+	/* The client says QUIT and half-closes, with replies unread. */
+	cli.to_send = 6;
+	cli.shut_after_send = 1;
+	plain_arm(&cli);
+	RUN_UNTIL(rem.closed, 1000);
+	ck_assert_uint_eq(rem.got, 6);
+	for (i = 0; i < 20; i++)
+		event_loop(10);
+	ck_assert_int_eq(done.called, 0); /* holding what it already has */
+	cli.reading = 1;
+	plain_arm(&cli);
+	RUN_UNTIL(cli.eof, 1000);
+	ck_assert_uint_gt(cli.got, 0);
+	ck_assert_uint_eq(cli.bad, 0);
+	ck_assert_int_eq(done.called, 1);
+	ck_assert_str_eq(done.reason, "plaintext EOF");
+}
+END_TEST
+
+START_TEST(test_tlsp_pump_client_eof_waits_for_stalled_remote)
+{
+	int i;
+
+	start(0, 60000);
+	rem.reading = 0;
+	remote_arm(&rem);
+	cli.to_send = MIB;
+	cli.shut_after_send = 1;
+	plain_arm(&cli);
+	for (i = 0; i < 50; i++)
+		event_loop(10);
+	ck_assert_int_eq(done.called, 0); /* bytes still to deliver */
+	rem.reading = 1;
+	remote_arm(&rem);
+	RUN_UNTIL(done.called && rem.closed, 5000);
+	ck_assert_str_eq(done.reason, "plaintext EOF");
+	ck_assert_uint_eq(rem.got, MIB);
+	ck_assert_uint_eq(rem.bad, 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_pump_garbage_from_remote_is_a_tls_error)
+{
+	static const char junk[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+
+	start(0, 60000);
+	event_clear(rem.fd);
+	ck_assert_int_eq(send(rem.fd, junk, sizeof(junk) - 1, 0),
+	                 (ssize_t)sizeof(junk) - 1);
+	RUN_UNTIL(done.called && cli.eof, 1000);
+	ck_assert_msg(strncmp(done.reason, "TLS error: ", 11) == 0,
+	              "reason: %s", done.reason);
+	ck_assert(fd_closed(plain_sv[0]));
+	ck_assert(fd_closed(cipher_sv[0]));
 }
 END_TEST
 
@@ -452,17 +531,26 @@ START_TEST(test_tlsp_pump_remote_close_flushes_client_then_eof)
 	start(0, 60000);
 	cli.reading = 0;
 	plain_arm(&cli);
-	rem.to_send = 65536;
+	/* Less than the pump buffers, so it sees the close_notify early. */
+	rem.to_send = 20000;
 	remote_arm(&rem);
-	RUN_UNTIL(rem.sent == 65536, 1000);
+	RUN_UNTIL(rem.sent == 20000, 1000);
 	ck_assert_int_eq(SSL_shutdown(rem.ssl), 0);
 	for (i = 0; i < 20; i++)
 		event_loop(10);
 	ck_assert_int_eq(done.called, 0); /* still holding the client's bytes */
+	/* A command nobody will read: the client must still see EOF, not
+	 * ECONNRESET, after the bytes. */
+	cli.to_send = 6;
+	plain_arm(&cli);
+	for (i = 0; i < 5; i++)
+		event_loop(10);
+	ck_assert_uint_eq(cli.sent, 6);
 	cli.reading = 1;
 	plain_arm(&cli);
 	RUN_UNTIL(cli.eof, 2000);
-	ck_assert_uint_eq(cli.got, 65536);
+	ck_assert_uint_eq(cli.got, 20000);
+	ck_assert_int_eq(cli.err, 0);
 	ck_assert_uint_eq(cli.bad, 0);
 	ck_assert_int_eq(done.called, 1);
 	ck_assert_str_eq(done.reason, "remote close");
@@ -595,6 +683,10 @@ tlsp_pump_suite(void)
 	tcase_add_test(tc, test_tlsp_pump_remote_close_flushes_client_then_eof);
 	tcase_add_test(tc,
 	               test_tlsp_pump_remote_reset_ends_session_and_closes_fds);
+	tcase_add_test(tc, test_tlsp_pump_client_eof_waits_for_stalled_remote);
+	tcase_add_test(
+	    tc, test_tlsp_pump_half_closed_client_still_gets_remote_bytes);
+	tcase_add_test(tc, test_tlsp_pump_garbage_from_remote_is_a_tls_error);
 	tcase_add_test(tc,
 	               test_tlsp_pump_free_before_done_closes_without_callback);
 	suite_add_tcase(s, tc);
