@@ -87,6 +87,7 @@ static const struct attr_limits tlsp_tlsmgr_limits = {
     .name_max = 100,
     .value_max = TLSP_TLSMGR_VALUE_MAX,
     .count_max = TLSP_TLSMGR_PAIRS_MAX,
+    .total_max = TLSP_TLSMGR_PAIRS_MAX * (100 + TLSP_TLSMGR_VALUE_MAX + 2) + 1,
 };
 
 static void tlsp_tlsmgr_event(struct stream *s, enum stream_event ev,
