@@ -25,6 +25,7 @@
 #include "conf_expand.h"
 #include "mem.h"
 #include "msg.h"
+#include "tlsp_cache.h"
 #include "tlsp_props.h"
 #include "tlsp_reply.h"
 #include "tlsp_prejail.h"
@@ -355,6 +356,7 @@ tlsp_prejail_master_cf(const char *text, size_t len, tlsp_prejail_conf_fn fn,
 struct tlsp_prejail_load {
 	struct tlsp_ctx_cache *cache;
 	const struct tlsp_tls_params *params;
+	struct tlsp_tlsmgr *mgr;
 	size_t pinned;
 };
 
@@ -365,6 +367,7 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 	struct tlsp_prejail_load *load = ctx;
 	struct tlsp_client_init_props props;
 	struct tlsp_tls_init init;
+	struct tlsp_ctx *built;
 	struct buf key, why;
 	int on;
 
@@ -384,11 +387,14 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 			         TLSP_PREJAIL_MAX, conf->prefix);
 		} else {
 			tlsp_props_init(&props, &init);
-			if (tlsp_ctx_cache_get(load->cache, buf_str(&key),
-			                       load->params, &init, 1) != NULL)
+			built = tlsp_ctx_cache_get(load->cache, buf_str(&key),
+			                           load->params, &init, 1);
+			if (built != NULL) {
+				tlsp_cache_enable(load->mgr, built);
 				load->pinned++;
-			else
+			} else {
 				msg_warn("TLS client initialization failed");
+			}
 		}
 	}
 	buf_free(&key);
@@ -428,9 +434,9 @@ tlsp_prejail_read_master_cf(size_t *len)
 
 size_t
 tlsp_prejail_load(struct tlsp_ctx_cache *cache,
-                  const struct tlsp_tls_params *params)
+                  const struct tlsp_tls_params *params, struct tlsp_tlsmgr *mgr)
 {
-	struct tlsp_prejail_load load = {cache, params, 0};
+	struct tlsp_prejail_load load = {cache, params, mgr, 0};
 	struct tlsp_prejail_conf main_cf = {"smtp", NULL, 0};
 	char *text;
 	size_t len;

@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "tlsp_ctx.h"
 #include "tlsp_request.h"
+#include "tlsp_tlsmgr.h"
 
 /* Most contexts pinned by the pre-jail step (the rest come lazily). */
 #define TLSP_PREJAIL_MAX 16
@@ -67,9 +68,12 @@ size_t tlsp_prejail_master_cf(const char *text, size_t len,
  * settings and for every smtp/lmtp service of master.cf in the
  * configuration directory, up to TLSP_PREJAIL_MAX distinct ones. Logs a
  * warning for each that fails ("TLS client initialization failed" after
- * the engine's own warnings). Returns the number of contexts pinned.
+ * the engine's own warnings); each new context gets tlsmgr's session
+ * cache policy (tlsp_cache_enable; mgr NULL: none). Returns the number
+ * of contexts pinned.
  */
 size_t tlsp_prejail_load(struct tlsp_ctx_cache *cache,
-                         const struct tlsp_tls_params *params);
+                         const struct tlsp_tls_params *params,
+                         struct tlsp_tlsmgr *mgr);
 
 #endif

@@ -34,12 +34,14 @@
 #include "mem.h"
 #include "msg.h"
 #include "stream.h"
+#include "tlsp_cache.h"
 #include "tlsp_eval.h"
 #include "tlsp_policy.h"
 #include "tlsp_props.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
+#include "tlsp_resume.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_session.h"
 
@@ -55,12 +57,14 @@ enum tlsp_input_kind {
 	TLSP_INPUT_REMOTE, /* the remote socket is ready (handshake) */
 	TLSP_INPUT_TIMER,  /* the state's deadline passed */
 	TLSP_INPUT_PUMP,   /* the pump ended, with reason */
+	TLSP_INPUT_TLSMGR, /* tlsmgr answered the session lookup */
 };
 
 struct tlsp_input {
 	enum tlsp_input_kind kind;
 	enum stream_event stream_event;
 	const char *reason;
+	const struct tlsp_tlsmgr_reply *reply;
 };
 
 struct tlsp_session {
@@ -76,7 +80,8 @@ struct tlsp_session {
 	struct tlsp_props_start start; /* engine view of the start props */
 	int remote_fd;                 /* until the pump owns it */
 	struct tlsp_conn *conn;        /* engine session */
-	struct tlsp_pump *pump;        /* data phase */
+	struct tlsp_tlsmgr_call *lookup; /* pending session lookup */
+	struct tlsp_pump *pump;          /* data phase */
 };
 
 static unsigned tlsp_session_live;
@@ -94,6 +99,8 @@ tlsp_session_state_str(enum tlsp_session_state state)
 		return "refused";
 	case TLSP_SESSION_FD:
 		return "fd";
+	case TLSP_SESSION_RESUME:
+		return "resume";
 	case TLSP_SESSION_HANDSHAKE:
 		return "handshake";
 	case TLSP_SESSION_CONTEXT:
@@ -115,7 +122,7 @@ tlsp_session_count(void)
 static void
 tlsp_session_stream_event(struct stream *s, enum stream_event ev, void *ctx)
 {
-	struct tlsp_input in = {TLSP_INPUT_STREAM, ev, NULL};
+	struct tlsp_input in = {TLSP_INPUT_STREAM, ev, NULL, NULL};
 
 	(void)s;
 	tlsp_session_event(ctx, &in);
@@ -124,7 +131,7 @@ tlsp_session_stream_event(struct stream *s, enum stream_event ev, void *ctx)
 static void
 tlsp_session_remote_event(int fd, unsigned events, void *ctx)
 {
-	struct tlsp_input in = {TLSP_INPUT_REMOTE, STREAM_DATA, NULL};
+	struct tlsp_input in = {TLSP_INPUT_REMOTE, STREAM_DATA, NULL, NULL};
 
 	(void)fd;
 	(void)events;
@@ -134,7 +141,7 @@ tlsp_session_remote_event(int fd, unsigned events, void *ctx)
 static void
 tlsp_session_timer_event(void *ctx)
 {
-	struct tlsp_input in = {TLSP_INPUT_TIMER, STREAM_DATA, NULL};
+	struct tlsp_input in = {TLSP_INPUT_TIMER, STREAM_DATA, NULL, NULL};
 
 	tlsp_session_event(ctx, &in);
 }
@@ -142,9 +149,17 @@ tlsp_session_timer_event(void *ctx)
 static void
 tlsp_session_pump_done(struct tlsp_pump *pump, const char *reason, void *ctx)
 {
-	struct tlsp_input in = {TLSP_INPUT_PUMP, STREAM_DATA, reason};
+	struct tlsp_input in = {TLSP_INPUT_PUMP, STREAM_DATA, reason, NULL};
 
 	(void)pump;
+	tlsp_session_event(ctx, &in);
+}
+
+static void
+tlsp_session_tlsmgr_event(const struct tlsp_tlsmgr_reply *reply, void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_TLSMGR, STREAM_DATA, NULL, reply};
+
 	tlsp_session_event(ctx, &in);
 }
 
@@ -177,6 +192,28 @@ tlsp_session_stream_why(const struct tlsp_session *sess, enum stream_event ev)
 	default:
 		return "unexpected input";
 	}
+}
+
+/*
+ * The SSL_CTX for the request's init props: cached, else built now and,
+ * being new, given tlsmgr's session cache policy. NULL after warnings.
+ */
+static struct tlsp_ctx *
+tlsp_session_ctx(struct tlsp_session *sess)
+{
+	const struct tlsp_session_config *cfg = sess->cfg;
+	struct tlsp_tls_init init;
+	struct tlsp_ctx *ctx;
+
+	ctx = tlsp_ctx_cache_find(cfg->ctx_cache, buf_str(&sess->ctx_key));
+	if (ctx != NULL)
+		return ctx;
+	tlsp_props_init(&sess->req->client_init, &init);
+	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
+	                         cfg->tls_params, &init, 0);
+	if (ctx != NULL)
+		tlsp_cache_enable(cfg->tlsmgr, ctx);
+	return ctx;
 }
 
 /* Sends status 0 and waits for the client to close. */
@@ -230,7 +267,6 @@ static enum tlsp_step
 tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 {
 	struct tlsp_request *req = sess->req;
-	struct tlsp_tls_init init;
 	struct buf out;
 
 	if (tlsp_request_parse_body(req, list) < 0) {
@@ -240,9 +276,7 @@ tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 		return TLSP_STEP_FAIL;
 	}
 	tlsp_reply_init_key(&sess->ctx_key, &req->client_init);
-	tlsp_props_init(&req->client_init, &init);
-	if (tlsp_ctx_cache_get(sess->cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                       sess->cfg->tls_params, &init, 0) == NULL)
+	if (tlsp_session_ctx(sess) == NULL)
 		return tlsp_session_refuse(sess);
 	buf_init(&out);
 	tlsp_reply_status(&out, 1);
@@ -332,11 +366,12 @@ tlsp_session_handshake_step(struct tlsp_session *sess)
 	return step == TLSP_STEP_DONE ? tlsp_session_established(sess) : step;
 }
 
+static enum tlsp_step tlsp_session_resume(struct tlsp_session *sess);
+
 /* The remote socket arrived: set up the TLS session and start. */
 static enum tlsp_step
 tlsp_session_fd(struct tlsp_session *sess)
 {
-	struct tlsp_tls_init init;
 	struct tlsp_ctx *ctx;
 	size_t len;
 	int fd, flags;
@@ -356,17 +391,45 @@ tlsp_session_fd(struct tlsp_session *sess)
 		return TLSP_STEP_FAIL;
 	}
 	/* The context may have been evicted since the status: look again. */
-	tlsp_props_init(&sess->req->client_init, &init);
-	ctx = tlsp_ctx_cache_get(sess->cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                         sess->cfg->tls_params, &init, 0);
-	if (ctx == NULL)
+	if ((ctx = tlsp_session_ctx(sess)) == NULL)
 		return TLSP_STEP_FAIL;
 	tlsp_props_start(&sess->req->client_start, &sess->start);
 	if ((sess->conn = tlsp_policy_start(ctx, &sess->start.props, fd)) ==
 	    NULL)
 		return TLSP_STEP_FAIL;
+	return tlsp_session_resume(sess);
+}
+
+/* A session to resume came (or not): on to the handshake. */
+static enum tlsp_step
+tlsp_session_resumed(struct tlsp_session *sess,
+                     const struct tlsp_tlsmgr_reply *reply)
+{
+	sess->lookup = NULL;
+	if (reply->status == TLSP_TLSMGR_OK && reply->len > 0)
+		(void)tlsp_resume_load(sess->conn, reply->data, reply->len);
 	sess->state = TLSP_SESSION_HANDSHAKE;
 	return tlsp_session_handshake_step(sess);
+}
+
+/* Asks tlsmgr for a cached session when the context caches them. */
+static enum tlsp_step
+tlsp_session_resume(struct tlsp_session *sess)
+{
+	const char *type = tlsp_resume_lookup(sess->conn);
+
+	sess->state = TLSP_SESSION_HANDSHAKE;
+	if (type == NULL || sess->cfg->tlsmgr == NULL)
+		return tlsp_session_handshake_step(sess);
+	sess->lookup = tlsp_tlsmgr_lookup(sess->cfg->tlsmgr, type,
+	                                  tlsp_policy_cache_id(sess->conn),
+	                                  tlsp_session_tlsmgr_event, sess);
+	if (sess->lookup == NULL)
+		return tlsp_session_handshake_step(sess);
+	sess->state = TLSP_SESSION_RESUME;
+	tlsp_session_deadline(sess, (unsigned)sess->req->hdr.handshake_timeout *
+	                                1000u);
+	return TLSP_STEP_CONTINUE;
 }
 
 /* --- after the handshake ------------------------------------------------ */
@@ -501,6 +564,7 @@ tlsp_session_stream_step(struct tlsp_session *sess, enum stream_event ev)
 		         "descriptor: %s",
 		         tlsp_session_stream_why(sess, ev));
 		return TLSP_STEP_FAIL;
+	case TLSP_SESSION_RESUME:
 	case TLSP_SESSION_HANDSHAKE:
 		/* Input waits for the pump; a gone client ends the session. */
 		return ev == STREAM_EOF || ev == STREAM_ERROR
@@ -541,6 +605,8 @@ static void
 tlsp_session_free(struct tlsp_session *sess)
 {
 	(void)event_timer_cancel(tlsp_session_timer_event, sess);
+	if (sess->lookup != NULL)
+		tlsp_tlsmgr_cancel(sess->lookup);
 	tlsp_pump_free(sess->pump);
 	if (sess->remote_fd >= 0) {
 		event_clear(sess->remote_fd);
@@ -585,6 +651,9 @@ tlsp_session_event(struct tlsp_session *sess, const struct tlsp_input *in)
 		break;
 	case TLSP_INPUT_TIMER:
 		step = tlsp_session_timeout(sess);
+		break;
+	case TLSP_INPUT_TLSMGR:
+		step = tlsp_session_resumed(sess, in->reply);
 		break;
 	case TLSP_INPUT_PUMP:
 		/* The pump closed both sockets and freed its SSL reference. */

@@ -19,6 +19,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SESSION_H
 
 #include "tlsp_ctx.h"
+#include "tlsp_tlsmgr.h"
 
 /* Deadline for the request, the remote socket, or the close after a
  * refusal (stock TLSP_INIT_TIMEOUT), milliseconds. */
@@ -31,6 +32,7 @@ enum tlsp_session_state {
 	TLSP_SESSION_REQUEST,   /* reading the header, then the client body */
 	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
 	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
+	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
 	TLSP_SESSION_HANDSHAKE, /* SSL_connect on the remote socket */
 	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
 	TLSP_SESSION_PUMP,      /* relaying data */
@@ -39,6 +41,7 @@ enum tlsp_session_state {
 struct tlsp_session_config {
 	struct tlsp_ctx_cache *ctx_cache;         /* client contexts */
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
+	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */
 };
@@ -53,7 +56,7 @@ struct tlsp_session;
 struct tlsp_session *tlsp_session_create(int fd,
                                          const struct tlsp_session_config *cfg);
 
-/* "request", "refused", "fd", "handshake", "context" or "pump". */
+/* "request", "refused", "fd", "resume", "handshake", "context", "pump". */
 const char *tlsp_session_state_str(enum tlsp_session_state state);
 
 /* Number of sessions alive in this process. */

@@ -11,11 +11,13 @@
  */
 #include <stddef.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "server.h"
 #include "tlsp_ctx.h"
 #include "tlsp_prejail.h"
 #include "tlsp_session.h"
+#include "tlsp_tlsmgr.h"
 #include "tlsp_tls.h"
 
 static const char *tls_high_cipherlist;
@@ -28,6 +30,7 @@ static const char *tls_dane_digests;
 static int tls_append_default_CA;
 static int tls_legacy_public_key_fingerprints;
 static int tlsproxy_watchdog_timeout;
+static const char *tlsmgr_service_name;
 
 static const struct conf_param tlsproxy_params[] = {
     {CONF_STR, "tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH",
@@ -48,6 +51,7 @@ static const struct conf_param tlsproxy_params[] = {
     {CONF_BOOL, "tls_append_default_CA", "no", &tls_append_default_CA, 0, 0},
     {CONF_BOOL, "tls_legacy_public_key_fingerprints", "no",
      &tls_legacy_public_key_fingerprints, 0, 0},
+    {CONF_STR, "tlsmgr_service_name", "tlsmgr", &tlsmgr_service_name, 1, 0},
     {CONF_TIME, "tlsproxy_watchdog_timeout", "10s", &tlsproxy_watchdog_timeout,
      10, 0},
     {CONF_STR, NULL, NULL, NULL, 0, 0},
@@ -55,12 +59,14 @@ static const struct conf_param tlsproxy_params[] = {
 
 static struct tlsp_tls_params tlsproxy_tls_params;
 static struct tlsp_ctx_cache *tlsproxy_ctx_cache;
+static struct tlsp_tlsmgr *tlsproxy_tlsmgr;
 static struct tlsp_session_config tlsproxy_session_config;
 
 static void
 tlsproxy_pre_jail(void *ctx)
 {
 	struct tlsp_tls_params *p = &tlsproxy_tls_params;
+	struct buf path;
 
 	(void)ctx;
 	p->tls_high_cipherlist = tls_high_cipherlist;
@@ -73,9 +79,14 @@ tlsproxy_pre_jail(void *ctx)
 	p->tls_append_default_CA = tls_append_default_CA;
 	p->tls_legacy_public_key_fingerprints =
 	    tls_legacy_public_key_fingerprints;
+	buf_init(&path);
+	buf_printf(&path, "private/%s", tlsmgr_service_name);
+	tlsproxy_tlsmgr = tlsp_tlsmgr_create(buf_str(&path));
+	buf_free(&path);
 	tlsproxy_ctx_cache = tlsp_ctx_cache_create();
-	(void)tlsp_prejail_load(tlsproxy_ctx_cache, p);
+	(void)tlsp_prejail_load(tlsproxy_ctx_cache, p, tlsproxy_tlsmgr);
 	tlsproxy_session_config.ctx_cache = tlsproxy_ctx_cache;
+	tlsproxy_session_config.tlsmgr = tlsproxy_tlsmgr;
 	tlsproxy_session_config.tls_params = p;
 	tlsproxy_session_config.disconnect = server_disconnect;
 }
