@@ -7,13 +7,17 @@
  * gets one warning and a close without a status, or status 0 where
  * stock answers one; an unusable CAfile yields status 0; a full proxied
  * session against an in-process TLS server sends TLS_SESS_STATE before
- * any data, relays both ways and logs CONNECT / summary / DISCONNECT.
+ * any data, relays both ways and logs CONNECT / summary / DISCONNECT;
+ * a byte without a descriptor, a remote that closes or stays silent
+ * during the handshake, and a client that leaves during it end the
+ * session with stock's lines.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -63,6 +67,8 @@ setup(unsigned init_timeout_ms)
 	int sv[2];
 
 	capture_start();
+	/* As the server skeleton does: a dead peer is an error, not a kill. */
+	signal(SIGPIPE, SIG_IGN);
 	disconnects = 0;
 	cfg.ctx_cache = tlsp_ctx_cache_create();
 	cfg.tls_params = &params;
@@ -463,6 +469,107 @@ START_TEST(test_tlsp_session_sends_context_before_data)
 }
 END_TEST
 
+/* Sends the edited golden request and reads status 1. */
+static void
+send_request_ok(const char *timeout)
+{
+	struct buf req;
+
+	buf_init(&req);
+	golden_list(&req, 0, "timeout", timeout, NULL, NULL);
+	golden_list(&req, 1, "CAfile", "", "tls_level", "2");
+	client_write(req.data, req.len);
+	buf_free(&req);
+	ck_assert_int_eq(read_status(), 1);
+}
+
+START_TEST(test_tlsp_session_byte_without_fd_is_one_warning)
+{
+	setup(0);
+	read_announce();
+	send_request_ok("300");
+	client_write("", 1);
+	ck_assert(client_sees_eof());
+	ck_assert_int_eq(disconnects, 1);
+	ck_assert_int_eq(capture_count("warning: "), 1);
+	ck_assert_int_eq(capture_count("warning: tlsp_get_fd_event: receive "
+	                               "remote SMTP peer file descriptor: "),
+	                 1);
+	assert_failed_session_logged("[127.0.0.1]:40584");
+	teardown();
+}
+END_TEST
+
+START_TEST(test_tlsp_session_remote_close_fails_handshake)
+{
+	int rv[2];
+
+	setup(0);
+	read_announce();
+	send_request_ok("300");
+	tls_pair_unix(rv);
+	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
+	(void)close(rv[0]);
+	(void)close(rv[1]);
+	/* smtp(8) gets EOF instead of TLS_SESS_STATE. */
+	ck_assert(client_sees_eof());
+	ck_assert_int_eq(disconnects, 1);
+	assert_failed_session_logged("[127.0.0.1]:40584");
+	ck_assert_int_eq(capture_count("established"), 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(test_tlsp_session_silent_remote_times_out)
+{
+	struct buf in;
+	int rv[2], i;
+
+	setup(0);
+	read_announce();
+	/* The header's first timeout is the handshake's: 1 second. */
+	send_request_ok("1");
+	tls_pair_unix(rv);
+	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
+	(void)close(rv[0]);
+	buf_init(&in);
+	for (i = 0; i < 25 && disconnects == 0; i++)
+		event_loop(20);
+	ck_assert_int_eq(disconnects, 0);
+	for (i = 0; i < 150 && disconnects == 0; i++)
+		event_loop(20);
+	ck_assert_int_eq(disconnects, 1);
+	ck_assert(client_sees_eof());
+	assert_failed_session_logged("[127.0.0.1]:40584");
+	buf_free(&in);
+	(void)close(rv[1]);
+	teardown();
+}
+END_TEST
+
+START_TEST(test_tlsp_session_client_gone_during_handshake)
+{
+	int rv[2], i;
+
+	setup(0);
+	read_announce();
+	send_request_ok("300");
+	tls_pair_unix(rv);
+	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
+	(void)close(rv[0]);
+	for (i = 0; i < 5; i++)
+		event_loop(5);
+	(void)close(client);
+	client = -1;
+	for (i = 0; i < 100 && disconnects == 0; i++)
+		event_loop(5);
+	ck_assert_int_eq(disconnects, 1);
+	assert_failed_session_logged("[127.0.0.1]:40584");
+	(void)close(rv[1]);
+	teardown();
+}
+END_TEST
+
 Suite *
 tlsp_session_suite(void)
 {
@@ -482,6 +589,10 @@ tlsp_session_suite(void)
 	tc = tcase_create("proxy");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_tlsp_session_sends_context_before_data);
+	tcase_add_test(tc, test_tlsp_session_byte_without_fd_is_one_warning);
+	tcase_add_test(tc, test_tlsp_session_remote_close_fails_handshake);
+	tcase_add_test(tc, test_tlsp_session_silent_remote_times_out);
+	tcase_add_test(tc, test_tlsp_session_client_gone_during_handshake);
 	suite_add_tcase(s, tc);
 	return s;
 }
