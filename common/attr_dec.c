@@ -225,7 +225,8 @@ enum attr_dec_status
 attr_dec_feed(struct attr_dec *dec, const void *data, size_t len,
               size_t *consumed)
 {
-	size_t allowed = dec->limits.total_max - dec->fed;
+	size_t allowed = dec->limits.total_max ? dec->limits.total_max - dec->fed
+	                                       : (size_t)-1;
 	enum attr_dec_status status;
 
 	if (dec->state == ATTR_DEC_STATE_DONE)

@@ -28,7 +28,7 @@ struct attr_limits {
 	size_t name_max;  /* bytes in one name */
 	size_t value_max; /* bytes in one value */
 	size_t count_max; /* pairs in one list */
-	size_t total_max; /* bytes in one list, NULs and terminator included */
+	size_t total_max; /* bytes in one list incl. NULs; 0: no list bound */
 };
 
 /* Defaults: names 100 bytes, values 64 KiB, 4096 pairs, 1 MiB per list. */

@@ -3,8 +3,9 @@
  * postlogd(8)
  *
  * See log_postlogd.h. The socket is non-blocking and every send uses
- * MSG_DONTWAIT, so a stuck postlogd costs a dropped record, never a
- * blocked event loop. A send error other than a full queue closes the
+ * MSG_DONTWAIT; a full queue is waited for with poll() and a deadline, so
+ * a stuck postlogd costs one bounded wait per outage, never a hung event
+ * loop. A send error other than a full queue closes the
  * socket; the next message connects again (which only works before chroot,
  * or if the jail holds the socket path).
  *
@@ -30,7 +31,8 @@ struct log_postlogd {
 	char *path;
 	char *host;
 	char *ident;
-	int fd; /* -1: not connected */
+	int fd;      /* -1: not connected */
+	int stalled; /* a wait for room timed out; don't wait again */
 };
 
 /* Connects lp->fd if it is not connected; returns 0 or -1. */
@@ -111,14 +113,26 @@ log_postlogd_format(char *out, size_t outlen, time_t when, const char *hostname,
 	return (size_t)len < outlen ? (size_t)len : outlen - 1;
 }
 
-/* Waits up to LOG_POSTLOGD_FATAL_WAIT_MS for room; returns 1 if there is. */
+/* Waits up to wait_ms for room; returns 1 if there is. */
 static int
-log_postlogd_wait_room(int fd)
+log_postlogd_wait_room(int fd, int wait_ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	int n;
 
-	return poll(&pfd, 1, LOG_POSTLOGD_FATAL_WAIT_MS) == 1 &&
-	       (pfd.revents & POLLOUT);
+	do {
+		n = poll(&pfd, 1, wait_ms);
+	} while (n < 0 && errno == EINTR);
+	return n == 1 && (pfd.revents & POLLOUT);
+}
+
+/* How long this record may wait for room in a full queue (0: none). */
+static int
+log_postlogd_wait_ms(const struct log_postlogd *lp, enum msg_level level)
+{
+	if (level >= MSG_FATAL)
+		return LOG_POSTLOGD_FATAL_WAIT_MS;
+	return lp->stalled ? 0 : LOG_POSTLOGD_WAIT_MS;
 }
 
 /* One send attempt: 0 sent, -1 dropped with the socket kept, -2 broken. */
@@ -127,19 +141,26 @@ log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
                  enum msg_level level)
 {
 	ssize_t n;
+	int wait_ms;
 
 	do {
 		n = send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
-	if (n >= 0)
+	if (n >= 0) {
+		lp->stalled = 0;
 		return 0;
-	if (errno == EAGAIN || errno == EWOULDBLOCK) {
-		if (level >= MSG_FATAL && log_postlogd_wait_room(lp->fd) &&
-		    send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
-			return 0;
-		return -1;
 	}
-	return -2;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return -2;
+	wait_ms = log_postlogd_wait_ms(lp, level);
+	if (wait_ms > 0 && log_postlogd_wait_room(lp->fd, wait_ms) &&
+	    send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+		lp->stalled = 0;
+		return 0;
+	}
+	if (wait_ms > 0)
+		lp->stalled = 1;
+	return -1;
 }
 
 int

@@ -6,12 +6,19 @@
  * "severity: " before the text for every level but info; host is the
  * first label of the host name, the time is local time.
  *
+ * Records must not be lost while postlogd is merely busy: stock clients
+ * block on a full queue (its length is net.unix.max_dgram_qlen, 10 here),
+ * and a burst of log lines fills it in microseconds. So a record that
+ * meets a full queue waits up to LOG_POSTLOGD_WAIT_MS for room.
+ *
  * A daemon must never hang or die because postlogd is gone: the socket is
- * connected at create time (before chroot), a record is sent without
- * blocking, and a record that cannot be sent is dropped silently. When the
- * socket is not connected, each message tries to connect again first.
- * Only fatal and panic records wait, at most LOG_POSTLOGD_FATAL_WAIT_MS,
- * for room in a full postlogd queue: the process is exiting anyway.
+ * connected at create time (before chroot), and a wait that times out
+ * marks the client stalled. A stalled client drops records without
+ * waiting until a send succeeds again, so an outage costs one wait, not
+ * one per message. When the socket is not connected, each message tries
+ * to connect again first, and a record that cannot be sent is dropped
+ * silently. Fatal and panic records wait up to LOG_POSTLOGD_FATAL_WAIT_MS
+ * even when stalled: the process is exiting anyway.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -26,6 +33,7 @@
 
 /* Longest record sent; longer ones are cut (postlogd reads 4096 bytes). */
 #define LOG_POSTLOGD_RECORD_MAX 4096
+#define LOG_POSTLOGD_WAIT_MS 1000
 #define LOG_POSTLOGD_FATAL_WAIT_MS 500
 
 struct log_postlogd;

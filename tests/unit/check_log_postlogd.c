@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -140,9 +142,20 @@ START_TEST(test_log_postlogd_drops_silently_then_reconnects)
 }
 END_TEST
 
-START_TEST(test_log_postlogd_full_queue_never_blocks)
+static double
+seconds_since(const struct timespec *t0)
 {
-	struct timespec t0, t1;
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A postlogd that stopped reading costs one bounded wait, then drops. */
+START_TEST(test_log_postlogd_stuck_reader_costs_one_wait)
+{
+	struct timespec t0;
 	struct log_postlogd *lp;
 	int sfd = fake_postlogd_bind();
 	int i, dropped = 0;
@@ -152,19 +165,51 @@ START_TEST(test_log_postlogd_full_queue_never_blocks)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < 1000; i++)
 		dropped += log_postlogd_send(lp, MSG_WARN, "flood") < 0;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	elapsed = (double)(t1.tv_sec - t0.tv_sec) +
-	          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	elapsed = seconds_since(&t0);
 	ck_assert_int_gt(dropped, 0);
-	ck_assert_msg(elapsed < 0.5, "1000 sends took %.3fs", elapsed);
+	ck_assert_msg(elapsed >= LOG_POSTLOGD_WAIT_MS / 1000.0 - 0.05,
+	              "the first full queue was not waited for (%.3fs)",
+	              elapsed);
+	ck_assert_msg(elapsed < LOG_POSTLOGD_WAIT_MS / 1000.0 + 0.5,
+	              "1000 sends took %.3fs", elapsed);
 	/* A fatal record waits a bounded time for room, then gives up. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(log_postlogd_send(lp, MSG_FATAL, "last words"), -1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	elapsed = (double)(t1.tv_sec - t0.tv_sec) +
-	          (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	elapsed = seconds_since(&t0);
 	ck_assert_msg(elapsed < LOG_POSTLOGD_FATAL_WAIT_MS / 1000.0 + 0.25,
 	              "fatal send took %.3fs", elapsed);
+	log_postlogd_free(lp);
+	close(sfd);
+	fake_postlogd_remove();
+}
+END_TEST
+
+/* A busy but live postlogd loses nothing, as with stock's blocking send. */
+START_TEST(test_log_postlogd_busy_reader_loses_nothing)
+{
+	struct log_postlogd *lp;
+	int sfd = fake_postlogd_bind();
+	int i, status, sent = 0;
+	char rec[LOG_POSTLOGD_RECORD_MAX];
+	pid_t reader;
+
+	reader = fork();
+	ck_assert_int_ge(reader, 0);
+	if (reader == 0) {
+		for (i = 0; i < 1000; i++) {
+			if (recv(sfd, rec, sizeof(rec), 0) <= 0)
+				_exit(2);
+			usleep(100);
+		}
+		_exit(0);
+	}
+	lp = log_postlogd_create(fake_postlogd_path(), "h", "p/x");
+	for (i = 0; i < 1000; i++)
+		sent += log_postlogd_send(lp, MSG_INFO, "burst") == 0;
+	ck_assert_int_eq(sent, 1000);
+	ck_assert_int_eq(waitpid(reader, &status, 0), reader);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "reader status %d", status);
 	log_postlogd_free(lp);
 	close(sfd);
 	fake_postlogd_remove();
@@ -242,7 +287,8 @@ log_postlogd_suite(void)
 	tcase_set_timeout(io, 10);
 	tcase_add_test(io, test_log_postlogd_sends_one_datagram_per_message);
 	tcase_add_test(io, test_log_postlogd_drops_silently_then_reconnects);
-	tcase_add_test(io, test_log_postlogd_full_queue_never_blocks);
+	tcase_add_test(io, test_log_postlogd_stuck_reader_costs_one_wait);
+	tcase_add_test(io, test_log_postlogd_busy_reader_loses_nothing);
 	tcase_add_test(io, test_log_postlogd_record_cut_at_limit);
 	suite_add_tcase(s, io);
 	return s;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 66-tlsproxy-bad-requests.sh - our tlsproxy survives malformed requests
+# 76-tlsproxy-bad-requests.sh - our tlsproxy survives malformed requests
 #
 # A local client that is not smtp(8) connects to private/tlsproxy of a
 # running instance and sends, one connection each: a header with a wrong

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 64-tlsproxy-resume.sh - new handshakes resume the TLS session via tlsmgr
+# 74-tlsproxy-resume.sh - new handshakes resume the TLS session via tlsmgr
 #
 # smtp_connection_reuse_count_limit = 3 closes the proxied connection
 # after three deliveries, so 9 messages need 3 TLS handshakes through

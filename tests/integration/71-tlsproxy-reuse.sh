@@ -1,5 +1,5 @@
 #!/bin/bash
-# 61-tlsproxy-reuse.sh - 10-reuse.sh with our tlsproxy by default
+# 71-tlsproxy-reuse.sh - 10-reuse.sh with our tlsproxy by default
 #
 # The golden smtp(8) <-> tlsproxy conversation end to end under the real
 # master(8) and smtp(8): 10-reuse.sh's scenario, compared with stock, with

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 60-tlsproxy-levels.sh - our tlsproxy at encrypt, verify, secure, fingerprint
+# 70-tlsproxy-levels.sh - our tlsproxy at encrypt, verify, secure, fingerprint
 #
 # For each TLS security level smtp(8) hands the handshake to tlsproxy and
 # then reuses the connection: the first of N messages pays for the

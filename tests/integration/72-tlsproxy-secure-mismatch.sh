@@ -1,5 +1,5 @@
 #!/bin/bash
-# 62-tlsproxy-secure-mismatch.sh - 40-secure-mismatch.sh with our tlsproxy
+# 72-tlsproxy-secure-mismatch.sh - 40-secure-mismatch.sh with our tlsproxy
 #
 # A certificate that does not match at level "secure": the handshake
 # through our tlsproxy completes, tlsproxy logs the verification failure,

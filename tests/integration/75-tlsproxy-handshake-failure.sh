@@ -1,5 +1,5 @@
 #!/bin/bash
-# 65-tlsproxy-handshake-failure.sh - the TLS handshake fails at tlsproxy
+# 75-tlsproxy-handshake-failure.sh - the TLS handshake fails at tlsproxy
 #
 # smtp(8) insists on TLS 1.3 (smtp_tls_mandatory_protocols) while the
 # receiving smtpd offers at most TLS 1.2: the handshake that tlsproxy runs

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 63-tlsproxy-transport-tls.sh - TLS set only on the transport (master.cf)
+# 73-tlsproxy-transport-tls.sh - TLS set only on the transport (master.cf)
 #
 # main.cf says smtp_tls_security_level = none; the transport that carries
 # the mail turns TLS on with "-o smtp_tls_security_level=secure" in

@@ -1,0 +1,184 @@
+/*
+ * check_scache_reuse_log.c - tests for scache/scache_reuse_log.c
+ *
+ * The endpoint properties are the ones stock smtp(8) of each Postfix
+ * version stored in scache, taken from the golden transcripts
+ * (tests/data/scache-endp-prop-<version>.txt).
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "capture.h"
+#include "scache_reuse_log.h"
+
+#define LIMIT 300 /* smtp_connection_reuse_time_limit */
+
+static char *
+read_data(const char *name)
+{
+	char path[512];
+	char *text;
+	FILE *fp;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/%s", SCACHE_TEST_DATA, name);
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "open %s", path);
+	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	rewind(fp);
+	text = calloc(1, (size_t)len + 1);
+	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	return text;
+}
+
+static const struct {
+	const char *file;
+	long expire_time;
+	const char *want;
+} golden[] = {
+	{"scache-endp-prop-3.6.4.txt", 1795883641,
+	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:21847 "
+	 "conn_use=7 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "(256/256 bits) key-exchange X25519 server-signature ECDSA (P-256) "
+	 "peer_CN=\"mx.pfsandbox.test\" issuer_CN=\"pfsandbox throwaway CA\""},
+	{"scache-endp-prop-3.7.11.txt", 1795882714,
+	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:40584 "
+	 "conn_use=8 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "(256/256 bits) key-exchange X25519 server-signature ECDSA "
+	 "(prime256v1) peer_CN=\"mx.pfsandbox.test\" "
+	 "issuer_CN=\"pfsandbox throwaway CA\""},
+	{"scache-endp-prop-3.8.6.txt", 1795883631,
+	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:35331 "
+	 "conn_use=7 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "(256/256 bits) key-exchange X25519 server-signature ECDSA "
+	 "(prime256v1) peer_CN=\"mx.pfsandbox.test\" "
+	 "issuer_CN=\"pfsandbox throwaway CA\""},
+	/* 3.9+ add ctos_rpk/stoc_rpk, 3.10 rpt_reported; a resumed
+	 * session has no server signature. */
+	{"scache-endp-prop-3.10.13.txt", 1795883601,
+	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:20359 "
+	 "conn_use=2 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "(256/256 bits) key-exchange x25519 peer_CN=\"mx.pfsandbox.test\" "
+	 "issuer_CN=\"pfsandbox throwaway CA\""},
+	/* 3.12 adds trace_size_limit. */
+	{"scache-endp-prop-3.12-20260821.txt", 1795883653,
+	 "Verified TLS connection handed out to 127.0.0.1[127.0.0.1]:48101 "
+	 "conn_use=2 age=12s: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+	 "(256/256 bits) key-exchange x25519 peer_CN=\"mx.pfsandbox.test\" "
+	 "issuer_CN=\"pfsandbox throwaway CA\""},
+};
+
+START_TEST(test_scache_reuse_log_formats_every_version)
+{
+	char *prop = read_data(golden[_i].file);
+	struct buf line;
+
+	buf_init(&line);
+	/* 12 seconds after smtp opened the connection. */
+	ck_assert_int_eq(scache_reuse_log_format(&line, prop,
+	    golden[_i].expire_time - LIMIT + 12, LIMIT), 1);
+	ck_assert_msg(strcmp(buf_str(&line), golden[_i].want) == 0,
+	    "%s:\n got %s\nwant %s", golden[_i].file, buf_str(&line),
+	    golden[_i].want);
+	buf_free(&line);
+	free(prop);
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	const char *prop;
+	const char *want; /* NULL: no line */
+} cases[] = {
+	{"plaintext session: no line",
+	 "reuse_count=0\nendpoint_features=7\nexpire_time=100\n\n", NULL},
+	{"empty properties: no line", "", NULL},
+	{"TLS block without known fields: no line",
+	 "reuse_count=0\n\nfuture=1\n\n", NULL},
+	{"missing fields are left out",
+	 "tls_level=1\n\nnamaddr=h[192.0.2.1]:25\ncipher_name=X\n\n",
+	 "TLS connection handed out to h[192.0.2.1]:25: with cipher X"},
+	{"no certificate is anonymous",
+	 "reuse_count=1\n\npeer_status=0\ncipher_protocol=TLSv1.2\n\n",
+	 "Anonymous TLS connection handed out conn_use=3: TLSv1.2"},
+	{"certificate without match is untrusted or trusted",
+	 "\npeer_status=5\ncipher_protocol=P\n\n",
+	 "Trusted TLS connection handed out: P"},
+	{"present but unverified",
+	 "\npeer_status=3\ncipher_protocol=P\n\n",
+	 "Untrusted TLS connection handed out: P"},
+	{"unknown names anywhere are ignored, by-name order",
+	 "new=1\nreuse_count=2\n\nzzz=q\ncipher_protocol=P\nnew2=\n\n",
+	 "TLS connection handed out conn_use=4: P"},
+	{"key exchange bits when there is no curve",
+	 "\nkey_exchange=DHE\nkey_exchange_bits=2048\n\n",
+	 "TLS connection handed out: key-exchange DHE (2048 bits)"},
+	{"garbage numbers are left out",
+	 "reuse_count=x\nexpire_time=99999999999999999999999\n\n"
+	 "cipher_usebits=1\ncipher_algbits=\npeer_status=-\n"
+	 "cipher_protocol=P\n\n",
+	 "TLS connection handed out: P"},
+	{"line without = ends the block",
+	 "reuse_count=1\nbroken\n\ncipher_protocol=P\n\n", NULL},
+};
+
+START_TEST(test_scache_reuse_log_handles_field_variants)
+{
+	struct buf line;
+
+	buf_init(&line);
+	ck_assert_int_eq(scache_reuse_log_format(&line, cases[_i].prop, 0, 0),
+	    cases[_i].want != NULL);
+	ck_assert_msg(strcmp(buf_str(&line),
+	    cases[_i].want ? cases[_i].want : "") == 0, "%s: got %s",
+	    cases[_i].name, buf_str(&line));
+	buf_free(&line);
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_bounds_and_sanitises_values)
+{
+	char prop[2048];
+	char want[600];
+
+	memset(want, 0, sizeof(want));
+	snprintf(prop, sizeof(prop), "\npeer_CN=%0*d\x01\n\n", 300, 0);
+	capture_start();
+	scache_reuse_log(prop, 0, 0);
+	/* 256 bytes of the value and no control characters reach the log. */
+	snprintf(want, sizeof(want), "TLS connection handed out: "
+	    "peer_CN=\"%0*d\"", 256, 0);
+	ck_assert_int_eq(capture_count(want), 1);
+	ck_assert_int_eq(capture_count("\x01"), 0);
+	capture_start();
+	scache_reuse_log("reuse_count=1\n\n", 0, 0);
+	ck_assert_str_eq(capture_text(), "");
+}
+END_TEST
+
+Suite *scache_reuse_log_suite(void);
+
+Suite *
+scache_reuse_log_suite(void)
+{
+	Suite *s = suite_create("scache_reuse_log");
+	TCase *tc;
+
+	tc = tcase_create("golden");
+	tcase_add_loop_test(tc, test_scache_reuse_log_formats_every_version, 0,
+	    sizeof(golden) / sizeof(golden[0]));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("variants");
+	tcase_add_loop_test(tc, test_scache_reuse_log_handles_field_variants, 0,
+	    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_scache_reuse_log_bounds_and_sanitises_values);
+	suite_add_tcase(s, tc);
+	return s;
+}
