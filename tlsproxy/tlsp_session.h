@@ -19,6 +19,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SESSION_H
 
 #include "tlsp_ctx.h"
+#include "tlsp_mismatch.h"
 #include "tlsp_tlsmgr.h"
 
 /* Deadline for the request, the remote socket, or the close after a
@@ -42,6 +43,7 @@ struct tlsp_session_config {
 	struct tlsp_ctx_cache *ctx_cache;         /* client contexts */
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
 	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
+	struct tlsp_mismatch *mismatch;           /* params warnings, or NULL */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */
 };
