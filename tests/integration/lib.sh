@@ -16,6 +16,7 @@
 #   queue_count, wait_for_queue_empty, random_loopback_ip.
 # Log: maillog_count, wait_for_maillog, maillog_excerpt,
 #   maillog_normalise, smtp_lines, mail_outcome.
+# PKI: pki_ensure, pki_variant (expired or foreign server certificates).
 # Checks: expect_count, expect_at_least, expect_none, expect_no_warnings,
 #   expect_daemons_from_libexec; both_ways FN [ERE] (stock vs ours).
 # Exits: skip (77: not root, no Postfix, or "ours" selected but not
@@ -190,15 +191,16 @@ lib_pki_fresh() {
 	    [ "$((EPOCHSECONDS + 86400))" -lt "$not_after" ]
 }
 
-# pki_ensure: $LIB_TMP/pki holds a valid CA and server chains.
+# pki_ensure: $LIB_TMP/pki holds a valid CA (with its key, for
+# pki_variant) and server chains.
 pki_ensure() {
 	local dir=$LIB_TMP/pki f tmp not_after=$((EPOCHSECONDS + 29 * 86400))
 	[ -d "$dir" ] && return 0
 	mkdir -m 700 "$dir"
 	if lib_pki_fresh "$LIB_PKI_BUNDLE"; then
 		lib_pki_split "$LIB_PKI_BUNDLE" "$dir"
-		[ -s "$dir/ca.pem" ] && [ -s "$dir/rsa.pem" ] &&
-		    [ -s "$dir/ecdsa.pem" ] && return 0
+		[ -s "$dir/ca.pem" ] && [ -s "$dir/ca.key" ] &&
+		    [ -s "$dir/rsa.pem" ] && [ -s "$dir/ecdsa.pem" ] && return 0
 	fi
 	lib_pki_generate "$dir"
 	tmp=$LIB_PKI_BUNDLE.tmp.$RANDOM$RANDOM
@@ -206,13 +208,66 @@ pki_ensure() {
 		umask 077
 		{
 			echo "# not-after: $not_after"
-			for f in ca.pem rsa.pem ecdsa.pem; do
+			for f in ca.pem ca.key rsa.pem ecdsa.pem; do
 				echo "# file: $f"
 				cat "$dir/$f"
 			done
 		} >"$tmp"
 	) && mv -f "$tmp" "$LIB_PKI_BUNDLE" ||
 	    note "cannot cache the PKI in $LIB_PKI_BUNDLE (generated per test)"
+}
+
+# pki_variant expired|foreign: print the path of a server chain (key, then
+# certificate, ECDSA) naming $LIB_MX_NAME and 127.0.0.1 like the others,
+# but "expired" (test CA, valid only in January 2020) or "foreign"
+# (signed by another CA, unknown to smtp_tls_CAfile). Made once per test.
+pki_variant() {
+	local dir=$LIB_TMP/pki/$1 ca=$LIB_TMP/pki/ca start end
+	pki_ensure
+	[ -s "$dir.pem" ] && { echo "$dir.pem"; return 0; }
+	case $1 in
+	expired) start=20200101000000Z end=20200201000000Z ;;
+	foreign)
+		ca=$dir/ca
+		start=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
+		end=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+		;;
+	*) harness_error "pki_variant: unknown variant $1" ;;
+	esac
+	mkdir -m 700 "$dir"
+	(
+		umask 077
+		cd "$dir"
+		if [ "$1" = foreign ]; then
+			openssl genpkey -algorithm EC \
+			    -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+			openssl req -x509 -new -key ca.key -days 30 \
+			    -subj "/CN=tlsreuse foreign CA" \
+			    -addext basicConstraints=critical,CA:TRUE \
+			    -addext keyUsage=critical,keyCertSign,cRLSign \
+			    -out ca.pem
+		fi
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+		    -out server.key
+		openssl req -new -key server.key -subj "/CN=$LIB_MX_NAME" \
+		    -addext "subjectAltName=DNS:$LIB_MX_NAME,IP:127.0.0.1" \
+		    -addext extendedKeyUsage=serverAuth -out server.csr
+		# "openssl ca" is the one that takes explicit validity dates.
+		printf '%s\n' '[ca]' 'default_ca = d' '[d]' \
+		    'database = index.txt' 'new_certs_dir = .' 'serial = serial' \
+		    'default_md = sha256' 'policy = p' 'copy_extensions = copy' \
+		    '[p]' 'commonName = supplied' >ca.cnf
+		: >index.txt
+		echo 01 >serial
+		openssl ca -batch -config ca.cnf -cert "$ca.pem" -keyfile "$ca.key" \
+		    -in server.csr -startdate "$start" -enddate "$end" -notext \
+		    -out server.crt
+		cat server.key server.crt >"../$1.pem"
+	) >"$dir/openssl.err" 2>&1 || {
+		cat "$dir/openssl.err" >&2
+		harness_error "cannot make the $1 server certificate"
+	}
+	echo "$dir.pem"
 }
 
 # --- ports -----------------------------------------------------------------
