@@ -1,9 +1,10 @@
 /*
- * tlsproxy.c - main() of tlsproxy(8), the drop-in TLS proxy (client role)
+ * tlsproxy.c - main() of tlsproxy(8), the drop-in TLS proxy
  *
  * The parameter table and the skeleton callbacks; the conversation lives
  * in tlsp_session.c, the TLS engine in tlsp_ctx.c/tlsp_policy.c, the
- * pre-jail loading in tlsp_prejail.c. master.cf:
+ * pre-jail loading in tlsp_prejail.c (client role) and
+ * tlsp_server_daemon.c (server role, postscreen). master.cf:
  *
  *   tlsproxy unix - - n - 0 tlsreuse/tlsproxy
  *
@@ -16,6 +17,7 @@
 #include "server.h"
 #include "tlsp_ctx.h"
 #include "tlsp_prejail.h"
+#include "tlsp_server_daemon.h"
 #include "tlsp_session.h"
 #include "tlsp_tlsmgr.h"
 #include "tlsp_tls.h"
@@ -27,6 +29,8 @@ static const char *tls_export_cipherlist;
 static const char *tls_null_cipherlist;
 static const char *tls_eecdh_auto_curves;
 static const char *tls_dane_digests;
+static const char *tls_disable_workarounds;
+static const char *tls_ssl_options;
 static int tls_append_default_CA;
 static int tls_legacy_public_key_fingerprints;
 static int tlsproxy_watchdog_timeout;
@@ -48,6 +52,8 @@ static const struct conf_param tlsproxy_params[] = {
      "X25519 X448 prime256v1 secp521r1 secp384r1", &tls_eecdh_auto_curves, 0,
      0},
     {CONF_STR, "tls_dane_digests", "sha512 sha256", &tls_dane_digests, 1, 0},
+    {CONF_STR, "tls_disable_workarounds", "", &tls_disable_workarounds, 0, 0},
+    {CONF_STR, "tls_ssl_options", "", &tls_ssl_options, 0, 0},
     {CONF_BOOL, "tls_append_default_CA", "no", &tls_append_default_CA, 0, 0},
     {CONF_BOOL, "tls_legacy_public_key_fingerprints", "no",
      &tls_legacy_public_key_fingerprints, 0, 0},
@@ -76,6 +82,8 @@ tlsproxy_pre_jail(void *ctx)
 	p->tls_null_cipherlist = tls_null_cipherlist;
 	p->tls_eecdh_auto_curves = tls_eecdh_auto_curves;
 	p->tls_dane_digests = tls_dane_digests;
+	p->tls_disable_workarounds = tls_disable_workarounds;
+	p->tls_ssl_options = tls_ssl_options;
 	p->tls_append_default_CA = tls_append_default_CA;
 	p->tls_legacy_public_key_fingerprints =
 	    tls_legacy_public_key_fingerprints;
@@ -83,6 +91,9 @@ tlsproxy_pre_jail(void *ctx)
 	buf_printf(&path, "private/%s", tlsmgr_service_name);
 	tlsproxy_tlsmgr = tlsp_tlsmgr_create(buf_str(&path));
 	buf_free(&path);
+	/* Server role first, as stock. */
+	tlsproxy_session_config.server =
+	    tlsp_server_daemon_create(p, tlsproxy_tlsmgr);
 	tlsproxy_ctx_cache = tlsp_ctx_cache_create();
 	(void)tlsp_prejail_load(tlsproxy_ctx_cache, p, tlsproxy_tlsmgr);
 	tlsproxy_session_config.ctx_cache = tlsproxy_ctx_cache;
