@@ -4,6 +4,7 @@
 #   ps-client.pl PORT SRC tls [S_CLIENT_ARG...]
 #   ps-client.pl PORT SRC garbage
 #   ps-client.pl PORT SRC partial
+#   ps-client.pl PORT SRC refused
 #   ps-client.pl PORT SRC around SRC2 SRC3 [S_CLIENT_ARG...]
 #
 # Every client connects from SRC (a 127/8 address) to 127.0.0.1:PORT,
@@ -13,7 +14,8 @@
 # client) and QUIT, one reply at a time; s_client's report goes to
 # stdout. "garbage" answers "220 Ready to start TLS" with text instead of
 # a ClientHello; "partial" sends the first part of a ClientHello and
-# hangs up. "around" holds a "tls" session open after its EHLO, runs
+# hangs up. "refused" expects STARTTLS to be refused with 454 and then
+# goes on in plaintext to postscreen's 450. "around" holds a "tls" session open after its EHLO, runs
 # "garbage" from SRC2 and "partial" from SRC3, then finishes the first:
 # all three meet the same tlsproxy process. Exit 0 if each client saw
 # what it should (see the die messages), 1 otherwise.
@@ -27,7 +29,7 @@ use IPC::Open2;
 
 my $TIMEOUT = 20;
 my ($port, $src, $mode, @rest) = @ARGV;
-die "usage: $0 PORT SRC tls|garbage|partial|around ...\n"
+die "usage: $0 PORT SRC tls|garbage|partial|refused|around ...\n"
     unless defined $mode;
 
 $SIG{ALRM} = sub { die "timeout after $TIMEOUT s\n" };
@@ -54,8 +56,8 @@ sub command {
 	reply($fh, $code);
 }
 
-# plain_starttls SRC: a plaintext connection that got "220 Ready".
-sub plain_starttls {
+# plain_ehlo SRC: a plaintext connection after its EHLO.
+sub plain_ehlo {
 	my ($from) = @_;
 	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
 	    PeerPort => $port, LocalAddr => $from, Proto => 'tcp')
@@ -63,6 +65,12 @@ sub plain_starttls {
 	$s->autoflush(1);
 	reply($s, 220);
 	command($s, 'EHLO pstest.tlsreuse.test', 250);
+	return $s;
+}
+
+# plain_starttls SRC: a plaintext connection that got "220 Ready".
+sub plain_starttls {
+	my $s = plain_ehlo($_[0]);
 	command($s, 'STARTTLS', 220);
 	return $s;
 }
@@ -72,6 +80,15 @@ sub until_eof {
 	my ($s) = @_;
 	my $buf;
 	1 while sysread($s, $buf, 4096);
+	close($s);
+}
+
+sub refused {
+	my $s = plain_ehlo($_[0]);
+	command($s, 'STARTTLS', 454);
+	command($s, 'MAIL FROM:<pstest@tlsreuse.test>', 250);
+	command($s, 'RCPT TO:<sink@sink.tlsreuse.test>', 450);
+	command($s, 'QUIT', 221);
 	close($s);
 }
 
@@ -131,6 +148,8 @@ if ($mode eq 'tls') {
 	garbage($src);
 } elsif ($mode eq 'partial') {
 	partial($src);
+} elsif ($mode eq 'refused') {
+	refused($src);
 } elsif ($mode eq 'around') {
 	my ($src2, $src3, @args) = @rest;
 	my $tls = tls_open($src, @args);
