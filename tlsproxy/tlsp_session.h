@@ -35,7 +35,7 @@ enum tlsp_session_state {
 	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
 	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
 	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
-	TLSP_SESSION_HANDSHAKE, /* SSL_connect on the remote socket */
+	TLSP_SESSION_HANDSHAKE, /* SSL_connect (server: SSL_accept) */
 	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
 	TLSP_SESSION_PUMP,      /* relaying data */
 };
