@@ -298,6 +298,8 @@ tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 		         tlsp_request_reason(req));
 		return TLSP_STEP_FAIL;
 	}
+	if (sess->cfg->mismatch != NULL)
+		(void)tlsp_mismatch_check(sess->cfg->mismatch, &req->params);
 	tlsp_reply_init_key(&sess->ctx_key, &req->client_init);
 	if (tlsp_session_ctx(sess) == NULL)
 		return tlsp_session_refuse(sess);

@@ -20,6 +20,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SESSION_H
 
 #include "tlsp_ctx.h"
+#include "tlsp_mismatch.h"
 #include "tlsp_server_daemon.h"
 #include "tlsp_tlsmgr.h"
 
@@ -45,6 +46,7 @@ struct tlsp_session_config {
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
 	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
 	const struct tlsp_server_daemon *server;  /* NULL: server role off */
+	struct tlsp_mismatch *mismatch;           /* params warnings, or NULL */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */
 };

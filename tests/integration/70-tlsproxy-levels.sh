@@ -6,11 +6,14 @@
 # handshake ("established", logged by tlsproxy and smtp), the N-1 others
 # reuse it. smtp(8)'s lines (status word, cipher, peer) must be the same
 # with our tlsproxy as with stock's, and nothing may warn. Our tlsproxy
-# is the default here (TLSREUSE_TLSPROXY=ours unless set).
+# is the default here (TLSREUSE_TLSPROXY=ours unless set); each level
+# runs with the stock scache and with ours (TLSREUSE_SCACHE, if set,
+# chooses one).
 #
 # SPDX-License-Identifier: EPL-2.0
 
 : "${TLSREUSE_TLSPROXY:=ours}"
+SCACHES=${TLSREUSE_SCACHE:-stock ours}
 . "$(dirname "$0")/lib.sh"
 
 N=10
@@ -45,8 +48,10 @@ for f in rsa ecdsa; do
 	FPRINTS="$FPRINTS $(openssl x509 -in "$LIB_TMP/pki/$f.pem" -noout \
 	    -fingerprint -sha256 | sed 's/.*=//')"
 done
-for LEVEL in encrypt verify secure fingerprint; do
-	note "level $LEVEL"
-	both_ways level_scenario \
-	    'postfix/tlsproxy\[[0-9]+\]: [A-Za-z]+ TLS connection established'
+for TLSREUSE_SCACHE in $SCACHES; do
+	for LEVEL in encrypt verify secure fingerprint; do
+		note "level $LEVEL, scache=$TLSREUSE_SCACHE"
+		both_ways level_scenario \
+		    'postfix/tlsproxy\[[0-9]+\]: [A-Za-z]+ TLS connection established'
+	done
 done

@@ -8,11 +8,13 @@
 # "established" line: a resumed TLS 1.3 session has no server-digest, so
 # the 2nd and 3rd lines end at "(prime256v1)". smtp's lines must equal
 # stock's (a tlsproxy that does not resume fails here); tlsproxy's CONNECT
-# and summary lines are compared too. TLSREUSE_TLSPROXY=ours unless set.
+# and summary lines are compared too. TLSREUSE_TLSPROXY=ours unless set;
+# runs with the stock scache and with ours (TLSREUSE_SCACHE chooses one).
 #
 # SPDX-License-Identifier: EPL-2.0
 
 : "${TLSREUSE_TLSPROXY:=ours}"
+SCACHES=${TLSREUSE_SCACHE:-stock ours}
 . "$(dirname "$0")/lib.sh"
 
 N=9
@@ -32,5 +34,7 @@ resume_scenario() {
 	expect_no_warnings
 }
 
-both_ways resume_scenario \
-    'postfix/tlsproxy\[[0-9]+\]: (CONNECT|Verified TLS connection established)'
+for TLSREUSE_SCACHE in $SCACHES; do
+	both_ways resume_scenario \
+	    'postfix/tlsproxy\[[0-9]+\]: (CONNECT|Verified TLS connection established)'
+done
