@@ -8,7 +8,8 @@
  * test writes postscreen's request on one end of a socketpair, passes a
  * "remote client" socket whose other end is an in-process TLS client,
  * and checks status 1, the handshake, stock's summary line, that no TLS
- * context is sent, the relay both ways and DISCONNECT. A client that
+ * context is sent (but one is with flag 4), the relay both ways and
+ * DISCONNECT. A client that
  * sends garbage or hangs up mid-handshake ends with stock's lines while
  * a second session of the same process completes.
  *
@@ -24,6 +25,7 @@
 
 #include <openssl/ssl.h>
 
+#include "attr_dec.h"
 #include "buf.h"
 #include "capture.h"
 #include "conf.h"
@@ -47,11 +49,12 @@ static const struct tlsp_tls_params params = {
     .tls_dane_digests = "sha512 sha256",
 };
 
-#define POSTSCREEN_REQUEST(peer)                                               \
-	"remote_endpoint\0" peer "\0flags\0"                                   \
-	"1\0timeout\0"                                                         \
+/* A server-role request (flags "1" as postscreen's, "5" with context). */
+#define SERVER_REQUEST(peer, flags)                                            \
+	"remote_endpoint\0" peer "\0flags\0" flags "\0timeout\0"               \
 	"300\0timeout\0"                                                       \
 	"300\0serverid\0smtpd\0"
+#define POSTSCREEN_REQUEST(peer) SERVER_REQUEST(peer, "1")
 
 static struct tlsp_server_daemon *daemon_obj;
 static struct tlsp_session_config cfg;
@@ -349,6 +352,50 @@ START_TEST(test_tlsp_server_daemon_serves_postscreen)
 }
 END_TEST
 
+/* Flag 4 in the server role (HEAD's smtpd): the context, then data. */
+START_TEST(test_tlsp_server_daemon_sends_context_when_asked)
+{
+	static const char req[] = SERVER_REQUEST(PEER1, "5");
+	struct attr_dec *dec = attr_dec_create(NULL);
+	const struct attr_list *list;
+	struct ps_session p;
+	struct buf in;
+	size_t used = 0;
+	ssize_t n;
+	int i;
+
+	role_on();
+	ps_start(&p, req, sizeof(req));
+	ps_tls(&p);
+	ps_handshake(&p);
+	ck_assert_int_eq(SSL_write(p.ssl, "EHLO x\r\n", 8), 8);
+	buf_init(&in);
+	for (i = 0; i < 2000 && (used == 0 || in.len < used + 8); i++) {
+		event_loop(5);
+		if ((n = read(p.ps, buf_reserve(&in, 4096), 4096)) > 0)
+			in.len += (size_t)n;
+		if (used == 0 && in.len > 0 &&
+		    attr_dec_feed(dec, in.data, in.len, &used) != ATTR_DEC_OK) {
+			used = 0;
+			attr_dec_reset(dec);
+		}
+	}
+	ck_assert_uint_gt(used, 0);
+	list = attr_dec_list(dec);
+	ck_assert_uint_eq(list->count, 22);
+	ck_assert_str_eq(list->pairs[0].name, "peer_CN");
+	ck_assert_str_eq(attr_list_get(list, "namaddr")->value, PEER1);
+	ck_assert_str_eq(attr_list_get(list, "cipher_protocol")->value,
+	                 "TLSv1.3");
+	ck_assert_uint_eq(in.len, used + 8);
+	ck_assert_mem_eq(in.data + used, "EHLO x\r\n", 8);
+	attr_dec_free(dec);
+	buf_free(&in);
+	ps_free(&p);
+	role_off();
+}
+END_TEST
+
 /* A broken client beside a good one: stock's lines, the good one done. */
 static void
 broken_beside_good(const void *bytes, size_t len)
@@ -438,6 +485,7 @@ tlsp_server_daemon_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_tlsp_server_daemon_serves_postscreen);
+	tcase_add_test(tc, test_tlsp_server_daemon_sends_context_when_asked);
 	tcase_add_test(tc, test_tlsp_server_daemon_garbage_instead_of_hello);
 	tcase_add_test(tc, test_tlsp_server_daemon_hangup_mid_hello);
 	suite_add_tcase(s, tc);
