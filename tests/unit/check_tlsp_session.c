@@ -172,6 +172,9 @@ assert_failed_session_logged(const char *peer)
 static void
 teardown(void)
 {
+	/* Whatever ended the session also freed it. */
+	if (disconnects > 0)
+		ck_assert_uint_eq(tlsp_session_count(), 0);
 	if (client >= 0)
 		(void)close(client);
 	client = -1;
