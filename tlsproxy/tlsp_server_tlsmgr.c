@@ -20,8 +20,8 @@
 #include "tlsp_server_tlsmgr.h"
 
 static int
-tlsp_server_tlsmgr_policy(void *context, const char *cache_type,
-                          int *cachable, int *timeout)
+tlsp_server_tlsmgr_policy(void *context, const char *cache_type, int *cachable,
+                          int *timeout)
 {
 	struct tlsp_tlsmgr_reply reply;
 

@@ -109,8 +109,7 @@ END_TEST
 
 START_TEST(test_tlsp_server_daemon_may_without_certs_is_off)
 {
-	static const char *const may[] = {"smtpd_tls_security_level=may",
-	                                  NULL};
+	static const char *const may[] = {"smtpd_tls_security_level=may", NULL};
 
 	ck_assert_ptr_null(create(may));
 	ck_assert_int_eq(capture_count("warning: No server certs available. "
@@ -245,7 +244,10 @@ ps_start(struct ps_session *p, const char *req, size_t len)
 	ck_assert_mem_eq(in, "protocol\0tlsproxy_protocol\0", 28);
 	ck_assert_int_eq(write(p->ps, req, len), (ssize_t)len);
 	ck_assert_uint_eq(ps_read(p->ps, in, 10), 10);
-	ck_assert_mem_eq(in, "status\0" "1\0\0", 10);
+	ck_assert_mem_eq(in,
+	                 "status\0"
+	                 "1\0\0",
+	                 10);
 	tls_pair_unix(rv);
 	ck_assert_int_eq(fdpass_send(p->ps, rv[0]), 0);
 	(void)close(rv[0]);
@@ -442,7 +444,8 @@ END_TEST
 START_TEST(test_tlsp_server_daemon_hangup_mid_hello)
 {
 	/* A handshake record of 512 bytes, ClientHello, then nothing. */
-	static const unsigned char part[] = {22, 3, 1, 2, 0, 1, 0, 1, 252, 3, 3};
+	static const unsigned char part[] = {22, 3, 1,   2, 0, 1,
+	                                     0,  1, 252, 3, 3};
 
 	broken_beside_good(part, sizeof(part));
 	ck_assert_int_eq(capture_count("warning: "), 0);

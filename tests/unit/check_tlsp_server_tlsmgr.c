@@ -136,9 +136,8 @@ START_TEST(test_tlsp_server_tlsmgr_lookup_hit_replaces_the_session)
 	attr_enc_end(&reply);
 	buf_init(&session);
 	buf_puts(&session, "old bytes");
-	ck_assert_int_eq(ops.lookup(ops.context, "smtpd", "AB&s=smtpd&l=1",
-	                            &session),
-	                 0);
+	ck_assert_int_eq(
+	    ops.lookup(ops.context, "smtpd", "AB&s=smtpd&l=1", &session), 0);
 	ck_assert_uint_eq(session.len, sizeof(der));
 	ck_assert_mem_eq(session.data, der, sizeof(der));
 	peer_expect(want, sizeof(want) - 1);
