@@ -399,8 +399,11 @@ tlsp_pump_run(struct tlsp_pump *p)
 
 	do {
 		moved = tlsp_pump_plain_in(p);
-		moved |= tlsp_pump_tls_out(p);
-		moved |= tlsp_pump_tls_in(p);
+		/* Whole buffers per turn: fewer, larger plaintext socket calls. */
+		while (tlsp_pump_tls_out(p))
+			moved = 1;
+		while (tlsp_pump_tls_in(p))
+			moved = 1;
 		moved |= tlsp_pump_plain_out(p);
 	} while (moved);
 	return tlsp_pump_ending(p);

@@ -5,8 +5,8 @@
  * announced itself ("protocol=tlsmgr_protocol") and the previous reply
  * is in, so the byte stream is the one stock tlsproxy writes. Replies are
  * attr0 lists, decoded by name with small limits, one per request.
- * Requests and replies are encoded with attr_enc/attr_dec; the stream
- * (stream.c) bounds each wait with its timeout.
+ * The bytes themselves are tlsp_tlsmgr_wire.c's; the stream (stream.c)
+ * bounds each wait with its timeout.
  *
  * The synchronous variants use a second, blocking-with-deadline
  * connection (poll() on the remaining time), so they never interleave
@@ -38,7 +38,6 @@
 #include <openssl/crypto.h>
 
 #include "attr_dec.h"
-#include "attr_enc.h"
 #include "buf.h"
 #include "event.h"
 #include "mem.h"
@@ -46,15 +45,7 @@
 #include "stream.h"
 
 #include "tlsp_tlsmgr.h"
-
-enum tlsp_tlsmgr_kind {
-	TLSP_TLSMGR_SEED,
-	TLSP_TLSMGR_POLICY,
-	TLSP_TLSMGR_LOOKUP,
-	TLSP_TLSMGR_UPDATE,
-	TLSP_TLSMGR_DELETE,
-	TLSP_TLSMGR_TKTKEY,
-};
+#include "tlsp_tlsmgr_wire.h"
 
 struct tlsp_tlsmgr_call {
 	struct tlsp_tlsmgr_call *next;
@@ -83,13 +74,6 @@ struct tlsp_tlsmgr {
 	struct buf sync_value; /* DATA of the last synchronous reply */
 };
 
-static const struct attr_limits tlsp_tlsmgr_limits = {
-    .name_max = 100,
-    .value_max = TLSP_TLSMGR_VALUE_MAX,
-    .count_max = TLSP_TLSMGR_PAIRS_MAX,
-    .total_max = TLSP_TLSMGR_PAIRS_MAX * (100 + TLSP_TLSMGR_VALUE_MAX + 2) + 1,
-};
-
 static void tlsp_tlsmgr_event(struct stream *s, enum stream_event ev,
                               void *ctx);
 static void tlsp_tlsmgr_idle_event(void *ctx);
@@ -112,10 +96,10 @@ tlsp_tlsmgr_call_free(struct tlsp_tlsmgr_call *call)
 	free(call);
 }
 
-/* A call with its request list started: request=<name>. */
+/* A call of this kind, its request still to be encoded into req. */
 static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_call_create(enum tlsp_tlsmgr_kind kind, const char *request,
-                        tlsp_tlsmgr_fn fn, void *ctx)
+tlsp_tlsmgr_call_create(enum tlsp_tlsmgr_kind kind, tlsp_tlsmgr_fn fn,
+                        void *ctx)
 {
 	struct tlsp_tlsmgr_call *call = xcalloc(1, sizeof(*call));
 
@@ -123,7 +107,6 @@ tlsp_tlsmgr_call_create(enum tlsp_tlsmgr_kind kind, const char *request,
 	call->fn = fn;
 	call->ctx = ctx;
 	buf_init(&call->req);
-	attr_enc_str(&call->req, "request", request);
 	return call;
 }
 
@@ -269,7 +252,6 @@ tlsp_tlsmgr_kick(struct tlsp_tlsmgr *mgr)
 static struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 {
-	attr_enc_end(&call->req);
 	if (tlsp_tlsmgr_is_down(mgr) ||
 	    (mgr->stream == NULL && tlsp_tlsmgr_open(mgr) < 0)) {
 		tlsp_tlsmgr_call_free(call);
@@ -285,78 +267,6 @@ tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 	return call;
 }
 
-/* --- replies */
-
-/* Reads a required integer; 0 or -1. */
-static int
-tlsp_tlsmgr_get_int(const struct attr_list *list, const char *name, int *value)
-{
-	const struct attr_pair *pair = attr_list_get(list, name);
-
-	return pair != NULL ? attr_parse_int(pair->value, value) : -1;
-}
-
-/* The DATA attribute a reply of this kind carries, or NULL. */
-static const char *
-tlsp_tlsmgr_data_name(enum tlsp_tlsmgr_kind kind)
-{
-	switch (kind) {
-	case TLSP_TLSMGR_SEED:
-		return "seed";
-	case TLSP_TLSMGR_LOOKUP:
-		return "session";
-	case TLSP_TLSMGR_TKTKEY:
-		return "keybuf";
-	default:
-		return NULL;
-	}
-}
-
-/*
- * Decodes the reply to a call of this kind, by name (extra names are
- * ignored, as a newer tlsmgr may add some); a DATA value goes to value.
- * Returns 0, or -1 when a required attribute is missing or malformed.
- */
-static int
-tlsp_tlsmgr_decode(enum tlsp_tlsmgr_kind kind, const struct attr_list *list,
-                   struct buf *value, struct tlsp_tlsmgr_reply *reply)
-{
-	const char *data_name = tlsp_tlsmgr_data_name(kind);
-	const struct attr_pair *pair;
-
-	memset(reply, 0, sizeof(*reply));
-	if (tlsp_tlsmgr_get_int(list, "status", &reply->status) < 0)
-		return -1;
-	if (kind == TLSP_TLSMGR_POLICY &&
-	    (tlsp_tlsmgr_get_int(list, "cachable", &reply->cachable) < 0 ||
-	     tlsp_tlsmgr_get_int(list, "timeout", &reply->timeout) < 0))
-		return -1;
-	if (data_name == NULL)
-		return 0;
-	if ((pair = attr_list_get(list, data_name)) == NULL ||
-	    attr_parse_data(pair->value, pair->value_len, value) < 0)
-		return -1;
-	if (reply->status == TLSP_TLSMGR_OK) {
-		reply->data = value->data;
-		reply->len = value->len;
-	}
-	return 0;
-}
-
-/* Checks tlsmgr's announcement; 0 or -1. */
-static int
-tlsp_tlsmgr_check_hello(const struct attr_list *list)
-{
-	struct attr_cursor cur;
-	const char *proto;
-
-	attr_cursor_init(&cur, list);
-	if (attr_cursor_str(&cur, "protocol", &proto) < 0 ||
-	    strcmp(proto, "tlsmgr_protocol") != 0)
-		return -1;
-	return attr_cursor_end(&cur);
-}
-
 /* Handles one whole list; returns -1 after an outage was declared. */
 static int
 tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
@@ -365,7 +275,7 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 	struct tlsp_tlsmgr_reply reply;
 
 	if (!mgr->ready) {
-		if (tlsp_tlsmgr_check_hello(list) < 0) {
+		if (tlsp_tlsmgr_wire_hello(list) < 0) {
 			tlsp_tlsmgr_down(mgr, "%s: unexpected announcement",
 			                 mgr->name);
 			return -1;
@@ -377,7 +287,8 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 		tlsp_tlsmgr_down(mgr, "%s: unexpected reply", mgr->name);
 		return -1;
 	}
-	if (tlsp_tlsmgr_decode(call->kind, list, &mgr->value, &reply) < 0) {
+	if (tlsp_tlsmgr_wire_decode(call->kind, list, &mgr->value, &reply) <
+	    0) {
 		tlsp_tlsmgr_down(mgr, "%s: malformed reply", mgr->name);
 		return -1;
 	}
@@ -477,10 +388,10 @@ tlsp_tlsmgr_create_with(const char *name, tlsp_tlsmgr_connect_fn connect,
 	mgr->name = xstrdup(name);
 	mgr->connect = connect;
 	mgr->connect_ctx = ctx;
-	mgr->dec = attr_dec_create(&tlsp_tlsmgr_limits);
+	mgr->dec = attr_dec_create(&tlsp_tlsmgr_wire_limits);
 	buf_init(&mgr->value);
 	mgr->sync_fd = -1;
-	mgr->sync_dec = attr_dec_create(&tlsp_tlsmgr_limits);
+	mgr->sync_dec = attr_dec_create(&tlsp_tlsmgr_wire_limits);
 	buf_init(&mgr->sync_value);
 	return mgr;
 }
@@ -553,15 +464,15 @@ tlsp_tlsmgr_wait(int fd, short events, uint64_t deadline)
 }
 
 /*
- * Reads one whole list into sync_dec; 0, or -1 with a reason in why.
+ * Reads one whole list into sync_dec through chunk; 0, or -1 with a
+ * reason in why.
  * Bytes are peeked, then only those of this list are taken, so a list
  * that arrives right behind (the reply behind the announcement) waits.
  */
 static int
-tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
-                      size_t why_len)
+tlsp_tlsmgr_sync_fill(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *chunk,
+                      size_t chunk_len, char *why, size_t why_len)
 {
-	char chunk[4096];
 	enum attr_dec_status st;
 	size_t used;
 	ssize_t n;
@@ -569,8 +480,7 @@ tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
 	attr_dec_reset(mgr->sync_dec);
 	do {
 		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLIN, deadline) < 0 ||
-		    (n = recv(mgr->sync_fd, chunk, sizeof(chunk), MSG_PEEK)) <
-		        0) {
+		    (n = recv(mgr->sync_fd, chunk, chunk_len, MSG_PEEK)) < 0) {
 			snprintf(why, why_len,
 			         "problem talking to server %s: %s", mgr->name,
 			         strerror(errno));
@@ -595,6 +505,20 @@ tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
 	return 0;
 }
 
+/* The same, wiping the bytes it saw (they may be a session or keys). */
+static int
+tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	char chunk[4096];
+	int ret;
+
+	ret = tlsp_tlsmgr_sync_fill(mgr, deadline, chunk, sizeof(chunk), why,
+	                            why_len);
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return ret;
+}
+
 /* Connects the synchronous connection; 0, or -1 with a reason. */
 static int
 tlsp_tlsmgr_sync_open(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
@@ -607,7 +531,7 @@ tlsp_tlsmgr_sync_open(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
 	}
 	if (tlsp_tlsmgr_sync_read(mgr, deadline, why, why_len) < 0)
 		return -1;
-	if (tlsp_tlsmgr_check_hello(attr_dec_list(mgr->sync_dec)) < 0) {
+	if (tlsp_tlsmgr_wire_hello(attr_dec_list(mgr->sync_dec)) < 0) {
 		snprintf(why, why_len, "%s: unexpected announcement",
 		         mgr->name);
 		return -1;
@@ -650,7 +574,6 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 	char why[200];
 	int ok;
 
-	attr_enc_end(&call->req);
 	memset(reply, 0, sizeof(*reply));
 	reply->status = TLSP_TLSMGR_UNAVAILABLE;
 	tlsp_tlsmgr_wipe(&mgr->sync_value);
@@ -662,8 +585,9 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 	      tlsp_tlsmgr_sync_open(mgr, deadline, why, sizeof(why)) == 0) &&
 	     tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, sizeof(why)) ==
 	         0;
-	if (ok && tlsp_tlsmgr_decode(call->kind, attr_dec_list(mgr->sync_dec),
-	                             &mgr->sync_value, reply) < 0) {
+	if (ok &&
+	    tlsp_tlsmgr_wire_decode(call->kind, attr_dec_list(mgr->sync_dec),
+	                            &mgr->sync_value, reply) < 0) {
 		snprintf(why, sizeof(why), "%s: malformed reply", mgr->name);
 		ok = 0;
 	}
@@ -680,66 +604,39 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 	return reply->status;
 }
 
-/* --- requests */
-
-static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_seed_call(int size, tlsp_tlsmgr_fn fn, void *ctx)
-{
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, "seed", fn, ctx);
-
-	attr_enc_int(&call->req, "size", size);
-	return call;
-}
-
-static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_policy_call(const char *cache_type, tlsp_tlsmgr_fn fn, void *ctx)
-{
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, "policy", fn, ctx);
-
-	attr_enc_str(&call->req, "cache_type", cache_type);
-	return call;
-}
-
-/* A call on one cache entry: cache_type and cache_id. */
-static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_entry_call(enum tlsp_tlsmgr_kind kind, const char *request,
-                       const char *cache_type, const char *cache_id,
-                       tlsp_tlsmgr_fn fn, void *ctx)
-{
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(kind, request, fn, ctx);
-
-	attr_enc_str(&call->req, "cache_type", cache_type);
-	attr_enc_str(&call->req, "cache_id", cache_id);
-	return call;
-}
-
-static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_tktkey_call(const void *keyname, size_t len, tlsp_tlsmgr_fn fn,
-                        void *ctx)
-{
-	struct tlsp_tlsmgr_call *call =
-	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, "tktkey", fn, ctx);
-
-	attr_enc_data(&call->req, "keyname", keyname, len);
-	return call;
-}
-
 struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size, tlsp_tlsmgr_fn fn,
                  void *ctx)
 {
-	return tlsp_tlsmgr_submit(mgr, tlsp_tlsmgr_seed_call(size, fn, ctx));
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, fn, ctx);
+
+	tlsp_tlsmgr_wire_seed(&call->req, size);
+	return tlsp_tlsmgr_submit(mgr, call);
 }
 
 struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_policy(struct tlsp_tlsmgr *mgr, const char *cache_type,
                    tlsp_tlsmgr_fn fn, void *ctx)
 {
-	return tlsp_tlsmgr_submit(mgr,
-	                          tlsp_tlsmgr_policy_call(cache_type, fn, ctx));
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, fn, ctx);
+
+	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
+	return tlsp_tlsmgr_submit(mgr, call);
+}
+
+/* A lookup, update or delete call. */
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_entry_call(enum tlsp_tlsmgr_kind kind, const char *cache_type,
+                       const char *cache_id, const void *session, size_t len,
+                       tlsp_tlsmgr_fn fn, void *ctx)
+{
+	struct tlsp_tlsmgr_call *call = tlsp_tlsmgr_call_create(kind, fn, ctx);
+
+	tlsp_tlsmgr_wire_entry(&call->req, kind, cache_type, cache_id, session,
+	                       len);
+	return call;
 }
 
 struct tlsp_tlsmgr_call *
@@ -747,8 +644,8 @@ tlsp_tlsmgr_lookup(struct tlsp_tlsmgr *mgr, const char *cache_type,
                    const char *cache_id, tlsp_tlsmgr_fn fn, void *ctx)
 {
 	return tlsp_tlsmgr_submit(
-	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP, "lookup",
-	                                cache_type, cache_id, fn, ctx));
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP, cache_type,
+	                                cache_id, NULL, 0, fn, ctx));
 }
 
 struct tlsp_tlsmgr_call *
@@ -756,11 +653,9 @@ tlsp_tlsmgr_update(struct tlsp_tlsmgr *mgr, const char *cache_type,
                    const char *cache_id, const void *session, size_t len,
                    tlsp_tlsmgr_fn fn, void *ctx)
 {
-	struct tlsp_tlsmgr_call *call = tlsp_tlsmgr_entry_call(
-	    TLSP_TLSMGR_UPDATE, "update", cache_type, cache_id, fn, ctx);
-
-	attr_enc_data(&call->req, "session", session, len);
-	return tlsp_tlsmgr_submit(mgr, call);
+	return tlsp_tlsmgr_submit(
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_UPDATE, cache_type,
+	                                cache_id, session, len, fn, ctx));
 }
 
 struct tlsp_tlsmgr_call *
@@ -768,24 +663,30 @@ tlsp_tlsmgr_delete(struct tlsp_tlsmgr *mgr, const char *cache_type,
                    const char *cache_id, tlsp_tlsmgr_fn fn, void *ctx)
 {
 	return tlsp_tlsmgr_submit(
-	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_DELETE, "delete",
-	                                cache_type, cache_id, fn, ctx));
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_DELETE, cache_type,
+	                                cache_id, NULL, 0, fn, ctx));
 }
 
 struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr, const void *keyname, size_t len,
                    tlsp_tlsmgr_fn fn, void *ctx)
 {
-	return tlsp_tlsmgr_submit(
-	    mgr, tlsp_tlsmgr_tktkey_call(keyname, len, fn, ctx));
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, fn, ctx);
+
+	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
+	return tlsp_tlsmgr_submit(mgr, call);
 }
 
 int
 tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
                         struct tlsp_tlsmgr_reply *reply)
 {
-	return tlsp_tlsmgr_sync(
-	    mgr, tlsp_tlsmgr_policy_call(cache_type, NULL, NULL), reply);
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, NULL, NULL);
+
+	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
+	return tlsp_tlsmgr_sync(mgr, call, reply);
 }
 
 int
@@ -794,8 +695,8 @@ tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
 {
 	return tlsp_tlsmgr_sync(mgr,
 	                        tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP,
-	                                               "lookup", cache_type,
-	                                               cache_id, NULL, NULL),
+	                                               cache_type, cache_id,
+	                                               NULL, 0, NULL, NULL),
 	                        reply);
 }
 
@@ -803,6 +704,9 @@ int
 tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
                         size_t len, struct tlsp_tlsmgr_reply *reply)
 {
-	return tlsp_tlsmgr_sync(
-	    mgr, tlsp_tlsmgr_tktkey_call(keyname, len, NULL, NULL), reply);
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, NULL, NULL);
+
+	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
+	return tlsp_tlsmgr_sync(mgr, call, reply);
 }

@@ -45,9 +45,10 @@
 /* An idle connection is closed after this long (milliseconds). */
 #define TLSP_TLSMGR_IDLE_MS 5000
 
-/* Most pairs in one reply list, and most bytes in one value. */
+/* Most pairs in one reply list, bytes in one value, bytes in one list. */
 #define TLSP_TLSMGR_PAIRS_MAX 8
 #define TLSP_TLSMGR_VALUE_MAX 65536
+#define TLSP_TLSMGR_LIST_MAX (TLSP_TLSMGR_VALUE_MAX + 4096)
 
 struct tlsp_tlsmgr_reply {
 	int status;       /* TLSP_TLSMGR_* or what tlsmgr sent */

@@ -460,6 +460,30 @@ START_TEST(test_tlsp_pump_half_closed_client_still_gets_remote_bytes)
 }
 END_TEST
 
+START_TEST(test_tlsp_pump_vanished_client_ends_with_plaintext_error)
+{
+	int small = 4096;
+
+	ck_assert_int_eq(setsockopt(plain_sv[0], SOL_SOCKET, SO_SNDBUF, &small,
+	                            sizeof(small)),
+	                 0);
+	start(0, 60000);
+	cli.reading = 0;
+	plain_arm(&cli);
+	rem.to_send = 65536;
+	remote_arm(&rem);
+	RUN_UNTIL(rem.sent == 65536, 1000);
+	/* The client goes away with replies unread: the pump reads a reset. */
+	event_clear(cli.fd);
+	(void)close(cli.fd);
+	RUN_UNTIL(done.called && rem.closed, 2000);
+	ck_assert_msg(strncmp(done.reason, "plaintext error: ", 17) == 0,
+	              "reason: %s", done.reason);
+	ck_assert(fd_closed(plain_sv[0]));
+	ck_assert(fd_closed(cipher_sv[0]));
+}
+END_TEST
+
 START_TEST(test_tlsp_pump_client_eof_waits_for_stalled_remote)
 {
 	int i;
@@ -684,6 +708,8 @@ tlsp_pump_suite(void)
 	tcase_add_test(tc,
 	               test_tlsp_pump_remote_reset_ends_session_and_closes_fds);
 	tcase_add_test(tc, test_tlsp_pump_client_eof_waits_for_stalled_remote);
+	tcase_add_test(
+	    tc, test_tlsp_pump_vanished_client_ends_with_plaintext_error);
 	tcase_add_test(
 	    tc, test_tlsp_pump_half_closed_client_still_gets_remote_bytes);
 	tcase_add_test(tc, test_tlsp_pump_garbage_from_remote_is_a_tls_error);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -477,6 +478,60 @@ START_TEST(test_tlsp_tlsmgr_rejects_reply_over_pair_limit)
 }
 END_TEST
 
+/*
+ * A lookup reply of exactly total bytes: status, a session of
+ * TLSP_TLSMGR_VALUE_MAX base64 bytes (the value limit), and filler.
+ */
+static void
+send_lookup_reply(size_t total)
+{
+	static const char head[] = "status\0"
+	                           "0\0session\0";
+	size_t fixed = sizeof(head) - 1 + TLSP_TLSMGR_VALUE_MAX + 1 + 2 + 1 + 1;
+	char *msg = malloc(total);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_uint_gt(total, fixed);
+	memcpy(msg, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	memset(msg + len, 'A', TLSP_TLSMGR_VALUE_MAX);
+	len += TLSP_TLSMGR_VALUE_MAX;
+	msg[len++] = 0;
+	memcpy(msg + len, "x\0", 2);
+	len += 2;
+	memset(msg + len, 'f', total - fixed);
+	len += total - fixed;
+	msg[len++] = 0;
+	msg[len++] = 0;
+	ck_assert_uint_eq(len, total);
+	peer_send(msg, len);
+	free(msg);
+}
+
+START_TEST(test_tlsp_tlsmgr_accepts_reply_at_size_limits)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_lookup_reply(TLSP_TLSMGR_LIST_MAX);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+	ck_assert_uint_eq(seen[0].data.len, TLSP_TLSMGR_VALUE_MAX / 4 * 3);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_rejects_reply_over_list_limit)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_lookup_reply(TLSP_TLSMGR_LIST_MAX + 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(
+	    capture_count("malformed reply: attribute list exceeds"), 1);
+}
+END_TEST
+
 /* --- queueing, cancelling, idle */
 
 START_TEST(test_tlsp_tlsmgr_sends_one_request_at_a_time)
@@ -677,6 +732,8 @@ tlsp_tlsmgr_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_tlsp_tlsmgr_accepts_reply_at_pair_limit);
 	tcase_add_test(tc, test_tlsp_tlsmgr_rejects_reply_over_pair_limit);
+	tcase_add_test(tc, test_tlsp_tlsmgr_accepts_reply_at_size_limits);
+	tcase_add_test(tc, test_tlsp_tlsmgr_rejects_reply_over_list_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("queue");
