@@ -100,6 +100,7 @@ lib_on_exit() {
 	if ! lib_stop_all && [ "$status" -eq 0 ]; then
 		status=1
 	fi
+	lib_release_ports
 	if [ -n "$LIB_TMP" ]; then
 		if [ "${TLSREUSE_KEEP:-0}" = 1 ]; then
 			echo "# kept $LIB_TMP" >&2
@@ -276,9 +277,30 @@ pki_variant() {
 # now, from 20000-31999 (below the usual ephemeral range, so outgoing
 # connections do not take them). instance_up retries if one is taken later;
 # a caller that puts one in a --master-line cannot, so bind early.
+# Tests run in parallel, and a port found free is not bound until Postfix
+# starts: each port is also reserved with an atomic mkdir under
+# LIB_PORT_DIR, owned by this test's pid, released at exit (a reservation
+# whose owner is gone is taken over), so two tests never pick the same one.
+LIB_PORT_DIR=${TMPDIR:-/tmp}/tlsreuse-ports
 free_ports() {
+	mkdir -p "$LIB_PORT_DIR"
 	perl -MIO::Socket::INET -e '
-		my ($n, %seen, @ports) = ($ARGV[0]);
+		my ($n, $dir, $owner, %seen, @ports) = @ARGV;
+		sub reserve {
+			my ($port) = @_;
+			my $r = "$dir/$port";
+			if (!mkdir $r) {
+				open(my $fh, "<", "$r/owner") or return 0;
+				my $pid = <$fh>;
+				return 0 if $pid && kill(0, $pid);
+				unlink "$r/owner";
+				rmdir $r;
+				mkdir $r or return 0;
+			}
+			open(my $fh, ">", "$r/owner") or return 0;
+			print $fh $owner;
+			return 1;
+		}
 		for (my $try = 0; @ports < $n && $try < 1000; $try++) {
 			my $port = 20000 + int(rand(12000));
 			next if $seen{$port}++;
@@ -286,10 +308,21 @@ free_ports() {
 			    LocalPort => $port, Proto => "tcp", Listen => 1)
 			    or next;
 			close $s;
-			push @ports, $port;
+			push @ports, $port if reserve($port);
 		}
 		die "no free ports\n" if @ports < $n;
-		print "@ports\n";' "$1" || harness_error "cannot find $1 free ports"
+		print "@ports\n";' "$1" "$LIB_PORT_DIR" "$$" ||
+	    harness_error "cannot find $1 free ports"
+}
+
+# lib_release_ports: drop this test's port reservations.
+lib_release_ports() {
+	local r
+	for r in "$LIB_PORT_DIR"/*/owner; do
+		[ -f "$r" ] && [ "$(cat "$r" 2>/dev/null)" = "$$" ] || continue
+		rm -f "$r" && rmdir "${r%/owner}" 2>/dev/null
+	done
+	return 0
 }
 
 # --- instance files --------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 83-tlsproxy-server-resume.sh - TLS resumption through tlsmgr(8)
+# 93-tlsproxy-server-resume.sh - TLS resumption through tlsmgr(8)
 #
 # A TLS 1.2 client without tickets resumes from tlsmgr's smtpd session
 # cache (smtpd_tls_session_cache_database); a TLS 1.3 client resumes

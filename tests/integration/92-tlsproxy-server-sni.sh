@@ -1,5 +1,5 @@
 #!/bin/bash
-# 82-tlsproxy-server-sni.sh - tls_server_sni_maps picks the certificate
+# 92-tlsproxy-server-sni.sh - tls_server_sni_maps picks the certificate
 #
 # tls_server_sni_maps names a chain for sni.tlsreuse.test, once as an
 # inline: map and once as a texthash: map. A client that asks for that

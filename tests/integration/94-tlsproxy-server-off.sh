@@ -1,5 +1,5 @@
 #!/bin/bash
-# 84-tlsproxy-server-off.sh - server role off: STARTTLS refused, cleanly
+# 94-tlsproxy-server-off.sh - server role off: STARTTLS refused, cleanly
 #
 # tlsproxy_tls_security_level = none turns tlsproxy's server role off
 # while postscreen still offers STARTTLS. tlsproxy warns at start-up and

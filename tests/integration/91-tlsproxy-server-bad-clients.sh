@@ -1,5 +1,5 @@
 #!/bin/bash
-# 81-tlsproxy-server-bad-clients.sh - broken TLS clients behind postscreen
+# 91-tlsproxy-server-bad-clients.sh - broken TLS clients behind postscreen
 #
 # While one s_client session holds its TLS connection open in tlsproxy
 # (after its EHLO), a second client answers "220 Ready to start TLS"

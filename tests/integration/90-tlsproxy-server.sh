@@ -1,5 +1,5 @@
 #!/bin/bash
-# 80-tlsproxy-server.sh - postscreen STARTTLS through our tlsproxy
+# 90-tlsproxy-server.sh - postscreen STARTTLS through our tlsproxy
 #
 # New clients pass postscreen's after-220 tests over TLS that tlsproxy's
 # server role terminates: one swaks session and two openssl s_client

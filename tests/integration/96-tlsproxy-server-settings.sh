@@ -1,5 +1,5 @@
 #!/bin/bash
-# 86-tlsproxy-server-settings.sh - legacy key files, ciphers, curves, DH
+# 96-tlsproxy-server-settings.sh - legacy key files, ciphers, curves, DH
 #
 # The server role configured the pre-3.4 way (smtpd_tls_cert_file and
 # smtpd_tls_eccert_file, keys in the same files) with cipher exclusions

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 85-tlsproxy-server-ccert.sh - tlsproxy asks postscreen's clients for certificates
+# 95-tlsproxy-server-ccert.sh - tlsproxy asks postscreen's clients for certificates
 #
 # tlsproxy_tls_ask_ccert = yes with tlsproxy_tls_CAfile naming a client
 # CA: a client whose certificate that CA issued is "Trusted", one with a
