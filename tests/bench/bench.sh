@@ -46,8 +46,8 @@ E2E_MESSAGES=$((E2E_SMALL + E2E_LARGE))
 DATA_BYTES=$(bench_n 1073741824)
 HANDSHAKES=$(bench_n 1000)
 IDLE_SESSIONS=$(bench_n 1000)
-SCACHE_CYCLES_1=$(bench_n 20000)
-SCACHE_CYCLES_8=$(bench_n 3000)
+SCACHE_CYCLES_1=$(bench_n 5000)
+SCACHE_CYCLES_8=$(bench_n 1000)
 
 # --- results ---------------------------------------------------------------
 
@@ -162,8 +162,10 @@ run_e2e() {
 	# logs; a benchmark wants Postfix's default concurrency.
 	instance_up --name "e2e-$pair-$side" \
 	    --main 'smtp_destination_concurrency_limit = 20'
+	t0=$EPOCHREALTIME
 	inject_held "$E2E_SMALL" 1000
 	inject_held "$E2E_LARGE" 100000
+	note "injected $E2E_MESSAGES messages in $(lib_elapsed "$t0") s"
 	proc_snapshot "$(lib_master_pid)" >"$I/usage.base"
 	sampler_start "$(lib_master_pid)" "$I/usage.samples"
 	t0=$EPOCHREALTIME
@@ -178,6 +180,7 @@ run_e2e() {
 	    fail "e2e: $sent of $E2E_MESSAGES messages sent"
 	read -r -a usage <<<"$(usage_summary "$I/usage.base" \
 	    "$I/usage.samples" "$I/usage.final")"
+	note "delivered in $secs s"
 	record "$pair" "$side" e2e_secs "$secs"
 	record "$pair" "$side" e2e_msgs_per_sec "$(calc "$E2E_MESSAGES / $secs")"
 	record "$pair" "$side" e2e_tlsproxy_cpu "${usage[0]}"
@@ -211,6 +214,13 @@ sink_start() {
 sink_stop() {
 	kill "$SINK_PID" 2>/dev/null || true
 	exec {SINK_OUT}<&-
+}
+
+# timed FN ARGS...: run FN and note how long it took.
+timed() {
+	local t0=$EPOCHREALTIME
+	"$@"
+	note "$1 took $(lib_elapsed "$t0") s"
 }
 
 # settle: let the daemons finish the work just handed to them.
@@ -292,10 +302,10 @@ run_proxy() {
 	instance_up --name "proxy-$pair-$side" \
 	    --main 'max_use = 1000000' --main 'max_idle = 3600'
 	sink_start
-	bench_idle "$pair" "$side"
-	bench_handshake "$pair" "$side"
-	bench_data "$pair" "$side"
-	bench_scache "$pair" "$side"
+	timed bench_idle "$pair" "$side"
+	timed bench_handshake "$pair" "$side"
+	timed bench_data "$pair" "$side"
+	timed bench_scache "$pair" "$side"
 	expect_daemons_from_libexec
 	sink_stop
 	instance_down
@@ -348,6 +358,7 @@ print_table() {
 	local metric unit target daemon label
 	echo "tlsreuse benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $BENCH_PAIRS pair(s) (stock, ours alternating), medians"
 	echo "machine: $(machine_line)"
+	echo "load average (1 min) at start: $LOAD_START, at end: $(load_now)"
 	echo "versions: $(versions_line)"
 	echo "single-core AES-256-GCM (openssl speed, 16 KiB blocks): $(calc "$AES_BYTES_PER_SEC / 1048576") MiB/s per CPU-second"
 	echo "ours: scache $(ours_state scache), tlsproxy $(ours_state tlsproxy)"
@@ -393,6 +404,10 @@ print_table() {
 	echo "reproduce: make bench"
 }
 
+load_now() {
+	awk '{ print $1 }' /proc/loadavg
+}
+
 machine_line() {
 	local model
 	model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -428,6 +443,7 @@ bench_main() {
 	mkdir -p "$BENCH_RESULTS"
 	BENCH_RAW=$BENCH_RESULTS/$(date -u +%Y%m%dT%H%M%SZ).tsv
 	printf 'pair\tside\tmetric\tvalue\n' >"$BENCH_RAW"
+	LOAD_START=$(load_now)
 	aes_measure
 	record 0 machine aes_gcm_bytes_per_sec "$AES_BYTES_PER_SEC"
 	for ((pair = 1; pair <= BENCH_PAIRS; pair++)); do

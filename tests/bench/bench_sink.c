@@ -13,7 +13,8 @@
  *	client that sends nothing is simply held open (the idle benchmark).
  *	Session tickets are on (OpenSSL's default), so clients can resume.
  *
- *	One thread, epoll, nonblocking OpenSSL; runs until SIGTERM or SIGINT.
+ *	One thread, epoll, nonblocking OpenSSL; runs until SIGTERM or SIGINT,
+ *	which it also gets when its parent (the benchmark script) dies.
  *
  * DIAGNOSTICS
  *	Setup failures are fatal (exit 1). A client's TLS or protocol error
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -270,6 +272,8 @@ int main(int argc, char **argv)
 	sa.sa_handler = sink_on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		msg_fatal("prctl: %m");
 	signal(SIGPIPE, SIG_IGN);
 	ctx = sink_ctx_create(argv[1]);
 	lfd = sink_listen();

@@ -337,7 +337,8 @@ int main(int argc, char **argv)
 	t.port = (unsigned)tlsp_number(argv[2], 1);
 	t.cafile = argv[3];
 	t.name = argv[4];
-	if (strcmp(argv[5], "handshake") == 0 && argc == 8)
+	if (strcmp(argv[5], "handshake") == 0 && argc == 8 &&
+	    (strcmp(argv[7], "full") == 0 || strcmp(argv[7], "resumed") == 0))
 		tlsp_handshakes(&t, (int)tlsp_number(argv[6], 1),
 		    strcmp(argv[7], "resumed") == 0);
 	else if (strcmp(argv[5], "data") == 0 && argc == 8)
