@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,9 +120,12 @@ static void sink_accept(int ep, int lfd, SSL_CTX *ctx)
 {
 	struct epoll_event ev;
 	struct sink_conn *conn;
-	int fd;
+	int fd, on = 1;
 
 	while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+		/* No Nagle delay on the small "OK\n" behind the tickets. */
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) < 0)
+			msg_fatal("setsockopt TCP_NODELAY: %m");
 		conn = xcalloc(1, sizeof(*conn));
 		conn->fd = fd;
 		if ((conn->ssl = SSL_new(ctx)) == NULL)
