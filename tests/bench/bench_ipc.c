@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,21 @@
 #include "bench_ipc.h"
 #include "fdpass.h"
 #include "msg.h"
+
+/* Bounds every read and write, so a stalled peer fails the benchmark. */
+static void ipc_set_timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = IPC_TIMEOUT_SECS, .tv_usec = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		msg_fatal("setsockopt: %m");
+}
+
+const char *ipc_strerror(int err)
+{
+	return err == EAGAIN ? "timed out" : strerror(err);
+}
 
 int ipc_connect_unix(const char *path)
 {
@@ -31,6 +47,7 @@ int ipc_connect_unix(const char *path)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
 		msg_fatal("connect %s: %m", path);
+	ipc_set_timeouts(fd);
 	return fd;
 }
 
@@ -59,7 +76,7 @@ void ipc_send(int fd, struct buf *out)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			msg_fatal("write to daemon: %m");
+			msg_fatal("write to daemon: %s", ipc_strerror(errno));
 		done += (size_t)n;
 	}
 	buf_reset(out);
@@ -77,7 +94,7 @@ const struct attr_list *ipc_read_list(int fd, struct attr_dec *dec,
 	attr_dec_reset(dec);
 	while (status == ATTR_DEC_NEED_MORE) {
 		if ((n = fdpass_read(fd, data, sizeof(data), &passed)) <= 0)
-			msg_fatal("%s: %s", what, n == 0 ? "EOF" : strerror(errno));
+			msg_fatal("%s: %s", what, n == 0 ? "EOF" : ipc_strerror(errno));
 		if (passed >= 0)
 			msg_fatal("%s: unexpected descriptor", what);
 		status = attr_dec_feed(dec, data, (size_t)n, &used);

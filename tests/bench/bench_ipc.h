@@ -14,7 +14,13 @@
 #include "attr_dec.h"
 #include "buf.h"
 
-/* Connects to a UNIX-domain stream socket; fatal on failure. */
+/* Seconds any one read or write on a daemon socket may block. */
+#define IPC_TIMEOUT_SECS 60
+
+/*
+ * Connects to a UNIX-domain stream socket with IPC_TIMEOUT_SECS on reads
+ * and writes; fatal on failure.
+ */
 int ipc_connect_unix(const char *path);
 
 /* Connects to 127.0.0.1:port over TCP; fatal on failure. */
@@ -33,6 +39,9 @@ const struct attr_list *ipc_read_list(int fd, struct attr_dec *dec,
 
 /* The value of name in list; fatal if it is missing. */
 const char *ipc_value(const struct attr_list *list, const char *name);
+
+/* strerror(), but "timed out" for the EAGAIN of an expired timeout. */
+const char *ipc_strerror(int err);
 
 /* Microseconds of CLOCK_MONOTONIC. */
 long long ipc_now_us(void);

@@ -156,7 +156,8 @@ static void tlsp_read_exact(int fd, char *data, size_t len)
 		if ((n = read(fd, data + done, len - done)) < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			msg_fatal("plaintext read: %s", n ? strerror(errno) : "EOF");
+			msg_fatal("plaintext read: %s",
+			    n ? ipc_strerror(errno) : "EOF");
 		done += (size_t)n;
 	}
 }
