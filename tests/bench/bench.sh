@@ -27,6 +27,11 @@
 # SPDX-License-Identifier: EPL-2.0
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# A base of our own for the instances: during a 10-minute run on a shared
+# machine, /tmp/tr.* directories of ours were removed by someone else's
+# cleanup of the integration tests' leftovers.
+BENCH_TMPDIR=${BENCH_TMPDIR:-/tmp/tlsreuse-bench}
+mkdir -p -m 755 "$BENCH_TMPDIR" && export TMPDIR=$BENCH_TMPDIR
 . "$top_srcdir/tests/integration/lib.sh"
 
 BENCH_DIR=$top_builddir/tests/bench
@@ -46,8 +51,8 @@ E2E_MESSAGES=$((E2E_SMALL + E2E_LARGE))
 DATA_BYTES=$(bench_n 1073741824)
 HANDSHAKES=$(bench_n 1000)
 IDLE_SESSIONS=$(bench_n 1000)
-SCACHE_CYCLES_1=$(bench_n 5000)
-SCACHE_CYCLES_8=$(bench_n 1000)
+SCACHE_CYCLES_1=$(bench_n 20000)
+SCACHE_CYCLES_8=$(bench_n 2500)
 
 # --- results ---------------------------------------------------------------
 
@@ -198,9 +203,17 @@ run_e2e() {
 
 # --- benchmarks 2-5: tlsproxy and scache under master(8) -------------------
 
+# tlsp ARGS...: bench_tlsp against the current instance; its complaints
+# (and the sessions it had to replace) go to $I/tlsp.err.
 tlsp() {
 	"$BENCH_DIR/bench_tlsp" "$I/queue/private/tlsproxy" "$SINK_PORT" \
-	    "$I/tls/ca.pem" "$LIB_MX_NAME" "$@"
+	    "$I/tls/ca.pem" "$LIB_MX_NAME" "$@" 2>>"$I/tlsp.err"
+}
+
+# tlsp_failed WHAT: fail with bench_tlsp's last complaints.
+tlsp_failed() {
+	fail "$1: bench_tlsp failed: $(grep -v 'stalled session' "$I/tlsp.err" |
+	    tail -n 3)"
 }
 
 sink_start() {
@@ -232,17 +245,17 @@ settle() {
 bench_idle() {
 	local pair=$1 side=$2 line rss1 rss procs
 	coproc IDLE { tlsp idle "$IDLE_SESSIONS"; }
-	read -r -t 60 -u "${IDLE[0]}" line || harness_error "idle: no first session"
+	read -r -t 60 -u "${IDLE[0]}" line || tlsp_failed "idle: no first session"
 	settle
 	read -r rss1 procs <<<"$(daemon_rss tlsproxy)"
 	echo go >&"${IDLE[1]}"
 	read -r -t 300 -u "${IDLE[0]}" line ||
-	    harness_error "idle: sessions did not open"
+	    tlsp_failed "idle: sessions did not open"
 	settle
 	read -r rss procs <<<"$(daemon_rss tlsproxy)"
 	record "$pair" "$side" idle_tlsproxy_procs "$procs"
 	eval "exec ${IDLE[1]}>&-"
-	wait "$IDLE_PID" || fail "idle: bench_tlsp failed"
+	wait "$IDLE_PID" || tlsp_failed idle
 	record "$pair" "$side" idle_rss_total "$rss"
 	record "$pair" "$side" idle_rss_per_session \
 	    "$(calc "($rss - $rss1) / ($IDLE_SESSIONS - 1)")"
@@ -254,7 +267,7 @@ bench_handshake() {
 	for mode in full resumed; do
 		t0=$(daemon_ticks tlsproxy)
 		read -r p50 p99 <<<"$(tlsp handshake "$HANDSHAKES" "$mode")"
-		[ -n "$p99" ] || fail "handshake $mode: bench_tlsp failed"
+		[ -n "$p99" ] || tlsp_failed "handshake $mode"
 		settle
 		record "$pair" "$side" "hs_${mode}_p50_ms" "$(calc "$p50 / 1000")"
 		record "$pair" "$side" "hs_${mode}_p99_ms" "$(calc "$p99 / 1000")"
@@ -269,7 +282,7 @@ bench_data() {
 	gib=$(calc "$DATA_BYTES / 1073741824")
 	for n in 1 8; do
 		t0=$(daemon_ticks tlsproxy)
-		secs=$(tlsp data "$DATA_BYTES" "$n") || fail "data: bench_tlsp failed"
+		secs=$(tlsp data "$DATA_BYTES" "$n") || tlsp_failed "data"
 		settle
 		cpu=$(calc "($(daemon_ticks tlsproxy) - $t0) / $HZ")
 		record "$pair" "$side" "data${n}_mib_per_sec" \
@@ -301,11 +314,14 @@ run_proxy() {
 	# tlsproxy insists on process_limit 0; the tables count processes.)
 	instance_up --name "proxy-$pair-$side" \
 	    --main 'max_use = 1000000' --main 'max_idle = 3600'
+	: >"$I/tlsp.err"
 	sink_start
 	timed bench_idle "$pair" "$side"
 	timed bench_handshake "$pair" "$side"
 	timed bench_data "$pair" "$side"
 	timed bench_scache "$pair" "$side"
+	record "$pair" "$side" stalled_sessions \
+	    "$(grep -c 'stalled session' "$I/tlsp.err" || true)"
 	expect_daemons_from_libexec
 	sink_stop
 	instance_down
@@ -341,6 +357,7 @@ hs_resumed_cpu_ms|ms|-|tlsproxy|3. handshake, resumed: tlsproxy CPU each
 idle_rss_per_session|KiB|<=0.5|tlsproxy|4. idle sessions: RSS per session
 idle_rss_total|KiB|-|tlsproxy|4. idle sessions: tlsproxy RSS in all
 idle_tlsproxy_procs|n|-|tlsproxy|4. idle sessions: tlsproxy processes
+stalled_sessions|n|-|tlsproxy|2-4. sessions replaced: first reply stalled 5 s
 scache1_cycles_per_sec|1/s|>=2.0|scache|5. scache, 1 client: cycles/s
 scache8_cycles_per_sec|1/s|>=2.0|scache|5. scache, 8 clients: cycles/s
 '
@@ -361,7 +378,7 @@ print_table() {
 	echo "load average (1 min) at start: $LOAD_START, at end: $(load_now)"
 	echo "versions: $(versions_line)"
 	echo "single-core AES-256-GCM (openssl speed, 16 KiB blocks): $(calc "$AES_BYTES_PER_SEC / 1048576") MiB/s per CPU-second"
-	echo "ours: scache $(ours_state scache), tlsproxy $(ours_state tlsproxy)"
+	echo "ours: scache $(ours_state scache), tlsproxy $(ours_state tlsproxy)${TLSREUSE_OURS_DIR:+ (from $TLSREUSE_OURS_DIR)}"
 	echo
 	printf '%-52s %-6s %11s %11s %7s %-10s %s\n' figure unit stock ours \
 	    ours/st target verdict
