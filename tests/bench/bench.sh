@@ -403,7 +403,12 @@ print_table() {
 				exit
 			}
 			mo = median(o, no)
-			ratio = ms + 0 != 0 ? mo / ms : 0
+			if (ms + 0 == 0) {
+				printf "%-52s %-6s %11s %11.4g %7s %-10s %s\n", label,
+				    unit, ms, mo, "-", target, "-"
+				exit
+			}
+			ratio = mo / ms
 			verdict = "-"
 			if (target ~ /^ours>=/) {
 				verdict = mo >= substr(target, 7) + 0 ? "met" : "MISSED"

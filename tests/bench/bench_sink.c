@@ -229,13 +229,19 @@ static int sink_service(int ep, struct sink_conn *conn)
 			return sink_ssl_result(ep, conn, ret);
 		conn->handshake_done = 1;
 	}
+	if (conn->reply_pending)
+		return sink_write_reply(ep, conn);
+	/*
+	 * The reply goes out as soon as the last byte is in: the client sends
+	 * nothing more until it has it, so no later event would carry it.
+	 */
 	for (reads = 0; reads < 64; reads++) {
-		if (conn->reply_pending)
-			return sink_write_reply(ep, conn);
 		if ((ret = SSL_read(conn->ssl, data, sizeof(data))) <= 0)
 			return sink_ssl_result(ep, conn, ret);
 		if (sink_consume(conn, data, (size_t)ret) < 0)
 			return -1;
+		if (conn->reply_pending)
+			return sink_write_reply(ep, conn);
 	}
 	return 1;
 }
