@@ -1,0 +1,158 @@
+/*
+ * tlsp_hs.c - run one client TLS session of the engine against a test
+ * server (in-process, non-blocking, over a socketpair)
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "tlsp_ctx.h"
+#include "tlsp_eval.h"
+#include "tlsp_hs.h"
+#include "tlsp_policy.h"
+#include "tlsp_resume.h"
+
+struct tlsp_tls_params tlsp_hs_params;
+
+const struct tlsp_tls_params tlsp_hs_defaults = {
+    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
+    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
+    .tls_export_cipherlist =
+        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
+    .tls_null_cipherlist = "eNULL:!aNULL",
+    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
+    .tls_dane_digests = "sha512 sha256",
+    .tls_append_default_CA = 0,
+    .tls_legacy_public_key_fingerprints = 0,
+};
+
+void
+tlsp_hs_init_props(struct tlsp_tls_init *init)
+{
+	memset(init, 0, sizeof(*init));
+	init->log_param = "smtp_tls_loglevel";
+	init->log_level = "0";
+	init->verifydepth = 9;
+	init->cache_type = "smtp";
+	init->CAfile = tlsp_pki_get(TLSP_PKI_CA)->certfile;
+	init->mdalg = "sha256";
+}
+
+void
+tlsp_hs_start_props(struct tlsp_tls_start *start, int level)
+{
+	memset(start, 0, sizeof(*start));
+	start->tls_level = level;
+	start->nexthop = "example.com";
+	start->host = "mx.example.com";
+	start->namaddr = "MX.Example.com[127.0.0.1]:25";
+	start->sni = "";
+	start->protocols = ">=TLSv1";
+	start->cipher_grade = "medium";
+	start->cipher_exclusions = "";
+	start->mdalg = "sha256";
+}
+
+static int
+tlsp_hs_sni_cb(SSL *ssl, int *alert, void *arg)
+{
+	struct tlsp_hs_server *srv = arg;
+	const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+	(void)alert;
+	snprintf(srv->sni, sizeof(srv->sni), "%s", name ? name : "");
+	return SSL_TLSEXT_ERR_OK;
+}
+
+/* The test server asks for, but does not judge, client certificates. */
+static int
+tlsp_hs_accept_any(int ok, X509_STORE_CTX *store)
+{
+	(void)ok;
+	(void)store;
+	return 1;
+}
+
+/* Server SSL on fd for srv. */
+static SSL *
+tlsp_hs_server_ssl(struct tlsp_hs_server *srv, int fd)
+{
+	SSL_CTX *ctx = srv->ctx ? srv->ctx : tlsp_pki_server_ctx(srv->cert);
+	SSL *ssl;
+
+	if (srv->ctx)
+		SSL_CTX_up_ref(ctx);
+	SSL_CTX_set_tlsext_servername_callback(ctx, tlsp_hs_sni_cb);
+	SSL_CTX_set_tlsext_servername_arg(ctx, srv);
+	if (srv->max_version)
+		SSL_CTX_set_max_proto_version(ctx, srv->max_version);
+	if (srv->ask_client_cert)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tlsp_hs_accept_any);
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	SSL_CTX_free(ctx);
+	return ssl;
+}
+
+/* Lets the client see what the server sent after the handshake. */
+static void
+tlsp_hs_drain(SSL *client)
+{
+	char byte;
+
+	(void)SSL_read(client, &byte, 1);
+}
+
+int
+tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
+                struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
+                const unsigned char *resume, size_t resume_len)
+{
+	struct tlsp_conn *conn = 0;
+	SSL *server = 0;
+	int fd[2];
+	int ret = 0;
+
+	srv->sni[0] = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0)
+		return 0;
+	fcntl(fd[0], F_SETFL, O_NONBLOCK);
+	fcntl(fd[1], F_SETFL, O_NONBLOCK);
+	if ((conn = tlsp_policy_start(ctx, start, fd[0])) != 0) {
+		if (resume)
+			(void)tlsp_resume_load(conn, resume, resume_len);
+		server = tlsp_hs_server_ssl(srv, fd[1]);
+		ret =
+		    tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
+		if (ret == 1) {
+			tlsp_eval_result(conn, res);
+			tlsp_hs_drain(tlsp_policy_ssl(conn));
+		}
+	}
+	SSL_free(server);
+	tlsp_policy_free(conn);
+	close(fd[0]);
+	close(fd[1]);
+	return ret;
+}
+
+int
+tlsp_hs_run(const struct tlsp_tls_init *init,
+            const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+            struct tlsp_tls_result *res)
+{
+	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
+	int ret;
+
+	if (ctx == 0)
+		return 0;
+	ret = tlsp_hs_run_ctx(ctx, start, srv, res, 0, 0);
+	tlsp_ctx_free(ctx);
+	return ret;
+}

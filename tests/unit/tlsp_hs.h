@@ -1,0 +1,48 @@
+/*
+ * tlsp_hs.h - run one client TLS session of the engine against a test
+ * server, for the tlsproxy TLS tests
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#ifndef TLSREUSE_TESTS_TLSP_HS_H
+#define TLSREUSE_TESTS_TLSP_HS_H
+
+#include "tlsp_ctx.h"
+#include "tlsp_pki.h"
+#include "tlsp_tls.h"
+
+/* Defaults as smtp(8) and postconf -d would send them. */
+extern const struct tlsp_tls_params tlsp_hs_defaults;
+extern struct tlsp_tls_params tlsp_hs_params; /* what runs use */
+void tlsp_hs_init_props(struct tlsp_tls_init *init);
+void tlsp_hs_start_props(struct tlsp_tls_start *start, int level);
+
+/* Server-side options for one run. */
+struct tlsp_hs_server {
+	enum tlsp_pki_which cert;
+	SSL_CTX *ctx; /* reused if set (session tickets) */
+	int ask_client_cert;
+	int max_version; /* 0 = library maximum */
+	char sni[256];   /* what the server saw ("" = none) */
+};
+
+/*
+ * Builds the client context from init, starts the session from start,
+ * handshakes with a server presenting srv->cert and fills res. Returns 1
+ * on a completed handshake (res filled), 0 if the session did not start,
+ * -1 if the handshake failed.
+ */
+int tlsp_hs_run(const struct tlsp_tls_init *init,
+                const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+                struct tlsp_tls_result *res);
+
+/*
+ * As tlsp_hs_run() with a caller-owned client context; offers the DER
+ * session resume (if not NULL) before the handshake, and reads once
+ * after it so TLS 1.3 tickets reach the new-session callback.
+ */
+int tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
+                    struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
+                    const unsigned char *resume, size_t resume_len);
+
+#endif

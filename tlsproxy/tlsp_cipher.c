@@ -1,0 +1,88 @@
+/*
+ * tlsp_cipher.c - cipher grade and exclusions to an OpenSSL cipher list
+ *
+ * The base list of each grade is tlsproxy's own tls_*_cipherlist value;
+ * the requester only chooses the grade and adds exclusions. TLS 1.3
+ * cipher suites are left at OpenSSL's defaults, as Postfix does.
+ *
+ * Errors: a warning in Postfix's wording, then NULL.
+ * See also: spec tlsproxy-tls.md section 2.5.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "msg.h"
+#include "tlsp_cipher.h"
+
+#define TLSP_CIPHER_SEP " \t\r\n,:"
+
+/* The configured base list for a grade name, or NULL. */
+static const char *
+tlsp_cipher_base(const struct tlsp_tls_params *params, const char *grade)
+{
+	if (strcasecmp(grade, "high") == 0)
+		return params->tls_high_cipherlist;
+	if (strcasecmp(grade, "medium") == 0)
+		return params->tls_medium_cipherlist;
+	if (strcasecmp(grade, "low") == 0)
+		return params->tls_low_cipherlist;
+	if (strcasecmp(grade, "export") == 0)
+		return params->tls_export_cipherlist;
+	if (strcasecmp(grade, "null") == 0)
+		return params->tls_null_cipherlist;
+	return 0;
+}
+
+/* Appends ":!TOKEN" per exclusion; -1 (warned) on a unary prefix. */
+static int
+tlsp_cipher_exclude(struct buf *list, const char *exclusions,
+                    const char *namaddr)
+{
+	char *copy = xstrdup(exclusions);
+	char *save = 0;
+	char *tok;
+	int ret = 0;
+
+	for (tok = strtok_r(copy, TLSP_CIPHER_SEP, &save); tok;
+	     tok = strtok_r(0, TLSP_CIPHER_SEP, &save)) {
+		if (strchr("!+-@", *tok)) {
+			msg_warn("%s: invalid unary '!+-@' in cipher "
+			         "exclusion: %s",
+			         namaddr, tok);
+			ret = -1;
+			break;
+		}
+		buf_printf(list, ":!%s", tok);
+	}
+	free(copy);
+	return ret;
+}
+
+char *
+tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
+                 const char *exclusions, const char *namaddr)
+{
+	const char *base = tlsp_cipher_base(params, grade ? grade : "");
+	struct buf list;
+	char *result;
+
+	if (base == 0 || *base == 0) {
+		msg_warn("%s: invalid cipher grade: \"%s\"", namaddr,
+		         grade ? grade : "");
+		return 0;
+	}
+	buf_init(&list);
+	buf_puts(&list, base);
+	if (exclusions && tlsp_cipher_exclude(&list, exclusions, namaddr) < 0) {
+		buf_free(&list);
+		return 0;
+	}
+	result = xstrdup(buf_str(&list));
+	buf_free(&list);
+	return result;
+}
