@@ -33,23 +33,28 @@ if ! MAIL_CONFIG=$tmp "$bin" -p >"$tmp/read" 2>"$tmp/err"; then
 	exit 1
 fi
 # "name = value" -> "name<TAB>value"
-sed -n 's/^\([a-z0-9_]*\) = \(.*\)$/\1\t\2/p' "$tmp/read" |
+sed -n 's/^\([A-Za-z0-9_]*\) = \(.*\)$/\1\t\2/p' "$tmp/read" |
     sort -t "$(printf '\t')" -k1,1 >"$tmp/code"
 
 # The section's entries: .IP "\fBname (default)\fR" -> "name<TAB>default"
 awk '
 	/^\.SH / { in_section = ($0 ~ /^\.SH "?CONFIGURATION PARAMETERS"?$/); next }
-	in_section && /^\.IP "\\fB[a-z0-9_]+ \(/ {
+	in_section && /^\.IP "\\fB[A-Za-z0-9_]+ \(/ {
 		line = $0
 		sub(/^\.IP "\\fB/, "", line)
 		sub(/\)\\fR"$/, "", line)
 		name = line; sub(/ .*/, "", name)
-		def = line; sub(/^[a-z0-9_]+ \(/, "", def)
+		def = line; sub(/^[A-Za-z0-9_]+ \(/, "", def)
 		gsub(/\\-/, "-", def); gsub(/\\e/, "\\", def)
 		printf "%s\t%s\n", name, def
 	}' "$page" | sort -t "$(printf '\t')" -k1,1 >"$tmp/page"
 
 status=0
+if [ "$(wc -l <"$tmp/code")" != "$(wc -l <"$tmp/read")" ]; then
+	echo "FAIL: $bin -p printed lines that are not \"name = value\":"
+	grep -v '^[A-Za-z0-9_]* = ' "$tmp/read"
+	status=1
+fi
 cut -f1 "$tmp/code" >"$tmp/code.names"
 cut -f1 "$tmp/page" >"$tmp/page.names"
 if [ ! -s "$tmp/page.names" ]; then
