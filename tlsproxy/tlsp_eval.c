@@ -92,8 +92,7 @@ tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
 		         res->peer_fingerprint, res->peer_pubkey_fingerprint);
 }
 
-/* Protocol and cipher of the session. */
-static void
+void
 tlsp_eval_cipher(SSL *ssl, struct tlsp_tls_result *res)
 {
 	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);

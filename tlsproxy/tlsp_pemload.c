@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,8 @@ enum tlsp_pemload_state {
 };
 
 struct tlsp_pemload {
-	SSL_CTX *ctx;
+	SSL_CTX *ctx; /* the target: ctx, or else ssl */
+	SSL *ssl;
 	const char *origin; /* what the final warning names */
 	const char *source; /* current file */
 	const char *keysrc; /* file of the current key */
@@ -68,8 +70,10 @@ tlsp_pemload_discard(struct tlsp_pemload *st)
 static int
 tlsp_pemload_use(struct tlsp_pemload *st)
 {
-	int ok =
-	    SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey, st->chain, 0);
+	int ok = st->ctx ? SSL_CTX_use_cert_and_key(st->ctx, st->cert, st->pkey,
+	                                            st->chain, 0)
+	                 : SSL_use_cert_and_key(st->ssl, st->cert, st->pkey,
+	                                        st->chain, 0);
 
 	tlsp_pemload_discard(st);
 	return ok;
@@ -289,9 +293,9 @@ tlsp_pemload_finish(struct tlsp_pemload *st)
 		break;
 	}
 	tlsp_pemload_discard(st);
-	msg_warn("error loading private keys and certificates from: %s: "
-	         "disabling TLS support",
-	         st->origin);
+	msg_warn("error loading private keys and certificates from: %s: %s",
+	         st->origin,
+	         st->ctx ? "disabling TLS support" : "aborting TLS handshake");
 	return -1;
 }
 
@@ -340,6 +344,24 @@ tlsp_pemload_mixed(SSL_CTX *ctx, const char *file)
 
 	if ((bio = tlsp_pemload_open(&st, file)) == 0)
 		return -1;
+	(void)tlsp_pemload_file(&st, bio);
+	return tlsp_pemload_finish(&st);
+}
+
+int
+tlsp_pemload_sni(SSL *ssl, const char *pem, const char *sni)
+{
+	struct tlsp_pemload st = {.ssl = ssl, .state = TLSP_PEM_INIT};
+	char origin[TLSP_PEMLOAD_ORIGIN_MAX];
+	BIO *bio;
+
+	snprintf(origin, sizeof(origin), "SNI data for %s", sni);
+	st.origin = st.source = origin;
+	if ((bio = BIO_new_mem_buf(pem, -1)) == 0) {
+		msg_warn("error opening memory BIO for %s", origin);
+		tlsp_tlserr_log();
+		return -1;
+	}
 	(void)tlsp_pemload_file(&st, bio);
 	return tlsp_pemload_finish(&st);
 }

@@ -22,4 +22,14 @@ int tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files);
  */
 int tlsp_pemload_mixed(SSL_CTX *ctx, const char *file);
 
+/* Room for "SNI data for " and a 255-byte host name. */
+#define TLSP_PEMLOAD_ORIGIN_MAX 300
+
+/*
+ * Loads the NUL-terminated PEM text of an SNI map entry (same rules as
+ * chain files) into ssl, naming it "SNI data for <sni>" in warnings.
+ * 0, or -1 after Postfix's warnings ending "aborting TLS handshake".
+ */
+int tlsp_pemload_sni(SSL *ssl, const char *pem, const char *sni);
+
 #endif

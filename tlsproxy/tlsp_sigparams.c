@@ -39,7 +39,7 @@ tlsp_sigparams_group(const EVP_PKEY *pkey)
 	return name;
 }
 
-/* The key-exchange share the server sent. */
+/* The key-exchange share the peer sent. */
 static void
 tlsp_sigparams_kex(SSL *ssl, struct tlsp_tls_result *res)
 {
@@ -97,9 +97,28 @@ tlsp_sigparams_digest(int ok, int nid, char **digest)
 		tlsp_result_set(digest, OBJ_nid2sn(nid));
 }
 
+/* One end's signature name/curve/bits and digest, by role. */
+static void
+tlsp_sigparams_end(struct tlsp_tls_result *res, int server_end, EVP_PKEY *pkey,
+                   int ok, int nid)
+{
+	if (server_end) {
+		tlsp_sigparams_key(pkey, &res->srvr_signature,
+		                   &res->srvr_signature_curve,
+		                   &res->srvr_signature_bits);
+		tlsp_sigparams_digest(ok, nid, &res->srvr_signature_digest);
+	} else {
+		tlsp_sigparams_key(pkey, &res->clnt_signature,
+		                   &res->clnt_signature_curve,
+		                   &res->clnt_signature_bits);
+		tlsp_sigparams_digest(ok, nid, &res->clnt_signature_digest);
+	}
+}
+
 void
 tlsp_sigparams_get(SSL *ssl, struct tlsp_tls_result *res)
 {
+	int srvr = SSL_is_server(ssl);
 	X509 *cert;
 	int nid = NID_undef;
 	int ok;
@@ -108,19 +127,13 @@ tlsp_sigparams_get(SSL *ssl, struct tlsp_tls_result *res)
 		return;
 	tlsp_sigparams_kex(ssl, res);
 	/* A client certificate may be loaded yet unused: ask the handshake. */
-	if (SSL_get_signature_nid(ssl, &nid) &&
+	if ((srvr || SSL_get_signature_nid(ssl, &nid)) &&
 	    (cert = SSL_get_certificate(ssl)) != 0) {
-		tlsp_sigparams_key(X509_get0_pubkey(cert), &res->clnt_signature,
-		                   &res->clnt_signature_curve,
-		                   &res->clnt_signature_bits);
 		ok = SSL_get_signature_nid(ssl, &nid);
-		tlsp_sigparams_digest(ok, nid, &res->clnt_signature_digest);
+		tlsp_sigparams_end(res, srvr, X509_get0_pubkey(cert), ok, nid);
 	}
 	if ((cert = SSL_get0_peer_certificate(ssl)) != 0) {
-		tlsp_sigparams_key(X509_get0_pubkey(cert), &res->srvr_signature,
-		                   &res->srvr_signature_curve,
-		                   &res->srvr_signature_bits);
 		ok = SSL_get_peer_signature_nid(ssl, &nid);
-		tlsp_sigparams_digest(ok, nid, &res->srvr_signature_digest);
+		tlsp_sigparams_end(res, !srvr, X509_get0_pubkey(cert), ok, nid);
 	}
 }

@@ -11,9 +11,10 @@
 #include "tlsp_tls.h"
 
 /*
- * For a TLS 1.3 session on a client-side ssl, fills res's key_exchange*,
- * srvr_signature* and (only when a client certificate was used)
- * clnt_signature* fields; leaves them alone for older protocols.
+ * For a TLS 1.3 session, fills res's key_exchange* fields and the
+ * srvr_signature* / clnt_signature* fields of each end that signed (a
+ * client's own certificate only when it was used); leaves them alone for
+ * older protocols. Works for either role (SSL_is_server()).
  * Names: X25519/X448 (short name), ECDHE + group, DHE + bits; RSA-PSS +
  * bits, ECDSA + group, else the key type's short name; the digest is the
  * handshake signature's (empty on resumption and for EdDSA).

@@ -21,8 +21,6 @@
 #include "tlsp_tls.h"
 #include "tlsp_verify.h"
 
-#define TLSP_VERIFY_NAMELEN 256
-
 /*
  * The ex-data slot linking an SSL to its state: a process-wide OpenSSL
  * registration, made once and never changed afterwards.
@@ -71,8 +69,7 @@ tlsp_verify_record(struct tlsp_verify *v, int depth, X509 *cert, int err)
 	v->error_depth = depth;
 }
 
-/* Printable one-line DN, '?' for anything else (Postfix's printable()). */
-static void
+void
 tlsp_verify_oneline(const X509_NAME *name, char *buf, size_t len)
 {
 	unsigned char *cp;

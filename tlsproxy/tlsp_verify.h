@@ -9,6 +9,16 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+/* Room for a one-line DN, as Postfix's CCERT_BUFSIZ. */
+#define TLSP_VERIFY_NAMELEN 256
+
+/*
+ * X509_NAME_oneline() of name into buf (len bytes), "<unknown>" when
+ * name is NULL or cannot be printed; bytes outside printable ASCII
+ * become '?', as Postfix's printable().
+ */
+void tlsp_verify_oneline(const X509_NAME *name, char *buf, size_t len);
+
 /* Per-session verification state, attached to the SSL object. */
 struct tlsp_verify {
 	int must_fail;       /* trust setup failed: force an error */

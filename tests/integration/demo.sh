@@ -9,10 +9,11 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
+# Before lib.sh, whose default is stock.
+: "${TLSREUSE_SCACHE:=auto}" "${TLSREUSE_TLSPROXY:=auto}"
 . "$(dirname "$0")/lib.sh"
 
 N=${DEMO_MESSAGES:-300}
-: "${TLSREUSE_SCACHE:=auto}" "${TLSREUSE_TLSPROXY:=auto}"
 
 # demo_choose NAME MODE: resolve MODE into TLSREUSE_<NAME> and say which.
 demo_choose() {
