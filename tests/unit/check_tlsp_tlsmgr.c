@@ -1,0 +1,748 @@
+/*
+ * check_tlsp_tlsmgr.c - tests for tlsproxy/tlsp_tlsmgr.c
+ *
+ * The test plays tlsmgr(8) on one end of a socket pair that the client's
+ * injected connector hands out. The golden test replays the stock
+ * tlsproxy <-> tlsmgr connection (tests/data/tlsmgr_golden.h): every
+ * request the golden client wrote is made through the API and must come
+ * out byte for byte; every golden reply is fed back and must decode.
+ * Timeouts and hold-offs run on an injected clock.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <check.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attr_dec.h"
+#include "buf.h"
+#include "capture.h"
+#include "event.h"
+#include "tlsp_tlsmgr.h"
+
+#include "../data/tlsmgr_golden.h"
+
+Suite *tlsp_tlsmgr_suite(void);
+
+#define HELLO "protocol\0tlsmgr_protocol\0\0"
+#define LOOKUP_REQ(id) "request\0lookup\0cache_type\0smtp\0cache_id\0" id "\0\0"
+#define SEED_REQ                                                               \
+	"request\0seed\0size\0"                                                \
+	"32\0\0"
+#define MISS                                                                   \
+	"status\0"                                                             \
+	"4294967295\0session\0\0\0"
+
+/* --- the fake tlsmgr and the injected clock */
+
+static int connects;        /* connector calls */
+static int connect_errno;   /* nonzero: the connector fails so */
+static int peer = -1;       /* the test's end of the current connection */
+static const char *preload; /* written by the fake tlsmgr on connect */
+static size_t preload_len;
+static uint64_t fake_now;
+
+static int
+fake_connect(void *ctx)
+{
+	int sv[2];
+
+	connects++;
+	if (connect_errno != 0) {
+		errno = connect_errno;
+		return -1;
+	}
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if (peer >= 0)
+		(void)close(peer);
+	peer = sv[1];
+	if (preload_len > 0)
+		ck_assert_int_eq(send(peer, preload, preload_len, 0),
+		                 (ssize_t)preload_len);
+	return sv[0];
+}
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_now;
+}
+
+static void
+settle(void)
+{
+	int i;
+
+	for (i = 0; i < 20; i++)
+		event_loop(0);
+}
+
+static void
+advance(uint64_t ms)
+{
+	fake_now += ms;
+	settle();
+}
+
+static void
+peer_send(const void *data, size_t len)
+{
+	ck_assert_int_eq(send(peer, data, len, MSG_NOSIGNAL), (ssize_t)len);
+	settle();
+}
+
+/* Asserts that the client wrote exactly want[0..len) and nothing more. */
+static void
+peer_expect(const void *want, size_t len)
+{
+	char got[4096];
+	ssize_t n;
+
+	settle();
+	n = recv(peer, got, sizeof(got), MSG_DONTWAIT);
+	ck_assert_int_eq(n, (ssize_t)len);
+	ck_assert_mem_eq(got, want, len);
+}
+
+/* --- replies, as the callbacks saw them */
+
+struct seen {
+	int calls;
+	int status, cachable, timeout;
+	struct buf data;
+};
+
+static struct seen seen[4];
+
+static void
+on_reply(const struct tlsp_tlsmgr_reply *reply, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->calls++;
+	s->status = reply->status;
+	s->cachable = reply->cachable;
+	s->timeout = reply->timeout;
+	buf_reset(&s->data);
+	if (reply->data != NULL)
+		buf_append(&s->data, reply->data, reply->len);
+}
+
+static struct tlsp_tlsmgr *mgr;
+
+static void
+setup(void)
+{
+	int i;
+
+	connects = 0;
+	connect_errno = 0;
+	preload_len = 0;
+	peer = -1;
+	fake_now = 1000000;
+	event_clock_set(fake_clock);
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < 4; i++)
+		buf_init(&seen[i].data);
+	capture_start();
+	mgr = tlsp_tlsmgr_create_with("private/tlsmgr", fake_connect, NULL);
+}
+
+static void
+teardown(void)
+{
+	int i;
+
+	tlsp_tlsmgr_free(mgr);
+	for (i = 0; i < 4; i++)
+		buf_free(&seen[i].data);
+	if (peer >= 0)
+		(void)close(peer);
+	event_clock_set(NULL);
+}
+
+/* --- golden replay */
+
+/* Splits a golden stream into its lists: *off and *len of list i. */
+struct golden_list {
+	size_t off, len;
+};
+
+static size_t
+golden_split(const char *data, size_t len, struct golden_list *out, size_t max)
+{
+	struct attr_dec *dec = attr_dec_create(NULL);
+	size_t pos = 0, n = 0, used;
+
+	while (pos < len && n < max) {
+		ck_assert_int_eq(
+		    attr_dec_feed(dec, data + pos, len - pos, &used),
+		    ATTR_DEC_OK);
+		out[n].off = pos;
+		out[n].len = used;
+		n++;
+		pos += used;
+		attr_dec_reset(dec);
+	}
+	ck_assert_uint_eq(pos, len);
+	attr_dec_free(dec);
+	return n;
+}
+
+static const char *
+golden_value(const struct attr_list *list, const char *name)
+{
+	const struct attr_pair *pair = attr_list_get(list, name);
+
+	ck_assert_ptr_nonnull(pair);
+	return pair->value;
+}
+
+/* Makes through the API the request the golden list holds. */
+static struct tlsp_tlsmgr_call *
+golden_request(const char *bytes, size_t len, struct seen *s)
+{
+	struct attr_dec *dec = attr_dec_create(NULL);
+	const struct attr_list *list;
+	struct tlsp_tlsmgr_call *call = NULL;
+	const char *req, *value;
+	struct buf data;
+	size_t used;
+	int size;
+
+	ck_assert_int_eq(attr_dec_feed(dec, bytes, len, &used), ATTR_DEC_OK);
+	list = attr_dec_list(dec);
+	req = golden_value(list, "request");
+	buf_init(&data);
+	if (strcmp(req, "seed") == 0) {
+		ck_assert_int_eq(
+		    attr_parse_int(golden_value(list, "size"), &size), 0);
+		call = tlsp_tlsmgr_seed(mgr, size, on_reply, s);
+	} else if (strcmp(req, "policy") == 0) {
+		call = tlsp_tlsmgr_policy(mgr, golden_value(list, "cache_type"),
+		                          on_reply, s);
+	} else if (strcmp(req, "lookup") == 0) {
+		call = tlsp_tlsmgr_lookup(mgr, golden_value(list, "cache_type"),
+		                          golden_value(list, "cache_id"),
+		                          on_reply, s);
+	} else if (strcmp(req, "update") == 0) {
+		value = golden_value(list, "session");
+		ck_assert_int_eq(attr_parse_data(value, strlen(value), &data),
+		                 0);
+		call = tlsp_tlsmgr_update(mgr, golden_value(list, "cache_type"),
+		                          golden_value(list, "cache_id"),
+		                          data.data, data.len, on_reply, s);
+	} else if (strcmp(req, "tktkey") == 0) {
+		value = golden_value(list, "keyname");
+		ck_assert_int_eq(attr_parse_data(value, strlen(value), &data),
+		                 0);
+		call =
+		    tlsp_tlsmgr_tktkey(mgr, data.data, data.len, on_reply, s);
+	} else {
+		ck_abort_msg("unexpected golden request %s", req);
+	}
+	buf_free(&data);
+	attr_dec_free(dec);
+	ck_assert_ptr_nonnull(call);
+	return call;
+}
+
+START_TEST(test_tlsp_tlsmgr_replays_golden_conversation_byte_exact)
+{
+	struct golden_list req[32], rep[32];
+	size_t nreq, nrep, i;
+	int lookups = 0;
+
+	nreq = golden_split(tlsmgr_golden_client, TLSMGR_GOLDEN_CLIENT_LEN, req,
+	                    32);
+	nrep = golden_split(tlsmgr_golden_server, TLSMGR_GOLDEN_SERVER_LEN, rep,
+	                    32);
+	ck_assert_uint_eq(nrep, nreq + 1); /* the announcement, then replies */
+	for (i = 0; i < nreq; i++) {
+		memset(&seen[0], 0, offsetof(struct seen, data));
+		(void)golden_request(tlsmgr_golden_client + req[i].off,
+		                     req[i].len, &seen[0]);
+		if (i == 0)
+			peer_send(tlsmgr_golden_server + rep[0].off,
+			          rep[0].len);
+		peer_expect(tlsmgr_golden_client + req[i].off, req[i].len);
+		ck_assert_int_eq(seen[0].calls, 0);
+		peer_send(tlsmgr_golden_server + rep[i + 1].off,
+		          rep[i + 1].len);
+		ck_assert_int_eq(seen[0].calls, 1);
+		if (memcmp(tlsmgr_golden_client + req[i].off, "request\0seed",
+		           12) == 0) {
+			ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+			ck_assert_uint_eq(seen[0].data.len, 32);
+		} else if (memcmp(tlsmgr_golden_client + req[i].off,
+		                  "request\0policy", 14) == 0) {
+			ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+			ck_assert_int_eq(seen[0].cachable, 1);
+			ck_assert_int_eq(seen[0].timeout, 3600);
+		} else if (memcmp(tlsmgr_golden_client + req[i].off,
+		                  "request\0lookup", 14) == 0) {
+			/* The first lookup misses: -1 printed unsigned. */
+			ck_assert_int_eq(seen[0].status, lookups++ == 0
+			                                     ? TLSP_TLSMGR_ERR
+			                                     : TLSP_TLSMGR_OK);
+			ck_assert_uint_eq(seen[0].data.len,
+			                  lookups == 1 ? 0 : 900);
+		} else if (memcmp(tlsmgr_golden_client + req[i].off,
+		                  "request\0tktkey", 14) == 0) {
+			ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+			ck_assert_uint_eq(seen[0].data.len, 88);
+		} else {
+			ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+		}
+	}
+	ck_assert_int_eq(lookups, 3);
+	ck_assert_int_eq(connects, 1);
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sends_delete_as_stock)
+{
+	static const char want[] = "request\0delete\0cache_type\0smtp\0"
+	                           "cache_id\0k\0\0";
+
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_delete(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(want, sizeof(want) - 1);
+	peer_send("status\0"
+	          "0\0\0",
+	          10);
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+}
+END_TEST
+
+/* --- outages */
+
+START_TEST(test_tlsp_tlsmgr_dead_tlsmgr_warns_once_and_refuses)
+{
+	connect_errno = ENOENT;
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_ptr_null(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 1); /* refused without trying */
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "No such file or directory; TLS "
+	                               "continues without the session cache"),
+	                 1);
+	/* After the hold-off: one more try, no second warning. */
+	advance(TLSP_TLSMGR_HOLDOFF_MS);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning"), 1);
+	/* tlsmgr is back: requests flow, and the log says so. */
+	advance(TLSP_TLSMGR_HOLDOFF_MS);
+	connect_errno = 0;
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_ERR);
+	ck_assert_int_eq(capture_count("private/tlsmgr: tlsmgr answers again"),
+	                 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_silent_tlsmgr_times_out_every_pending_call)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[1]));
+	advance(TLSP_TLSMGR_TIMEOUT_MS - 1);
+	ck_assert_int_eq(seen[0].calls, 0);
+	advance(1);
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(seen[1].calls, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("problem talking to server "
+	                               "private/tlsmgr: timeout after 2000 ms"),
+	                 1);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[2]));
+	ck_assert_int_eq(seen[2].calls, 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_stalled_reply_times_out)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(SEED_REQ, sizeof(SEED_REQ) - 1);
+	advance(TLSP_TLSMGR_TIMEOUT_MS);
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("warning"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_wrong_announcement_is_an_outage)
+{
+	static const char hello[] = "protocol\0scache_protocol\0\0";
+
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	peer_send(hello, sizeof(hello) - 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("private/tlsmgr: unexpected "
+	                               "announcement"),
+	                 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_reply_without_status_is_an_outage)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_send("seed\0\0\0", 7);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("private/tlsmgr: malformed reply"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_connection_lost_mid_request_is_an_outage)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(SEED_REQ, sizeof(SEED_REQ) - 1);
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("problem talking to server "
+	                               "private/tlsmgr: connection closed"),
+	                 1);
+}
+END_TEST
+
+/* --- limits */
+
+/* A policy reply padded with unknown pairs up to pairs in all. */
+static void
+send_policy_reply(int pairs)
+{
+	char msg[512];
+	size_t len = 0;
+	int i;
+
+	memcpy(msg,
+	       "status\0"
+	       "0\0cachable\0"
+	       "1\0timeout\0"
+	       "3600\0",
+	       33);
+	len = 33;
+	for (i = 3; i < pairs; i++) {
+		len +=
+		    (size_t)snprintf(msg + len, sizeof(msg) - len, "x%d", i) +
+		    1;
+		msg[len++] = 0;
+	}
+	msg[len++] = 0;
+	peer_send(msg, len);
+}
+
+START_TEST(test_tlsp_tlsmgr_accepts_reply_at_pair_limit)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_policy(mgr, "smtp", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_policy_reply(TLSP_TLSMGR_PAIRS_MAX);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+	ck_assert_int_eq(seen[0].timeout, 3600);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_rejects_reply_over_pair_limit)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_policy(mgr, "smtp", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_policy_reply(TLSP_TLSMGR_PAIRS_MAX + 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("malformed reply"), 1);
+}
+END_TEST
+
+/*
+ * A lookup reply of exactly total bytes: status, a session of
+ * TLSP_TLSMGR_VALUE_MAX base64 bytes (the value limit), and filler.
+ */
+static void
+send_lookup_reply(size_t total)
+{
+	static const char head[] = "status\0"
+	                           "0\0session\0";
+	size_t fixed = sizeof(head) - 1 + TLSP_TLSMGR_VALUE_MAX + 1 + 2 + 1 + 1;
+	char *msg = malloc(total);
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_uint_gt(total, fixed);
+	memcpy(msg, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	memset(msg + len, 'A', TLSP_TLSMGR_VALUE_MAX);
+	len += TLSP_TLSMGR_VALUE_MAX;
+	msg[len++] = 0;
+	memcpy(msg + len, "x\0", 2);
+	len += 2;
+	memset(msg + len, 'f', total - fixed);
+	len += total - fixed;
+	msg[len++] = 0;
+	msg[len++] = 0;
+	ck_assert_uint_eq(len, total);
+	peer_send(msg, len);
+	free(msg);
+}
+
+START_TEST(test_tlsp_tlsmgr_accepts_reply_at_size_limits)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_lookup_reply(TLSP_TLSMGR_LIST_MAX);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+	ck_assert_uint_eq(seen[0].data.len, TLSP_TLSMGR_VALUE_MAX / 4 * 3);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_rejects_reply_over_list_limit)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	send_lookup_reply(TLSP_TLSMGR_LIST_MAX + 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(
+	    capture_count("malformed reply: attribute list exceeds"), 1);
+}
+END_TEST
+
+/* --- queueing, cancelling, idle */
+
+START_TEST(test_tlsp_tlsmgr_sends_one_request_at_a_time)
+{
+	struct tlsp_tlsmgr_call *first;
+
+	first = tlsp_tlsmgr_lookup(mgr, "smtp", "a", on_reply, &seen[0]);
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[1]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("a"), sizeof(LOOKUP_REQ("a")) - 1);
+	/* The first session went away: its reply is dropped. */
+	tlsp_tlsmgr_cancel(first);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[0].calls, 0);
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[1].calls, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_ERR);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_closes_idle_connection_and_reconnects)
+{
+	char byte;
+
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "a", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("a"), sizeof(LOOKUP_REQ("a")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	advance(TLSP_TLSMGR_IDLE_MS - 1);
+	ck_assert_int_eq(recv(peer, &byte, 1, MSG_DONTWAIT), -1);
+	advance(1);
+	ck_assert_int_eq(recv(peer, &byte, 1, MSG_DONTWAIT), 0);
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[1]));
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "a", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("a"), sizeof(LOOKUP_REQ("a")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(capture_count("warning"), 0);
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[1]));
+	ck_assert_int_eq(connects, 2);
+}
+END_TEST
+
+/* --- synchronous calls */
+
+START_TEST(test_tlsp_tlsmgr_sync_tktkey_matches_golden)
+{
+	static const char want[] = "request\0tktkey\0keyname\0\0\0";
+	struct golden_list req[32], rep[32];
+	struct tlsp_tlsmgr_reply reply;
+	char hello_and_reply[512];
+	size_t nreq, i;
+
+	nreq = golden_split(tlsmgr_golden_client, TLSMGR_GOLDEN_CLIENT_LEN, req,
+	                    32);
+	(void)golden_split(tlsmgr_golden_server, TLSMGR_GOLDEN_SERVER_LEN, rep,
+	                   32);
+	for (i = 0; i < nreq; i++)
+		if (memcmp(tlsmgr_golden_client + req[i].off, want,
+		           sizeof(want) - 1) == 0)
+			break;
+	ck_assert_uint_lt(i, nreq);
+	/* tlsmgr's announcement and its golden answer, ready on connect. */
+	memcpy(hello_and_reply, HELLO, sizeof(HELLO) - 1);
+	memcpy(hello_and_reply + sizeof(HELLO) - 1,
+	       tlsmgr_golden_server + rep[i + 1].off, rep[i + 1].len);
+	preload = hello_and_reply;
+	preload_len = sizeof(HELLO) - 1 + rep[i + 1].len;
+	ck_assert_int_eq(tlsp_tlsmgr_tktkey_sync(mgr, "", 0, &reply),
+	                 TLSP_TLSMGR_OK);
+	ck_assert_uint_eq(reply.len, 88);
+	peer_expect(want, sizeof(want) - 1);
+	/* The connection stays for the next call. */
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(tlsp_tlsmgr_lookup_sync(mgr, "smtp", "k", &reply),
+	                 TLSP_TLSMGR_ERR);
+	ck_assert_uint_eq(reply.len, 0);
+	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
+	ck_assert_int_eq(connects, 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_policy)
+{
+	static const char answer[] = HELLO "status\0"
+	                                   "0\0cachable\0"
+	                                   "0\0"
+	                                   "timeout\0"
+	                                   "3600\0\0";
+	static const char want[] = "request\0policy\0cache_type\0smtpd\0\0";
+	struct tlsp_tlsmgr_reply reply;
+
+	preload = answer;
+	preload_len = sizeof(answer) - 1;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_OK);
+	ck_assert_int_eq(reply.cachable, 0);
+	ck_assert_int_eq(reply.timeout, 3600);
+	peer_expect(want, sizeof(want) - 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_silent_tlsmgr_blocks_at_most_the_limit)
+{
+	struct tlsp_tlsmgr_reply reply;
+	struct timespec t0, t1;
+	long ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtp", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ck_assert_int_ge(ms, TLSP_TLSMGR_SYNC_MS - 20);
+	ck_assert_int_lt(ms, TLSP_TLSMGR_SYNC_MS + 1000);
+	ck_assert_int_eq(capture_count("warning: problem talking to server "
+	                               "private/tlsmgr: Connection timed out"),
+	                 1);
+	/* The outage is shared: no more waiting, sync or not. */
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtp", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_dead_tlsmgr_returns_at_once)
+{
+	struct tlsp_tlsmgr_reply reply;
+
+	connect_errno = ECONNREFUSED;
+	ck_assert_int_eq(tlsp_tlsmgr_tktkey_sync(mgr, "", 0, &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_ptr_null(reply.data);
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "Connection refused; TLS continues "
+	                               "without the session cache"),
+	                 1);
+}
+END_TEST
+
+Suite *
+tlsp_tlsmgr_suite(void)
+{
+	Suite *s = suite_create("tlsp_tlsmgr");
+	TCase *tc;
+
+	tc = tcase_create("golden");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_replays_golden_conversation_byte_exact);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sends_delete_as_stock);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("outages");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_tlsp_tlsmgr_dead_tlsmgr_warns_once_and_refuses);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_silent_tlsmgr_times_out_every_pending_call);
+	tcase_add_test(tc, test_tlsp_tlsmgr_stalled_reply_times_out);
+	tcase_add_test(tc, test_tlsp_tlsmgr_wrong_announcement_is_an_outage);
+	tcase_add_test(tc, test_tlsp_tlsmgr_reply_without_status_is_an_outage);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_connection_lost_mid_request_is_an_outage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sync");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_tktkey_matches_golden);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_policy);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_sync_silent_tlsmgr_blocks_at_most_the_limit);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sync_dead_tlsmgr_returns_at_once);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_tlsp_tlsmgr_accepts_reply_at_pair_limit);
+	tcase_add_test(tc, test_tlsp_tlsmgr_rejects_reply_over_pair_limit);
+	tcase_add_test(tc, test_tlsp_tlsmgr_accepts_reply_at_size_limits);
+	tcase_add_test(tc, test_tlsp_tlsmgr_rejects_reply_over_list_limit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("queue");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_tlsp_tlsmgr_sends_one_request_at_a_time);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_closes_idle_connection_and_reconnects);
+	tcase_add_test(tc, test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,712 @@
+/*
+ * tlsp_tlsmgr.c - asynchronous client of tlsmgr(8)
+ *
+ * Requests wait in a FIFO; the head one is written once tlsmgr has
+ * announced itself ("protocol=tlsmgr_protocol") and the previous reply
+ * is in, so the byte stream is the one stock tlsproxy writes. Replies are
+ * attr0 lists, decoded by name with small limits, one per request.
+ * The bytes themselves are tlsp_tlsmgr_wire.c's; the stream (stream.c)
+ * bounds each wait with its timeout.
+ *
+ * The synchronous variants use a second, blocking-with-deadline
+ * connection (poll() on the remaining time), so they never interleave
+ * with the queue; an outage seen there is shared with the queue's
+ * hold-off, but pending asynchronous callers are left to their own
+ * timeout rather than called back from inside an OpenSSL callback.
+ *
+ * Any failure (connect, EOF, error, timeout, malformed or unexpected
+ * reply) goes through tlsp_tlsmgr_down(): one warning per outage, every
+ * pending caller told TLSP_TLSMGR_UNAVAILABLE, then a hold-off during
+ * which requests are refused without trying.
+ *
+ * Secrets (session blobs, ticket keys) are wiped from our buffers with
+ * OPENSSL_cleanse() before release.
+ * See also: spec tlsproxy-tls.md 4.4; golden ipc-tlsproxy-tlsmgr.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "attr_dec.h"
+#include "buf.h"
+#include "event.h"
+#include "mem.h"
+#include "msg.h"
+#include "stream.h"
+
+#include "tlsp_tlsmgr.h"
+#include "tlsp_tlsmgr_wire.h"
+
+struct tlsp_tlsmgr_call {
+	struct tlsp_tlsmgr_call *next;
+	enum tlsp_tlsmgr_kind kind;
+	tlsp_tlsmgr_fn fn;
+	void *ctx;
+	int cancelled;
+	struct buf req; /* the encoded request */
+};
+
+struct tlsp_tlsmgr {
+	char *name; /* for the log */
+	tlsp_tlsmgr_connect_fn connect;
+	void *connect_ctx;
+	char *path; /* for the default connector */
+	struct stream *stream;
+	struct attr_dec *dec;
+	int ready; /* the announcement is in */
+	int sent;  /* the head call is on the wire */
+	struct tlsp_tlsmgr_call *head, *tail;
+	uint64_t down_until; /* requests refused before this time */
+	int warned;          /* an outage was logged and not yet over */
+	struct buf value;    /* the decoded DATA value of a reply */
+	int sync_fd;         /* the synchronous calls' connection, or -1 */
+	struct attr_dec *sync_dec;
+	struct buf sync_value; /* DATA of the last synchronous reply */
+};
+
+static void tlsp_tlsmgr_event(struct stream *s, enum stream_event ev,
+                              void *ctx);
+static void tlsp_tlsmgr_idle_event(void *ctx);
+
+/* --- calls */
+
+/* Wipes a buffer that may hold a secret, then frees it. */
+static void
+tlsp_tlsmgr_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		OPENSSL_cleanse(b->data, b->size);
+	buf_free(b);
+}
+
+static void
+tlsp_tlsmgr_call_free(struct tlsp_tlsmgr_call *call)
+{
+	tlsp_tlsmgr_wipe(&call->req);
+	free(call);
+}
+
+/* A call of this kind, its request still to be encoded into req. */
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_call_create(enum tlsp_tlsmgr_kind kind, tlsp_tlsmgr_fn fn,
+                        void *ctx)
+{
+	struct tlsp_tlsmgr_call *call = xcalloc(1, sizeof(*call));
+
+	call->kind = kind;
+	call->fn = fn;
+	call->ctx = ctx;
+	buf_init(&call->req);
+	return call;
+}
+
+/* Tells a caller its answer, unless it cancelled. */
+static void
+tlsp_tlsmgr_call_reply(struct tlsp_tlsmgr_call *call,
+                       const struct tlsp_tlsmgr_reply *reply)
+{
+	if (call->fn != NULL && !call->cancelled)
+		call->fn(reply, call->ctx);
+}
+
+/* --- connection */
+
+/* The default connector: a non-blocking UNIX-domain connect. */
+static int
+tlsp_tlsmgr_connect_unix(void *ctx)
+{
+	const char *path = ctx;
+	struct sockaddr_un sun = {0};
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		err = errno;
+		(void)close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Logs an outage once and refuses requests for the hold-off. */
+static void
+tlsp_tlsmgr_outage(struct tlsp_tlsmgr *mgr, const char *why)
+{
+	if (!mgr->warned)
+		msg_warn("%s; TLS continues without the session cache", why);
+	mgr->warned = 1;
+	mgr->down_until = event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+}
+
+/* A good reply: an outage that was logged is over. */
+static void
+tlsp_tlsmgr_answered(struct tlsp_tlsmgr *mgr)
+{
+	if (mgr->warned)
+		msg_info("%s: tlsmgr answers again", mgr->name);
+	mgr->warned = 0;
+	mgr->down_until = 0;
+}
+
+/* True while requests are refused. */
+static int
+tlsp_tlsmgr_is_down(const struct tlsp_tlsmgr *mgr)
+{
+	return mgr->down_until != 0 && event_now() < mgr->down_until;
+}
+
+/*
+ * An outage on the asynchronous connection: drops it and tells every
+ * pending caller.
+ */
+static void __attribute__((format(printf, 2, 3)))
+tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
+{
+	const struct tlsp_tlsmgr_reply reply = {.status =
+	                                            TLSP_TLSMGR_UNAVAILABLE};
+	struct tlsp_tlsmgr_call *call, *next;
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	tlsp_tlsmgr_outage(mgr, why);
+	stream_free(mgr->stream);
+	mgr->stream = NULL;
+	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
+	/* Detach first: a callback may queue (and be refused) or cancel. */
+	call = mgr->head;
+	mgr->head = mgr->tail = NULL;
+	for (; call != NULL; call = next) {
+		next = call->next;
+		tlsp_tlsmgr_call_reply(call, &reply);
+		tlsp_tlsmgr_call_free(call);
+	}
+}
+
+/* Connects and waits for the announcement; 0, or -1 (logged). */
+static int
+tlsp_tlsmgr_open(struct tlsp_tlsmgr *mgr)
+{
+	int fd = mgr->connect(mgr->connect_ctx);
+
+	if (fd < 0) {
+		tlsp_tlsmgr_down(mgr, "connect to %s: %s", mgr->name,
+		                 strerror(errno));
+		return -1;
+	}
+	mgr->stream = stream_create(fd, tlsp_tlsmgr_event, mgr);
+	stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
+	mgr->ready = mgr->sent = 0;
+	attr_dec_reset(mgr->dec);
+	return 0;
+}
+
+/* Writes the next request, or lets an idle connection time out. */
+static void
+tlsp_tlsmgr_kick(struct tlsp_tlsmgr *mgr)
+{
+	struct tlsp_tlsmgr_call *call;
+
+	if (mgr->stream == NULL || !mgr->ready || mgr->sent)
+		return;
+	/* A cancelled request that is not on the wire need not go. */
+	while ((call = mgr->head) != NULL && call->cancelled) {
+		mgr->head = call->next;
+		tlsp_tlsmgr_call_free(call);
+	}
+	if (mgr->head == NULL) {
+		mgr->tail = NULL;
+		stream_set_timeout(mgr->stream, 0);
+		event_timer_set(tlsp_tlsmgr_idle_event, mgr,
+		                TLSP_TLSMGR_IDLE_MS);
+		return;
+	}
+	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
+	stream_write(mgr->stream, call->req.data, call->req.len);
+	stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
+	mgr->sent = 1;
+}
+
+/* Queues a call; returns it, or NULL (and frees it) while down. */
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
+{
+	if (tlsp_tlsmgr_is_down(mgr) ||
+	    (mgr->stream == NULL && tlsp_tlsmgr_open(mgr) < 0)) {
+		tlsp_tlsmgr_call_free(call);
+		return NULL;
+	}
+	mgr->down_until = 0;
+	if (mgr->tail != NULL)
+		mgr->tail->next = call;
+	else
+		mgr->head = call;
+	mgr->tail = call;
+	tlsp_tlsmgr_kick(mgr);
+	return call;
+}
+
+/* Handles one whole list; returns -1 after an outage was declared. */
+static int
+tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
+{
+	struct tlsp_tlsmgr_call *call = mgr->head;
+	struct tlsp_tlsmgr_reply reply;
+
+	if (!mgr->ready) {
+		if (tlsp_tlsmgr_wire_hello(list) < 0) {
+			tlsp_tlsmgr_down(mgr, "%s: unexpected announcement",
+			                 mgr->name);
+			return -1;
+		}
+		mgr->ready = 1;
+		return 0;
+	}
+	if (!mgr->sent) {
+		tlsp_tlsmgr_down(mgr, "%s: unexpected reply", mgr->name);
+		return -1;
+	}
+	if (tlsp_tlsmgr_wire_decode(call->kind, list, &mgr->value, &reply) <
+	    0) {
+		tlsp_tlsmgr_down(mgr, "%s: malformed reply", mgr->name);
+		return -1;
+	}
+	tlsp_tlsmgr_answered(mgr);
+	mgr->head = call->next;
+	if (mgr->head == NULL)
+		mgr->tail = NULL;
+	mgr->sent = 0;
+	tlsp_tlsmgr_call_reply(call, &reply);
+	tlsp_tlsmgr_call_free(call);
+	tlsp_tlsmgr_wipe(&mgr->value);
+	return 0;
+}
+
+/* Feeds the buffered input to the decoder, list by list. */
+static void
+tlsp_tlsmgr_input(struct tlsp_tlsmgr *mgr)
+{
+	const void *data;
+	size_t len, used;
+
+	while ((data = stream_data(mgr->stream, &len)), len > 0) {
+		switch (attr_dec_feed(mgr->dec, data, len, &used)) {
+		case ATTR_DEC_NEED_MORE:
+			stream_consume(mgr->stream, used);
+			return;
+		case ATTR_DEC_BAD:
+			tlsp_tlsmgr_down(mgr, "%s: malformed reply: %s",
+			                 mgr->name, attr_dec_reason(mgr->dec));
+			return;
+		case ATTR_DEC_OK:
+			stream_consume(mgr->stream, used);
+			if (tlsp_tlsmgr_list(mgr, attr_dec_list(mgr->dec)) < 0)
+				return;
+			attr_dec_reset(mgr->dec);
+			tlsp_tlsmgr_kick(mgr);
+			if (mgr->stream == NULL)
+				return;
+			break;
+		}
+	}
+}
+
+/* Stream callback: replies in, or the end of the connection. */
+static void
+tlsp_tlsmgr_event(struct stream *s, enum stream_event ev, void *ctx)
+{
+	struct tlsp_tlsmgr *mgr = ctx;
+
+	switch (ev) {
+	case STREAM_DATA:
+		tlsp_tlsmgr_input(mgr);
+		break;
+	case STREAM_FLUSHED:
+		break;
+	case STREAM_EOF:
+	case STREAM_ERROR:
+		/* tlsmgr may drop an idle connection; that is no outage. */
+		if (mgr->head == NULL) {
+			tlsp_tlsmgr_idle_event(mgr);
+			break;
+		}
+		tlsp_tlsmgr_down(mgr, "problem talking to server %s: %s",
+		                 mgr->name,
+		                 ev == STREAM_EOF ? "connection closed"
+		                                  : strerror(stream_errno(s)));
+		break;
+	case STREAM_TIMEOUT:
+		tlsp_tlsmgr_down(mgr,
+		                 "problem talking to server %s: "
+		                 "timeout after %d ms",
+		                 mgr->name, TLSP_TLSMGR_TIMEOUT_MS);
+		break;
+	}
+}
+
+/* Timer: nothing asked for a while; let tlsmgr have its slot back. */
+static void
+tlsp_tlsmgr_idle_event(void *ctx)
+{
+	struct tlsp_tlsmgr *mgr = ctx;
+
+	if (mgr->head == NULL) {
+		stream_free(mgr->stream);
+		mgr->stream = NULL;
+	}
+}
+
+/* --- public */
+
+struct tlsp_tlsmgr *
+tlsp_tlsmgr_create_with(const char *name, tlsp_tlsmgr_connect_fn connect,
+                        void *ctx)
+{
+	struct tlsp_tlsmgr *mgr = xcalloc(1, sizeof(*mgr));
+
+	mgr->name = xstrdup(name);
+	mgr->connect = connect;
+	mgr->connect_ctx = ctx;
+	mgr->dec = attr_dec_create(&tlsp_tlsmgr_wire_limits);
+	buf_init(&mgr->value);
+	mgr->sync_fd = -1;
+	mgr->sync_dec = attr_dec_create(&tlsp_tlsmgr_wire_limits);
+	buf_init(&mgr->sync_value);
+	return mgr;
+}
+
+struct tlsp_tlsmgr *
+tlsp_tlsmgr_create(const char *path)
+{
+	char *copy = xstrdup(path);
+	struct tlsp_tlsmgr *mgr =
+	    tlsp_tlsmgr_create_with(path, tlsp_tlsmgr_connect_unix, copy);
+
+	mgr->path = copy;
+	return mgr;
+}
+
+void
+tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr)
+{
+	struct tlsp_tlsmgr_call *call, *next;
+
+	if (mgr == NULL)
+		return;
+	stream_free(mgr->stream);
+	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
+	for (call = mgr->head; call != NULL; call = next) {
+		next = call->next;
+		tlsp_tlsmgr_call_free(call);
+	}
+	attr_dec_free(mgr->dec);
+	tlsp_tlsmgr_wipe(&mgr->value);
+	if (mgr->sync_fd >= 0)
+		(void)close(mgr->sync_fd);
+	attr_dec_free(mgr->sync_dec);
+	tlsp_tlsmgr_wipe(&mgr->sync_value);
+	free(mgr->name);
+	free(mgr->path);
+	free(mgr);
+}
+
+void
+tlsp_tlsmgr_cancel(struct tlsp_tlsmgr_call *call)
+{
+	call->cancelled = 1;
+}
+
+/* --- synchronous calls */
+
+/* Milliseconds left before deadline, at least 0. */
+static int
+tlsp_tlsmgr_left(uint64_t deadline)
+{
+	uint64_t now = event_now_refresh();
+
+	return now >= deadline ? 0 : (int)(deadline - now);
+}
+
+/* Waits until fd is ready for events; 0, or -1 (errno ETIMEDOUT). */
+static int
+tlsp_tlsmgr_wait(int fd, short events, uint64_t deadline)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+	int n;
+
+	do
+		n = poll(&pfd, 1, tlsp_tlsmgr_left(deadline));
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		errno = ETIMEDOUT;
+	return n > 0 ? 0 : -1;
+}
+
+/*
+ * Reads one whole list into sync_dec through chunk; 0, or -1 with a
+ * reason in why.
+ * Bytes are peeked, then only those of this list are taken, so a list
+ * that arrives right behind (the reply behind the announcement) waits.
+ */
+static int
+tlsp_tlsmgr_sync_fill(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *chunk,
+                      size_t chunk_len, char *why, size_t why_len)
+{
+	enum attr_dec_status st;
+	size_t used;
+	ssize_t n;
+
+	attr_dec_reset(mgr->sync_dec);
+	do {
+		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLIN, deadline) < 0 ||
+		    (n = recv(mgr->sync_fd, chunk, chunk_len, MSG_PEEK)) < 0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: %s", mgr->name,
+			         strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: "
+			         "connection closed",
+			         mgr->name);
+			return -1;
+		}
+		st = attr_dec_feed(mgr->sync_dec, chunk, (size_t)n, &used);
+		if (st == ATTR_DEC_BAD) {
+			snprintf(why, why_len, "%s: malformed reply: %s",
+			         mgr->name, attr_dec_reason(mgr->sync_dec));
+			return -1;
+		}
+		/* Take what the decoder kept; it came from the peek. */
+		(void)recv(mgr->sync_fd, chunk, used, 0);
+	} while (st == ATTR_DEC_NEED_MORE);
+	return 0;
+}
+
+/* The same, wiping the bytes it saw (they may be a session or keys). */
+static int
+tlsp_tlsmgr_sync_read(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	char chunk[4096];
+	int ret;
+
+	ret = tlsp_tlsmgr_sync_fill(mgr, deadline, chunk, sizeof(chunk), why,
+	                            why_len);
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return ret;
+}
+
+/* Connects the synchronous connection; 0, or -1 with a reason. */
+static int
+tlsp_tlsmgr_sync_open(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
+                      size_t why_len)
+{
+	if ((mgr->sync_fd = mgr->connect(mgr->connect_ctx)) < 0) {
+		snprintf(why, why_len, "connect to %s: %s", mgr->name,
+		         strerror(errno));
+		return -1;
+	}
+	if (tlsp_tlsmgr_sync_read(mgr, deadline, why, why_len) < 0)
+		return -1;
+	if (tlsp_tlsmgr_wire_hello(attr_dec_list(mgr->sync_dec)) < 0) {
+		snprintf(why, why_len, "%s: unexpected announcement",
+		         mgr->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the request and reads the reply; 0, or -1 with a reason. */
+static int
+tlsp_tlsmgr_sync_exchange(struct tlsp_tlsmgr *mgr,
+                          const struct tlsp_tlsmgr_call *call,
+                          uint64_t deadline, char *why, size_t why_len)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < call->req.len) {
+		if (tlsp_tlsmgr_wait(mgr->sync_fd, POLLOUT, deadline) < 0 ||
+		    (n = send(mgr->sync_fd, call->req.data + off,
+		              call->req.len - off, MSG_NOSIGNAL)) < 0) {
+			snprintf(why, why_len,
+			         "problem talking to server %s: %s", mgr->name,
+			         strerror(errno));
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return tlsp_tlsmgr_sync_read(mgr, deadline, why, why_len);
+}
+
+/*
+ * Runs call on the synchronous connection within TLSP_TLSMGR_SYNC_MS
+ * and frees it. Returns the status; *reply is valid until the next call.
+ */
+static int
+tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
+                 struct tlsp_tlsmgr_reply *reply)
+{
+	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
+	char why[200];
+	int ok;
+
+	memset(reply, 0, sizeof(*reply));
+	reply->status = TLSP_TLSMGR_UNAVAILABLE;
+	tlsp_tlsmgr_wipe(&mgr->sync_value);
+	if (tlsp_tlsmgr_is_down(mgr)) {
+		tlsp_tlsmgr_call_free(call);
+		return reply->status;
+	}
+	ok = (mgr->sync_fd >= 0 ||
+	      tlsp_tlsmgr_sync_open(mgr, deadline, why, sizeof(why)) == 0) &&
+	     tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, sizeof(why)) ==
+	         0;
+	if (ok &&
+	    tlsp_tlsmgr_wire_decode(call->kind, attr_dec_list(mgr->sync_dec),
+	                            &mgr->sync_value, reply) < 0) {
+		snprintf(why, sizeof(why), "%s: malformed reply", mgr->name);
+		ok = 0;
+	}
+	tlsp_tlsmgr_call_free(call);
+	if (ok) {
+		tlsp_tlsmgr_answered(mgr);
+		return reply->status;
+	}
+	if (mgr->sync_fd >= 0)
+		(void)close(mgr->sync_fd);
+	mgr->sync_fd = -1;
+	reply->status = TLSP_TLSMGR_UNAVAILABLE;
+	tlsp_tlsmgr_outage(mgr, why);
+	return reply->status;
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size, tlsp_tlsmgr_fn fn,
+                 void *ctx)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_SEED, fn, ctx);
+
+	tlsp_tlsmgr_wire_seed(&call->req, size);
+	return tlsp_tlsmgr_submit(mgr, call);
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_policy(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                   tlsp_tlsmgr_fn fn, void *ctx)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, fn, ctx);
+
+	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
+	return tlsp_tlsmgr_submit(mgr, call);
+}
+
+/* A lookup, update or delete call. */
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_entry_call(enum tlsp_tlsmgr_kind kind, const char *cache_type,
+                       const char *cache_id, const void *session, size_t len,
+                       tlsp_tlsmgr_fn fn, void *ctx)
+{
+	struct tlsp_tlsmgr_call *call = tlsp_tlsmgr_call_create(kind, fn, ctx);
+
+	tlsp_tlsmgr_wire_entry(&call->req, kind, cache_type, cache_id, session,
+	                       len);
+	return call;
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_lookup(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                   const char *cache_id, tlsp_tlsmgr_fn fn, void *ctx)
+{
+	return tlsp_tlsmgr_submit(
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP, cache_type,
+	                                cache_id, NULL, 0, fn, ctx));
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_update(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                   const char *cache_id, const void *session, size_t len,
+                   tlsp_tlsmgr_fn fn, void *ctx)
+{
+	return tlsp_tlsmgr_submit(
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_UPDATE, cache_type,
+	                                cache_id, session, len, fn, ctx));
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_delete(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                   const char *cache_id, tlsp_tlsmgr_fn fn, void *ctx)
+{
+	return tlsp_tlsmgr_submit(
+	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_DELETE, cache_type,
+	                                cache_id, NULL, 0, fn, ctx));
+}
+
+struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr, const void *keyname, size_t len,
+                   tlsp_tlsmgr_fn fn, void *ctx)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, fn, ctx);
+
+	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
+	return tlsp_tlsmgr_submit(mgr, call);
+}
+
+int
+tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                        struct tlsp_tlsmgr_reply *reply)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, NULL, NULL);
+
+	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
+	return tlsp_tlsmgr_sync(mgr, call, reply);
+}
+
+int
+tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
+                        const char *cache_id, struct tlsp_tlsmgr_reply *reply)
+{
+	return tlsp_tlsmgr_sync(mgr,
+	                        tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP,
+	                                               cache_type, cache_id,
+	                                               NULL, 0, NULL, NULL),
+	                        reply);
+}
+
+int
+tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
+                        size_t len, struct tlsp_tlsmgr_reply *reply)
+{
+	struct tlsp_tlsmgr_call *call =
+	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, NULL, NULL);
+
+	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
+	return tlsp_tlsmgr_sync(mgr, call, reply);
+}
