@@ -479,7 +479,7 @@ tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
 /* The data of one TLSA record: base64, 1..TLSP_REQUEST_TLSA_DATA_MAX. */
 static int
 tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
-                       struct tlsp_tlsa *tlsa)
+                       struct tlsp_request_tlsa *tlsa)
 {
 	const size_t b64_max = TLSP_REQUEST_TLSA_B64_MAX;
 	struct buf raw;
@@ -512,7 +512,7 @@ tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
 /* One TLSA record: usage, selector, mtype (each 0..255), data. */
 static int
 tlsp_request_tlsa(struct tlsp_request *req, const struct attr_pair *pairs,
-                  struct tlsp_tlsa *tlsa)
+                  struct tlsp_request_tlsa *tlsa)
 {
 	unsigned char *slot[3] = {&tlsa->usage, &tlsa->selector, &tlsa->mtype};
 	int value;

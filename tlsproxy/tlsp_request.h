@@ -138,7 +138,7 @@ struct tlsp_client_init_props {
 };
 
 /* One TLSA record (spec section 4.4.4); data is owned. */
-struct tlsp_tlsa {
+struct tlsp_request_tlsa {
 	unsigned char usage, selector, mtype;
 	unsigned char *data;
 	size_t data_len; /* 1..TLSP_REQUEST_TLSA_DATA_MAX */
@@ -157,7 +157,7 @@ struct tlsp_client_start_props {
 	char *mdalg;
 	int dane;               /* 0, or 1 with domain and TLSA records */
 	char *dane_domain;      /* NULL unless dane */
-	struct tlsp_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
+	struct tlsp_request_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
 	size_t tlsa_count;
 	int tlsrpt;                /* 3.10+: always 0 (1 is rejected) */
 	char *forced_failure_type; /* 3.10+, else NULL */

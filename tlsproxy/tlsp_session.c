@@ -1,0 +1,696 @@
+/*
+ * tlsp_session.c - one proxied connection of tlsproxy(8), client role
+ *
+ * Every event (plaintext stream, remote socket, timer, pump end) goes to
+ * tlsp_session_event(), which runs the step for the current state. A
+ * step returns TLSP_STEP_CONTINUE, or TLSP_STEP_DONE / TLSP_STEP_FAIL
+ * after logging its own warning; the entry point then logs the stock
+ * teardown lines and frees the session. Nothing else frees it.
+ *
+ * Ordering rule (spec tlsproxy-tls.md 1.1): TLS_SESS_STATE is written to
+ * the client, and the stream flushed, before the pump may relay a single
+ * decrypted byte.
+ *
+ * Limits: tlsp_request_attr_limits for each request list; the stream's
+ * STREAM_INPUT_LIMIT; TLSP_SESSION_INIT_TIMEOUT_MS before the handshake;
+ * the requested handshake timeout per TLS wait; session timeout +
+ * TLSP_SESSION_PUMP_SLACK of inactivity in the pump.
+ * See also: spec tlsproxy-protocol.md sections 3, 4 and 8.
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "attr_dec.h"
+#include "buf.h"
+#include "event.h"
+#include "mem.h"
+#include "msg.h"
+#include "stream.h"
+#include "tlsp_cache.h"
+#include "tlsp_eval.h"
+#include "tlsp_policy.h"
+#include "tlsp_props.h"
+#include "tlsp_pump.h"
+#include "tlsp_reply.h"
+#include "tlsp_request.h"
+#include "tlsp_resume.h"
+#include "tlsp_tlserr.h"
+#include "tlsp_session.h"
+
+enum tlsp_step {
+	TLSP_STEP_CONTINUE,
+	TLSP_STEP_DONE,
+	TLSP_STEP_FAIL,
+};
+
+/* What woke the session up. */
+enum tlsp_input_kind {
+	TLSP_INPUT_STREAM, /* with stream_event */
+	TLSP_INPUT_REMOTE, /* the remote socket is ready (handshake) */
+	TLSP_INPUT_TIMER,  /* the state's deadline passed */
+	TLSP_INPUT_PUMP,   /* the pump ended, with reason */
+	TLSP_INPUT_TLSMGR, /* tlsmgr answered the session lookup */
+};
+
+struct tlsp_input {
+	enum tlsp_input_kind kind;
+	enum stream_event stream_event;
+	const char *reason;
+	const struct tlsp_tlsmgr_reply *reply;
+};
+
+struct tlsp_session {
+	enum tlsp_session_state state;
+	const struct tlsp_session_config *cfg;
+	int client_fd;                 /* as accepted, for cfg->disconnect */
+	struct stream *plain;          /* the client until the pump starts */
+	struct attr_dec *dec;          /* request lists */
+	struct tlsp_request *req;      /* parsed request */
+	int header_done;               /* CONNECT was logged */
+	int handshake_done;            /* TLS is up */
+	struct buf ctx_key;            /* SSL_CTX cache key of the init props */
+	struct tlsp_props_start start; /* engine view of the start props */
+	int remote_fd;                 /* until the pump owns it */
+	struct tlsp_conn *conn;        /* engine session */
+	struct tlsp_tlsmgr_call *lookup; /* pending session lookup */
+	struct tlsp_pump *pump;          /* data phase */
+};
+
+static unsigned tlsp_session_live;
+
+static void tlsp_session_event(struct tlsp_session *sess,
+                               const struct tlsp_input *in);
+
+const char *
+tlsp_session_state_str(enum tlsp_session_state state)
+{
+	switch (state) {
+	case TLSP_SESSION_REQUEST:
+		return "request";
+	case TLSP_SESSION_REFUSED:
+		return "refused";
+	case TLSP_SESSION_FD:
+		return "fd";
+	case TLSP_SESSION_RESUME:
+		return "resume";
+	case TLSP_SESSION_HANDSHAKE:
+		return "handshake";
+	case TLSP_SESSION_CONTEXT:
+		return "context";
+	case TLSP_SESSION_PUMP:
+		return "pump";
+	}
+	return "unknown";
+}
+
+unsigned
+tlsp_session_count(void)
+{
+	return tlsp_session_live;
+}
+
+/* --- event adapters: each only forwards to tlsp_session_event() ------- */
+
+static void
+tlsp_session_stream_event(struct stream *s, enum stream_event ev, void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_STREAM, ev, NULL, NULL};
+
+	(void)s;
+	tlsp_session_event(ctx, &in);
+}
+
+static void
+tlsp_session_remote_event(int fd, unsigned events, void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_REMOTE, STREAM_DATA, NULL, NULL};
+
+	(void)fd;
+	(void)events;
+	tlsp_session_event(ctx, &in);
+}
+
+static void
+tlsp_session_timer_event(void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_TIMER, STREAM_DATA, NULL, NULL};
+
+	tlsp_session_event(ctx, &in);
+}
+
+static void
+tlsp_session_pump_done(struct tlsp_pump *pump, const char *reason, void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_PUMP, STREAM_DATA, reason, NULL};
+
+	(void)pump;
+	tlsp_session_event(ctx, &in);
+}
+
+static void
+tlsp_session_tlsmgr_event(const struct tlsp_tlsmgr_reply *reply, void *ctx)
+{
+	struct tlsp_input in = {TLSP_INPUT_TLSMGR, STREAM_DATA, NULL, reply};
+
+	tlsp_session_event(ctx, &in);
+}
+
+/* --- helpers ---------------------------------------------------------- */
+
+static void
+tlsp_session_deadline(struct tlsp_session *sess, unsigned ms)
+{
+	event_timer_set(tlsp_session_timer_event, sess, ms);
+}
+
+static unsigned
+tlsp_session_init_ms(const struct tlsp_session *sess)
+{
+	return sess->cfg->init_timeout_ms ? sess->cfg->init_timeout_ms
+	                                  : TLSP_SESSION_INIT_TIMEOUT_MS;
+}
+
+/* The errno text a stream event stands for. */
+static const char *
+tlsp_session_stream_why(const struct tlsp_session *sess, enum stream_event ev)
+{
+	switch (ev) {
+	case STREAM_EOF:
+		return "unexpected end of input";
+	case STREAM_TIMEOUT:
+		return strerror(ETIMEDOUT);
+	case STREAM_ERROR:
+		return strerror(stream_errno(sess->plain));
+	default:
+		return "unexpected input";
+	}
+}
+
+/*
+ * The SSL_CTX for the request's init props: cached, else built now and,
+ * being new, given tlsmgr's session cache policy. NULL after warnings.
+ */
+static struct tlsp_ctx *
+tlsp_session_ctx(struct tlsp_session *sess)
+{
+	const struct tlsp_session_config *cfg = sess->cfg;
+	struct tlsp_tls_init init;
+	struct tlsp_ctx *ctx;
+
+	ctx = tlsp_ctx_cache_find(cfg->ctx_cache, buf_str(&sess->ctx_key));
+	if (ctx != NULL)
+		return ctx;
+	tlsp_props_init(&sess->req->client_init, &init);
+	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
+	                         cfg->tls_params, &init, 0);
+	if (ctx != NULL)
+		tlsp_cache_enable(cfg->tlsmgr, ctx);
+	return ctx;
+}
+
+/* Sends status 0 and waits for the client to close. */
+static enum tlsp_step
+tlsp_session_refuse(struct tlsp_session *sess)
+{
+	struct buf out;
+
+	buf_init(&out);
+	tlsp_reply_status(&out, 0);
+	stream_write(sess->plain, out.data, out.len);
+	buf_free(&out);
+	sess->state = TLSP_SESSION_REFUSED;
+	tlsp_session_deadline(sess, tlsp_session_init_ms(sess));
+	return TLSP_STEP_CONTINUE;
+}
+
+/* --- request ---------------------------------------------------------- */
+
+/* The header is in: log CONNECT, then wait for the body or refuse. */
+static enum tlsp_step
+tlsp_session_header(struct tlsp_session *sess, const struct attr_list *list)
+{
+	struct tlsp_request *req = sess->req;
+	static const char *const dir[] = {"(bogus_direction)", "from", "to"};
+
+	if (tlsp_request_parse_header(req, list) < 0) {
+		msg_warn("tlsp_get_request_event: receive request attributes: "
+		         "%s",
+		         tlsp_request_reason(req));
+		return TLSP_STEP_FAIL;
+	}
+	sess->header_done = 1;
+	msg_info("CONNECT %s %s", dir[req->role], req->hdr.remote_endpoint);
+	switch (req->role) {
+	case TLSP_ROLE_CLIENT:
+		return TLSP_STEP_CONTINUE;
+	case TLSP_ROLE_SERVER:
+		msg_warn("tlsp_get_request_event: TLS server role is not "
+		         "available in this tlsproxy");
+		return tlsp_session_refuse(sess);
+	default:
+		msg_warn("tlsp_get_request_event: bad request flags: 0x%x",
+		         req->hdr.flags);
+		return tlsp_session_refuse(sess);
+	}
+}
+
+/* The body is in: find or build the SSL_CTX and answer the status. */
+static enum tlsp_step
+tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
+{
+	struct tlsp_request *req = sess->req;
+	struct buf out;
+
+	if (tlsp_request_parse_body(req, list) < 0) {
+		msg_warn("tlsp_get_request_event: receive client TLS settings: "
+		         "%s",
+		         tlsp_request_reason(req));
+		return TLSP_STEP_FAIL;
+	}
+	if (sess->cfg->mismatch != NULL)
+		(void)tlsp_mismatch_check(sess->cfg->mismatch, &req->params);
+	tlsp_reply_init_key(&sess->ctx_key, &req->client_init);
+	if (tlsp_session_ctx(sess) == NULL)
+		return tlsp_session_refuse(sess);
+	buf_init(&out);
+	tlsp_reply_status(&out, 1);
+	stream_write(sess->plain, out.data, out.len);
+	buf_free(&out);
+	sess->state = TLSP_SESSION_FD;
+	return TLSP_STEP_CONTINUE;
+}
+
+/* Feeds buffered input to the decoder, list by list. */
+static enum tlsp_step
+tlsp_session_request(struct tlsp_session *sess)
+{
+	enum attr_dec_status st;
+	enum tlsp_step step = TLSP_STEP_CONTINUE;
+	const void *data;
+	size_t len, used;
+
+	while (step == TLSP_STEP_CONTINUE &&
+	       sess->state == TLSP_SESSION_REQUEST) {
+		data = stream_data(sess->plain, &len);
+		if (len == 0)
+			break;
+		st = attr_dec_feed(sess->dec, data, len, &used);
+		stream_consume(sess->plain, used);
+		if (st == ATTR_DEC_NEED_MORE)
+			break;
+		if (st == ATTR_DEC_BAD) {
+			msg_warn("tlsp_get_request_event: %s: %s",
+			         sess->header_done
+			             ? "receive client TLS settings"
+			             : "receive request attributes",
+			         attr_dec_reason(sess->dec));
+			return TLSP_STEP_FAIL;
+		}
+		step =
+		    sess->header_done
+		        ? tlsp_session_body(sess, attr_dec_list(sess->dec))
+		        : tlsp_session_header(sess, attr_dec_list(sess->dec));
+		attr_dec_reset(sess->dec);
+	}
+	return step;
+}
+
+/* --- remote socket and handshake --------------------------------------- */
+
+/* Drives SSL_connect and maps OpenSSL's wants to event interest. */
+static enum tlsp_step
+tlsp_session_handshake(struct tlsp_session *sess)
+{
+	SSL *ssl = tlsp_policy_ssl(sess->conn);
+	int ret, err;
+
+	ERR_clear_error();
+	ret = SSL_connect(ssl);
+	if (ret == 1) {
+		event_clear(sess->remote_fd);
+		return TLSP_STEP_DONE;
+	}
+	err = SSL_get_error(ssl, ret);
+	switch (err) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		event_set(sess->remote_fd,
+		          err == SSL_ERROR_WANT_READ ? EVENT_READ : EVENT_WRITE,
+		          tlsp_session_remote_event, sess);
+		tlsp_session_deadline(
+		    sess, (unsigned)sess->req->hdr.handshake_timeout * 1000u);
+		return TLSP_STEP_CONTINUE;
+	case SSL_ERROR_SSL:
+		tlsp_tlserr_log();
+		return TLSP_STEP_FAIL;
+	default:
+		ERR_clear_error();
+		return TLSP_STEP_FAIL;
+	}
+}
+
+static enum tlsp_step tlsp_session_established(struct tlsp_session *sess);
+
+/* One handshake step; on success, on to the context. */
+static enum tlsp_step
+tlsp_session_handshake_step(struct tlsp_session *sess)
+{
+	enum tlsp_step step = tlsp_session_handshake(sess);
+
+	return step == TLSP_STEP_DONE ? tlsp_session_established(sess) : step;
+}
+
+static enum tlsp_step tlsp_session_resume(struct tlsp_session *sess);
+
+/* The remote socket arrived: set up the TLS session and start. */
+static enum tlsp_step
+tlsp_session_fd(struct tlsp_session *sess)
+{
+	struct tlsp_ctx *ctx;
+	size_t len;
+	int fd, flags;
+
+	if ((fd = stream_take_fd(sess->plain)) < 0) {
+		msg_warn("tlsp_get_fd_event: receive remote SMTP peer file "
+		         "descriptor: %s",
+		         "no descriptor with the data");
+		return TLSP_STEP_FAIL;
+	}
+	sess->remote_fd = fd;
+	(void)stream_data(sess->plain, &len);
+	stream_consume(sess->plain, len);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		msg_warn("tlsp_get_fd_event: fcntl remote socket: %m");
+		return TLSP_STEP_FAIL;
+	}
+	/* The context may have been evicted since the status: look again. */
+	if ((ctx = tlsp_session_ctx(sess)) == NULL)
+		return TLSP_STEP_FAIL;
+	tlsp_props_start(&sess->req->client_start, &sess->start);
+	if ((sess->conn = tlsp_policy_start(ctx, &sess->start.props, fd)) ==
+	    NULL)
+		return TLSP_STEP_FAIL;
+	return tlsp_session_resume(sess);
+}
+
+/* A session to resume came (or not): on to the handshake. */
+static enum tlsp_step
+tlsp_session_resumed(struct tlsp_session *sess,
+                     const struct tlsp_tlsmgr_reply *reply)
+{
+	sess->lookup = NULL;
+	if (reply->status == TLSP_TLSMGR_OK && reply->len > 0)
+		(void)tlsp_resume_load(sess->conn, reply->data, reply->len);
+	sess->state = TLSP_SESSION_HANDSHAKE;
+	return tlsp_session_handshake_step(sess);
+}
+
+/* Asks tlsmgr for a cached session when the context caches them. */
+static enum tlsp_step
+tlsp_session_resume(struct tlsp_session *sess)
+{
+	const char *type = tlsp_resume_lookup(sess->conn);
+
+	sess->state = TLSP_SESSION_HANDSHAKE;
+	if (type == NULL || sess->cfg->tlsmgr == NULL)
+		return tlsp_session_handshake_step(sess);
+	sess->lookup = tlsp_tlsmgr_lookup(sess->cfg->tlsmgr, type,
+	                                  tlsp_policy_cache_id(sess->conn),
+	                                  tlsp_session_tlsmgr_event, sess);
+	if (sess->lookup == NULL)
+		return tlsp_session_handshake_step(sess);
+	sess->state = TLSP_SESSION_RESUME;
+	tlsp_session_deadline(sess, (unsigned)sess->req->hdr.handshake_timeout *
+	                                1000u);
+	return TLSP_STEP_CONTINUE;
+}
+
+/* --- after the handshake ------------------------------------------------ */
+
+/* TLS_SESS_STATE from the engine's result, in the peer's layout. */
+static void
+tlsp_session_context(struct tlsp_session *sess,
+                     const struct tlsp_tls_result *res, struct buf *out)
+{
+	struct tlsp_sess_state st = {
+	    .peer_CN = res->peer_CN,
+	    .issuer_CN = res->issuer_CN,
+	    .peer_fingerprint = res->peer_fingerprint,
+	    .peer_pubkey_fingerprint = res->peer_pubkey_fingerprint,
+	    .level = res->level,
+	    .peer_status = res->peer_status,
+	    .cipher_protocol = res->cipher_protocol,
+	    .cipher_name = res->cipher_name,
+	    .cipher_usebits = res->cipher_usebits,
+	    .cipher_algbits = res->cipher_algbits,
+	    .key_exchange = res->key_exchange,
+	    .key_exchange_curve = res->key_exchange_curve,
+	    .key_exchange_bits = res->key_exchange_bits,
+	    .clnt_signature = res->clnt_signature,
+	    .clnt_signature_curve = res->clnt_signature_curve,
+	    .clnt_signature_bits = res->clnt_signature_bits,
+	    .clnt_signature_digest = res->clnt_signature_digest,
+	    .srvr_signature = res->srvr_signature,
+	    .srvr_signature_curve = res->srvr_signature_curve,
+	    .srvr_signature_bits = res->srvr_signature_bits,
+	    .srvr_signature_digest = res->srvr_signature_digest,
+	    .namaddr = res->namaddr,
+	};
+
+	tlsp_reply_sess_state(out, &st, sess->req->peer);
+}
+
+static enum tlsp_step tlsp_session_start_pump(struct tlsp_session *sess);
+
+/* Handshake done: evaluate, then queue the context or start pumping. */
+static enum tlsp_step
+tlsp_session_established(struct tlsp_session *sess)
+{
+	struct tlsp_tls_result res;
+	struct buf out;
+
+	sess->handshake_done = 1;
+	tlsp_eval_result(sess->conn, &res);
+	if ((sess->req->hdr.flags & TLSP_FLAG_SEND_CONTEXT) == 0) {
+		tlsp_tls_result_free(&res);
+		return tlsp_session_start_pump(sess);
+	}
+	buf_init(&out);
+	tlsp_session_context(sess, &res, &out);
+	stream_write(sess->plain, out.data, out.len);
+	buf_free(&out);
+	tlsp_tls_result_free(&res);
+	sess->state = TLSP_SESSION_CONTEXT;
+	tlsp_session_deadline(sess, (unsigned)sess->req->hdr.handshake_timeout *
+	                                1000u);
+	return TLSP_STEP_CONTINUE;
+}
+
+/* The context is out: hand both sockets and the SSL to the pump. */
+static enum tlsp_step
+tlsp_session_start_pump(struct tlsp_session *sess)
+{
+	SSL *ssl = tlsp_policy_ssl(sess->conn);
+	unsigned timeout_ms;
+	size_t pending;
+	int plain_fd;
+
+	(void)stream_data(sess->plain, &pending);
+	if (pending > 0) {
+		msg_warn("%s: plaintext data from the client before the TLS "
+		         "context was sent",
+		         sess->req->hdr.remote_endpoint);
+		return TLSP_STEP_FAIL;
+	}
+	if ((plain_fd = dup(stream_fd(sess->plain))) < 0) {
+		msg_warn("%s: dup plaintext socket: %m", __func__);
+		return TLSP_STEP_FAIL;
+	}
+	stream_free(sess->plain);
+	sess->plain = NULL;
+	(void)event_timer_cancel(tlsp_session_timer_event, sess);
+	/* The pump holds its own reference; the engine session keeps its. */
+	SSL_up_ref(ssl);
+	timeout_ms = ((unsigned)sess->req->hdr.session_timeout +
+	              TLSP_SESSION_PUMP_SLACK) *
+	             1000u;
+	sess->state = TLSP_SESSION_PUMP;
+	sess->pump = tlsp_pump_create(plain_fd, ssl, sess->remote_fd,
+	                              timeout_ms, tlsp_session_pump_done, sess);
+	sess->remote_fd = -1;
+	return TLSP_STEP_CONTINUE;
+}
+
+/* --- the entry point ----------------------------------------------------- */
+
+/* A stream event in a state before the pump. */
+static enum tlsp_step
+tlsp_session_stream_step(struct tlsp_session *sess, enum stream_event ev)
+{
+	size_t len;
+
+	switch (sess->state) {
+	case TLSP_SESSION_REQUEST:
+		if (ev == STREAM_DATA)
+			return tlsp_session_request(sess);
+		if (ev == STREAM_FLUSHED)
+			return TLSP_STEP_CONTINUE;
+		msg_warn("tlsp_get_request_event: %s: %s",
+		         sess->header_done ? "receive client TLS settings"
+		                           : "receive request attributes",
+		         tlsp_session_stream_why(sess, ev));
+		return TLSP_STEP_FAIL;
+	case TLSP_SESSION_REFUSED:
+		if (ev == STREAM_DATA) {
+			(void)stream_data(sess->plain, &len);
+			stream_consume(sess->plain, len);
+		}
+		return ev == STREAM_DATA || ev == STREAM_FLUSHED
+		           ? TLSP_STEP_CONTINUE
+		           : TLSP_STEP_DONE;
+	case TLSP_SESSION_FD:
+		if (ev == STREAM_DATA)
+			return tlsp_session_fd(sess);
+		if (ev == STREAM_FLUSHED)
+			return TLSP_STEP_CONTINUE;
+		msg_warn("tlsp_get_fd_event: receive remote SMTP peer file "
+		         "descriptor: %s",
+		         tlsp_session_stream_why(sess, ev));
+		return TLSP_STEP_FAIL;
+	case TLSP_SESSION_RESUME:
+	case TLSP_SESSION_HANDSHAKE:
+		/* Input waits for the pump; a gone client ends the session. */
+		return ev == STREAM_EOF || ev == STREAM_ERROR
+		           ? TLSP_STEP_FAIL
+		           : TLSP_STEP_CONTINUE;
+	case TLSP_SESSION_CONTEXT:
+		if (ev == STREAM_FLUSHED)
+			return tlsp_session_start_pump(sess);
+		if (ev == STREAM_DATA)
+			return TLSP_STEP_CONTINUE;
+		msg_warn("cannot send TLS context: %s",
+		         tlsp_session_stream_why(sess, ev));
+		return TLSP_STEP_FAIL;
+	case TLSP_SESSION_PUMP:
+		break;
+	}
+	msg_panic("%s: stream event %d in state %s", __func__, (int)ev,
+	          tlsp_session_state_str(sess->state));
+}
+
+/* The state's deadline passed. */
+static enum tlsp_step
+tlsp_session_timeout(struct tlsp_session *sess)
+{
+	switch (sess->state) {
+	case TLSP_SESSION_REQUEST:
+	case TLSP_SESSION_FD:
+	case TLSP_SESSION_CONTEXT:
+		return tlsp_session_stream_step(sess, STREAM_TIMEOUT);
+	default:
+		/* refused: the client had its time; handshake: stalled */
+		return TLSP_STEP_FAIL;
+	}
+}
+
+/* Releases everything; the only way a session ends. */
+static void
+tlsp_session_free(struct tlsp_session *sess)
+{
+	(void)event_timer_cancel(tlsp_session_timer_event, sess);
+	if (sess->lookup != NULL)
+		tlsp_tlsmgr_cancel(sess->lookup);
+	tlsp_pump_free(sess->pump);
+	if (sess->remote_fd >= 0) {
+		event_clear(sess->remote_fd);
+		(void)close(sess->remote_fd);
+	}
+	tlsp_policy_free(sess->conn);
+	tlsp_props_start_free(&sess->start);
+	stream_free(sess->plain);
+	attr_dec_free(sess->dec);
+	tlsp_request_free(sess->req);
+	buf_free(&sess->ctx_key);
+	if (sess->cfg->disconnect != NULL)
+		sess->cfg->disconnect(sess->client_fd);
+	free(sess);
+	tlsp_session_live--;
+}
+
+/* Logs the stock teardown lines for a session that read its header. */
+static void
+tlsp_session_log_end(const struct tlsp_session *sess)
+{
+	if (!sess->header_done)
+		return;
+	if (!sess->handshake_done)
+		msg_info("TLS handshake failed for service=%s peer=%s",
+		         sess->req->hdr.serverid,
+		         sess->req->hdr.remote_endpoint);
+	msg_info("DISCONNECT %s", sess->req->hdr.remote_endpoint);
+}
+
+static void
+tlsp_session_event(struct tlsp_session *sess, const struct tlsp_input *in)
+{
+	enum tlsp_step step;
+
+	switch (in->kind) {
+	case TLSP_INPUT_STREAM:
+		step = tlsp_session_stream_step(sess, in->stream_event);
+		break;
+	case TLSP_INPUT_REMOTE:
+		step = tlsp_session_handshake_step(sess);
+		break;
+	case TLSP_INPUT_TIMER:
+		step = tlsp_session_timeout(sess);
+		break;
+	case TLSP_INPUT_TLSMGR:
+		step = tlsp_session_resumed(sess, in->reply);
+		break;
+	case TLSP_INPUT_PUMP:
+		/* The pump closed both sockets and freed its SSL reference. */
+		tlsp_pump_free(sess->pump);
+		sess->pump = NULL;
+		step = TLSP_STEP_DONE;
+		break;
+	default:
+		msg_panic("%s: bad input %d", __func__, (int)in->kind);
+	}
+	if (step == TLSP_STEP_CONTINUE)
+		return;
+	tlsp_session_log_end(sess);
+	tlsp_session_free(sess);
+}
+
+struct tlsp_session *
+tlsp_session_create(int fd, const struct tlsp_session_config *cfg)
+{
+	struct tlsp_session *sess = xcalloc(1, sizeof(*sess));
+	struct buf out;
+
+	sess->cfg = cfg;
+	sess->state = TLSP_SESSION_REQUEST;
+	sess->client_fd = fd;
+	sess->remote_fd = -1;
+	sess->req = tlsp_request_create();
+	sess->dec = attr_dec_create(&tlsp_request_attr_limits);
+	buf_init(&sess->ctx_key);
+	sess->plain = stream_create(fd, tlsp_session_stream_event, sess);
+	buf_init(&out);
+	tlsp_reply_announce(&out);
+	stream_write(sess->plain, out.data, out.len);
+	buf_free(&out);
+	tlsp_session_deadline(sess, tlsp_session_init_ms(sess));
+	tlsp_session_live++;
+	return sess;
+}
