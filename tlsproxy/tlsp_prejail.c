@@ -376,6 +376,8 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 		msg_warn("%s client TLS settings: %s", conf->prefix,
 		         buf_str(&why));
 	buf_free(&why);
+	if (on == 0)
+		tlsp_prejail_props_free(&props);
 	if (on <= 0)
 		return;
 	buf_init(&key);

@@ -41,7 +41,8 @@ struct tlsp_prejail_conf {
 };
 
 /*
- * Fills *out (owned strings; tlsp_prejail_props_free) with the init props
+ * Fills *out (owned strings, also when 0 is returned; release them with
+ * tlsp_prejail_props_free, which -1 has already done) with the init props
  * the transport described by conf sends, evaluating its parameters as
  * Postfix does: -o option, else main.cf (conf_lookup), else the built-in
  * default, then $name expansion. Returns 1 when the transport can use

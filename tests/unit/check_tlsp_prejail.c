@@ -10,10 +10,13 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "capture.h"
 #include "conf.h"
 #include "tlsp_golden.h"
 #include "tlsp_prejail.h"
@@ -220,6 +223,56 @@ START_TEST(test_tlsp_prejail_master_cf_bounds_options)
 }
 END_TEST
 
+START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
+{
+	static const char master_cf[] =
+	    "smtp      unix  -       -       n       -       -       smtp\n"
+	    "relay     unix  -       -       n       -       -       smtp\n"
+	    "  -o smtp_tls_loglevel=1\n"
+	    "lmtp      unix  -       -       n       -       -       lmtp\n"
+	    "deep      unix  -       -       n       -       -       smtp "
+	    "-o smtp_tls_scert_verifydepth=3\n"
+	    "plain     unix  -       -       n       -       -       smtp "
+	    "-o smtp_tls_security_level=none -o smtp_tls_loglevel=2\n";
+	static const struct tlsp_tls_params params = {
+	    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
+	    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
+	    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
+	    .tls_export_cipherlist =
+	        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
+	    .tls_null_cipherlist = "eNULL:!aNULL",
+	    .tls_eecdh_auto_curves =
+	        "X25519 X448 prime256v1 secp521r1 secp384r1",
+	    .tls_dane_digests = "sha512 sha256",
+	};
+	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
+	struct tlsp_ctx_cache *cache;
+	struct buf path;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	buf_init(&path);
+	buf_printf(&path, "%s/master.cf", dir);
+	ck_assert_ptr_nonnull(fp = fopen(buf_str(&path), "w"));
+	ck_assert_uint_eq(fwrite(master_cf, 1, sizeof(master_cf) - 1, fp),
+	                  sizeof(master_cf) - 1);
+	ck_assert_int_eq(fclose(fp), 0);
+	conf_init(dir);
+	conf_set("smtp_tls_security_level", "encrypt");
+	cache = tlsp_ctx_cache_create();
+	capture_start();
+	/* main.cf smtp (= the smtp service), relay, deep; lmtp and plain
+	 * cannot use TLS. */
+	ck_assert_uint_eq(tlsp_prejail_load(cache, &params, NULL), 3);
+	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 3);
+	ck_assert_str_eq(capture_text(), "");
+	tlsp_ctx_cache_free(cache);
+	ck_assert_int_eq(unlink(buf_str(&path)), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	buf_free(&path);
+}
+END_TEST
+
 Suite *
 tlsp_prejail_suite(void)
 {
@@ -232,6 +285,10 @@ tlsp_prejail_suite(void)
 	tcase_add_test(tc, test_tlsp_prejail_lmtp_uses_its_own_names);
 	tcase_add_test(tc, test_tlsp_prejail_no_tls_is_not_loaded);
 	tcase_add_test(tc, test_tlsp_prejail_rejects_bad_verifydepth);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_tlsp_prejail_load_pins_one_context_per_setting);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("master_cf");
 	tcase_add_test(tc, test_tlsp_prejail_master_cf_finds_smtp_and_lmtp);
