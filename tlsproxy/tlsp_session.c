@@ -42,6 +42,7 @@
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
 #include "tlsp_resume.h"
+#include "tlsp_server_daemon.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_session.h"
 
@@ -81,6 +82,7 @@ struct tlsp_session {
 	int remote_fd;                 /* until the pump owns it */
 	struct tlsp_conn *conn;        /* engine session */
 	struct tlsp_tlsmgr_call *lookup; /* pending session lookup */
+	struct tlsp_server_sess *srv;    /* server role: engine session */
 	struct tlsp_pump *pump;          /* data phase */
 };
 
@@ -216,6 +218,28 @@ tlsp_session_ctx(struct tlsp_session *sess)
 	return ctx;
 }
 
+/* The engine session's SSL, whichever the role. */
+static SSL *
+tlsp_session_ssl(const struct tlsp_session *sess)
+{
+	return sess->srv ? tlsp_server_ssl(sess->srv)
+	                 : tlsp_policy_ssl(sess->conn);
+}
+
+/* Sends status 1 and waits for the remote socket. */
+static enum tlsp_step
+tlsp_session_ready(struct tlsp_session *sess)
+{
+	struct buf out;
+
+	buf_init(&out);
+	tlsp_reply_status(&out, 1);
+	stream_write(sess->plain, out.data, out.len);
+	buf_free(&out);
+	sess->state = TLSP_SESSION_FD;
+	return TLSP_STEP_CONTINUE;
+}
+
 /* Sends status 0 and waits for the client to close. */
 static enum tlsp_step
 tlsp_session_refuse(struct tlsp_session *sess)
@@ -252,9 +276,9 @@ tlsp_session_header(struct tlsp_session *sess, const struct attr_list *list)
 	case TLSP_ROLE_CLIENT:
 		return TLSP_STEP_CONTINUE;
 	case TLSP_ROLE_SERVER:
-		msg_warn("tlsp_get_request_event: TLS server role is not "
-		         "available in this tlsproxy");
-		return tlsp_session_refuse(sess);
+		/* No body; off by configuration: status 0, no warning. */
+		return sess->cfg->server ? tlsp_session_ready(sess)
+		                         : tlsp_session_refuse(sess);
 	default:
 		msg_warn("tlsp_get_request_event: bad request flags: 0x%x",
 		         req->hdr.flags);
@@ -267,7 +291,6 @@ static enum tlsp_step
 tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 {
 	struct tlsp_request *req = sess->req;
-	struct buf out;
 
 	if (tlsp_request_parse_body(req, list) < 0) {
 		msg_warn("tlsp_get_request_event: receive client TLS settings: "
@@ -280,12 +303,7 @@ tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 	tlsp_reply_init_key(&sess->ctx_key, &req->client_init);
 	if (tlsp_session_ctx(sess) == NULL)
 		return tlsp_session_refuse(sess);
-	buf_init(&out);
-	tlsp_reply_status(&out, 1);
-	stream_write(sess->plain, out.data, out.len);
-	buf_free(&out);
-	sess->state = TLSP_SESSION_FD;
-	return TLSP_STEP_CONTINUE;
+	return tlsp_session_ready(sess);
 }
 
 /* Feeds buffered input to the decoder, list by list. */
@@ -325,15 +343,15 @@ tlsp_session_request(struct tlsp_session *sess)
 
 /* --- remote socket and handshake --------------------------------------- */
 
-/* Drives SSL_connect and maps OpenSSL's wants to event interest. */
+/* Drives SSL_connect (SSL_accept) and maps OpenSSL's wants to events. */
 static enum tlsp_step
 tlsp_session_handshake(struct tlsp_session *sess)
 {
-	SSL *ssl = tlsp_policy_ssl(sess->conn);
+	SSL *ssl = tlsp_session_ssl(sess);
 	int ret, err;
 
 	ERR_clear_error();
-	ret = SSL_connect(ssl);
+	ret = sess->srv ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (ret == 1) {
 		event_clear(sess->remote_fd);
 		return TLSP_STEP_DONE;
@@ -391,6 +409,15 @@ tlsp_session_fd(struct tlsp_session *sess)
 	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
 		msg_warn("tlsp_get_fd_event: fcntl remote socket: %m");
 		return TLSP_STEP_FAIL;
+	}
+	if (sess->req->role == TLSP_ROLE_SERVER) {
+		/* No session to resume up front: OpenSSL asks when needed. */
+		sess->srv = tlsp_server_daemon_start(sess->cfg->server,
+		                                     &sess->req->hdr, fd);
+		if (sess->srv == NULL)
+			return TLSP_STEP_FAIL;
+		sess->state = TLSP_SESSION_HANDSHAKE;
+		return tlsp_session_handshake_step(sess);
 	}
 	/* The context may have been evicted since the status: look again. */
 	if ((ctx = tlsp_session_ctx(sess)) == NULL)
@@ -479,7 +506,10 @@ tlsp_session_established(struct tlsp_session *sess)
 	struct buf out;
 
 	sess->handshake_done = 1;
-	tlsp_eval_result(sess->conn, &res);
+	if (sess->srv)
+		tlsp_server_post_accept(sess->srv, &res);
+	else
+		tlsp_eval_result(sess->conn, &res);
 	if ((sess->req->hdr.flags & TLSP_FLAG_SEND_CONTEXT) == 0) {
 		tlsp_tls_result_free(&res);
 		return tlsp_session_start_pump(sess);
@@ -499,7 +529,7 @@ tlsp_session_established(struct tlsp_session *sess)
 static enum tlsp_step
 tlsp_session_start_pump(struct tlsp_session *sess)
 {
-	SSL *ssl = tlsp_policy_ssl(sess->conn);
+	SSL *ssl = tlsp_session_ssl(sess);
 	unsigned timeout_ms;
 	size_t pending;
 	int plain_fd;
@@ -615,6 +645,7 @@ tlsp_session_free(struct tlsp_session *sess)
 		(void)close(sess->remote_fd);
 	}
 	tlsp_policy_free(sess->conn);
+	tlsp_server_free(sess->srv);
 	tlsp_props_start_free(&sess->start);
 	stream_free(sess->plain);
 	attr_dec_free(sess->dec);

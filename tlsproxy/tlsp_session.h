@@ -9,8 +9,9 @@
  * that ends and frees the session; the steps it calls only say whether
  * to continue.
  *
- * Server-role requests are refused (status 0): this daemon serves the
- * client role only. Log lines are stock 3.7.11's (spec section 8 and
+ * Server-role requests (postscreen, section 5) take the same path with
+ * SSL_accept and no body, through cfg->server; without it they are
+ * refused (status 0). Log lines are stock 3.7.11's (spec section 8 and
  * tlsproxy-tls.md 6.2).
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -20,6 +21,7 @@
 
 #include "tlsp_ctx.h"
 #include "tlsp_mismatch.h"
+#include "tlsp_server_daemon.h"
 #include "tlsp_tlsmgr.h"
 
 /* Deadline for the request, the remote socket, or the close after a
@@ -34,7 +36,7 @@ enum tlsp_session_state {
 	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
 	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
 	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
-	TLSP_SESSION_HANDSHAKE, /* SSL_connect on the remote socket */
+	TLSP_SESSION_HANDSHAKE, /* SSL_connect (server: SSL_accept) */
 	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
 	TLSP_SESSION_PUMP,      /* relaying data */
 };
@@ -43,6 +45,7 @@ struct tlsp_session_config {
 	struct tlsp_ctx_cache *ctx_cache;         /* client contexts */
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
 	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
+	const struct tlsp_server_daemon *server;  /* NULL: server role off */
 	struct tlsp_mismatch *mismatch;           /* params warnings, or NULL */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */

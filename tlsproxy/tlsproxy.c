@@ -1,9 +1,10 @@
 /*
- * tlsproxy.c - main() of tlsproxy(8), the drop-in TLS proxy (client role)
+ * tlsproxy.c - main() of tlsproxy(8), the drop-in TLS proxy
  *
  * The parameter table and the skeleton callbacks; the conversation lives
  * in tlsp_session.c, the TLS engine in tlsp_ctx.c/tlsp_policy.c, the
- * pre-jail loading in tlsp_prejail.c. master.cf:
+ * pre-jail loading in tlsp_prejail.c (client role) and
+ * tlsp_server_daemon.c (server role, postscreen). master.cf:
  *
  *   tlsproxy unix - - n - 0 tlsreuse/tlsproxy
  *
@@ -18,6 +19,7 @@
 #include "tlsp_ctx.h"
 #include "tlsp_mismatch.h"
 #include "tlsp_prejail.h"
+#include "tlsp_server_daemon.h"
 #include "tlsp_session.h"
 #include "tlsp_tlsmgr.h"
 #include "tlsp_tls.h"
@@ -140,6 +142,8 @@ tlsproxy_pre_jail(void *ctx)
 	p->tls_null_cipherlist = tls_null_cipherlist;
 	p->tls_eecdh_auto_curves = tls_eecdh_auto_curves;
 	p->tls_dane_digests = tls_dane_digests;
+	p->tls_disable_workarounds = tls_disable_workarounds;
+	p->tls_ssl_options = tls_ssl_options;
 	p->tls_append_default_CA = tls_append_default_CA;
 	p->tls_legacy_public_key_fingerprints =
 	    tls_legacy_public_key_fingerprints;
@@ -147,6 +151,9 @@ tlsproxy_pre_jail(void *ctx)
 	buf_printf(&path, "private/%s", tlsmgr_service_name);
 	tlsproxy_tlsmgr = tlsp_tlsmgr_create(buf_str(&path));
 	buf_free(&path);
+	/* Server role first, as stock. */
+	tlsproxy_session_config.server =
+	    tlsp_server_daemon_create(p, tlsproxy_tlsmgr);
 	tlsproxy_ctx_cache = tlsp_ctx_cache_create();
 	(void)tlsp_prejail_load(tlsproxy_ctx_cache, p, tlsproxy_tlsmgr);
 	tlsproxy_session_config.ctx_cache = tlsproxy_ctx_cache;

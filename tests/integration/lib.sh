@@ -16,6 +16,7 @@
 #   queue_count, wait_for_queue_empty, random_loopback_ip.
 # Log: maillog_count, wait_for_maillog, maillog_excerpt,
 #   maillog_normalise, smtp_lines, mail_outcome.
+# PKI: pki_ensure, pki_variant (expired or foreign server certificates).
 # Checks: expect_count, expect_at_least, expect_none, expect_no_warnings,
 #   expect_daemons_from_libexec; both_ways FN [ERE] (stock vs ours).
 # Exits: skip (77: not root, no Postfix, or "ours" selected but not
@@ -99,6 +100,7 @@ lib_on_exit() {
 	if ! lib_stop_all && [ "$status" -eq 0 ]; then
 		status=1
 	fi
+	lib_release_ports
 	if [ -n "$LIB_TMP" ]; then
 		if [ "${TLSREUSE_KEEP:-0}" = 1 ]; then
 			echo "# kept $LIB_TMP" >&2
@@ -190,15 +192,16 @@ lib_pki_fresh() {
 	    [ "$((EPOCHSECONDS + 86400))" -lt "$not_after" ]
 }
 
-# pki_ensure: $LIB_TMP/pki holds a valid CA and server chains.
+# pki_ensure: $LIB_TMP/pki holds a valid CA (with its key, for
+# pki_variant) and server chains.
 pki_ensure() {
 	local dir=$LIB_TMP/pki f tmp not_after=$((EPOCHSECONDS + 29 * 86400))
 	[ -d "$dir" ] && return 0
 	mkdir -m 700 "$dir"
 	if lib_pki_fresh "$LIB_PKI_BUNDLE"; then
 		lib_pki_split "$LIB_PKI_BUNDLE" "$dir"
-		[ -s "$dir/ca.pem" ] && [ -s "$dir/rsa.pem" ] &&
-		    [ -s "$dir/ecdsa.pem" ] && return 0
+		[ -s "$dir/ca.pem" ] && [ -s "$dir/ca.key" ] &&
+		    [ -s "$dir/rsa.pem" ] && [ -s "$dir/ecdsa.pem" ] && return 0
 	fi
 	lib_pki_generate "$dir"
 	tmp=$LIB_PKI_BUNDLE.tmp.$RANDOM$RANDOM
@@ -206,7 +209,7 @@ pki_ensure() {
 		umask 077
 		{
 			echo "# not-after: $not_after"
-			for f in ca.pem rsa.pem ecdsa.pem; do
+			for f in ca.pem ca.key rsa.pem ecdsa.pem; do
 				echo "# file: $f"
 				cat "$dir/$f"
 			done
@@ -215,15 +218,89 @@ pki_ensure() {
 	    note "cannot cache the PKI in $LIB_PKI_BUNDLE (generated per test)"
 }
 
+# pki_variant expired|foreign: print the path of a server chain (key, then
+# certificate, ECDSA) naming $LIB_MX_NAME and 127.0.0.1 like the others,
+# but "expired" (test CA, valid only in January 2020) or "foreign"
+# (signed by another CA, unknown to smtp_tls_CAfile). Made once per test.
+pki_variant() {
+	local dir=$LIB_TMP/pki/$1 ca=$LIB_TMP/pki/ca start end
+	pki_ensure
+	[ -s "$dir.pem" ] && { echo "$dir.pem"; return 0; }
+	case $1 in
+	expired) start=20200101000000Z end=20200201000000Z ;;
+	foreign)
+		ca=$dir/ca
+		start=$(date -u -d yesterday +%Y%m%d%H%M%SZ)
+		end=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+		;;
+	*) harness_error "pki_variant: unknown variant $1" ;;
+	esac
+	mkdir -m 700 "$dir"
+	(
+		umask 077
+		cd "$dir"
+		if [ "$1" = foreign ]; then
+			openssl genpkey -algorithm EC \
+			    -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+			openssl req -x509 -new -key ca.key -days 30 \
+			    -subj "/CN=tlsreuse foreign CA" \
+			    -addext basicConstraints=critical,CA:TRUE \
+			    -addext keyUsage=critical,keyCertSign,cRLSign \
+			    -out ca.pem
+		fi
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+		    -out server.key
+		openssl req -new -key server.key -subj "/CN=$LIB_MX_NAME" \
+		    -addext "subjectAltName=DNS:$LIB_MX_NAME,IP:127.0.0.1" \
+		    -addext extendedKeyUsage=serverAuth -out server.csr
+		# "openssl ca" is the one that takes explicit validity dates.
+		printf '%s\n' '[ca]' 'default_ca = d' '[d]' \
+		    'database = index.txt' 'new_certs_dir = .' 'serial = serial' \
+		    'default_md = sha256' 'policy = p' 'copy_extensions = copy' \
+		    '[p]' 'commonName = supplied' >ca.cnf
+		: >index.txt
+		echo 01 >serial
+		openssl ca -batch -config ca.cnf -cert "$ca.pem" -keyfile "$ca.key" \
+		    -in server.csr -startdate "$start" -enddate "$end" -notext \
+		    -out server.crt
+		cat server.key server.crt >"../$1.pem"
+	) >"$dir/openssl.err" 2>&1 || {
+		cat "$dir/openssl.err" >&2
+		harness_error "cannot make the $1 server certificate"
+	}
+	echo "$dir.pem"
+}
+
 # --- ports -----------------------------------------------------------------
 
 # free_ports N: N distinct loopback TCP ports that could be bound just
 # now, from 20000-31999 (below the usual ephemeral range, so outgoing
 # connections do not take them). instance_up retries if one is taken later;
 # a caller that puts one in a --master-line cannot, so bind early.
+# Tests run in parallel, and a port found free is not bound until Postfix
+# starts: each port is also reserved with an atomic mkdir under
+# LIB_PORT_DIR, owned by this test's pid, released at exit (a reservation
+# whose owner is gone is taken over), so two tests never pick the same one.
+LIB_PORT_DIR=${TMPDIR:-/tmp}/tlsreuse-ports
 free_ports() {
+	mkdir -p "$LIB_PORT_DIR"
 	perl -MIO::Socket::INET -e '
-		my ($n, %seen, @ports) = ($ARGV[0]);
+		my ($n, $dir, $owner, %seen, @ports) = @ARGV;
+		sub reserve {
+			my ($port) = @_;
+			my $r = "$dir/$port";
+			if (!mkdir $r) {
+				open(my $fh, "<", "$r/owner") or return 0;
+				my $pid = <$fh>;
+				return 0 if $pid && kill(0, $pid);
+				unlink "$r/owner";
+				rmdir $r;
+				mkdir $r or return 0;
+			}
+			open(my $fh, ">", "$r/owner") or return 0;
+			print $fh $owner;
+			return 1;
+		}
 		for (my $try = 0; @ports < $n && $try < 1000; $try++) {
 			my $port = 20000 + int(rand(12000));
 			next if $seen{$port}++;
@@ -231,10 +308,21 @@ free_ports() {
 			    LocalPort => $port, Proto => "tcp", Listen => 1)
 			    or next;
 			close $s;
-			push @ports, $port;
+			push @ports, $port if reserve($port);
 		}
 		die "no free ports\n" if @ports < $n;
-		print "@ports\n";' "$1" || harness_error "cannot find $1 free ports"
+		print "@ports\n";' "$1" "$LIB_PORT_DIR" "$$" ||
+	    harness_error "cannot find $1 free ports"
+}
+
+# lib_release_ports: drop this test's port reservations.
+lib_release_ports() {
+	local r
+	for r in "$LIB_PORT_DIR"/*/owner; do
+		[ -f "$r" ] && [ "$(cat "$r" 2>/dev/null)" = "$$" ] || continue
+		rm -f "$r" && rmdir "${r%/owner}" 2>/dev/null
+	done
+	return 0
 }
 
 # --- instance files --------------------------------------------------------
