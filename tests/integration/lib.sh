@@ -351,8 +351,11 @@ lib_make_queue() {
 lib_make_libexec() {
 	local f
 	mkdir -m 755 "$I/libexec" "$I/libexec/tlsreuse"
-	ln "$LIB_POSTFIX_SBIN"/* "$I/libexec/" 2>/dev/null ||
-	    cp -p "$LIB_POSTFIX_SBIN"/* "$I/libexec/"
+	# Files only: after "make install" ours live in a tlsreuse/ there.
+	find "$LIB_POSTFIX_SBIN" -maxdepth 1 ! -type d \
+	    -exec ln -t "$I/libexec/" {} + 2>/dev/null ||
+	    find "$LIB_POSTFIX_SBIN" -maxdepth 1 ! -type d \
+	    -exec cp -p -t "$I/libexec/" {} +
 	# access(X_OK) fails on a noexec mount.
 	[ -x "$I/libexec/master" ] ||
 	    harness_error "cannot execute programs in $LIB_TMP (noexec?); set TMPDIR"
