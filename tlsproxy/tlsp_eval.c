@@ -92,18 +92,6 @@ tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
 		         res->peer_fingerprint, res->peer_pubkey_fingerprint);
 }
 
-void
-tlsp_eval_cipher(SSL *ssl, struct tlsp_tls_result *res)
-{
-	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
-
-	tlsp_result_set(&res->cipher_protocol, SSL_get_version(ssl));
-	if (cipher == 0)
-		return;
-	tlsp_result_set(&res->cipher_name, SSL_CIPHER_get_name(cipher));
-	res->cipher_usebits = SSL_CIPHER_get_bits(cipher, &res->cipher_algbits);
-}
-
 /* The summary line, when the log mask asks for it. */
 static void
 tlsp_eval_summary(const struct tlsp_conn *conn,
@@ -134,7 +122,7 @@ tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res)
 		tlsp_eval_peer(conn, cert, res->session_reused, res);
 	res->level = conn->level;
 	tlsp_result_set(&res->namaddr, conn->namaddr);
-	tlsp_eval_cipher(conn->ssl, res);
+	tlsp_result_cipher(conn->ssl, res);
 	tlsp_sigparams_get(conn->ssl, res);
 	tlsp_eval_summary(conn, res);
 }

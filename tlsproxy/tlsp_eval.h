@@ -20,7 +20,4 @@
  */
 void tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res);
 
-/* Sets res's cipher_protocol, cipher_name and bits from ssl (any role). */
-void tlsp_eval_cipher(SSL *ssl, struct tlsp_tls_result *res);
-
 #endif

@@ -27,7 +27,6 @@
 #include "msg.h"
 #include "tlsp_certname.h"
 #include "tlsp_cipher.h"
-#include "tlsp_eval.h"
 #include "tlsp_fprint.h"
 #include "tlsp_pemload.h"
 #include "tlsp_pktdump.h"
@@ -314,7 +313,7 @@ tlsp_server_post_accept(struct tlsp_server_sess *sess,
 	if ((cert = SSL_get0_peer_certificate(sess->ssl)) != 0)
 		tlsp_server_peer(sess, cert, res);
 	tlsp_result_set(&res->namaddr, sess->namaddr);
-	tlsp_eval_cipher(sess->ssl, res);
+	tlsp_result_cipher(sess->ssl, res);
 	tlsp_sigparams_get(sess->ssl, res);
 	if (log_mask & TLSP_LOG_SUMMARY) {
 		buf_init(&line);
