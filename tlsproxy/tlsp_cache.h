@@ -13,7 +13,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_CACHE_H
 #define TLSREUSE_TLSPROXY_TLSP_CACHE_H
 
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_tlsmgr.h"
 
 /*

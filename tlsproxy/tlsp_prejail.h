@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_request.h"
 #include "tlsp_tlsmgr.h"
 

@@ -10,8 +10,8 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_PROPS_H
 #define TLSREUSE_TLSPROXY_TLSP_PROPS_H
 
+#include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
-#include "tlsp_tls.h"
 
 /* The engine's start props and the TLSA array they point to (owned). */
 struct tlsp_props_start {

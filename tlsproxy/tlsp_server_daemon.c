@@ -18,7 +18,7 @@
 #include <stdlib.h>
 
 #include "mem.h"
-#include "tlsp_server_conf.h"
+#include "server_role/tlsp_server_conf.h"
 #include "tlsp_server_tlsmgr.h"
 #include "tlsp_server_daemon.h"
 

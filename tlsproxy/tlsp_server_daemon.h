@@ -6,9 +6,9 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 
+#include "server_role/tlsp_server_ctx.h"
+#include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
-#include "tlsp_server_ctx.h"
-#include "tlsp_tls.h"
 #include "tlsp_tlsmgr.h"
 
 struct tlsp_server_daemon;

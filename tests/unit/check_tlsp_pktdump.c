@@ -10,7 +10,7 @@
 #include "capture.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_pktdump.h"
+#include "tls/tlsp_pktdump.h"
 
 Suite *tlsp_pktdump_suite(void);
 

@@ -21,7 +21,7 @@
 #include "capture.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_tls.h"
+#include "tls/tlsp_tls.h"
 
 Suite *tlsp_policy_suite(void);
 

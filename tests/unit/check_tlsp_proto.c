@@ -7,7 +7,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tlsp_proto.h"
+#include "tls/tlsp_proto.h"
 
 Suite *tlsp_proto_suite(void);
 

@@ -24,7 +24,7 @@
 #include "capture.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_server_ctx.h"
+#include "server_role/tlsp_server_ctx.h"
 
 Suite *tlsp_server_suite(void);
 

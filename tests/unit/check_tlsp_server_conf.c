@@ -16,7 +16,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "msg.h"
-#include "tlsp_server_conf.h"
+#include "server_role/tlsp_server_conf.h"
 
 #ifndef POSTCONF_PATH
 #define POSTCONF_PATH ""

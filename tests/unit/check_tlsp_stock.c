@@ -28,11 +28,11 @@
 
 #include "buf.h"
 #include "capture.h"
-#include "tlsp_ctx.h"
-#include "tlsp_eval.h"
+#include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_eval.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_policy.h"
+#include "client_role/tlsp_policy.h"
 
 Suite *tlsp_stock_suite(void);
 

@@ -11,11 +11,11 @@
 
 #include <openssl/ssl.h>
 
-#include "tlsp_ctx.h"
-#include "tlsp_eval.h"
+#include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_eval.h"
 #include "tlsp_hs.h"
-#include "tlsp_policy.h"
-#include "tlsp_resume.h"
+#include "client_role/tlsp_policy.h"
+#include "client_role/tlsp_resume.h"
 
 struct tlsp_tls_params tlsp_hs_params;
 

@@ -14,8 +14,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tls/tlsp_verify.h"
 #include "tlsp_ctx.h"
-#include "tlsp_verify.h"
 
 struct tlsp_conn {
 	SSL *ssl;

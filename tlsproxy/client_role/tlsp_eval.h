@@ -6,8 +6,8 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_EVAL_H
 #define TLSREUSE_TLSPROXY_TLSP_EVAL_H
 
+#include "tls/tlsp_tls.h"
 #include "tlsp_policy.h"
-#include "tlsp_tls.h"
 
 /*
  * Fills *res (initialised here; release with tlsp_tls_result_free()) for

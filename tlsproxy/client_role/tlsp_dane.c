@@ -24,9 +24,9 @@
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
+#include "tls/tlsp_fprint.h"
+#include "tls/tlsp_tlserr.h"
 #include "tlsp_dane.h"
-#include "tlsp_fprint.h"
-#include "tlsp_tlserr.h"
 
 #define TLSP_DANE_PARAM "tls_dane_digests"
 #define TLSP_DANE_SEP " \t\r\n,"

@@ -12,8 +12,8 @@
 #include <openssl/ssl.h>
 
 #include "buf.h"
+#include "tls/tlsp_tls.h"
 #include "tlsp_server_conf.h"
-#include "tlsp_tls.h"
 
 /*
  * Session ticket key. Byte for byte the "keybuf" tlsmgr(8) returns for a

@@ -29,16 +29,16 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_certkey.h"
-#include "tlsp_curves.h"
-#include "tlsp_fprint.h"
-#include "tlsp_infocb.h"
-#include "tlsp_logmask.h"
-#include "tlsp_proto.h"
+#include "tls/tlsp_certkey.h"
+#include "tls/tlsp_curves.h"
+#include "tls/tlsp_fprint.h"
+#include "tls/tlsp_infocb.h"
+#include "tls/tlsp_logmask.h"
+#include "tls/tlsp_proto.h"
+#include "tls/tlsp_sslopt.h"
+#include "tls/tlsp_tlserr.h"
+#include "tls/tlsp_verify.h"
 #include "tlsp_server_int.h"
-#include "tlsp_sslopt.h"
-#include "tlsp_tlserr.h"
-#include "tlsp_verify.h"
 
 /* Never NULL. */
 static const char *

@@ -24,8 +24,8 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_pemload.h"
 #include "tlsp_tlserr.h"
+#include "tlsp_pemload.h"
 
 #define TLSP_PEMLOAD_SEP " \t\r\n,"
 

@@ -17,9 +17,9 @@
 #include <openssl/ssl.h>
 
 #include "msg.h"
-#include "tlsp_certkey.h"
 #include "tlsp_pemload.h"
 #include "tlsp_tlserr.h"
+#include "tlsp_certkey.h"
 
 int
 tlsp_certkey_ca(SSL_CTX *ctx, const char *CAfile, const char *CApath,

@@ -10,7 +10,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tlsp_tls.h"
+#include "tls/tlsp_tls.h"
 
 struct tlsp_ctx;
 struct tlsp_ctx_cache;

@@ -6,7 +6,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SERVER_CONF_H
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_CONF_H
 
-#include "tlsp_tls.h"
+#include "tls/tlsp_tls.h"
 
 /*
  * The values, named after their parameters (Postfix 3.7.11). The smtpd_*

@@ -22,16 +22,16 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_cipher.h"
+#include "tls/tlsp_cipher.h"
+#include "tls/tlsp_fprint.h"
+#include "tls/tlsp_pktdump.h"
+#include "tls/tlsp_proto.h"
+#include "tls/tlsp_tlserr.h"
 #include "tlsp_conn.h"
 #include "tlsp_dane.h"
-#include "tlsp_fprint.h"
 #include "tlsp_names.h"
-#include "tlsp_pktdump.h"
-#include "tlsp_policy.h"
-#include "tlsp_proto.h"
 #include "tlsp_resume.h"
-#include "tlsp_tlserr.h"
+#include "tlsp_policy.h"
 
 /* Never NULL, so the code below can treat absent as empty. */
 static const char *

@@ -6,8 +6,8 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_NAMES_H
 #define TLSREUSE_TLSPROXY_TLSP_NAMES_H
 
+#include "tls/tlsp_tls.h"
 #include "tlsp_conn.h"
-#include "tlsp_tls.h"
 
 /*
  * Gives OpenSSL the reference identifiers for conn->ssl from props->match:

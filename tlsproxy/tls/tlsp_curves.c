@@ -18,8 +18,8 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_curves.h"
 #include "tlsp_tlserr.h"
+#include "tlsp_curves.h"
 
 #define TLSP_CURVES_SEP " \t\r\n,"
 

@@ -14,8 +14,8 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_logmask.h"
 #include "tlsp_tls.h"
+#include "tlsp_logmask.h"
 
 #define TLSP_LOGMASK_SEP " \t\r\n,"
 

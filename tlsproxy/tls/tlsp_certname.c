@@ -19,8 +19,8 @@
 
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_certname.h"
 #include "tlsp_tlserr.h"
+#include "tlsp_certname.h"
 
 #define TLSP_CERTNAME_FN "tls_text_name"
 

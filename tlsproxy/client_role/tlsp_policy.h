@@ -8,8 +8,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tls/tlsp_tls.h"
 #include "tlsp_ctx.h"
-#include "tlsp_tls.h"
 
 struct tlsp_conn;
 

@@ -12,9 +12,9 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "tls/tlsp_verify.h"
 #include "tlsp_server_ctx.h"
 #include "tlsp_sni_map.h"
-#include "tlsp_verify.h"
 
 /* Postfix's tls_daemon_random_bytes default: seed bytes from tlsmgr. */
 #define TLSP_SERVER_SEED_BYTES 32

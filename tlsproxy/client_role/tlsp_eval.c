@@ -20,15 +20,15 @@
 
 #include "buf.h"
 #include "msg.h"
-#include "tlsp_certname.h"
+#include "tls/tlsp_certname.h"
+#include "tls/tlsp_fprint.h"
+#include "tls/tlsp_pktdump.h"
+#include "tls/tlsp_result.h"
+#include "tls/tlsp_sigparams.h"
+#include "tls/tlsp_summary.h"
 #include "tlsp_conn.h"
 #include "tlsp_dane.h"
 #include "tlsp_eval.h"
-#include "tlsp_fprint.h"
-#include "tlsp_pktdump.h"
-#include "tlsp_result.h"
-#include "tlsp_sigparams.h"
-#include "tlsp_summary.h"
 
 #define TLSP_EVAL_PEER_LOG                                                     \
 	(TLSP_LOG_CERTMATCH | TLSP_LOG_VERBOSE | TLSP_LOG_PEERCERT)

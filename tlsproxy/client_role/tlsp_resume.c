@@ -25,10 +25,10 @@
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_fprint.h"
+#include "tls/tlsp_fprint.h"
+#include "tls/tlsp_tlserr.h"
 #include "tlsp_policy.h"
 #include "tlsp_resume.h"
-#include "tlsp_tlserr.h"
 
 /* The ex-data slot linking an SSL to its conn (set once per process). */
 static int tlsp_resume_index = -1;

@@ -16,8 +16,8 @@
 #include <openssl/ssl.h>
 
 #include "msg.h"
-#include "tlsp_libinit.h"
 #include "tlsp_tlserr.h"
+#include "tlsp_libinit.h"
 
 /* Chooses the file settings; -1 (warned) for a relative path. */
 static int

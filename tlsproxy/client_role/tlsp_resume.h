@@ -10,8 +10,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tls/tlsp_tls.h"
 #include "tlsp_conn.h"
-#include "tlsp_tls.h"
 
 /* What a session-cache key is computed from. */
 struct tlsp_resume_key {
