@@ -10,7 +10,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_PROPS_H
 #define TLSREUSE_TLSPROXY_TLSP_PROPS_H
 
-#include "tls/tlsp_tls.h"
+#include "client_role/tlsp_client.h"
 #include "tlsp_request.h"
 
 /* The engine's start props and the TLSA array they point to (owned). */

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "capture.h"
+#include "tls/tlsp_pktdump.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tls/tlsp_pktdump.h"
 
 Suite *tlsp_pktdump_suite(void);
 

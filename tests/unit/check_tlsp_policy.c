@@ -19,9 +19,9 @@
 #include <openssl/x509.h>
 
 #include "capture.h"
+#include "client_role/tlsp_client.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tls/tlsp_tls.h"
 
 Suite *tlsp_policy_suite(void);
 

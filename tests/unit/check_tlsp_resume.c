@@ -10,9 +10,9 @@
 #include "capture.h"
 #include "mem.h"
 #include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_resume.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "client_role/tlsp_resume.h"
 
 Suite *tlsp_resume_suite(void);
 

@@ -22,9 +22,9 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "server_role/tlsp_server_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "server_role/tlsp_server_ctx.h"
 
 Suite *tlsp_server_suite(void);
 

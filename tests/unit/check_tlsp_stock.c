@@ -30,9 +30,9 @@
 #include "capture.h"
 #include "client_role/tlsp_ctx.h"
 #include "client_role/tlsp_eval.h"
+#include "client_role/tlsp_policy.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "client_role/tlsp_policy.h"
 
 Suite *tlsp_stock_suite(void);
 

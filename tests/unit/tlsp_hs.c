@@ -13,9 +13,9 @@
 
 #include "client_role/tlsp_ctx.h"
 #include "client_role/tlsp_eval.h"
-#include "tlsp_hs.h"
 #include "client_role/tlsp_policy.h"
 #include "client_role/tlsp_resume.h"
+#include "tlsp_hs.h"
 
 struct tlsp_tls_params tlsp_hs_params;
 

@@ -7,9 +7,9 @@
 #ifndef TLSREUSE_TESTS_TLSP_HS_H
 #define TLSREUSE_TESTS_TLSP_HS_H
 
+#include "client_role/tlsp_client.h"
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_pki.h"
-#include "tls/tlsp_tls.h"
 
 /* Defaults as smtp(8) and postconf -d would send them. */
 extern const struct tlsp_tls_params tlsp_hs_defaults;

@@ -15,7 +15,7 @@
 #include <openssl/ssl.h>
 
 #include "tls/tlsp_verify.h"
-#include "tlsp_ctx.h"
+#include "tlsp_client.h"
 
 struct tlsp_conn {
 	SSL *ssl;

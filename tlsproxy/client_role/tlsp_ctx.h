@@ -10,7 +10,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_tls.h"
+#include "tlsp_client.h"
 
 struct tlsp_ctx;
 struct tlsp_ctx_cache;
@@ -35,11 +35,6 @@ SSL_CTX *tlsp_ctx_ssl_ctx(const struct tlsp_ctx *ctx);
 int tlsp_ctx_log_mask(const struct tlsp_ctx *ctx);
 const char *tlsp_ctx_cache_type(const struct tlsp_ctx *ctx);
 const struct tlsp_tls_params *tlsp_ctx_params(const struct tlsp_ctx *ctx);
-
-/* Stores a new session's DER under cache_id (tlsmgr "update"). */
-typedef void (*tlsp_ctx_save_fn)(void *arg, const char *cache_type,
-                                 const char *cache_id, const unsigned char *der,
-                                 size_t len);
 
 /*
  * Turns on client session caching (tlsmgr's "policy" reply was cachable

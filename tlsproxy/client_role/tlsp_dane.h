@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_tls.h"
+#include "tlsp_client.h"
 
 /*
  * Configures the matching types of a DANE-enabled ctx from digests (the

@@ -6,7 +6,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_EVAL_H
 #define TLSREUSE_TLSPROXY_TLSP_EVAL_H
 
-#include "tls/tlsp_tls.h"
+#include "tlsp_client.h"
 #include "tlsp_policy.h"
 
 /*

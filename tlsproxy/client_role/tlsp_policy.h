@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_tls.h"
+#include "tlsp_client.h"
 #include "tlsp_ctx.h"
 
 struct tlsp_conn;

@@ -27,7 +27,6 @@
 #include "msg.h"
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_tlserr.h"
-#include "tlsp_policy.h"
 #include "tlsp_resume.h"
 
 /* The ex-data slot linking an SSL to its conn (set once per process). */

@@ -10,7 +10,7 @@
 
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_tls.h"
+#include "tlsp_client.h"
 #include "tlsp_conn.h"
 
 /* What a session-cache key is computed from. */

@@ -1,33 +1,14 @@
 /*
- * tlsp_tls.h - inputs and outputs of tlsproxy's client-role TLS engine
+ * tlsp_tls.h - what both TLS engines are given and what they report
  *
- * Plain structs, named after the wire attributes (tlsproxy-protocol.md
- * section 4.4) and the main.cf parameters they carry, so the request
- * parser can fill them without knowing OpenSSL. Every string field is a
- * borrowed, NUL-terminated pointer that must stay valid while the engine
- * call that receives it runs; NULL and "" mean the same thing.
- *
- * The engine itself is split by abstraction:
- *   tlsp_libinit.c OpenSSL initialisation (tls_config_file/_name)
- *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
- *   tlsp_policy.c  per-session SSL setup from start props
- *   tlsp_resume.c  tlsmgr session-cache key, reload and save
- *   tlsp_eval.c    post-handshake evaluation into struct tlsp_tls_result
- *   tlsp_summary.c the "... TLS connection established ..." line
- *
- * Call sequence (client role):
- *   pre-jail:    tlsp_libinit(); cache = tlsp_ctx_cache_create();
- *                ctx = tlsp_ctx_cache_get(cache, key, &params, &init, 1);
- *                if tlsmgr "policy" says cachable:
- *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
- *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
- *                conn = tlsp_policy_start(ctx, &start, fd);
- *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
- *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
- *                    tlsp_resume_load(conn, der, len);
- *                drive SSL_connect(tlsp_policy_ssl(conn)) until done;
- *                tlsp_eval_result(conn, &res); send res (TLS_SESS_STATE);
- *                relay; tlsp_policy_free(conn); tlsp_tls_result_free(&res).
+ * Plain structs named after the main.cf parameters and wire attributes
+ * they carry, so the daemon can fill them without knowing OpenSSL:
+ * tlsproxy's own global TLS settings, the init props an SSL_CTX is
+ * built from (client and server role alike), and the result of a
+ * handshake (TLS_SESS_STATE) with its peer_status bits; and the log
+ * mask bits every TLS module logs by. Every string an engine is given
+ * is a borrowed, NUL-terminated pointer that must stay valid while the
+ * engine call that receives it runs; NULL and "" mean the same thing.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -35,21 +16,6 @@
 #define TLSREUSE_TLSPROXY_TLSP_TLS_H
 
 #include <stddef.h>
-
-/* Security levels as they travel on the wire (tls_level, level). */
-#define TLSP_LEV_NONE 0
-#define TLSP_LEV_MAY 1
-#define TLSP_LEV_ENCRYPT 2
-#define TLSP_LEV_FPRINT 3
-#define TLSP_LEV_HALF_DANE 4
-#define TLSP_LEV_DANE 5
-#define TLSP_LEV_DANE_ONLY 6
-#define TLSP_LEV_VERIFY 7
-#define TLSP_LEV_SECURE 8
-
-#define TLSP_LEV_MUST_MATCH(l) ((l) > TLSP_LEV_ENCRYPT)
-#define TLSP_LEV_DANE_BASED(l)                                                 \
-	((l) >= TLSP_LEV_HALF_DANE && (l) <= TLSP_LEV_DANE_ONLY)
 
 /* peer_status bits (ALTNAME, 2, exists on the wire but is never set). */
 #define TLSP_PEER_PRESENT 1
@@ -105,39 +71,6 @@ struct tlsp_tls_init {
 	const char *CAfile;
 	const char *CApath;
 	const char *mdalg;
-};
-
-/* Longest TLSA data a session accepts (the cache key has 16 bits). */
-#define TLSP_TLSA_LEN_MAX 65535
-
-/* One TLSA record (DANE, fingerprint or trust-anchor use). */
-struct tlsp_tlsa {
-	unsigned char usage;
-	unsigned char selector;
-	unsigned char mtype;
-	const unsigned char *data;
-	size_t len;
-};
-
-/* TLS_CLIENT_START_PROPS: one session's policy. */
-struct tlsp_tls_start {
-	int tls_level;
-	const char *nexthop;
-	const char *host;
-	const char *namaddr;
-	const char *sni;
-	const char *serverid; /* session cache key prefix */
-	const char *helo;     /* peer's EHLO name, for the cache key */
-	const char *protocols;
-	const char *cipher_grade;
-	const char *cipher_exclusions;
-	const char *const *match; /* matchargv; match_count entries */
-	size_t match_count;
-	const char *mdalg;
-	int dane;                /* 1 = the DANE group was present */
-	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
-	const struct tlsp_tlsa *tlsa; /* tlsa_count records */
-	size_t tlsa_count;
 };
 
 /*
