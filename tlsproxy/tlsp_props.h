@@ -15,7 +15,7 @@
 
 /* The engine's start props and the TLSA array they point to (owned). */
 struct tlsp_props_start {
-	struct tlsp_tls_start props;
+	struct tlsp_client_start props;
 	struct tlsp_tlsa *tlsa;
 };
 

@@ -62,7 +62,7 @@ tlsp_server_daemon_free(struct tlsp_server_daemon *daemon)
 	free(daemon);
 }
 
-struct tlsp_server_sess *
+struct tlsp_server_conn *
 tlsp_server_daemon_start(const struct tlsp_server_daemon *daemon,
                          const struct tlsp_request_header *hdr, int fd)
 {

@@ -39,7 +39,7 @@ void tlsp_server_daemon_free(struct tlsp_server_daemon *daemon);
  * on tlsp_server_ssl(), then calls tlsp_server_post_accept() and finally
  * tlsp_server_free(). NULL after the engine's warning.
  */
-struct tlsp_server_sess *
+struct tlsp_server_conn *
 tlsp_server_daemon_start(const struct tlsp_server_daemon *daemon,
                          const struct tlsp_request_header *hdr, int fd);
 

@@ -119,7 +119,7 @@ save(void *arg, const char *cache_type, const char *cache_id,
 }
 
 static struct tlsp_tls_init init;
-static struct tlsp_tls_start start;
+static struct tlsp_client_start start;
 static struct tlsp_hs_server srv;
 static struct saved saved;
 

@@ -64,7 +64,7 @@ struct tlsp_tlsa {
 };
 
 /* TLS_CLIENT_START_PROPS: one session's policy. */
-struct tlsp_tls_start {
+struct tlsp_client_start {
 	int tls_level;
 	const char *nexthop;
 	const char *host;
@@ -84,13 +84,12 @@ struct tlsp_tls_start {
 	size_t tlsa_count;
 };
 
-
 /*
  * Stores a new session's DER under cache_id in the cache of cache_type
  * (tlsmgr "update"); see tlsp_ctx_enable_cache().
  */
-typedef void (*tlsp_ctx_save_fn)(void *arg, const char *cache_type,
-                                 const char *cache_id, const unsigned char *der,
-                                 size_t len);
+typedef void (*tlsp_client_save_fn)(void *arg, const char *cache_type,
+                                    const char *cache_id,
+                                    const unsigned char *der, size_t len);
 
 #endif

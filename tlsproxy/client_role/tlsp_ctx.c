@@ -38,7 +38,7 @@ struct tlsp_ctx {
 	int log_mask;
 	char *cache_type;
 	const struct tlsp_tls_params *params;
-	tlsp_ctx_save_fn save_fn; /* set when caching sessions */
+	tlsp_client_save_fn save_fn; /* set when caching sessions */
 	void *save_arg;
 };
 
@@ -176,8 +176,8 @@ tlsp_ctx_params(const struct tlsp_ctx *ctx)
 }
 
 void
-tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout, tlsp_ctx_save_fn fn,
-                      void *arg)
+tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
+                      tlsp_client_save_fn fn, void *arg)
 {
 	SSL_CTX_set_session_cache_mode(ctx->ssl_ctx,
 	                               SSL_SESS_CACHE_CLIENT |
@@ -189,7 +189,7 @@ tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout, tlsp_ctx_save_fn fn,
 	ctx->save_arg = arg;
 }
 
-tlsp_ctx_save_fn
+tlsp_client_save_fn
 tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg)
 {
 	*arg = ctx->save_arg;

@@ -44,10 +44,10 @@ const struct tlsp_tls_params *tlsp_ctx_params(const struct tlsp_ctx *ctx);
  * session started from ctx.
  */
 void tlsp_ctx_enable_cache(struct tlsp_ctx *ctx, long timeout,
-                           tlsp_ctx_save_fn fn, void *arg);
+                           tlsp_client_save_fn fn, void *arg);
 
 /* The save function (NULL when not caching) and its argument. */
-tlsp_ctx_save_fn tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg);
+tlsp_client_save_fn tlsp_ctx_saver(const struct tlsp_ctx *ctx, void **arg);
 
 /* An empty cache, owned by the caller. */
 struct tlsp_ctx_cache *tlsp_ctx_cache_create(void);

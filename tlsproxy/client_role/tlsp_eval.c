@@ -26,7 +26,7 @@
 #include "tls/tlsp_result.h"
 #include "tls/tlsp_sigparams.h"
 #include "tls/tlsp_summary.h"
-#include "tlsp_conn.h"
+#include "tlsp_client_conn.h"
 #include "tlsp_dane.h"
 #include "tlsp_eval.h"
 
@@ -35,7 +35,7 @@
 
 /* TRUSTED, MATCHED, SECURED from the verify result and the level. */
 static int
-tlsp_eval_status(struct tlsp_conn *conn)
+tlsp_eval_status(struct tlsp_client_conn *conn)
 {
 	int status = TLSP_PEER_PRESENT;
 	const char *peername;
@@ -61,7 +61,7 @@ tlsp_eval_status(struct tlsp_conn *conn)
 
 /* Names, fingerprints and status bits of the peer certificate. */
 static void
-tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
+tlsp_eval_peer(struct tlsp_client_conn *conn, X509 *cert, int reused,
                struct tlsp_tls_result *res)
 {
 	tlsp_result_adopt(&res->peer_fingerprint,
@@ -94,7 +94,7 @@ tlsp_eval_peer(struct tlsp_conn *conn, X509 *cert, int reused,
 
 /* The summary line, when the log mask asks for it. */
 static void
-tlsp_eval_summary(const struct tlsp_conn *conn,
+tlsp_eval_summary(const struct tlsp_client_conn *conn,
                   const struct tlsp_tls_result *res)
 {
 	struct buf line;
@@ -108,7 +108,7 @@ tlsp_eval_summary(const struct tlsp_conn *conn,
 }
 
 void
-tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res)
+tlsp_eval_result(struct tlsp_client_conn *conn, struct tlsp_tls_result *res)
 {
 	X509 *cert;
 

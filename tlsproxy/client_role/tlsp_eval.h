@@ -18,6 +18,7 @@
  * must-match levels, the subject/fingerprint line, and the summary.
  * Panics only on our own bug (a verified chain despite must_fail).
  */
-void tlsp_eval_result(struct tlsp_conn *conn, struct tlsp_tls_result *res);
+void tlsp_eval_result(struct tlsp_client_conn *conn,
+                      struct tlsp_tls_result *res);
 
 #endif

@@ -44,7 +44,8 @@ tlsp_names_dot(const char *name)
 
 /* Adds one name (with a leading "." when subdomain); 1 if accepted. */
 static int
-tlsp_names_add_one(struct tlsp_conn *conn, const char *name, int subdomain)
+tlsp_names_add_one(struct tlsp_client_conn *conn, const char *name,
+                   int subdomain)
 {
 	struct buf dotted;
 	int ok;
@@ -60,8 +61,8 @@ tlsp_names_add_one(struct tlsp_conn *conn, const char *name, int subdomain)
 
 /* One match list element; 1 if a name was added. */
 static int
-tlsp_names_element(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
-                   const char *name)
+tlsp_names_element(struct tlsp_client_conn *conn,
+                   const struct tlsp_client_start *props, const char *name)
 {
 	size_t skip;
 
@@ -85,7 +86,8 @@ tlsp_names_element(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
 }
 
 void
-tlsp_names_add(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
+tlsp_names_add(struct tlsp_client_conn *conn,
+               const struct tlsp_client_start *props)
 {
 	int count = 0;
 	size_t i;

@@ -7,7 +7,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_NAMES_H
 
 #include "tlsp_client.h"
-#include "tlsp_conn.h"
+#include "tlsp_client_conn.h"
 
 /*
  * Gives OpenSSL the reference identifiers for conn->ssl from props->match:
@@ -15,6 +15,7 @@
  * ".domain" (any subdomain) or a literal name; no partial-label
  * wildcards. When no name could be added, warns and sets must_fail.
  */
-void tlsp_names_add(struct tlsp_conn *conn, const struct tlsp_tls_start *props);
+void tlsp_names_add(struct tlsp_client_conn *conn,
+                    const struct tlsp_client_start *props);
 
 #endif

@@ -25,9 +25,9 @@
 #include "tls/tlsp_cipher.h"
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_pktdump.h"
-#include "tls/tlsp_proto.h"
+#include "tls/tlsp_protocols.h"
 #include "tls/tlsp_tlserr.h"
-#include "tlsp_conn.h"
+#include "tlsp_client_conn.h"
 #include "tlsp_dane.h"
 #include "tlsp_names.h"
 #include "tlsp_resume.h"
@@ -54,8 +54,8 @@ tlsp_policy_lower(const char *s)
 
 /* "%s: error setting/clearing min/max TLS version" when refused. */
 static void
-tlsp_policy_version(struct tlsp_conn *conn, const char *which, int version,
-                    int ok)
+tlsp_policy_version(struct tlsp_client_conn *conn, const char *which,
+                    int version, int ok)
 {
 	if (ok)
 		return;
@@ -69,10 +69,12 @@ tlsp_policy_version(struct tlsp_conn *conn, const char *which, int version,
 
 /* Protocol exclusions and bounds onto the SSL. */
 static void
-tlsp_policy_protocols(struct tlsp_conn *conn, const struct tlsp_proto *p)
+tlsp_policy_protocols(struct tlsp_client_conn *conn,
+                      const struct tlsp_protocols *p)
 {
 	if (p->exclude != 0)
-		SSL_set_options(conn->ssl, tlsp_proto_ssl_options(p->exclude));
+		SSL_set_options(conn->ssl,
+		                tlsp_protocols_ssl_options(p->exclude));
 	tlsp_policy_version(conn, "min", p->floor,
 	                    SSL_set_min_proto_version(conn->ssl, p->floor));
 	tlsp_policy_version(conn, "max", p->ceiling,
@@ -81,8 +83,8 @@ tlsp_policy_protocols(struct tlsp_conn *conn, const struct tlsp_proto *p)
 
 /* The cipher list for props, applied to the SSL; -1 (warned) if bad. */
 static int
-tlsp_policy_ciphers(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
-                    const struct tlsp_tls_start *props)
+tlsp_policy_ciphers(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
+                    const struct tlsp_client_start *props)
 {
 	conn->cipher_list =
 	    tlsp_cipher_list(tlsp_ctx_params(ctx), props->cipher_grade,
@@ -104,7 +106,7 @@ tlsp_policy_ciphers(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
 
 /* SSL_dane_enable() for the synthetic and DNS uses; -1 (warned). */
 static int
-tlsp_policy_dane_enable(struct tlsp_conn *conn, const char *who,
+tlsp_policy_dane_enable(struct tlsp_client_conn *conn, const char *who,
                         const char *what, int no_ee_names)
 {
 	if (SSL_dane_enable(conn->ssl, 0) <= 0) {
@@ -119,7 +121,7 @@ tlsp_policy_dane_enable(struct tlsp_conn *conn, const char *who,
 
 /* The SNI name props ask for, before the DANE override; NULL = none. */
 static const char *
-tlsp_policy_sni_name(const struct tlsp_tls_start *props)
+tlsp_policy_sni_name(const struct tlsp_client_start *props)
 {
 	const char *sni = props->sni;
 
@@ -134,8 +136,8 @@ tlsp_policy_sni_name(const struct tlsp_tls_start *props)
 
 /* Sends sni (if any); -1 (warned) if too long or refused. */
 static int
-tlsp_policy_sni(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
-                const char *sni)
+tlsp_policy_sni(struct tlsp_client_conn *conn,
+                const struct tlsp_client_start *props, const char *sni)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
 
@@ -158,7 +160,8 @@ tlsp_policy_sni(struct tlsp_conn *conn, const struct tlsp_tls_start *props,
 
 /* Level-specific authentication setup and SNI; -1 (warned) to abort. */
 static int
-tlsp_policy_auth(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
+tlsp_policy_auth(struct tlsp_client_conn *conn,
+                 const struct tlsp_client_start *props)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
 	const char *sni = tlsp_policy_sni_name(props);
@@ -202,7 +205,8 @@ tlsp_policy_auth(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 
 /* Loads the TLSA records; applies the "none usable" fallback rules. */
 static void
-tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
+tlsp_policy_tlsa(struct tlsp_client_conn *conn,
+                 const struct tlsp_client_start *props)
 {
 	int usable;
 
@@ -240,8 +244,8 @@ tlsp_policy_tlsa(struct tlsp_conn *conn, const struct tlsp_tls_start *props)
 
 /* The session cache key, and the save hook if the context caches. */
 static int
-tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
-                  const struct tlsp_tls_start *props)
+tlsp_policy_cache(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
+                  const struct tlsp_client_start *props)
 {
 	if ((conn->cache_id = tlsp_resume_cache_id(conn, props)) == 0) {
 		msg_warn("%s: cannot compute the session cache key",
@@ -261,11 +265,11 @@ tlsp_policy_cache(struct tlsp_conn *conn, const struct tlsp_ctx *ctx,
 }
 
 /* The session object with its SSL; NULL (warned) on failure. */
-static struct tlsp_conn *
-tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
+static struct tlsp_client_conn *
+tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
                    int log_mask)
 {
-	struct tlsp_conn *conn = xcalloc(1, sizeof(*conn));
+	struct tlsp_client_conn *conn = xcalloc(1, sizeof(*conn));
 
 	conn->namaddr = tlsp_policy_lower(props->namaddr);
 	conn->props_namaddr = xstrdup(tlsp_policy_str(props->namaddr));
@@ -285,9 +289,9 @@ tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
 
 /* Every step after SSL_new; -1 (warned) to abort the session. */
 static int
-tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
-                  const struct tlsp_tls_start *props,
-                  const struct tlsp_proto *proto, int fd)
+tlsp_policy_apply(struct tlsp_client_conn *conn, struct tlsp_ctx *ctx,
+                  const struct tlsp_client_start *props,
+                  const struct tlsp_protocols *proto, int fd)
 {
 	if (tlsp_policy_ciphers(conn, ctx, props) < 0)
 		return -1;
@@ -318,20 +322,20 @@ tlsp_policy_apply(struct tlsp_conn *conn, struct tlsp_ctx *ctx,
 
 /* Checks that must pass before anything is allocated. */
 static int
-tlsp_policy_precheck(const struct tlsp_tls_start *props,
-                     struct tlsp_proto *proto)
+tlsp_policy_precheck(const struct tlsp_client_start *props,
+                     struct tlsp_protocols *proto)
 {
 	const char *namaddr = tlsp_policy_str(props->namaddr);
 	size_t i;
 
-	if (tlsp_proto_parse(props->protocols, proto) < 0) {
+	if (tlsp_protocols_parse(props->protocols, proto) < 0) {
 		msg_warn("%s: Invalid TLS protocol list \"%s\": aborting TLS "
 		         "session",
 		         namaddr, tlsp_policy_str(props->protocols));
 		return -1;
 	}
 	if (TLSP_LEV_DANE_BASED(props->tls_level))
-		proto->exclude |= TLSP_PROTO_SSLv2 | TLSP_PROTO_SSLv3;
+		proto->exclude |= TLSP_PROTOCOL_SSLv2 | TLSP_PROTOCOL_SSLv3;
 	for (i = 0; props->dane && i < props->tlsa_count; i++) {
 		if (props->tlsa[i].len > TLSP_TLSA_LEN_MAX ||
 		    (props->tlsa[i].data == 0 && props->tlsa[i].len > 0)) {
@@ -348,13 +352,13 @@ tlsp_policy_precheck(const struct tlsp_tls_start *props,
 	return 0;
 }
 
-struct tlsp_conn *
-tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
+struct tlsp_client_conn *
+tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
                   int fd)
 {
 	int log_mask = tlsp_ctx_log_mask(ctx);
-	struct tlsp_proto proto;
-	struct tlsp_conn *conn;
+	struct tlsp_protocols proto;
+	struct tlsp_client_conn *conn;
 
 	if (TLSP_LEV_MUST_MATCH(props->tls_level))
 		log_mask |= TLSP_LOG_UNTRUSTED;
@@ -373,7 +377,7 @@ tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_tls_start *props,
 }
 
 void
-tlsp_policy_free(struct tlsp_conn *conn)
+tlsp_policy_free(struct tlsp_client_conn *conn)
 {
 	if (conn == 0)
 		return;
@@ -390,31 +394,31 @@ tlsp_policy_free(struct tlsp_conn *conn)
 }
 
 SSL *
-tlsp_policy_ssl(const struct tlsp_conn *conn)
+tlsp_policy_ssl(const struct tlsp_client_conn *conn)
 {
 	return conn->ssl;
 }
 
 int
-tlsp_policy_level(const struct tlsp_conn *conn)
+tlsp_policy_level(const struct tlsp_client_conn *conn)
 {
 	return conn->level;
 }
 
 int
-tlsp_policy_must_fail(const struct tlsp_conn *conn)
+tlsp_policy_must_fail(const struct tlsp_client_conn *conn)
 {
 	return conn->verify.must_fail;
 }
 
 const char *
-tlsp_policy_cipher_list(const struct tlsp_conn *conn)
+tlsp_policy_cipher_list(const struct tlsp_client_conn *conn)
 {
 	return conn->cipher_list;
 }
 
 const char *
-tlsp_policy_cache_id(const struct tlsp_conn *conn)
+tlsp_policy_cache_id(const struct tlsp_client_conn *conn)
 {
 	return conn->cache_id;
 }

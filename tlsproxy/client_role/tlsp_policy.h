@@ -11,7 +11,7 @@
 #include "tlsp_client.h"
 #include "tlsp_ctx.h"
 
-struct tlsp_conn;
+struct tlsp_client_conn;
 
 /* SNI names longer than this fail the session (TLS host_name limit). */
 #define TLSP_POLICY_SNI_MAX 255
@@ -27,19 +27,20 @@ struct tlsp_conn;
  * settings cannot work still starts, but can never be MATCHED. The
  * handshake (SSL_connect) is the caller's; ctx may be freed afterwards.
  */
-struct tlsp_conn *tlsp_policy_start(struct tlsp_ctx *ctx,
-                                    const struct tlsp_tls_start *props, int fd);
+struct tlsp_client_conn *
+tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
+                  int fd);
 
 /* NULL-safe; frees the SSL (does not close fd). */
-void tlsp_policy_free(struct tlsp_conn *conn);
+void tlsp_policy_free(struct tlsp_client_conn *conn);
 
 /* Borrowed views for the caller's handshake, I/O and cache key. */
-SSL *tlsp_policy_ssl(const struct tlsp_conn *conn);
-int tlsp_policy_level(const struct tlsp_conn *conn);
-int tlsp_policy_must_fail(const struct tlsp_conn *conn);
-const char *tlsp_policy_cipher_list(const struct tlsp_conn *conn);
+SSL *tlsp_policy_ssl(const struct tlsp_client_conn *conn);
+int tlsp_policy_level(const struct tlsp_client_conn *conn);
+int tlsp_policy_must_fail(const struct tlsp_client_conn *conn);
+const char *tlsp_policy_cipher_list(const struct tlsp_client_conn *conn);
 
 /* The tlsmgr session-cache key ("<serverid>&<HEX digest>", §4.2). */
-const char *tlsp_policy_cache_id(const struct tlsp_conn *conn);
+const char *tlsp_policy_cache_id(const struct tlsp_client_conn *conn);
 
 #endif

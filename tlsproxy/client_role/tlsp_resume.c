@@ -140,8 +140,8 @@ tlsp_resume_key_format(const struct tlsp_resume_key *k)
 }
 
 char *
-tlsp_resume_cache_id(const struct tlsp_conn *conn,
-                     const struct tlsp_tls_start *props)
+tlsp_resume_cache_id(const struct tlsp_client_conn *conn,
+                     const struct tlsp_client_start *props)
 {
 	struct tlsp_resume_key k = {
 	    .serverid = props->serverid,
@@ -161,7 +161,7 @@ tlsp_resume_cache_id(const struct tlsp_conn *conn,
 }
 
 int
-tlsp_resume_attach(struct tlsp_conn *conn)
+tlsp_resume_attach(struct tlsp_client_conn *conn)
 {
 	if (tlsp_resume_index < 0)
 		tlsp_resume_index = SSL_get_ex_new_index(0, 0, 0, 0, 0);
@@ -174,7 +174,7 @@ tlsp_resume_attach(struct tlsp_conn *conn)
 int
 tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session)
 {
-	struct tlsp_conn *conn =
+	struct tlsp_client_conn *conn =
 	    tlsp_resume_index < 0 ? 0 : SSL_get_ex_data(ssl, tlsp_resume_index);
 	unsigned char *der = 0;
 	int len;
@@ -198,7 +198,7 @@ tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session)
 }
 
 const char *
-tlsp_resume_lookup(const struct tlsp_conn *conn)
+tlsp_resume_lookup(const struct tlsp_client_conn *conn)
 {
 	if (conn->cache_type == 0)
 		return 0;
@@ -209,7 +209,8 @@ tlsp_resume_lookup(const struct tlsp_conn *conn)
 }
 
 int
-tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der, size_t len)
+tlsp_resume_load(struct tlsp_client_conn *conn, const unsigned char *der,
+                 size_t len)
 {
 	const unsigned char *p = der;
 	SSL_SESSION *session;

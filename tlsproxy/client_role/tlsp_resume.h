@@ -11,7 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "tlsp_client.h"
-#include "tlsp_conn.h"
+#include "tlsp_client_conn.h"
 
 /* What a session-cache key is computed from. */
 struct tlsp_resume_key {
@@ -46,11 +46,11 @@ char *tlsp_resume_key_format(const struct tlsp_resume_key *key);
  * does so that smtp(8) and tlsproxy share cached sessions. Owned; NULL
  * only if no digest is usable.
  */
-char *tlsp_resume_cache_id(const struct tlsp_conn *conn,
-                           const struct tlsp_tls_start *props);
+char *tlsp_resume_cache_id(const struct tlsp_client_conn *conn,
+                           const struct tlsp_client_start *props);
 
 /* Links conn to its SSL for the new-session callback; 0 or -1. */
-int tlsp_resume_attach(struct tlsp_conn *conn);
+int tlsp_resume_attach(struct tlsp_client_conn *conn);
 
 /*
  * The SSL_CTX new-session callback: hands each new session (DER) to the
@@ -64,7 +64,7 @@ int tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session);
  * does not cache sessions; logs "looking for session <id> in <type>
  * cache" with TLSP_LOG_CACHE. The key is tlsp_policy_cache_id(conn).
  */
-const char *tlsp_resume_lookup(const struct tlsp_conn *conn);
+const char *tlsp_resume_lookup(const struct tlsp_client_conn *conn);
 
 /*
  * Offers a cached session (DER, as tlsmgr returns it) for resumption.
@@ -72,7 +72,7 @@ const char *tlsp_resume_lookup(const struct tlsp_conn *conn);
  * after logging OpenSSL's errors for an undecodable blob; the handshake
  * then simply negotiates a new session.
  */
-int tlsp_resume_load(struct tlsp_conn *conn, const unsigned char *der,
+int tlsp_resume_load(struct tlsp_client_conn *conn, const unsigned char *der,
                      size_t len);
 
 #endif

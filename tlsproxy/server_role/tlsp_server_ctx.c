@@ -34,7 +34,7 @@
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_infocb.h"
 #include "tls/tlsp_logmask.h"
-#include "tls/tlsp_proto.h"
+#include "tls/tlsp_protocols.h"
 #include "tls/tlsp_sslopt.h"
 #include "tls/tlsp_tlserr.h"
 #include "tls/tlsp_verify.h"
@@ -66,9 +66,9 @@ tlsp_server_seed(const struct tlsp_server_cache_ops *ops)
 static int
 tlsp_server_ctx_precheck(const struct tlsp_server_init *init,
                          const struct tlsp_server_cache_ops *ops,
-                         struct tlsp_proto *proto)
+                         struct tlsp_protocols *proto)
 {
-	if (tlsp_proto_parse(tlsp_server_str(init->protocols), proto) < 0) {
+	if (tlsp_protocols_parse(tlsp_server_str(init->protocols), proto) < 0) {
 		msg_warn("Invalid TLS protocol list \"%s\": disabling TLS "
 		         "support",
 		         tlsp_server_str(init->protocols));
@@ -113,12 +113,12 @@ tlsp_server_ctx_new(const struct tlsp_server_init *init, const char *what)
 static void
 tlsp_server_ctx_options(struct tlsp_server_ctx *ctx,
                         const struct tlsp_server_init *init,
-                        const struct tlsp_proto *proto, long off)
+                        const struct tlsp_protocols *proto, long off)
 {
 	SSL_CTX_set_options(ctx->ssl_ctx, (uint64_t)off);
 	if (proto->exclude)
 		SSL_CTX_set_options(ctx->ssl_ctx,
-		                    tlsp_proto_ssl_options(proto->exclude));
+		                    tlsp_protocols_ssl_options(proto->exclude));
 	SSL_CTX_set_min_proto_version(ctx->ssl_ctx, proto->floor);
 	SSL_CTX_set_max_proto_version(ctx->ssl_ctx, proto->ceiling);
 	SSL_CTX_set_min_proto_version(ctx->sni_ctx, proto->floor);
@@ -261,7 +261,7 @@ tlsp_server_ctx_sni(struct tlsp_server_ctx *ctx,
 static int
 tlsp_server_ctx_configure(struct tlsp_server_ctx *ctx,
                           const struct tlsp_server_init *init,
-                          const struct tlsp_proto *proto)
+                          const struct tlsp_protocols *proto)
 {
 	long off = tlsp_sslopt_bits(ctx->params->tls_disable_workarounds,
 	                            ctx->params->tls_ssl_options) |
@@ -269,15 +269,15 @@ tlsp_server_ctx_configure(struct tlsp_server_ctx *ctx,
 	int timeout = 0;
 	int cachable = 0;
 
-	off |= tlsp_server_cache_tickets(ctx, init, off, &timeout, &cachable);
+	off |= tlsp_server_resume_tickets(ctx, init, off, &timeout, &cachable);
 	tlsp_server_ctx_options(ctx, init, proto, off);
 	if (tlsp_server_ctx_keys(ctx, init) < 0)
 		return -1;
 	tlsp_server_ctx_kex(ctx, init);
 	tlsp_server_ctx_ccert(ctx, init);
 	tlsp_server_ctx_sni(ctx, init);
-	tlsp_server_cache_sessions(ctx, cachable, ctx->tkt_cipher != 0,
-	                           init->set_sessid, timeout);
+	tlsp_server_resume_sessions(ctx, cachable, ctx->tkt_cipher != 0,
+	                            init->set_sessid, timeout);
 	return 0;
 }
 
@@ -291,7 +291,7 @@ tlsp_server_ctx_create(const struct tlsp_tls_params *params,
 	    tlsp_logmask_parse(tlsp_server_str(init->base.log_param),
 	                       tlsp_server_str(init->base.log_level));
 	struct tlsp_server_ctx *ctx;
-	struct tlsp_proto proto;
+	struct tlsp_protocols proto;
 
 	if (log_mask & TLSP_LOG_VERBOSE)
 		msg_info("initializing the server-side TLS engine");
@@ -320,7 +320,7 @@ tlsp_server_ctx_free(struct tlsp_server_ctx *ctx)
 	SSL_CTX_free(ctx->ssl_ctx);
 	SSL_CTX_free(ctx->sni_ctx);
 	tlsp_sni_map_free(ctx->sni_map);
-	tlsp_server_cache_free(ctx);
+	tlsp_server_resume_free(ctx);
 	free(ctx->cache_type);
 	free(ctx);
 }

@@ -59,7 +59,7 @@ struct tlsp_server_cache_ops {
 };
 
 struct tlsp_server_ctx;
-struct tlsp_server_sess;
+struct tlsp_server_conn;
 
 /*
  * Builds the server engine from init, reading every file now (call
@@ -81,7 +81,7 @@ void tlsp_server_ctx_free(struct tlsp_server_ctx *ctx);
 SSL_CTX *tlsp_server_ctx_ssl_ctx(const struct tlsp_server_ctx *ctx);
 int tlsp_server_ctx_log_mask(const struct tlsp_server_ctx *ctx);
 
-/* One session's settings (tlsproxy: fixed per process + the request). */
+/* One connection's settings (tlsproxy: fixed per process + the request). */
 struct tlsp_server_start {
 	int requirecert;      /* logs untrusted certs; never enforced */
 	const char *serverid; /* request serverid, e.g. "smtpd" */
@@ -96,15 +96,15 @@ struct tlsp_server_start {
  * NULL after Postfix's warning (bad grade or exclusion, OpenSSL
  * failure). The caller runs SSL_accept() on tlsp_server_ssl().
  */
-struct tlsp_server_sess *
+struct tlsp_server_conn *
 tlsp_server_start(struct tlsp_server_ctx *ctx,
                   const struct tlsp_server_start *props, int fd);
 
-/* The session's SSL, borrowed. */
-SSL *tlsp_server_ssl(const struct tlsp_server_sess *sess);
+/* The connection's SSL, borrowed. */
+SSL *tlsp_server_ssl(const struct tlsp_server_conn *conn);
 
 /* The SNI name that selected a certificate, or NULL. Borrowed. */
-const char *tlsp_server_sni(const struct tlsp_server_sess *sess);
+const char *tlsp_server_sni(const struct tlsp_server_conn *conn);
 
 /*
  * After SSL_accept() succeeded: fills *res (release with
@@ -113,10 +113,10 @@ const char *tlsp_server_sni(const struct tlsp_server_sess *sess);
  * requirecert, and the summary "<status> TLS connection established
  * from <namaddr>[ to <sni>]: ...".
  */
-void tlsp_server_post_accept(struct tlsp_server_sess *sess,
+void tlsp_server_post_accept(struct tlsp_server_conn *conn,
                              struct tlsp_tls_result *res);
 
 /* NULL-safe; frees the SSL (does not close fd). */
-void tlsp_server_free(struct tlsp_server_sess *sess);
+void tlsp_server_free(struct tlsp_server_conn *conn);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * tlsp_server_int.h - state shared by the server-role engine's files
  *
- * Only tlsp_server_ctx.c, tlsp_server_cache.c and tlsp_server_sess.c
+ * Only tlsp_server_ctx.c, tlsp_server_resume.c and tlsp_server_conn.c
  * include this; everyone else sees the opaque types of tlsp_server_ctx.h.
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -31,7 +31,7 @@ struct tlsp_server_ctx {
 	struct tlsp_tktkey *keys[2];  /* newest expiry first */
 };
 
-struct tlsp_server_sess {
+struct tlsp_server_conn {
 	SSL *ssl;
 	struct tlsp_server_ctx *ctx;
 	struct tlsp_verify verify; /* log mask, recorded cert errors */
@@ -42,26 +42,26 @@ struct tlsp_server_sess {
 	int ticketed;   /* the ticket callback accepted */
 };
 
-/* The session attached to ssl (NULL if none). */
-struct tlsp_server_sess *tlsp_server_sess_of(const SSL *ssl);
+/* The connection attached to ssl; panics if there is none. */
+struct tlsp_server_conn *tlsp_server_conn_of(const SSL *ssl);
 
 /*
- * Session tickets on ctx->ssl_ctx (tlsp_server_cache.c): tlsmgr
+ * Session tickets on ctx->ssl_ctx (tlsp_server_resume.c): tlsmgr
  * "policy" for the cache type (*timeout, *cachable), then the ticket
  * cipher check and callback unless off (the options so far) already
  * has NO_TICKET. Returns the SSL_OP_* bits the caller must add
  * (NO_TICKET or 0). Call before options are copied to sni_ctx.
  */
-long tlsp_server_cache_tickets(struct tlsp_server_ctx *ctx,
-                               const struct tlsp_server_init *init, long off,
-                               int *timeout, int *cachable);
+long tlsp_server_resume_tickets(struct tlsp_server_ctx *ctx,
+                                const struct tlsp_server_init *init, long off,
+                                int *timeout, int *cachable);
 
 /* Session-id context and the get/new callbacks, or caching off. */
-void tlsp_server_cache_sessions(struct tlsp_server_ctx *ctx, int cachable,
-                                int ticketable, int set_sessid, int timeout);
+void tlsp_server_resume_sessions(struct tlsp_server_ctx *ctx, int cachable,
+                                 int ticketable, int set_sessid, int timeout);
 
 /* Frees the cached ticket keys. */
-void tlsp_server_cache_free(struct tlsp_server_ctx *ctx);
+void tlsp_server_resume_free(struct tlsp_server_ctx *ctx);
 
 /* The SNI servername callback (tlsp_server_ctx.c uses it). */
 int tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg);

@@ -1,5 +1,5 @@
 /*
- * tlsp_server_cache.c - server session cache and tickets through tlsmgr
+ * tlsp_server_resume.c - server session cache and tickets through tlsmgr
  *
  * Resumption must interoperate with smtpd(8): the same session-id
  * context ("Postfix/TLS" plus its NUL), the same cache ids
@@ -37,7 +37,7 @@ _Static_assert(offsetof(struct tlsp_tktkey, tout) == 80 &&
                "tlsp_tktkey differs from keybuf");
 
 /* The session-id context, NUL included, as smtpd(8) sets it. */
-static const char tlsp_server_sid_ctx[] = "Postfix/TLS";
+static const char tlsp_server_resume_sid_ctx[] = "Postfix/TLS";
 
 /* Ticket callback results (OpenSSL's contract). */
 #define TLSP_TKT_NOKEYS (-1)
@@ -46,8 +46,8 @@ static const char tlsp_server_sid_ctx[] = "Postfix/TLS";
 
 /* The tlsmgr cache id of a session id. */
 static void
-tlsp_server_cache_id(struct buf *id, const unsigned char *sid, unsigned int len,
-                     const char *serverid)
+tlsp_server_resume_id(struct buf *id, const unsigned char *sid,
+                      unsigned int len, const char *serverid)
 {
 	unsigned int i;
 
@@ -59,10 +59,11 @@ tlsp_server_cache_id(struct buf *id, const unsigned char *sid, unsigned int len,
 
 /* Session lookup callback: tlsmgr "lookup", then DER decoding. */
 static SSL_SESSION *
-tlsp_server_get_cb(SSL *ssl, const unsigned char *sid, int len, int *copy)
+tlsp_server_resume_get_cb(SSL *ssl, const unsigned char *sid, int len,
+                          int *copy)
 {
-	struct tlsp_server_sess *sess = tlsp_server_sess_of(ssl);
-	struct tlsp_server_ctx *ctx = sess->ctx;
+	struct tlsp_server_conn *conn = tlsp_server_conn_of(ssl);
+	struct tlsp_server_ctx *ctx = conn->ctx;
 	SSL_SESSION *session = 0;
 	const unsigned char *p;
 	struct buf id;
@@ -71,18 +72,18 @@ tlsp_server_get_cb(SSL *ssl, const unsigned char *sid, int len, int *copy)
 	*copy = 0;
 	buf_init(&id);
 	buf_init(&der);
-	tlsp_server_cache_id(&id, sid, (unsigned int)len, sess->serverid);
-	if (sess->verify.log_mask & TLSP_LOG_CACHE)
-		msg_info("%s: looking up session %s in %s cache", sess->namaddr,
+	tlsp_server_resume_id(&id, sid, (unsigned int)len, conn->serverid);
+	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+		msg_info("%s: looking up session %s in %s cache", conn->namaddr,
 		         buf_str(&id), ctx->cache_type);
 	if (ctx->ops.lookup &&
 	    ctx->ops.lookup(ctx->ops.context, ctx->cache_type, buf_str(&id),
 	                    &der) == 0) {
 		p = (const unsigned char *)der.data;
 		session = d2i_SSL_SESSION(0, &p, (long)der.len);
-		if (session && (sess->verify.log_mask & TLSP_LOG_CACHE))
+		if (session && (conn->verify.log_mask & TLSP_LOG_CACHE))
 			msg_info("%s: reloaded session %s from %s cache",
-			         sess->namaddr, buf_str(&id), ctx->cache_type);
+			         conn->namaddr, buf_str(&id), ctx->cache_type);
 	}
 	buf_free(&id);
 	buf_free(&der);
@@ -91,10 +92,10 @@ tlsp_server_get_cb(SSL *ssl, const unsigned char *sid, int len, int *copy)
 
 /* New-session callback: DER encoding, then tlsmgr "update". */
 static int
-tlsp_server_new_cb(SSL *ssl, SSL_SESSION *session)
+tlsp_server_resume_new_cb(SSL *ssl, SSL_SESSION *session)
 {
-	struct tlsp_server_sess *sess = tlsp_server_sess_of(ssl);
-	struct tlsp_server_ctx *ctx = sess->ctx;
+	struct tlsp_server_conn *conn = tlsp_server_conn_of(ssl);
+	struct tlsp_server_ctx *ctx = conn->ctx;
 	unsigned char *der = 0;
 	unsigned int sid_len;
 	const unsigned char *sid = SSL_SESSION_get_id(session, &sid_len);
@@ -102,9 +103,9 @@ tlsp_server_new_cb(SSL *ssl, SSL_SESSION *session)
 	int len;
 
 	buf_init(&id);
-	tlsp_server_cache_id(&id, sid, sid_len, sess->serverid);
-	if (sess->verify.log_mask & TLSP_LOG_CACHE)
-		msg_info("%s: save session %s to %s cache", sess->namaddr,
+	tlsp_server_resume_id(&id, sid, sid_len, conn->serverid);
+	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+		msg_info("%s: save session %s to %s cache", conn->namaddr,
 		         buf_str(&id), ctx->cache_type);
 	if ((len = i2d_SSL_SESSION(session, &der)) > 0 && ctx->ops.update)
 		ctx->ops.update(ctx->ops.context, ctx->cache_type, buf_str(&id),
@@ -116,8 +117,9 @@ tlsp_server_new_cb(SSL *ssl, SSL_SESSION *session)
 
 /* A usable key from the local slots, else NULL (Postfix's rules). */
 static struct tlsp_tktkey *
-tlsp_server_key_cached(struct tlsp_server_ctx *ctx, const unsigned char *name,
-                       time_t now, int timeout)
+tlsp_server_resume_key_cached(struct tlsp_server_ctx *ctx,
+                              const unsigned char *name, time_t now,
+                              int timeout)
 {
 	int i;
 
@@ -134,8 +136,8 @@ tlsp_server_key_cached(struct tlsp_server_ctx *ctx, const unsigned char *name,
 
 /* Stores a key from tlsmgr, keeping the later expiry in slot 0. */
 static struct tlsp_tktkey *
-tlsp_server_key_store(struct tlsp_server_ctx *ctx,
-                      const struct tlsp_tktkey *key)
+tlsp_server_resume_key_store(struct tlsp_server_ctx *ctx,
+                             const struct tlsp_tktkey *key)
 {
 	struct tlsp_tktkey *slot = ctx->keys[1];
 
@@ -152,27 +154,28 @@ tlsp_server_key_store(struct tlsp_server_ctx *ctx,
 
 /* The key for a new (name NULL) or presented ticket, else NULL. */
 static struct tlsp_tktkey *
-tlsp_server_key(struct tlsp_server_ctx *ctx, const unsigned char *name,
-                int timeout)
+tlsp_server_resume_key(struct tlsp_server_ctx *ctx, const unsigned char *name,
+                       int timeout)
 {
 	struct tlsp_tktkey *key;
 	struct tlsp_tktkey fresh;
 
 	if (timeout <= 0)
 		return 0;
-	if ((key = tlsp_server_key_cached(ctx, name, time(0), timeout)) != 0)
+	if ((key = tlsp_server_resume_key_cached(ctx, name, time(0),
+	                                         timeout)) != 0)
 		return key;
 	if (ctx->ops.tktkey == 0 ||
 	    ctx->ops.tktkey(ctx->ops.context, name, &fresh) < 0)
 		return 0;
-	key = tlsp_server_key_store(ctx, &fresh);
+	key = tlsp_server_resume_key_store(ctx, &fresh);
 	OPENSSL_cleanse(&fresh, sizeof(fresh));
 	return key;
 }
 
 /* HMAC-SHA256 with the key's MAC secret; 1 on success. */
 static int
-tlsp_server_ticket_mac(EVP_MAC_CTX *hctx, struct tlsp_tktkey *key)
+tlsp_server_resume_ticket_mac(EVP_MAC_CTX *hctx, struct tlsp_tktkey *key)
 {
 	static char digest[] = "SHA256";
 	OSSL_PARAM params[3];
@@ -187,18 +190,18 @@ tlsp_server_ticket_mac(EVP_MAC_CTX *hctx, struct tlsp_tktkey *key)
 
 /* The session ticket key callback (encrypt when enc, else decrypt). */
 static int
-tlsp_server_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
-                      EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
+tlsp_server_resume_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
+                             EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
 {
-	struct tlsp_server_sess *sess = tlsp_server_sess_of(ssl);
-	struct tlsp_server_ctx *ctx = sess->ctx;
+	struct tlsp_server_conn *conn = tlsp_server_conn_of(ssl);
+	struct tlsp_server_ctx *ctx = conn->ctx;
 	int timeout = (int)SSL_CTX_get_timeout(SSL_get_SSL_CTX(ssl)) / 2;
 	struct tlsp_tktkey *key;
 	int fail = enc ? TLSP_TKT_NOKEYS : TLSP_TKT_STALE;
 
-	if ((key = tlsp_server_key(ctx, enc ? 0 : name, timeout)) == 0 ||
+	if ((key = tlsp_server_resume_key(ctx, enc ? 0 : name, timeout)) == 0 ||
 	    (enc && RAND_bytes(iv, TLSP_TKTKEY_IVLEN) <= 0) ||
-	    !tlsp_server_ticket_mac(hctx, key))
+	    !tlsp_server_resume_ticket_mac(hctx, key))
 		return fail;
 	if (enc) {
 		if (!EVP_EncryptInit_ex(cctx, ctx->tkt_cipher, 0, key->bits,
@@ -209,17 +212,17 @@ tlsp_server_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	                               iv)) {
 		return fail;
 	}
-	if (sess->verify.log_mask & TLSP_LOG_CACHE)
+	if (conn->verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("%s: %s session ticket, key expiration: %ld",
-		         sess->namaddr, enc ? "Issuing" : "Decrypting",
+		         conn->namaddr, enc ? "Issuing" : "Decrypting",
 		         (long)key->tout);
-	sess->ticketed = 1;
+	conn->ticketed = 1;
 	return TLSP_TKT_ACCEPT;
 }
 
 /* The configured ticket cipher if it suits tickets; NULL (warned). */
 static EVP_CIPHER *
-tlsp_server_ticket_cipher(const char *name)
+tlsp_server_resume_ticket_cipher(const char *name)
 {
 	EVP_CIPHER *cipher = EVP_CIPHER_fetch(0, name, 0);
 
@@ -236,9 +239,9 @@ tlsp_server_ticket_cipher(const char *name)
 }
 
 long
-tlsp_server_cache_tickets(struct tlsp_server_ctx *ctx,
-                          const struct tlsp_server_init *init, long off,
-                          int *timeout, int *cachable)
+tlsp_server_resume_tickets(struct tlsp_server_ctx *ctx,
+                           const struct tlsp_server_init *init, long off,
+                           int *timeout, int *cachable)
 {
 	const char *name = init->ticket_cipher ? init->ticket_cipher : "";
 
@@ -251,17 +254,17 @@ tlsp_server_cache_tickets(struct tlsp_server_ctx *ctx,
 	if (*cachable)
 		ctx->cache_type = xstrdup(init->base.cache_type);
 	if (*name == 0 || *timeout <= 0 || (off & SSL_OP_NO_TICKET) ||
-	    (ctx->tkt_cipher = tlsp_server_ticket_cipher(name)) == 0)
+	    (ctx->tkt_cipher = tlsp_server_resume_ticket_cipher(name)) == 0)
 		return SSL_OP_NO_TICKET;
 	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx->ssl_ctx,
-	                                     tlsp_server_ticket_cb);
+	                                     tlsp_server_resume_ticket_cb);
 	SSL_CTX_set_num_tickets(ctx->ssl_ctx, 1);
 	return 0;
 }
 
 void
-tlsp_server_cache_sessions(struct tlsp_server_ctx *ctx, int cachable,
-                           int ticketable, int set_sessid, int timeout)
+tlsp_server_resume_sessions(struct tlsp_server_ctx *ctx, int cachable,
+                            int ticketable, int set_sessid, int timeout)
 {
 	if (!(cachable || ticketable || set_sessid)) {
 		SSL_CTX_set_session_cache_mode(ctx->ssl_ctx,
@@ -270,20 +273,22 @@ tlsp_server_cache_sessions(struct tlsp_server_ctx *ctx, int cachable,
 	}
 	SSL_CTX_sess_set_cache_size(ctx->ssl_ctx, 1);
 	SSL_CTX_set_session_id_context(
-	    ctx->ssl_ctx, (const unsigned char *)tlsp_server_sid_ctx,
-	    sizeof(tlsp_server_sid_ctx));
+	    ctx->ssl_ctx, (const unsigned char *)tlsp_server_resume_sid_ctx,
+	    sizeof(tlsp_server_resume_sid_ctx));
 	SSL_CTX_set_session_cache_mode(
 	    ctx->ssl_ctx, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL |
 	                      SSL_SESS_CACHE_NO_AUTO_CLEAR);
 	if (cachable) {
-		SSL_CTX_sess_set_get_cb(ctx->ssl_ctx, tlsp_server_get_cb);
-		SSL_CTX_sess_set_new_cb(ctx->ssl_ctx, tlsp_server_new_cb);
+		SSL_CTX_sess_set_get_cb(ctx->ssl_ctx,
+		                        tlsp_server_resume_get_cb);
+		SSL_CTX_sess_set_new_cb(ctx->ssl_ctx,
+		                        tlsp_server_resume_new_cb);
 	}
 	SSL_CTX_set_timeout(ctx->ssl_ctx, 2 * (long)timeout);
 }
 
 void
-tlsp_server_cache_free(struct tlsp_server_ctx *ctx)
+tlsp_server_resume_free(struct tlsp_server_ctx *ctx)
 {
 	int i;
 

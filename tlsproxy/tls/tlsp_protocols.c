@@ -1,5 +1,5 @@
 /*
- * tlsp_proto.c - parse a Postfix TLS protocol list
+ * tlsp_protocols.c - parse a Postfix TLS protocol list
  *
  * Accepts exactly what Postfix 3.7's protocol-list parser accepts: named
  * inclusions and "!" exclusions, and ">="/"<=" version bounds given by
@@ -18,26 +18,26 @@
 #include <openssl/ssl.h>
 
 #include "mem.h"
-#include "tlsp_proto.h"
+#include "tlsp_protocols.h"
 
-#define TLSP_PROTO_SEP " \t\r\n,:"
+#define TLSP_PROTOCOL_SEP " \t\r\n,:"
 
-struct tlsp_proto_name {
+struct tlsp_protocols_name {
 	const char *name;
 	int code;
 };
 
-static const struct tlsp_proto_name tlsp_proto_masks[] = {
-    {"SSLv2", TLSP_PROTO_SSLv2},
-    {"SSLv3", TLSP_PROTO_SSLv3},
-    {"TLSv1", TLSP_PROTO_TLSv1},
-    {"TLSv1.1", TLSP_PROTO_TLSv1_1},
-    {"TLSv1.2", TLSP_PROTO_TLSv1_2},
-    {"TLSv1.3", TLSP_PROTO_TLSv1_3},
+static const struct tlsp_protocols_name tlsp_protocols_masks[] = {
+    {"SSLv2", TLSP_PROTOCOL_SSLv2},
+    {"SSLv3", TLSP_PROTOCOL_SSLv3},
+    {"TLSv1", TLSP_PROTOCOL_TLSv1},
+    {"TLSv1.1", TLSP_PROTOCOL_TLSv1_1},
+    {"TLSv1.2", TLSP_PROTOCOL_TLSv1_2},
+    {"TLSv1.3", TLSP_PROTOCOL_TLSv1_3},
     {0, -1},
 };
 
-static const struct tlsp_proto_name tlsp_proto_versions[] = {
+static const struct tlsp_protocols_name tlsp_protocols_versions[] = {
     {"None", 0},
     {"SSLv3", SSL3_VERSION},
     {"TLSv1", TLS1_VERSION},
@@ -49,7 +49,7 @@ static const struct tlsp_proto_name tlsp_proto_versions[] = {
 
 /* Table lookup, case-insensitive; the terminator's code when absent. */
 static int
-tlsp_proto_lookup(const struct tlsp_proto_name *table, const char *name)
+tlsp_protocols_lookup(const struct tlsp_protocols_name *table, const char *name)
 {
 	for (; table->name; table++)
 		if (strcasecmp(name, table->name) == 0)
@@ -59,13 +59,14 @@ tlsp_proto_lookup(const struct tlsp_proto_name *table, const char *name)
 
 /* A version bound: a name, or hex digits (strtoul base 16 rules). */
 static int
-tlsp_proto_version(const char *tok, int *version)
+tlsp_protocols_version(const char *tok, int *version)
 {
 	unsigned long val;
 	char *end;
 	int code;
 
-	if ((code = tlsp_proto_lookup(tlsp_proto_versions, tok)) != -1) {
+	if ((code = tlsp_protocols_lookup(tlsp_protocols_versions, tok)) !=
+	    -1) {
 		*version = code;
 		return 0;
 	}
@@ -79,26 +80,26 @@ tlsp_proto_version(const char *tok, int *version)
 
 /* One token; updates the include/exclude masks or the bounds. */
 static int
-tlsp_proto_token(const char *tok, struct tlsp_proto *out, int *include)
+tlsp_protocols_token(const char *tok, struct tlsp_protocols *out, int *include)
 {
 	int code;
 
 	if (strncmp(tok, ">=", 2) == 0)
-		return tlsp_proto_version(tok + 2, &out->floor);
+		return tlsp_protocols_version(tok + 2, &out->floor);
 	if (strncmp(tok, "<=", 2) == 0)
-		return tlsp_proto_version(tok + 2, &out->ceiling);
+		return tlsp_protocols_version(tok + 2, &out->ceiling);
 	if (*tok == '!') {
-		code = tlsp_proto_lookup(tlsp_proto_masks, tok + 1);
+		code = tlsp_protocols_lookup(tlsp_protocols_masks, tok + 1);
 		out->exclude |= code;
 	} else {
-		code = tlsp_proto_lookup(tlsp_proto_masks, tok);
+		code = tlsp_protocols_lookup(tlsp_protocols_masks, tok);
 		*include |= code;
 	}
 	return code == -1 ? -1 : 0;
 }
 
 int
-tlsp_proto_parse(const char *plist, struct tlsp_proto *out)
+tlsp_protocols_parse(const char *plist, struct tlsp_protocols *out)
 {
 	char *copy = xstrdup(plist ? plist : "");
 	char *save = 0;
@@ -107,31 +108,31 @@ tlsp_proto_parse(const char *plist, struct tlsp_proto *out)
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (tok = strtok_r(copy, TLSP_PROTO_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_PROTO_SEP, &save)) {
-		if ((ret = tlsp_proto_token(tok, out, &include)) < 0)
+	for (tok = strtok_r(copy, TLSP_PROTOCOL_SEP, &save); tok;
+	     tok = strtok_r(0, TLSP_PROTOCOL_SEP, &save)) {
+		if ((ret = tlsp_protocols_token(tok, out, &include)) < 0)
 			break;
 	}
 	free(copy);
 	if (ret == 0 && include)
-		out->exclude |= TLSP_PROTO_KNOWN & ~include;
+		out->exclude |= TLSP_PROTOCOL_KNOWN & ~include;
 	return ret;
 }
 
 long
-tlsp_proto_ssl_options(int exclude)
+tlsp_protocols_ssl_options(int exclude)
 {
 	long opts = 0;
 
-	if (exclude & TLSP_PROTO_SSLv3)
+	if (exclude & TLSP_PROTOCOL_SSLv3)
 		opts |= SSL_OP_NO_SSLv3;
-	if (exclude & TLSP_PROTO_TLSv1)
+	if (exclude & TLSP_PROTOCOL_TLSv1)
 		opts |= SSL_OP_NO_TLSv1;
-	if (exclude & TLSP_PROTO_TLSv1_1)
+	if (exclude & TLSP_PROTOCOL_TLSv1_1)
 		opts |= SSL_OP_NO_TLSv1_1;
-	if (exclude & TLSP_PROTO_TLSv1_2)
+	if (exclude & TLSP_PROTOCOL_TLSv1_2)
 		opts |= SSL_OP_NO_TLSv1_2;
-	if (exclude & TLSP_PROTO_TLSv1_3)
+	if (exclude & TLSP_PROTOCOL_TLSv1_3)
 		opts |= SSL_OP_NO_TLSv1_3;
 	return opts;
 }

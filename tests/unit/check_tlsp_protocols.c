@@ -1,5 +1,5 @@
 /*
- * check_tlsp_proto.c - Postfix TLS protocol lists
+ * check_tlsp_protocols.c - Postfix TLS protocol lists
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -7,17 +7,17 @@
 
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_proto.h"
+#include "tls/tlsp_protocols.h"
 
-Suite *tlsp_proto_suite(void);
+Suite *tlsp_protocols_suite(void);
 
-#define ALL TLSP_PROTO_KNOWN
-#define V2 TLSP_PROTO_SSLv2
-#define V3 TLSP_PROTO_SSLv3
-#define T10 TLSP_PROTO_TLSv1
-#define T11 TLSP_PROTO_TLSv1_1
-#define T12 TLSP_PROTO_TLSv1_2
-#define T13 TLSP_PROTO_TLSv1_3
+#define ALL TLSP_PROTOCOL_KNOWN
+#define V2 TLSP_PROTOCOL_SSLv2
+#define V3 TLSP_PROTOCOL_SSLv3
+#define T10 TLSP_PROTOCOL_TLSv1
+#define T11 TLSP_PROTOCOL_TLSv1_1
+#define T12 TLSP_PROTOCOL_TLSv1_2
+#define T13 TLSP_PROTOCOL_TLSv1_3
 
 struct proto_case {
 	const char *plist;
@@ -59,8 +59,8 @@ static const struct proto_case cases[] = {
 START_TEST(protocol_lists_parse_as_postfix)
 {
 	const struct proto_case *c = &cases[_i];
-	struct tlsp_proto p;
-	int ret = tlsp_proto_parse(c->plist, &p);
+	struct tlsp_protocols p;
+	int ret = tlsp_protocols_parse(c->plist, &p);
 
 	ck_assert_msg(ret == c->ret, "\"%s\": ret %d", c->plist, ret);
 	if (ret < 0)
@@ -74,27 +74,27 @@ END_TEST
 
 START_TEST(null_list_is_empty)
 {
-	struct tlsp_proto p;
+	struct tlsp_protocols p;
 
-	ck_assert_int_eq(tlsp_proto_parse(0, &p), 0);
+	ck_assert_int_eq(tlsp_protocols_parse(0, &p), 0);
 	ck_assert_int_eq(p.exclude, 0);
 }
 END_TEST
 
 START_TEST(exclusions_map_to_ssl_options)
 {
-	ck_assert_int_eq(tlsp_proto_ssl_options(0), 0);
-	ck_assert(tlsp_proto_ssl_options(T13) == (long)SSL_OP_NO_TLSv1_3);
-	ck_assert(tlsp_proto_ssl_options(ALL) ==
+	ck_assert_int_eq(tlsp_protocols_ssl_options(0), 0);
+	ck_assert(tlsp_protocols_ssl_options(T13) == (long)SSL_OP_NO_TLSv1_3);
+	ck_assert(tlsp_protocols_ssl_options(ALL) ==
 	          (long)(SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 |
 	                 SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3));
 }
 END_TEST
 
 Suite *
-tlsp_proto_suite(void)
+tlsp_protocols_suite(void)
 {
-	Suite *s = suite_create("tlsp_proto");
+	Suite *s = suite_create("tlsp_protocols");
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_loop_test(tc, protocol_lists_parse_as_postfix, 0,

@@ -1,7 +1,7 @@
 /*
- * tlsp_cache.c - client TLS session caching through tlsmgr(8)
+ * tlsp_client_tlsmgr.c - client TLS session caching through tlsmgr(8)
  *
- * See tlsp_cache.h. The update is fire-and-forget: a lost update only
+ * See tlsp_client_tlsmgr.h. The update is fire-and-forget: a lost update only
  * means a full handshake next time.
  *
  * See also: spec tlsproxy-tls.md sections 2.1 (step 16) and 4.
@@ -10,19 +10,19 @@
  */
 #include <stddef.h>
 
-#include "tlsp_cache.h"
+#include "tlsp_client_tlsmgr.h"
 
-/* tlsp_ctx_save_fn: hands a new session to tlsmgr. */
+/* tlsp_client_save_fn: hands a new session to tlsmgr. */
 static void
-tlsp_cache_save(void *arg, const char *cache_type, const char *cache_id,
-                const unsigned char *der, size_t len)
+tlsp_client_tlsmgr_save(void *arg, const char *cache_type, const char *cache_id,
+                        const unsigned char *der, size_t len)
 {
 	(void)tlsp_tlsmgr_update(arg, cache_type, cache_id, der, len, NULL,
 	                         NULL);
 }
 
 void
-tlsp_cache_enable(struct tlsp_tlsmgr *mgr, struct tlsp_ctx *ctx)
+tlsp_client_tlsmgr_enable(struct tlsp_tlsmgr *mgr, struct tlsp_ctx *ctx)
 {
 	struct tlsp_tlsmgr_reply reply;
 	const char *type = tlsp_ctx_cache_type(ctx);
@@ -32,5 +32,6 @@ tlsp_cache_enable(struct tlsp_tlsmgr *mgr, struct tlsp_ctx *ctx)
 	if (tlsp_tlsmgr_policy_sync(mgr, type, &reply) != TLSP_TLSMGR_OK)
 		return;
 	if (reply.cachable && reply.timeout > 0)
-		tlsp_ctx_enable_cache(ctx, reply.timeout, tlsp_cache_save, mgr);
+		tlsp_ctx_enable_cache(ctx, reply.timeout,
+		                      tlsp_client_tlsmgr_save, mgr);
 }

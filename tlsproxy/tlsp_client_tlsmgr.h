@@ -1,5 +1,5 @@
 /*
- * tlsp_cache.h - client TLS session caching through tlsmgr(8)
+ * tlsp_client_tlsmgr.h - client TLS session caching through tlsmgr(8)
  *
  * Connects the engine's per-context session cache (tlsp_ctx.h,
  * tlsp_resume.h) to tlsmgr(8) (tlsp_tlsmgr.h), as stock tlsproxy does
@@ -10,8 +10,8 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
-#ifndef TLSREUSE_TLSPROXY_TLSP_CACHE_H
-#define TLSREUSE_TLSPROXY_TLSP_CACHE_H
+#ifndef TLSREUSE_TLSPROXY_TLSP_CLIENT_TLSMGR_H
+#define TLSREUSE_TLSPROXY_TLSP_CLIENT_TLSMGR_H
 
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_tlsmgr.h"
@@ -23,6 +23,6 @@
  * to tlsmgr "update". Otherwise ctx stays without a cache, as stock does
  * when tlsmgr cannot be asked. mgr must outlive ctx. mgr NULL: no-op.
  */
-void tlsp_cache_enable(struct tlsp_tlsmgr *mgr, struct tlsp_ctx *ctx);
+void tlsp_client_tlsmgr_enable(struct tlsp_tlsmgr *mgr, struct tlsp_ctx *ctx);
 
 #endif
