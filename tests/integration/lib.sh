@@ -21,7 +21,8 @@
 #   expect_daemons_from_libexec; both_ways FN [ERE] (stock vs ours).
 # Exits: skip (77: not root or no Postfix), harness_error (99), fail (1, with a maillog excerpt). A trap
 #   stops every instance of the test, killing only their processes, and
-#   fails the test if one of our daemons left a sanitizer report.
+#   fails the test if one of our daemons left a sanitizer report; it
+#   also kills the background helpers named with track_pid.
 #
 # Environment: TLSREUSE_SCACHE, TLSREUSE_TLSPROXY = ours|stock (default
 # ours; "ours" not built is a harness error) choose the daemons that
@@ -54,6 +55,7 @@ LIB_STOP_SECS=5
 LIB_TMP=""          # per-test directory, removed on exit
 LIB_INSTANCES=""    # instance directories started by this test
 LIB_EXCERPT_SHOWN=0
+LIB_PIDS=""         # background helpers of the test (track_pid)
 I=""                # the current instance directory
 
 # --- exits -----------------------------------------------------------------
@@ -91,12 +93,28 @@ lib_show_excerpt() {
 	fi
 }
 
+# track_pid PID: a helper the test started in the background; the exit
+# trap kills it (and waits for it) before stopping the instances.
+track_pid() {
+	LIB_PIDS="$LIB_PIDS $1"
+}
+
+lib_kill_tracked() {
+	local pid
+	for pid in $LIB_PIDS; do
+		kill -KILL "$pid" 2>/dev/null || continue
+		wait "$pid" 2>/dev/null || true
+	done
+	LIB_PIDS=""
+}
+
 lib_on_exit() {
 	local status=$?
 	set +e
 	if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then
 		lib_show_excerpt
 	fi
+	lib_kill_tracked
 	if ! lib_stop_all && [ "$status" -eq 0 ]; then
 		status=1
 	fi
