@@ -14,10 +14,18 @@
  * hold-off, but pending asynchronous callers are left to their own
  * timeout rather than called back from inside an OpenSSL callback.
  *
- * Any failure (connect, EOF, error, timeout, malformed or unexpected
- * reply) goes through tlsp_tlsmgr_down(): one warning per outage, every
- * pending caller told TLSP_TLSMGR_UNAVAILABLE, then a hold-off during
- * which requests are refused without trying.
+ * A kept connection that has answered before may have outlived its
+ * tlsmgr (master(8) restarts a tlsmgr that died or was killed): when it
+ * ends (EOF, error) before the request in flight is answered, the
+ * request is sent once more on a fresh connection, and only a failure
+ * there is an outage. A timeout is not retried: that tlsmgr is there
+ * but stalled, and a second wait would only double the stall.
+ *
+ * Any other failure (connect, EOF or error on a fresh connection,
+ * timeout, malformed or unexpected reply) goes through
+ * tlsp_tlsmgr_down(): one warning per outage, every pending caller told
+ * TLSP_TLSMGR_UNAVAILABLE, then a hold-off during which requests are
+ * refused without trying.
  *
  * Secrets (session blobs, ticket keys) are wiped from our buffers with
  * OPENSSL_cleanse() before release.
@@ -53,6 +61,7 @@ struct tlsp_tlsmgr_call {
 	tlsp_tlsmgr_fn fn;
 	void *ctx;
 	int cancelled;
+	int resent;     /* sent again after a kept connection ended */
 	struct buf req; /* the encoded request */
 };
 
@@ -63,8 +72,9 @@ struct tlsp_tlsmgr {
 	char *path; /* for the default connector */
 	struct stream *stream;
 	struct attr_dec *dec;
-	int ready; /* the announcement is in */
-	int sent;  /* the head call is on the wire */
+	int ready;    /* the announcement is in */
+	int sent;     /* the head call is on the wire */
+	int answered; /* replies that came on this connection */
 	struct tlsp_tlsmgr_call *head, *tail;
 	uint64_t down_until; /* requests refused before this time */
 	int warned;          /* an outage was logged and not yet over */
@@ -147,6 +157,15 @@ tlsp_tlsmgr_connect_unix(void *ctx)
 	return fd;
 }
 
+/* Closes the synchronous connection, if open. */
+static void
+tlsp_tlsmgr_sync_close(struct tlsp_tlsmgr *mgr)
+{
+	if (mgr->sync_fd >= 0)
+		(void)close(mgr->sync_fd);
+	mgr->sync_fd = -1;
+}
+
 /* Logs an outage once and refuses requests for the hold-off. */
 static void
 tlsp_tlsmgr_outage(struct tlsp_tlsmgr *mgr, const char *why)
@@ -217,9 +236,28 @@ tlsp_tlsmgr_open(struct tlsp_tlsmgr *mgr)
 	}
 	mgr->stream = stream_create(fd, tlsp_tlsmgr_event, mgr);
 	stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
-	mgr->ready = mgr->sent = 0;
+	mgr->ready = mgr->sent = mgr->answered = 0;
 	attr_dec_reset(mgr->dec);
 	return 0;
+}
+
+/*
+ * The kept connection ended before the head call was answered: if it
+ * had answered before and the call was not sent again yet, reconnects
+ * and sends it again (once the announcement is in). Returns 1 if it
+ * did, or if that reconnect failed (the outage is then declared); 0 if
+ * the caller must declare the outage.
+ */
+static int
+tlsp_tlsmgr_resend(struct tlsp_tlsmgr *mgr)
+{
+	if (mgr->answered == 0 || mgr->head == NULL || mgr->head->resent)
+		return 0;
+	mgr->head->resent = 1;
+	stream_free(mgr->stream);
+	mgr->stream = NULL;
+	(void)tlsp_tlsmgr_open(mgr);
+	return 1;
 }
 
 /* Writes the next request, or lets an idle connection time out. */
@@ -293,6 +331,7 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 		return -1;
 	}
 	tlsp_tlsmgr_answered(mgr);
+	mgr->answered++;
 	mgr->head = call->next;
 	if (mgr->head == NULL)
 		mgr->tail = NULL;
@@ -351,6 +390,8 @@ tlsp_tlsmgr_event(struct stream *s, enum stream_event ev, void *ctx)
 			tlsp_tlsmgr_idle_event(mgr);
 			break;
 		}
+		if (tlsp_tlsmgr_resend(mgr))
+			break;
 		tlsp_tlsmgr_down(mgr, "problem talking to server %s: %s",
 		                 mgr->name,
 		                 ev == STREAM_EOF ? "connection closed"
@@ -422,8 +463,7 @@ tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr)
 	}
 	attr_dec_free(mgr->dec);
 	tlsp_tlsmgr_wipe(&mgr->value);
-	if (mgr->sync_fd >= 0)
-		(void)close(mgr->sync_fd);
+	tlsp_tlsmgr_sync_close(mgr);
 	attr_dec_free(mgr->sync_dec);
 	tlsp_tlsmgr_wipe(&mgr->sync_value);
 	free(mgr->name);
@@ -563,6 +603,31 @@ tlsp_tlsmgr_sync_exchange(struct tlsp_tlsmgr *mgr,
 }
 
 /*
+ * Writes call and reads its reply on the synchronous connection, opened
+ * if need be; on a kept connection that fails, once more on a fresh
+ * one (see the header), within the same deadline: after a timeout no
+ * time is left for the second try. 0, or -1 with a reason in why.
+ */
+static int
+tlsp_tlsmgr_sync_call(struct tlsp_tlsmgr *mgr,
+                      const struct tlsp_tlsmgr_call *call, uint64_t deadline,
+                      char *why, size_t why_len)
+{
+	int kept = mgr->sync_fd >= 0;
+
+	if (!kept && tlsp_tlsmgr_sync_open(mgr, deadline, why, why_len) < 0)
+		return -1;
+	if (tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, why_len) == 0)
+		return 0;
+	if (!kept)
+		return -1;
+	tlsp_tlsmgr_sync_close(mgr);
+	if (tlsp_tlsmgr_sync_open(mgr, deadline, why, why_len) < 0)
+		return -1;
+	return tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, why_len);
+}
+
+/*
  * Runs call on the synchronous connection within TLSP_TLSMGR_SYNC_MS
  * and frees it. Returns the status; *reply is valid until the next call.
  */
@@ -581,10 +646,7 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 		tlsp_tlsmgr_call_free(call);
 		return reply->status;
 	}
-	ok = (mgr->sync_fd >= 0 ||
-	      tlsp_tlsmgr_sync_open(mgr, deadline, why, sizeof(why)) == 0) &&
-	     tlsp_tlsmgr_sync_exchange(mgr, call, deadline, why, sizeof(why)) ==
-	         0;
+	ok = tlsp_tlsmgr_sync_call(mgr, call, deadline, why, sizeof(why)) == 0;
 	if (ok &&
 	    tlsp_tlsmgr_wire_decode(call->kind, attr_dec_list(mgr->sync_dec),
 	                            &mgr->sync_value, reply) < 0) {
@@ -596,9 +658,7 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 		tlsp_tlsmgr_answered(mgr);
 		return reply->status;
 	}
-	if (mgr->sync_fd >= 0)
-		(void)close(mgr->sync_fd);
-	mgr->sync_fd = -1;
+	tlsp_tlsmgr_sync_close(mgr);
 	reply->status = TLSP_TLSMGR_UNAVAILABLE;
 	tlsp_tlsmgr_outage(mgr, why);
 	return reply->status;

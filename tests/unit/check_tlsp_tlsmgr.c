@@ -590,6 +590,100 @@ START_TEST(test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet)
 }
 END_TEST
 
+/* --- a restarted tlsmgr */
+
+/* One lookup answered, so the connection has proven itself. */
+static void
+answer_first_lookup(void)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "a", on_reply, &seen[0]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("a"), sizeof(LOOKUP_REQ("a")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[0].calls, 1);
+}
+
+/* The next request goes out on the kept connection, whose tlsmgr dies. */
+static void
+kept_connection_dies_under_lookup(void)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[1]));
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	(void)close(peer);
+	peer = -1;
+	settle();
+}
+
+START_TEST(test_tlsp_tlsmgr_restarted_tlsmgr_gets_request_again)
+{
+	answer_first_lookup();
+	kept_connection_dies_under_lookup();
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(seen[1].calls, 0);
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[1].calls, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_ERR);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	/* No hold-off: the next request is made at once. */
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[2]));
+	peer_expect(SEED_REQ, sizeof(SEED_REQ) - 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_restart_is_retried_once_then_an_outage)
+{
+	answer_first_lookup();
+	kept_connection_dies_under_lookup();
+	/* The fresh connection dies too: that is an outage. */
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(seen[1].calls, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("warning: problem talking to server "
+	                               "private/tlsmgr: connection closed; TLS "
+	                               "continues without the session cache"),
+	                 1);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[2]));
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_restart_with_tlsmgr_gone_is_an_outage)
+{
+	answer_first_lookup();
+	connect_errno = ECONNREFUSED;
+	kept_connection_dies_under_lookup();
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(seen[1].calls, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "Connection refused; TLS continues "
+	                               "without the session cache"),
+	                 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_stalled_kept_connection_is_not_retried)
+{
+	answer_first_lookup();
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[1]));
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	advance(TLSP_TLSMGR_TIMEOUT_MS);
+	ck_assert_int_eq(connects, 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(capture_count("timeout after 2000 ms"), 1);
+}
+END_TEST
+
 /* --- synchronous calls */
 
 START_TEST(test_tlsp_tlsmgr_sync_tktkey_matches_golden)
@@ -646,6 +740,57 @@ START_TEST(test_tlsp_tlsmgr_sync_policy)
 	ck_assert_int_eq(reply.cachable, 0);
 	ck_assert_int_eq(reply.timeout, 3600);
 	peer_expect(want, sizeof(want) - 1);
+}
+END_TEST
+
+/* A policy answer ready on connect, and the request it answers. */
+static const char policy_answer[] = HELLO "status\0"
+                                          "0\0cachable\0"
+                                          "1\0"
+                                          "timeout\0"
+                                          "3600\0\0";
+static const char policy_want[] = "request\0policy\0cache_type\0smtpd\0\0";
+
+START_TEST(test_tlsp_tlsmgr_sync_restarted_tlsmgr_answers_on_fresh_connection)
+{
+	struct tlsp_tlsmgr_reply reply;
+
+	preload = policy_answer;
+	preload_len = sizeof(policy_answer) - 1;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_OK);
+	peer_expect(policy_want, sizeof(policy_want) - 1);
+	/* tlsmgr restarts: the kept connection is dead. */
+	(void)close(peer);
+	peer = -1;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_OK);
+	ck_assert_int_eq(reply.cachable, 1);
+	ck_assert_int_eq(reply.timeout, 3600);
+	peer_expect(policy_want, sizeof(policy_want) - 1);
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_sync_restart_with_tlsmgr_gone_is_an_outage)
+{
+	struct tlsp_tlsmgr_reply reply;
+
+	preload = policy_answer;
+	preload_len = sizeof(policy_answer) - 1;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_OK);
+	(void)close(peer);
+	peer = -1;
+	connect_errno = ECONNREFUSED;
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "Connection refused; TLS continues "
+	                               "without the session cache"),
+	                 1);
 }
 END_TEST
 
@@ -743,6 +888,24 @@ tlsp_tlsmgr_suite(void)
 	tcase_add_test(tc,
 	               test_tlsp_tlsmgr_closes_idle_connection_and_reconnects);
 	tcase_add_test(tc, test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("restart");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_restarted_tlsmgr_gets_request_again);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_restart_is_retried_once_then_an_outage);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_restart_with_tlsmgr_gone_is_an_outage);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_stalled_kept_connection_is_not_retried);
+	tcase_add_test(
+	    tc,
+	    test_tlsp_tlsmgr_sync_restarted_tlsmgr_answers_on_fresh_connection);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_sync_restart_with_tlsmgr_gone_is_an_outage);
 	suite_add_tcase(s, tc);
 	return s;
 }
