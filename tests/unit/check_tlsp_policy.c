@@ -317,6 +317,76 @@ START_TEST(no_usable_match_name_fails_matching)
 }
 END_TEST
 
+/*
+ * Rows of match lists whose names are all empty (SSL_add1_host("")
+ * succeeds but adds nothing, so OpenSSL would check no name at all): a
+ * certificate from a trusted CA for any name must then not be matched.
+ */
+static const struct {
+	const char *what;
+	int level;
+	const char *nexthop, *host;
+	const char *match[2];
+	size_t count;
+} empty_names[] = {
+    {"verify, hostname empty",
+     TLSP_LEV_VERIFY,
+     "example.com",
+     "",
+     {"hostname"},
+     1},
+    {"secure, nexthop empty",
+     TLSP_LEV_SECURE,
+     "",
+     "mx.example.com",
+     {"nexthop"},
+     1},
+    {"secure, dot-nexthop empty",
+     TLSP_LEV_SECURE,
+     "",
+     "mx.example.com",
+     {"dot-nexthop"},
+     1},
+    {"secure, literal empty",
+     TLSP_LEV_SECURE,
+     "example.com",
+     "mx.example.com",
+     {""},
+     1},
+    {"verify, both empty", TLSP_LEV_VERIFY, "", "", {"nexthop", "hostname"}, 2},
+};
+
+START_TEST(empty_match_names_check_nothing_and_fail)
+{
+	tlsp_hs_start_props(&start, empty_names[_i].level);
+	start.nexthop = empty_names[_i].nexthop;
+	start.host = empty_names[_i].host;
+	run(empty_names[_i].level, TLSP_PKI_EC_WRONG, empty_names[_i].match,
+	    empty_names[_i].count);
+	ck_assert_msg(res.peer_status == TLSP_PEER_PRESENT,
+	              "%s: peer status 0x%x", empty_names[_i].what,
+	              res.peer_status);
+	ck_assert_msg(capture_count("could not configure peer name checks") ==
+	                  1,
+	              "%s: no warning", empty_names[_i].what);
+}
+END_TEST
+
+START_TEST(empty_match_name_beside_a_real_one_is_skipped)
+{
+	static const char *const match[] = {"hostname", "mx.example.com"};
+
+	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
+	start.host = "";
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_GOOD, match, 2);
+	ck_assert_int_eq(res.peer_status, ST_VERIFIED);
+	tlsp_tls_result_free(&res);
+	run(TLSP_LEV_VERIFY, TLSP_PKI_EC_WRONG, match, 2);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+	ck_assert_int_eq(capture_count("could not configure"), 0);
+}
+END_TEST
+
 START_TEST(missing_cn_falls_back_to_matched_dns_id)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_VERIFY);
@@ -507,6 +577,68 @@ START_TEST(dane_only_all_unusable_cannot_match)
 	ck_assert_int_eq(res.level, TLSP_LEV_DANE_ONLY);
 	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 	ck_assert_int_eq(capture_count("all TLSA records unusable"), 1);
+}
+END_TEST
+
+/*
+ * Levels that authenticate by TLSA records (fingerprints included) with
+ * none at all: without records OpenSSL's DANE falls back to the CA
+ * file, so each must be handled as "none usable", never as verified.
+ */
+START_TEST(dane_without_records_falls_back_to_encrypt)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE);
+	use_tlsa(0, "mx.example.com");
+	run(TLSP_LEV_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
+	ck_assert_int_eq(res.level, TLSP_LEV_ENCRYPT);
+	ck_assert_int_eq(res.peer_status, ST_TRUSTED);
+	ck_assert_int_eq(
+	    capture_count(
+	        "warning: mx.example.com[127.0.0.1]:25: "
+	        "all TLSA records unusable, fallback to unauthenticated TLS"),
+	    1);
+}
+END_TEST
+
+START_TEST(half_dane_without_dane_group_falls_back_to_encrypt)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_HALF_DANE);
+	run(TLSP_LEV_HALF_DANE, TLSP_PKI_EC_GOOD, dane_match, 1);
+	ck_assert_int_eq(res.level, TLSP_LEV_ENCRYPT);
+	ck_assert_int_eq(res.peer_status, ST_TRUSTED);
+}
+END_TEST
+
+START_TEST(dane_only_without_records_cannot_match)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE_ONLY);
+	use_tlsa(0, "mx.example.com");
+	run(TLSP_LEV_DANE_ONLY, TLSP_PKI_EC_GOOD, dane_match, 1);
+	ck_assert_int_eq(res.level, TLSP_LEV_DANE_ONLY);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
+	                               "all TLSA records unusable"),
+	                 1);
+	tlsp_tls_result_free(&res);
+	/* No DANE group in the request at all: the same. */
+	tlsp_hs_start_props(&start, TLSP_LEV_DANE_ONLY);
+	run(TLSP_LEV_DANE_ONLY, TLSP_PKI_EC_GOOD, dane_match, 1);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+}
+END_TEST
+
+START_TEST(fingerprint_without_fingerprints_cannot_match)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_FPRINT);
+	run(TLSP_LEV_FPRINT, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+	ck_assert_int_eq(capture_count("warning: mx.example.com[127.0.0.1]:25: "
+	                               "all fingerprints unusable"),
+	                 1);
+	tlsp_tls_result_free(&res);
+	use_tlsa(0, "");
+	run(TLSP_LEV_FPRINT, TLSP_PKI_EC_GOOD, 0, 0);
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
 }
 END_TEST
 
@@ -846,6 +978,9 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, literal_dot_domain_matches_subdomain);
 	tcase_add_test(tc, wildcard_matches_one_label_only);
 	tcase_add_test(tc, no_usable_match_name_fails_matching);
+	tcase_add_loop_test(tc, empty_match_names_check_nothing_and_fail, 0,
+	                    sizeof(empty_names) / sizeof(empty_names[0]));
+	tcase_add_test(tc, empty_match_name_beside_a_real_one_is_skipped);
 	tcase_add_test(tc, missing_cn_falls_back_to_matched_dns_id);
 	tcase_add_test(tc, fingerprint_cert_digest_matches);
 	tcase_add_test(tc, fingerprint_pubkey_digest_matches);
@@ -859,6 +994,10 @@ tlsp_policy_suite(void)
 	tcase_add_test(tc, half_dane_is_matched_but_never_secured);
 	tcase_add_test(tc, dane_all_unusable_falls_back_to_encrypt);
 	tcase_add_test(tc, dane_only_all_unusable_cannot_match);
+	tcase_add_test(tc, dane_without_records_falls_back_to_encrypt);
+	tcase_add_test(tc, half_dane_without_dane_group_falls_back_to_encrypt);
+	tcase_add_test(tc, dane_only_without_records_cannot_match);
+	tcase_add_test(tc, fingerprint_without_fingerprints_cannot_match);
 	tcase_add_test(tc, secure_trust_anchor_records_replace_cafile);
 	tcase_add_test(tc, capath_directory_supplies_trust);
 	tcase_add_test(tc, default_ca_paths_add_no_trust_for_private_ca);

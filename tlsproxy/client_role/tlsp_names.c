@@ -4,7 +4,9 @@
  * OpenSSL does the matching (SAN DNS-IDs before the CN, one-label "*"
  * wildcards, a leading "." meaning "any subdomain"); this module only
  * maps smtp(8)'s match keywords to names. With no names OpenSSL would
- * check none, so that case poisons verification instead.
+ * check none, so that case poisons verification instead. An empty name
+ * (a keyword whose value is empty, or "" itself) is not a name:
+ * SSL_add1_host("") succeeds but adds nothing, so it is never counted.
  *
  * Missing: non-ASCII (U-label) names are passed as is, not converted
  * to A-labels.
@@ -42,7 +44,7 @@ tlsp_names_dot(const char *name)
 	return 0;
 }
 
-/* Adds one name (with a leading "." when subdomain); 1 if accepted. */
+/* Adds one name (with a leading "." when subdomain); 1 if added. */
 static int
 tlsp_names_add_one(struct tlsp_client_conn *conn, const char *name,
                    int subdomain)
@@ -50,6 +52,8 @@ tlsp_names_add_one(struct tlsp_client_conn *conn, const char *name,
 	struct buf dotted;
 	int ok;
 
+	if (*name == 0)
+		return 0;
 	buf_init(&dotted);
 	buf_printf(&dotted, "%s%s", subdomain ? "." : "", name);
 	if (!(ok = SSL_add1_host(conn->ssl, buf_str(&dotted))))

@@ -13,7 +13,8 @@
  * Gives OpenSSL the reference identifiers for conn->ssl from props->match:
  * "nexthop", "dot-nexthop", "hostname" (case-insensitive keywords),
  * ".domain" (any subdomain) or a literal name; no partial-label
- * wildcards. When no name could be added, warns and sets must_fail.
+ * wildcards. Empty names are skipped. When no name could be added,
+ * warns and sets must_fail.
  */
 void tlsp_names_add(struct tlsp_client_conn *conn,
                     const struct tlsp_client_start *props);

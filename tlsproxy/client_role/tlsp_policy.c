@@ -203,17 +203,30 @@ tlsp_policy_auth(struct tlsp_client_conn *conn,
 	return tlsp_policy_sni(conn, props, sni);
 }
 
+/*
+ * True for the levels whose peer only the TLSA records (fingerprints
+ * included) can authenticate. Without a record OpenSSL's DANE would fall
+ * back to the CA file, so having none counts as having none usable.
+ */
+static int
+tlsp_policy_needs_tlsa(int level)
+{
+	return level == TLSP_LEV_HALF_DANE || level == TLSP_LEV_DANE ||
+	       level == TLSP_LEV_DANE_ONLY || level == TLSP_LEV_FPRINT;
+}
+
 /* Loads the TLSA records; applies the "none usable" fallback rules. */
 static void
 tlsp_policy_tlsa(struct tlsp_client_conn *conn,
                  const struct tlsp_client_start *props)
 {
-	int usable;
+	int usable = 0;
 
-	if (!props->dane || props->tlsa_count == 0)
+	if (props->dane && props->tlsa_count > 0)
+		usable = tlsp_dane_add(conn->ssl, conn->namaddr, props->tlsa,
+		                       props->tlsa_count);
+	else if (!tlsp_policy_needs_tlsa(conn->level))
 		return;
-	usable = tlsp_dane_add(conn->ssl, conn->namaddr, props->tlsa,
-	                       props->tlsa_count);
 	if (usable != 0) {
 		conn->verify.must_fail |= usable < 0;
 		return;
