@@ -19,6 +19,7 @@
 
 #include "mem.h"
 #include "server_role/tlsp_server_conf.h"
+#include "server_role/tlsp_server_ctx.h"
 #include "tlsp_server_tlsmgr.h"
 #include "tlsp_server_daemon.h"
 

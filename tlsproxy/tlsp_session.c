@@ -37,6 +37,7 @@
 #include "client_role/tlsp_eval.h"
 #include "client_role/tlsp_policy.h"
 #include "client_role/tlsp_resume.h"
+#include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
 #include "tlsp_props.h"

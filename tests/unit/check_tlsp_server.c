@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "server_role/tlsp_server_conn.h"
 #include "server_role/tlsp_server_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"

@@ -7,6 +7,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_CONF_H
 
 #include "tls/tlsp_tls.h"
+#include "tlsp_server.h"
 
 /*
  * The values, named after their parameters (Postfix 3.7.11). The smtpd_*
@@ -89,23 +90,6 @@ struct tlsp_server_role {
 	const char *protocols;
 	const char *cipher_grade;
 	char *cipher_exclusions; /* space separated; "" for none */
-};
-
-/*
- * What the server SSL_CTX is built from (Postfix's server init props).
- * base carries the fields the client role has too (log level, verify
- * depth, cache type, key/cert/CA files, fingerprint digest); strings
- * borrow from the conf and role.
- */
-struct tlsp_server_init {
-	struct tlsp_tls_init base;
-	int set_sessid;                /* issue session ids without a cache */
-	const char *dh1024_param_file; /* "", "auto" or a PEM file */
-	const char *protocols;
-	int ask_ccert;
-	int preempt_cipherlist;
-	const char *ticket_cipher;
-	const char *sni_maps;
 };
 
 /*

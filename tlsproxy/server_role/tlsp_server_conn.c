@@ -1,5 +1,5 @@
 /*
- * tlsp_server_conn.c - one server-role TLS connection: setup, SNI, results
+ * tlsp_server_conn.c - one server-role TLS connection: setup, results
  *
  * The connection state is attached to its SSL so OpenSSL's callbacks (SNI,
  * session cache, tickets, verification) can find it. After the
@@ -7,9 +7,7 @@
  * role's, with the server's log lines: the client certificate (if any)
  * is PRESENT, and TRUSTED when it verified; never MATCHED or SECURED.
  *
- * Errors: setup failures warn and yield no connection; an SNI name that is
- * malformed or unknown keeps the default chain; a map error or an
- * unloadable SNI chain fails the handshake with internal_error, as stock.
+ * Errors: setup failures warn and yield no connection.
  * See also: spec tlsproxy-tls.md sections 5.4, 5.5, 6.4, 6.8.
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -28,13 +26,13 @@
 #include "tls/tlsp_certname.h"
 #include "tls/tlsp_cipher.h"
 #include "tls/tlsp_fprint.h"
-#include "tls/tlsp_pemload.h"
 #include "tls/tlsp_pktdump.h"
 #include "tls/tlsp_result.h"
 #include "tls/tlsp_sigparams.h"
 #include "tls/tlsp_summary.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_server_int.h"
+#include "tlsp_server_conn.h"
 
 /*
  * The ex-data slot linking an SSL to its server connection: a process-wide
@@ -194,54 +192,6 @@ tlsp_server_free(struct tlsp_server_conn *conn)
 	free(conn->mdalg);
 	free(conn->peer_sni);
 	free(conn);
-}
-
-/* A repeated servername callback (after HelloRetryRequest). */
-static int
-tlsp_server_sni_again(struct tlsp_server_conn *conn, const char *sni)
-{
-	if (strcmp(sni, conn->peer_sni) == 0)
-		return SSL_TLSEXT_ERR_OK;
-	msg_warn("TLS SNI changed from %s initially %s, %s after hello retry",
-	         conn->namaddr, conn->peer_sni, sni);
-	return SSL_TLSEXT_ERR_NOACK;
-}
-
-int
-tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg)
-{
-	struct tlsp_server_ctx *ctx = arg;
-	struct tlsp_server_conn *conn = tlsp_server_conn_of(ssl);
-	const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-	const char *pem;
-	int error;
-
-	if (ctx->sni_map == 0 || sni == 0 || *sni == 0)
-		return SSL_TLSEXT_ERR_NOACK;
-	if (!tlsp_sni_valid_hostname(sni)) {
-		msg_warn("TLS SNI from %s is invalid: %s", conn->namaddr, sni);
-		return SSL_TLSEXT_ERR_NOACK;
-	}
-	if (conn->peer_sni)
-		return tlsp_server_sni_again(conn, sni);
-	if ((pem = tlsp_sni_map_find(ctx->sni_map, sni, &error)) == 0) {
-		if (!error) {
-			msg_info("TLS SNI %s from %s not matched, using "
-			         "default chain",
-			         sni, conn->namaddr);
-			return SSL_TLSEXT_ERR_NOACK;
-		}
-		msg_warn("tls_server_sni_maps: %s map lookup problem", sni);
-		*alert = SSL_AD_INTERNAL_ERROR;
-		return SSL_TLSEXT_ERR_ALERT_FATAL;
-	}
-	SSL_set_SSL_CTX(ssl, ctx->sni_ctx);
-	if (tlsp_pemload_sni(ssl, pem, sni) != 0) {
-		*alert = SSL_AD_INTERNAL_ERROR;
-		return SSL_TLSEXT_ERR_ALERT_FATAL;
-	}
-	conn->peer_sni = xstrdup(sni);
-	return SSL_TLSEXT_ERR_OK;
 }
 
 /* VERBOSE "subject=" and "issuer=" lines of the client certificate. */

@@ -39,6 +39,7 @@
 #include "tls/tlsp_tlserr.h"
 #include "tls/tlsp_verify.h"
 #include "tlsp_server_int.h"
+#include "tlsp_server_ctx.h"
 
 /* Never NULL. */
 static const char *
