@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_verify.h"
+#include "tls/tlsp_conn.h"
 #include "tlsp_server.h"
 #include "tlsp_sni_map.h"
 
@@ -32,12 +32,9 @@ struct tlsp_server_ctx {
 };
 
 struct tlsp_server_conn {
-	SSL *ssl;
+	struct tlsp_conn tls; /* SSL, verification, peer */
 	struct tlsp_server_ctx *ctx;
-	struct tlsp_verify verify; /* log mask, recorded cert errors */
-	char *namaddr;             /* lower-cased */
 	char *serverid;
-	char *mdalg;
 	char *peer_sni; /* SNI that selected a chain */
 	int ticketed;   /* the ticket callback accepted */
 };

@@ -31,7 +31,7 @@ tlsp_server_sni_again(struct tlsp_server_conn *conn, const char *sni)
 	if (strcmp(sni, conn->peer_sni) == 0)
 		return SSL_TLSEXT_ERR_OK;
 	msg_warn("TLS SNI changed from %s initially %s, %s after hello retry",
-	         conn->namaddr, conn->peer_sni, sni);
+	         conn->tls.namaddr, conn->peer_sni, sni);
 	return SSL_TLSEXT_ERR_NOACK;
 }
 
@@ -47,7 +47,8 @@ tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg)
 	if (ctx->sni_map == 0 || sni == 0 || *sni == 0)
 		return SSL_TLSEXT_ERR_NOACK;
 	if (!tlsp_sni_valid_hostname(sni)) {
-		msg_warn("TLS SNI from %s is invalid: %s", conn->namaddr, sni);
+		msg_warn("TLS SNI from %s is invalid: %s", conn->tls.namaddr,
+		         sni);
 		return SSL_TLSEXT_ERR_NOACK;
 	}
 	if (conn->peer_sni)
@@ -56,7 +57,7 @@ tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg)
 		if (!error) {
 			msg_info("TLS SNI %s from %s not matched, using "
 			         "default chain",
-			         sni, conn->namaddr);
+			         sni, conn->tls.namaddr);
 			return SSL_TLSEXT_ERR_NOACK;
 		}
 		msg_warn("tls_server_sni_maps: %s map lookup problem", sni);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/ssl.h>
-
 #include "mem.h"
 #include "tlsp_result.h"
 
@@ -75,16 +73,4 @@ tlsp_result_adopt(char **field, char *value)
 {
 	free(*field);
 	*field = value ? value : xstrdup("");
-}
-
-void
-tlsp_result_cipher(SSL *ssl, struct tlsp_tls_result *res)
-{
-	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
-
-	tlsp_result_set(&res->cipher_protocol, SSL_get_version(ssl));
-	if (cipher == 0)
-		return;
-	tlsp_result_set(&res->cipher_name, SSL_CIPHER_get_name(cipher));
-	res->cipher_usebits = SSL_CIPHER_get_bits(cipher, &res->cipher_algbits);
 }

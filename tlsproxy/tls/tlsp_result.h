@@ -6,8 +6,6 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_RESULT_H
 #define TLSREUSE_TLSPROXY_TLSP_RESULT_H
 
-#include <openssl/ssl.h>
-
 #include "tlsp_tls.h"
 
 /* Zeroes *res and sets every string to an owned "". */
@@ -18,11 +16,5 @@ void tlsp_result_set(char **field, const char *value);
 
 /* Replaces an owned string field with value itself (taken over). */
 void tlsp_result_adopt(char **field, char *value);
-
-/*
- * Sets res's cipher_protocol, cipher_name, cipher_usebits and
- * cipher_algbits from ssl's negotiated cipher; either role.
- */
-void tlsp_result_cipher(SSL *ssl, struct tlsp_tls_result *res);
 
 #endif

@@ -17,6 +17,13 @@
 
 #include <stddef.h>
 
+/* s, or "" for NULL: for the engines an absent string is an empty one. */
+static inline const char *
+tlsp_tls_str(const char *s)
+{
+	return s ? s : "";
+}
+
 /* peer_status bits (ALTNAME, 2, exists on the wire but is never set). */
 #define TLSP_PEER_PRESENT 1
 #define TLSP_PEER_ALTNAME 2
