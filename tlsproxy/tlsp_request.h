@@ -17,7 +17,7 @@
  * order: argv_size n then exactly n argv_value; dane 1 then domain, count
  * n and n x (usage, selector, mtype, data). A group member anywhere else
  * (a stray argv_value, domain, usage ...) is an error, not an unknown.
- * Strings are at most TLSP_FIELD_STR_MAX bytes and never hold a '\n'.
+ * Strings are at most ATTR_FIELD_STR_MAX bytes and never hold a '\n'.
  *
  * The body also tells which Postfix release family sent it, which fixes
  * the TLS_SESS_STATE layout the peer will accept (tlsp_reply.h).
@@ -38,7 +38,7 @@
 #include <stddef.h>
 
 #include "attr_dec.h"
-#include "tlsp_fields.h"
+#include "attr_fields.h"
 
 /* Limits, checked before anything is stored (spec section 2.4). */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
@@ -199,7 +199,7 @@ struct tlsp_request {
 	struct tlsp_client_start_props client_start;
 	struct tlsp_server_init_props server_init; /* server role body */
 	struct tlsp_server_start_props server_start;
-	char reason[TLSP_FIELD_REASON_MAX];
+	char reason[ATTR_FIELD_REASON_MAX];
 };
 
 /* Returns an empty request, owned by the caller. */

@@ -493,19 +493,19 @@ set_long_value(struct tlsp_tlist *tl, const char *name, size_t len)
 static void
 edit_string_at_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "helo", TLSP_FIELD_STR_MAX);
+	set_long_value(tl, "helo", ATTR_FIELD_STR_MAX);
 }
 
 static void
 edit_string_past_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "helo", TLSP_FIELD_STR_MAX + 1);
+	set_long_value(tl, "helo", ATTR_FIELD_STR_MAX + 1);
 }
 
 static void
 edit_param_past_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "tls_high_cipherlist", TLSP_FIELD_STR_MAX + 1);
+	set_long_value(tl, "tls_high_cipherlist", ATTR_FIELD_STR_MAX + 1);
 }
 
 static void
