@@ -43,8 +43,8 @@ attr_fields_quote(const struct attr_pair *pair, char *out, size_t outlen)
 }
 
 int
-attr_fields_str(const struct attr_pair *pair, const char *what, char **value,
-                char *reason)
+attr_fields_str(const struct attr_pair *pair, const char *what,
+                const char **value, char *reason)
 {
 	if (pair->value_len > ATTR_FIELD_STR_MAX) {
 		snprintf(reason, ATTR_FIELD_REASON_MAX,
@@ -114,8 +114,8 @@ attr_fields_apply(struct attr_fields_run *run, const struct attr_pair *pair,
 	}
 	member = (char *)run->base + field->offset;
 	if (field->type == ATTR_FIELD_STR)
-		rc = attr_fields_str(pair, run->what, (char **)(void *)member,
-		                     reason);
+		rc = attr_fields_str(pair, run->what,
+		                     (const char **)(void *)member, reason);
 	else
 		rc = attr_fields_int(pair, run->what, field->min, field->max,
 		                     (int *)(void *)member, reason);
@@ -155,14 +155,15 @@ attr_fields_check(const struct attr_fields_run *run, char *reason)
 void
 attr_fields_free(const struct attr_field *table, size_t count, void *base)
 {
-	char **member;
+	const char **member;
 	size_t i;
 
 	for (i = 0; i < count; i++) {
 		if (table[i].type != ATTR_FIELD_STR)
 			continue;
-		member = (char **)(void *)((char *)base + table[i].offset);
-		free(*member);
+		member =
+		    (const char **)(void *)((char *)base + table[i].offset);
+		xfree_const(*member);
 		*member = NULL;
 	}
 }

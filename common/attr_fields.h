@@ -9,9 +9,10 @@
  * name may occur once per run; attr_fields_check() then reports the
  * first required name that never came.
  *
- * Strings are copied (owned by the struct, released by attr_fields_free),
- * at most ATTR_FIELD_STR_MAX bytes and never with a '\n' (the values can
- * end up in the plain attribute format, where '\n' ends a line).
+ * Strings are copied into const char * members (owned by the struct,
+ * read-only to its readers, released by attr_fields_free), at most
+ * ATTR_FIELD_STR_MAX bytes and never with a '\n' (the values can end up
+ * in the plain attribute format, where '\n' ends a line).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -33,7 +34,7 @@
 #define ATTR_FIELD_TABLE_MAX 64
 
 enum attr_field_type {
-	ATTR_FIELD_STR, /* char *, NULL while absent */
+	ATTR_FIELD_STR, /* const char *, NULL while absent */
 	ATTR_FIELD_INT, /* int in [min, max]; left alone while absent */
 };
 
@@ -83,7 +84,7 @@ void attr_fields_free(const struct attr_field *table, size_t count, void *base);
  * that starts with what. attr_fields_str() stores a copy the caller owns.
  */
 int attr_fields_str(const struct attr_pair *pair, const char *what,
-                    char **value, char *reason);
+                    const char **value, char *reason);
 int attr_fields_int(const struct attr_pair *pair, const char *what, int min,
                     int max, int *value, char *reason);
 

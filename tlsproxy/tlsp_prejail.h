@@ -49,8 +49,8 @@ struct tlsp_prejail_conf {
  * TLS, 0 when it cannot, -1 with why set on a bad value.
  */
 int tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
-                       struct tlsp_client_init_props *out, struct buf *why);
-void tlsp_prejail_props_free(struct tlsp_client_init_props *props);
+                       struct tlsp_tls_init *out, struct buf *why);
+void tlsp_prejail_props_free(struct tlsp_tls_init *props);
 
 typedef void (*tlsp_prejail_conf_fn)(const struct tlsp_prejail_conf *conf,
                                      void *ctx);

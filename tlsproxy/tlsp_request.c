@@ -83,7 +83,7 @@ static const struct attr_field tlsp_params_fields[] = {
 };
 #undef PAR
 
-#define CIN struct tlsp_client_init_props
+#define CIN struct tlsp_tls_init
 static const struct attr_field tlsp_client_init_fields[] = {
     TLSP_STR(CIN, log_param, 1),
     TLSP_STR(CIN, log_level, 1),
@@ -103,13 +103,13 @@ static const struct attr_field tlsp_client_init_fields[] = {
 #undef CIN
 
 /* START_PROPS scalars; the argv and DANE groups are read by hand. */
-#define CST struct tlsp_client_start_props
+#define CST struct tlsp_client_start
 static const struct attr_field tlsp_client_start_fields[] = {
     TLSP_STR(CST, log_param, 0),
     TLSP_STR(CST, log_level, 0),
     TLSP_INT(CST, timeout, 1, 0, INT_MAX),
     TLSP_BOOL(CST, enable_rpk, 0),
-    TLSP_INT(CST, tls_level, 1, TLSP_LEVEL_NONE, TLSP_LEVEL_SECURE),
+    TLSP_INT(CST, tls_level, 1, TLSP_LEV_NONE, TLSP_LEV_SECURE),
     TLSP_STR(CST, nexthop, 1),
     TLSP_STR(CST, host, 1),
     TLSP_STR(CST, namaddr, 1),
@@ -217,19 +217,19 @@ tlsp_request_params_clear(struct tlsp_params *params)
 }
 
 static void
-tlsp_request_client_start_clear(struct tlsp_client_start_props *start)
+tlsp_request_client_start_clear(struct tlsp_client_start *start)
 {
 	size_t i;
 
 	attr_fields_free(tlsp_client_start_fields,
 	                 TLSP_NELEM(tlsp_client_start_fields), start);
 	for (i = 0; i < start->match_count; i++)
-		free(start->match[i]);
-	free(start->match);
+		xfree_const(start->match[i]);
+	xfree_const(start->match);
 	for (i = 0; i < start->tlsa_count; i++)
-		free(start->tlsa[i].data);
-	free(start->tlsa);
-	free(start->dane_domain);
+		xfree_const(start->tlsa[i].data);
+	xfree_const(start->tlsa);
+	xfree_const(start->dane_domain);
 	memset(start, 0, sizeof(*start));
 }
 
@@ -451,7 +451,8 @@ static int
 tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
                   size_t *at, size_t end)
 {
-	struct tlsp_client_start_props *start = &req->client_start;
+	struct tlsp_client_start *start = &req->client_start;
+	const char **match;
 	size_t i;
 	int n;
 
@@ -466,10 +467,10 @@ tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
 	*at += 1;
 	if (n == 0)
 		return 0;
-	start->match = xcalloc((size_t)n, sizeof(*start->match));
+	start->match = match = xcalloc((size_t)n, sizeof(*match));
 	for (i = 0; i < (size_t)n; i++, *at += 1) {
-		if (attr_fields_str(list->pairs + *at, "START_PROPS",
-		                    start->match + i, req->reason) < 0)
+		if (attr_fields_str(list->pairs + *at, "START_PROPS", match + i,
+		                    req->reason) < 0)
 			return -1;
 		start->match_count++;
 	}
@@ -479,7 +480,7 @@ tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
 /* The data of one TLSA record: base64, 1..TLSP_REQUEST_TLSA_DATA_MAX. */
 static int
 tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
-                       struct tlsp_request_tlsa *tlsa)
+                       struct tlsp_tlsa *tlsa)
 {
 	const size_t b64_max = TLSP_REQUEST_TLSA_B64_MAX;
 	struct buf raw;
@@ -504,7 +505,7 @@ tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
 		return -1;
 	}
 	tlsa->data = xmemdup(raw.data, raw.len);
-	tlsa->data_len = raw.len;
+	tlsa->len = raw.len;
 	buf_free(&raw);
 	return 0;
 }
@@ -512,7 +513,7 @@ tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
 /* One TLSA record: usage, selector, mtype (each 0..255), data. */
 static int
 tlsp_request_tlsa(struct tlsp_request *req, const struct attr_pair *pairs,
-                  struct tlsp_request_tlsa *tlsa)
+                  struct tlsp_tlsa *tlsa)
 {
 	unsigned char *slot[3] = {&tlsa->usage, &tlsa->selector, &tlsa->mtype};
 	int value;
@@ -551,7 +552,8 @@ static int
 tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
                   size_t *at, size_t end)
 {
-	struct tlsp_client_start_props *start = &req->client_start;
+	struct tlsp_client_start *start = &req->client_start;
+	struct tlsp_tlsa *tlsa;
 	int n;
 
 	if (*at < end && strcmp(list->pairs[*at].name, "count") == 0)
@@ -577,10 +579,10 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
 		    n, n);
 	if (n == 0)
 		return 0;
-	start->tlsa = xcalloc((size_t)n, sizeof(*start->tlsa));
+	start->tlsa = tlsa = xcalloc((size_t)n, sizeof(*tlsa));
 	for (; start->tlsa_count < (size_t)n; *at += 4) {
 		if (tlsp_request_tlsa(req, list->pairs + *at,
-		                      start->tlsa + start->tlsa_count++) < 0)
+		                      tlsa + start->tlsa_count++) < 0)
 			return -1;
 	}
 	return 0;

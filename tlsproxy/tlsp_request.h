@@ -39,6 +39,8 @@
 
 #include "attr_dec.h"
 #include "attr_fields.h"
+#include "client_role/tlsp_client.h"
+#include "tls/tlsp_tls.h"
 
 /* Limits, checked before anything is stored (spec section 2.4). */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
@@ -80,10 +82,6 @@ extern const struct attr_limits tlsp_request_attr_limits;
 #define TLSP_FLAG_SEND_CONTEXT 4u
 #define TLSP_FLAG_PROBE_ONLY 8u
 
-/* Postfix security levels as sent in tls_level (spec section 9.3). */
-#define TLSP_LEVEL_NONE 0
-#define TLSP_LEVEL_SECURE 8
-
 enum tlsp_role {
 	TLSP_ROLE_BOGUS, /* neither or both role bits: answer status 0 */
 	TLSP_ROLE_SERVER,
@@ -99,11 +97,11 @@ enum tlsp_peer_version {
 };
 
 struct tlsp_request_header {
-	char *remote_endpoint; /* "[addr]:port" */
-	unsigned flags;        /* TLSP_FLAG_* and unknown bits, as sent */
-	int handshake_timeout; /* first timeout, 1..TLSP_REQUEST_TIMEOUT_MAX */
-	int session_timeout;   /* second timeout, same range */
-	char *serverid;        /* service name (cache id in the server role) */
+	const char *remote_endpoint; /* "[addr]:port" */
+	unsigned flags;              /* TLSP_FLAG_* and unknown bits, as sent */
+	int handshake_timeout;       /* first timeout, 1..TLSP_REQUEST_TIMEOUT_MAX */
+	int session_timeout;         /* second timeout, same range */
+	const char *serverid;        /* service name (cache id, server role) */
 };
 
 /*
@@ -113,80 +111,45 @@ struct tlsp_request_header {
  * strings are NULL, absent integers -1, present integers >= 0.
  */
 struct tlsp_params {
-	char *config_file, *config_name;
-	char *tls_high_cipherlist, *tls_medium_cipherlist;
-	char *tls_low_cipherlist, *tls_export_cipherlist;
-	char *tls_null_cipherlist;
-	char *tls_eecdh_auto_curves, *tls_eecdh_strong_curve;
-	char *tls_eecdh_ultra_curve, *tls_ffdhe_auto_groups;
-	char *tls_disable_workarounds, *tls_ssl_options, *tls_dane_digests;
-	char *tlsmgr_service_name, *tls_session_ticket_cipher;
-	char *tls_server_sni_maps;
+	const char *config_file, *config_name;
+	const char *tls_high_cipherlist, *tls_medium_cipherlist;
+	const char *tls_low_cipherlist, *tls_export_cipherlist;
+	const char *tls_null_cipherlist;
+	const char *tls_eecdh_auto_curves, *tls_eecdh_strong_curve;
+	const char *tls_eecdh_ultra_curve, *tls_ffdhe_auto_groups;
+	const char *tls_disable_workarounds, *tls_ssl_options;
+	const char *tls_dane_digests, *tlsmgr_service_name;
+	const char *tls_session_ticket_cipher, *tls_server_sni_maps;
 	int tls_daemon_random_bytes, tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints, tls_preempt_cipherlist;
 	int tls_wildcard_matches_multiple_labels, tls_fast_shutdown_enable;
 	int tls_trust_server_ccerts;
 };
 
-/* TLS_CLIENT_INIT_PROPS: 14 pairs, unchanged 3.4 ... HEAD, all required. */
-struct tlsp_client_init_props {
-	char *log_param, *log_level;
-	int verifydepth; /* 0..TLSP_REQUEST_VERIFYDEPTH_MAX */
-	char *cache_type, *chain_files, *cert_file, *key_file;
-	char *dcert_file, *dkey_file, *eccert_file, *eckey_file;
-	char *CAfile, *CApath, *mdalg;
-};
-
-/* One TLSA record (spec section 4.4.4); data is owned. */
-struct tlsp_request_tlsa {
-	unsigned char usage, selector, mtype;
-	unsigned char *data;
-	size_t data_len; /* 1..TLSP_REQUEST_TLSA_DATA_MAX */
-};
-
-/* TLS_CLIENT_START_PROPS, 3.6 ... HEAD. */
-struct tlsp_client_start_props {
-	char *log_param, *log_level; /* HEAD only, else NULL */
-	int timeout;                 /* not used by tlsproxy */
-	int enable_rpk;              /* 3.9+, else 0 */
-	int tls_level;               /* TLSP_LEVEL_NONE..TLSP_LEVEL_SECURE */
-	char *nexthop, *host, *namaddr, *sni, *serverid, *helo;
-	char *protocols, *cipher_grade, *cipher_exclusions;
-	char **match;       /* the matchargv values, match_count of them */
-	size_t match_count; /* 0..TLSP_REQUEST_ARGV_MAX; match NULL if 0 */
-	char *mdalg;
-	int dane;               /* 0, or 1 with domain and TLSA records */
-	char *dane_domain;      /* NULL unless dane */
-	struct tlsp_request_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
-	size_t tlsa_count;
-	int tlsrpt;                /* 3.10+: always 0 (1 is rejected) */
-	char *forced_failure_type; /* 3.10+, else NULL */
-	int trace_size_limit;      /* HEAD, else 0 */
-	char *trace_peer;          /* HEAD, else NULL */
-};
-
 /* TLS_SERVER_INIT_PROPS (HEAD server body): 20 pairs, all required. */
 struct tlsp_server_init_props {
-	char *log_param, *log_level;
+	const char *log_param, *log_level;
 	int verifydepth;
-	char *cache_type;
+	const char *cache_type;
 	int set_sessid;
-	char *chain_files, *cert_file, *key_file, *dcert_file, *dkey_file;
-	char *eccert_file, *eckey_file, *CAfile, *CApath, *protocols;
-	char *eecdh_grade, *dh1024_param_file, *dh512_param_file;
+	const char *chain_files, *cert_file, *key_file, *dcert_file;
+	const char *dkey_file, *eccert_file, *eckey_file, *CAfile, *CApath;
+	const char *protocols, *eecdh_grade, *dh1024_param_file;
+	const char *dh512_param_file;
 	int ask_ccert;
-	char *mdalg;
+	const char *mdalg;
 };
 
 /* TLS_SERVER_START_PROPS (HEAD server body). */
 struct tlsp_server_start_props {
-	char *log_param, *log_level; /* optional */
+	const char *log_param, *log_level; /* optional */
 	int timeout;
 	int enable_rpk; /* optional, else 0 */
 	int requirecert;
-	char *serverid, *namaddr, *cipher_grade, *cipher_exclusions, *mdalg;
-	int trace_size_limit; /* optional, else 0 */
-	char *trace_peer;     /* optional, else NULL */
+	const char *serverid, *namaddr, *cipher_grade, *cipher_exclusions;
+	const char *mdalg;
+	int trace_size_limit;   /* optional, else 0 */
+	const char *trace_peer; /* optional, else NULL */
 };
 
 struct tlsp_request {
@@ -195,8 +158,8 @@ struct tlsp_request {
 	enum tlsp_peer_version peer; /* V36 until a body says otherwise */
 	int has_body;                /* a body list was parsed */
 	struct tlsp_params params;
-	struct tlsp_client_init_props client_init; /* client role */
-	struct tlsp_client_start_props client_start;
+	struct tlsp_tls_init client_init; /* client role: TLS_CLIENT_* */
+	struct tlsp_client_start client_start;
 	struct tlsp_server_init_props server_init; /* server role body */
 	struct tlsp_server_start_props server_start;
 	char reason[ATTR_FIELD_REASON_MAX];

@@ -40,7 +40,6 @@
 #include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
-#include "tlsp_props.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
@@ -72,15 +71,14 @@ struct tlsp_input {
 struct tlsp_session {
 	enum tlsp_session_state state;
 	const struct tlsp_session_config *cfg;
-	int client_fd;                 /* as accepted, for cfg->disconnect */
-	struct stream *plain;          /* the client until the pump starts */
-	struct attr_dec *dec;          /* request lists */
-	struct tlsp_request *req;      /* parsed request */
-	int header_done;               /* CONNECT was logged */
-	int handshake_done;            /* TLS is up */
-	struct buf ctx_key;            /* SSL_CTX cache key of the init props */
-	struct tlsp_props_start start; /* engine view of the start props */
-	int remote_fd;                 /* until the pump owns it */
+	int client_fd;            /* as accepted, for cfg->disconnect */
+	struct stream *plain;     /* the client until the pump starts */
+	struct attr_dec *dec;     /* request lists */
+	struct tlsp_request *req; /* parsed request */
+	int header_done;          /* CONNECT was logged */
+	int handshake_done;       /* TLS is up */
+	struct buf ctx_key;       /* SSL_CTX cache key of the init props */
+	int remote_fd;            /* until the pump owns it */
 	struct tlsp_client_conn *client_conn; /* client role: TLS connection */
 	struct tlsp_server_conn *server_conn; /* server role: TLS connection */
 	struct tlsp_tlsmgr_call *lookup;      /* pending TLS session lookup */
@@ -205,15 +203,13 @@ static struct tlsp_ctx *
 tlsp_session_ctx(struct tlsp_session *sess)
 {
 	const struct tlsp_session_config *cfg = sess->cfg;
-	struct tlsp_tls_init init;
 	struct tlsp_ctx *ctx;
 
 	ctx = tlsp_ctx_cache_find(cfg->ctx_cache, buf_str(&sess->ctx_key));
 	if (ctx != NULL)
 		return ctx;
-	tlsp_props_init(&sess->req->client_init, &init);
 	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                         cfg->tls_params, &init, 0);
+	                         cfg->tls_params, &sess->req->client_init, 0);
 	if (ctx != NULL)
 		tlsp_client_tlsmgr_enable(cfg->tlsmgr, ctx);
 	return ctx;
@@ -423,9 +419,8 @@ tlsp_session_fd(struct tlsp_session *sess)
 	/* The context may have been evicted since the status: look again. */
 	if ((ctx = tlsp_session_ctx(sess)) == NULL)
 		return TLSP_STEP_FAIL;
-	tlsp_props_start(&sess->req->client_start, &sess->start);
 	if ((sess->client_conn =
-	         tlsp_policy_start(ctx, &sess->start.props, fd)) == NULL)
+	         tlsp_policy_start(ctx, &sess->req->client_start, fd)) == NULL)
 		return TLSP_STEP_FAIL;
 	return tlsp_session_resume(sess);
 }
@@ -465,39 +460,6 @@ tlsp_session_resume(struct tlsp_session *sess)
 
 /* --- after the handshake ------------------------------------------------ */
 
-/* TLS_SESS_STATE from the engine's result, in the peer's layout. */
-static void
-tlsp_session_context(struct tlsp_session *sess,
-                     const struct tlsp_tls_result *res, struct buf *out)
-{
-	struct tlsp_sess_state st = {
-	    .peer_CN = res->peer_CN,
-	    .issuer_CN = res->issuer_CN,
-	    .peer_fingerprint = res->peer_fingerprint,
-	    .peer_pubkey_fingerprint = res->peer_pubkey_fingerprint,
-	    .level = res->level,
-	    .peer_status = res->peer_status,
-	    .cipher_protocol = res->cipher_protocol,
-	    .cipher_name = res->cipher_name,
-	    .cipher_usebits = res->cipher_usebits,
-	    .cipher_algbits = res->cipher_algbits,
-	    .key_exchange = res->key_exchange,
-	    .key_exchange_curve = res->key_exchange_curve,
-	    .key_exchange_bits = res->key_exchange_bits,
-	    .clnt_signature = res->clnt_signature,
-	    .clnt_signature_curve = res->clnt_signature_curve,
-	    .clnt_signature_bits = res->clnt_signature_bits,
-	    .clnt_signature_digest = res->clnt_signature_digest,
-	    .srvr_signature = res->srvr_signature,
-	    .srvr_signature_curve = res->srvr_signature_curve,
-	    .srvr_signature_bits = res->srvr_signature_bits,
-	    .srvr_signature_digest = res->srvr_signature_digest,
-	    .namaddr = res->namaddr,
-	};
-
-	tlsp_reply_sess_state(out, &st, sess->req->peer);
-}
-
 static enum tlsp_step tlsp_session_start_pump(struct tlsp_session *sess);
 
 /* Handshake done: evaluate, then queue the context or start pumping. */
@@ -517,7 +479,7 @@ tlsp_session_established(struct tlsp_session *sess)
 		return tlsp_session_start_pump(sess);
 	}
 	buf_init(&out);
-	tlsp_session_context(sess, &res, &out);
+	tlsp_reply_sess_state(&out, &res, sess->req->peer);
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
 	tlsp_tls_result_free(&res);
@@ -648,7 +610,6 @@ tlsp_session_free(struct tlsp_session *sess)
 	}
 	tlsp_policy_free(sess->client_conn);
 	tlsp_server_free(sess->server_conn);
-	tlsp_props_start_free(&sess->start);
 	stream_free(sess->plain);
 	attr_dec_free(sess->dec);
 	tlsp_request_free(sess->req);

@@ -31,7 +31,7 @@ prejail_key(const char *prefix, const char *const *opts, size_t n,
             struct buf *key)
 {
 	struct tlsp_prejail_conf conf = {prefix, opts, n};
-	struct tlsp_client_init_props props;
+	struct tlsp_tls_init props;
 	struct buf why;
 	int on;
 
@@ -144,7 +144,7 @@ START_TEST(test_tlsp_prejail_rejects_bad_verifydepth)
 	static const char *const opts[] = {"smtp_use_tls=yes",
 	                                   "smtp_tls_scert_verifydepth=9x"};
 	struct tlsp_prejail_conf conf = {"smtp", opts, 2};
-	struct tlsp_client_init_props props;
+	struct tlsp_tls_init props;
 	struct buf why;
 
 	buf_init(&why);

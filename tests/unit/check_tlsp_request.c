@@ -88,7 +88,7 @@ assert_client_header(const struct tlsp_request *req, const char *port)
 }
 
 static void
-assert_client_init(const struct tlsp_client_init_props *init)
+assert_client_init(const struct tlsp_tls_init *init)
 {
 	ck_assert_str_eq(init->log_param, "smtp_tls_loglevel");
 	ck_assert_str_eq(init->log_level, "1");
@@ -104,7 +104,7 @@ assert_client_init(const struct tlsp_client_init_props *init)
 }
 
 static void
-assert_client_start(const struct tlsp_client_start_props *start,
+assert_client_start(const struct tlsp_client_start *start,
                     const struct client_golden *g)
 {
 	char namaddr[64];
@@ -135,7 +135,7 @@ static void
 assert_client_markers(const struct tlsp_request *req,
                       const struct client_golden *g)
 {
-	const struct tlsp_client_start_props *start = &req->client_start;
+	const struct tlsp_client_start *start = &req->client_start;
 	int head = g->peer == TLSP_PEER_HEAD;
 
 	ck_assert_int_eq(req->peer, g->peer);
@@ -919,7 +919,7 @@ START_TEST(test_tlsp_request_dane_records_decode)
 	static const unsigned char rec1[] = {0x01, 0x02, 0xff};
 	struct tlsp_request *req =
 	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
-	const struct tlsp_client_start_props *start = &req->client_start;
+	const struct tlsp_client_start *start = &req->client_start;
 	struct tlsp_tlist body;
 	size_t at;
 
@@ -944,12 +944,12 @@ START_TEST(test_tlsp_request_dane_records_decode)
 	ck_assert_uint_eq(start->tlsa[0].usage, 2);
 	ck_assert_uint_eq(start->tlsa[0].selector, 0);
 	ck_assert_uint_eq(start->tlsa[0].mtype, 2);
-	ck_assert_uint_eq(start->tlsa[0].data_len, sizeof(rec0));
+	ck_assert_uint_eq(start->tlsa[0].len, sizeof(rec0));
 	ck_assert_mem_eq(start->tlsa[0].data, rec0, sizeof(rec0));
 	ck_assert_uint_eq(start->tlsa[1].usage, 3);
 	ck_assert_uint_eq(start->tlsa[1].selector, 1);
 	ck_assert_uint_eq(start->tlsa[1].mtype, 1);
-	ck_assert_uint_eq(start->tlsa[1].data_len, sizeof(rec1));
+	ck_assert_uint_eq(start->tlsa[1].len, sizeof(rec1));
 	ck_assert_mem_eq(start->tlsa[1].data, rec1, sizeof(rec1));
 	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
@@ -1221,7 +1221,7 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
 	              "%s", tlsp_request_reason(req));
 	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
-	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
+	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].len,
 	                  TLSP_REQUEST_TLSA_DATA_MAX);
 	free(data);
 	buf_free(&bytes);

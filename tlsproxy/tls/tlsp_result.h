@@ -12,9 +12,9 @@
 void tlsp_result_init(struct tlsp_tls_result *res);
 
 /* Replaces an owned string field with a copy of value (NULL = ""). */
-void tlsp_result_set(char **field, const char *value);
+void tlsp_result_set(const char **field, const char *value);
 
 /* Replaces an owned string field with value itself (taken over). */
-void tlsp_result_adopt(char **field, char *value);
+void tlsp_result_adopt(const char **field, char *value);
 
 #endif

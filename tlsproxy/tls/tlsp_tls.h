@@ -62,7 +62,11 @@ struct tlsp_tls_params {
 	int tls_legacy_public_key_fingerprints;
 };
 
-/* TLS_CLIENT_INIT_PROPS: what one SSL_CTX is built from. */
+/*
+ * The init props: what one SSL_CTX is built from. smtp(8) sends them as
+ * TLS_CLIENT_INIT_PROPS (the request parser fills this struct and owns
+ * its strings); the server role derives the same from its parameters.
+ */
 struct tlsp_tls_init {
 	const char *log_param;
 	const char *log_level;
@@ -81,34 +85,41 @@ struct tlsp_tls_init {
 };
 
 /*
- * TLS_SESS_STATE, the 22 attributes sent back to smtp(8), in wire order.
- * Every string is owned by the struct and never NULL ("" when absent);
- * release with tlsp_tls_result_free().
+ * TLS_SESS_STATE, the results sent back after the handshake, in wire
+ * order (each peer gets its release's subset, see tlsp_reply.h). Every
+ * string is owned by the struct, read-only to others and never NULL (""
+ * when absent); release with tlsp_tls_result_free(). The fields newer
+ * releases added stay 0: tlsproxy negotiates no raw public keys, refuses
+ * TLSRPT requests and traces nothing.
  */
 struct tlsp_tls_result {
-	char *peer_CN;
-	char *issuer_CN;
-	char *peer_fingerprint;
-	char *peer_pubkey_fingerprint;
+	const char *peer_CN;
+	const char *issuer_CN;
+	const char *peer_fingerprint;
+	const char *peer_pubkey_fingerprint;
 	int level;
 	int peer_status;
-	char *cipher_protocol;
-	char *cipher_name;
+	const char *cipher_protocol;
+	const char *cipher_name;
 	int cipher_usebits;
 	int cipher_algbits;
-	char *key_exchange;
-	char *key_exchange_curve;
+	const char *key_exchange;
+	const char *key_exchange_curve;
 	int key_exchange_bits;
-	char *clnt_signature;
-	char *clnt_signature_curve;
+	int ctos_rpk; /* 3.9+ */
+	int stoc_rpk; /* 3.9+ */
+	const char *clnt_signature;
+	const char *clnt_signature_curve;
 	int clnt_signature_bits;
-	char *clnt_signature_digest;
-	char *srvr_signature;
-	char *srvr_signature_curve;
+	const char *clnt_signature_digest;
+	const char *srvr_signature;
+	const char *srvr_signature_curve;
 	int srvr_signature_bits;
-	char *srvr_signature_digest;
-	char *namaddr;
-	int session_reused; /* not on the wire; for the summary */
+	const char *srvr_signature_digest;
+	const char *namaddr;
+	int rpt_reported;     /* 3.10+ */
+	int trace_size_limit; /* 3.12 */
+	int session_reused;   /* not on the wire; for the summary */
 };
 
 /* Releases every string of *res (NULL-safe) and zeroes it. */
