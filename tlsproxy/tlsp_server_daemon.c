@@ -42,7 +42,8 @@ tlsp_server_daemon_create(const struct tlsp_tls_params *params,
 		tlsp_server_daemon_free(daemon);
 		return NULL;
 	}
-	tlsp_server_conf_props(&daemon->conf, &daemon->role, &daemon->init);
+	tlsp_server_conf_props(&daemon->conf, &daemon->role, params,
+	                       &daemon->init);
 	tlsp_server_tlsmgr_ops(mgr, &daemon->ops);
 	daemon->ctx =
 	    tlsp_server_ctx_create(params, &daemon->init, &daemon->ops);

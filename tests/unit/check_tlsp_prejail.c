@@ -234,17 +234,7 @@ START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 	    "-o smtp_tls_scert_verifydepth=3\n"
 	    "plain     unix  -       -       n       -       -       smtp "
 	    "-o smtp_tls_security_level=none -o smtp_tls_loglevel=2\n";
-	static const struct tlsp_tls_params params = {
-	    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-	    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-	    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-	    .tls_export_cipherlist =
-	        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-	    .tls_null_cipherlist = "eNULL:!aNULL",
-	    .tls_eecdh_auto_curves =
-	        "X25519 X448 prime256v1 secp521r1 secp384r1",
-	    .tls_dane_digests = "sha512 sha256",
-	};
+	static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
 	struct tlsp_ctx_cache *cache;
 	struct buf path;

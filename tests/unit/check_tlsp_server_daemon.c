@@ -38,16 +38,7 @@
 
 Suite *tlsp_server_daemon_suite(void);
 
-static const struct tlsp_tls_params params = {
-    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-    .tls_export_cipherlist =
-        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-    .tls_null_cipherlist = "eNULL:!aNULL",
-    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-    .tls_dane_digests = "sha512 sha256",
-};
+static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 
 /* A server-role request (flags "1" as postscreen's, "5" with context). */
 #define SERVER_REQUEST(peer, flags)                                            \

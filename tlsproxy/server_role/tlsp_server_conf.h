@@ -71,10 +71,8 @@ struct tlsp_server_conf {
 	int tlsproxy_tls_ask_ccert;
 	int tlsproxy_tls_req_ccert;
 	int tlsproxy_tls_always_issue_session_ids;
-	/* global TLS parameters only the server role uses */
+	/* the one global TLS parameter only the server role uses */
 	const char *tls_server_sni_maps;
-	int tls_preempt_cipherlist;
-	const char *tls_session_ticket_cipher;
 };
 
 /*
@@ -94,8 +92,10 @@ struct tlsp_server_role {
 
 /*
  * Reads the server-role parameters in Postfix's table order (compat
- * ints, nints, compat strings, strings, compat bools, nbools, then the
- * tls_* globals). Fatal on a bad value, with Postfix's wording.
+ * ints, nints, compat strings, strings, compat bools, nbools, then
+ * tls_server_sni_maps); the other tls_* globals it uses are tlsproxy's
+ * own (struct tlsp_tls_params, read once by tlsproxy.c). Fatal on a bad
+ * value, with Postfix's wording.
  */
 void tlsp_server_conf_read(struct tlsp_server_conf *conf);
 
@@ -110,9 +110,14 @@ void tlsp_server_conf_read(struct tlsp_server_conf *conf);
 int tlsp_server_conf_decide(const struct tlsp_server_conf *conf,
                             struct tlsp_server_role *role);
 
-/* The init props for an enabled role, as stock's pre-jail init. */
+/*
+ * The init props for an enabled role, as stock's pre-jail init, from the
+ * role's parameters and tlsproxy's global TLS settings (server cipher
+ * preference, session ticket cipher). Strings borrow from the three.
+ */
 void tlsp_server_conf_props(const struct tlsp_server_conf *conf,
                             const struct tlsp_server_role *role,
+                            const struct tlsp_tls_params *params,
                             struct tlsp_server_init *init);
 
 /* Frees what *role owns; NULL-safe. */

@@ -45,22 +45,72 @@ tlsp_tls_str(const char *s)
 #define TLSP_LOG_DANE (1 << 10)
 
 /*
- * tlsproxy's own global TLS settings (main.cf), fixed for the process.
- * The copies a requester sends in TLS_CLIENT_PARAMS are never applied.
+ * tlsproxy's own global TLS settings (main.cf), fixed for the process;
+ * tlsproxy.c's parameter table fills them. The copies a requester sends
+ * in TLS_CLIENT_PARAMS are never applied, only compared (tlsp_mismatch.c);
+ * some settings are read only for that comparison.
  */
 struct tlsp_tls_params {
+	const char *tls_config_file;
+	const char *tls_config_name;
 	const char *tls_high_cipherlist;
 	const char *tls_medium_cipherlist;
 	const char *tls_low_cipherlist;
 	const char *tls_export_cipherlist;
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
-	const char *tls_dane_digests;
+	const char *tls_eecdh_strong_curve; /* compared only */
+	const char *tls_eecdh_ultra_curve;  /* compared only */
 	const char *tls_disable_workarounds;
 	const char *tls_ssl_options;
+	const char *tls_dane_digests;
+	const char *tls_session_ticket_cipher;
+	int tls_daemon_random_bytes; /* compared only */
+	int tls_preempt_cipherlist;
+	int tls_wildcard_matches_multiple_labels; /* compared only */
 	int tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints;
 };
+
+/* Postfix's defaults for the string settings ("postconf -d", 3.7). */
+#define TLSP_TLS_DEF_CONFIG_FILE "default"
+#define TLSP_TLS_DEF_CONFIG_NAME ""
+#define TLSP_TLS_DEF_HIGH_CIPHERLIST "aNULL:-aNULL:HIGH:@STRENGTH"
+#define TLSP_TLS_DEF_MEDIUM_CIPHERLIST "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_LOW_CIPHERLIST                                            \
+	"aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_EXPORT_CIPHERLIST                                         \
+	"aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_NULL_CIPHERLIST "eNULL:!aNULL"
+#define TLSP_TLS_DEF_EECDH_AUTO_CURVES                                         \
+	"X25519 X448 prime256v1 secp521r1 secp384r1"
+#define TLSP_TLS_DEF_EECDH_STRONG_CURVE "prime256v1"
+#define TLSP_TLS_DEF_EECDH_ULTRA_CURVE "secp384r1"
+#define TLSP_TLS_DEF_DANE_DIGESTS "sha512 sha256"
+#define TLSP_TLS_DEF_SESSION_TICKET_CIPHER "aes-256-cbc"
+
+/*
+ * An initializer with those defaults, for callers without a main.cf
+ * (tests, tools). The integers the engines read default to 0, as in
+ * Postfix; the compared-only ones are left 0 too.
+ */
+#define TLSP_TLS_PARAMS_DEFAULTS                                               \
+	{                                                                      \
+		.tls_config_file = TLSP_TLS_DEF_CONFIG_FILE,                   \
+		.tls_config_name = TLSP_TLS_DEF_CONFIG_NAME,                   \
+		.tls_high_cipherlist = TLSP_TLS_DEF_HIGH_CIPHERLIST,           \
+		.tls_medium_cipherlist = TLSP_TLS_DEF_MEDIUM_CIPHERLIST,       \
+		.tls_low_cipherlist = TLSP_TLS_DEF_LOW_CIPHERLIST,             \
+		.tls_export_cipherlist = TLSP_TLS_DEF_EXPORT_CIPHERLIST,       \
+		.tls_null_cipherlist = TLSP_TLS_DEF_NULL_CIPHERLIST,           \
+		.tls_eecdh_auto_curves = TLSP_TLS_DEF_EECDH_AUTO_CURVES,       \
+		.tls_eecdh_strong_curve = TLSP_TLS_DEF_EECDH_STRONG_CURVE,     \
+		.tls_eecdh_ultra_curve = TLSP_TLS_DEF_EECDH_ULTRA_CURVE,       \
+		.tls_disable_workarounds = "", .tls_ssl_options = "",          \
+		.tls_dane_digests = TLSP_TLS_DEF_DANE_DIGESTS,                 \
+		.tls_session_ticket_cipher =                                   \
+		    TLSP_TLS_DEF_SESSION_TICKET_CIPHER,                        \
+	}
 
 /*
  * The init props: what one SSL_CTX is built from. smtp(8) sends them as
