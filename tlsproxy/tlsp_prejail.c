@@ -25,6 +25,7 @@
 #include "conf_expand.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_client_tlsmgr.h"
 #include "tlsp_reply.h"
 #include "tlsp_prejail.h"
@@ -273,10 +274,9 @@ static size_t
 tlsp_prejail_words(char *line, char **word, size_t max)
 {
 	size_t n = 0;
-	char *save = NULL, *w;
+	char *w;
 
-	for (w = strtok_r(line, " \t\r\n", &save); w != NULL && n < max;
-	     w = strtok_r(NULL, " \t\r\n", &save))
+	while (n < max && (w = token_next(&line, TOKEN_SEP_SPACE)) != NULL)
 		word[n++] = w;
 	return n;
 }

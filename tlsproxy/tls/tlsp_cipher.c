@@ -17,9 +17,8 @@
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_cipher.h"
-
-#define TLSP_CIPHER_SEP " \t\r\n,:"
 
 /* The configured base list for a grade name, or NULL. */
 static const char *
@@ -44,12 +43,11 @@ tlsp_cipher_exclude(struct buf *list, const char *exclusions,
                     const char *namaddr)
 {
 	char *copy = xstrdup(exclusions);
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	int ret = 0;
 
-	for (tok = strtok_r(copy, TLSP_CIPHER_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_CIPHER_SEP, &save)) {
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST ":")) != 0) {
 		if (strchr("!+-@", *tok)) {
 			msg_warn("%s: invalid unary '!+-@' in cipher "
 			         "exclusion: %s",
