@@ -97,7 +97,10 @@ conf_list_free(struct conf_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-const char *
+/* Splits "name = value" in place as Postfix does. Returns NULL, or the
+ * static text "missing attribute name" / "missing '=' after attribute
+ * name". */
+static const char *
 conf_split_nameval(char *line, char **name, char **value)
 {
 	char *np, *ep, *cp, *vp, *end;

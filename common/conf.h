@@ -57,11 +57,6 @@ typedef void (*conf_notice_fn)(const char *text, void *ctx);
 int conf_parse_text(const char *data, size_t len, conf_entry_fn entry,
     conf_notice_fn notice, void *ctx, struct buf *why);
 
-/* Splits "name = value" in place as Postfix does. Returns NULL, or the
- * static text "missing attribute name" / "missing '=' after attribute
- * name". */
-const char *conf_split_nameval(char *line, char **name, char **value);
-
 /* Empties the store and sets config_directory (NULL: $MAIL_CONFIG or
  * /etc/postfix). */
 void conf_init(const char *config_dir);

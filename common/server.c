@@ -241,12 +241,6 @@ server_set_max_use(int max_use)
 	server.max_use = max_use;
 }
 
-const char *
-server_service_name(void)
-{
-	return server.service_name;
-}
-
 /* Moves a client fd to >= SERVER_CLIENT_FD_MIN, as stock daemons do. */
 static int
 server_move_fd(int fd)

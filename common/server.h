@@ -75,9 +75,6 @@ void server_disconnect(int fd);
 /* Changes max_use (0: unlimited), e.g. from post_jail. */
 void server_set_max_use(int max_use);
 
-/* The service name (-n, else basename(argv[0])). Borrowed. */
-const char *server_service_name(void);
-
 /* --- pieces exposed for tests ------------------------------------------- */
 
 #define SERVER_STATUS_FD 5

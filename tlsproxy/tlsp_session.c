@@ -46,6 +46,16 @@
 #include "tlsp_server_daemon.h"
 #include "tlsp_session.h"
 
+enum tlsp_session_state {
+	TLSP_SESSION_REQUEST,   /* reading the header, then the client body */
+	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
+	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
+	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
+	TLSP_SESSION_HANDSHAKE, /* SSL_connect (server: SSL_accept) */
+	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
+	TLSP_SESSION_PUMP,      /* relaying data */
+};
+
 enum tlsp_step {
 	TLSP_STEP_CONTINUE,
 	TLSP_STEP_DONE,
@@ -90,7 +100,8 @@ static unsigned tlsp_session_live;
 static void tlsp_session_event(struct tlsp_session *sess,
                                const struct tlsp_input *in);
 
-const char *
+/* "request", "refused", "fd", "resume", "handshake", "context", "pump". */
+static const char *
 tlsp_session_state_str(enum tlsp_session_state state)
 {
 	switch (state) {

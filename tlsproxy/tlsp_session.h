@@ -31,15 +31,6 @@
 /* Added to the requested session timeout for the data pump, seconds. */
 #define TLSP_SESSION_PUMP_SLACK 10
 
-enum tlsp_session_state {
-	TLSP_SESSION_REQUEST,   /* reading the header, then the client body */
-	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
-	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
-	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
-	TLSP_SESSION_HANDSHAKE, /* SSL_connect (server: SSL_accept) */
-	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
-	TLSP_SESSION_PUMP,      /* relaying data */
-};
 
 struct tlsp_session_config {
 	struct tlsp_ctx_cache *ctx_cache;         /* client contexts */
@@ -60,9 +51,6 @@ struct tlsp_session;
  */
 struct tlsp_session *tlsp_session_create(int fd,
                                          const struct tlsp_session_config *cfg);
-
-/* "request", "refused", "fd", "resume", "handshake", "context", "pump". */
-const char *tlsp_session_state_str(enum tlsp_session_state state);
 
 /* Number of sessions alive in this process. */
 unsigned tlsp_session_count(void);

@@ -376,24 +376,6 @@ tlsp_policy_ssl(const struct tlsp_client_conn *conn)
 	return conn->tls.ssl;
 }
 
-int
-tlsp_policy_level(const struct tlsp_client_conn *conn)
-{
-	return conn->level;
-}
-
-int
-tlsp_policy_must_fail(const struct tlsp_client_conn *conn)
-{
-	return conn->tls.verify.must_fail;
-}
-
-const char *
-tlsp_policy_cipher_list(const struct tlsp_client_conn *conn)
-{
-	return conn->cipher_list;
-}
-
 const char *
 tlsp_policy_cache_id(const struct tlsp_client_conn *conn)
 {

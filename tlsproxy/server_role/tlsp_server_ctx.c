@@ -323,9 +323,3 @@ tlsp_server_ctx_ssl_ctx(const struct tlsp_server_ctx *ctx)
 {
 	return ctx->ssl_ctx;
 }
-
-int
-tlsp_server_ctx_log_mask(const struct tlsp_server_ctx *ctx)
-{
-	return ctx->log_mask;
-}

@@ -29,8 +29,7 @@ tlsp_server_ctx_create(const struct tlsp_tls_params *params,
 /* NULL-safe. Its connections must be freed first. */
 void tlsp_server_ctx_free(struct tlsp_server_ctx *ctx);
 
-/* Borrowed views. */
+/* The main SSL_CTX, borrowed. */
 SSL_CTX *tlsp_server_ctx_ssl_ctx(const struct tlsp_server_ctx *ctx);
-int tlsp_server_ctx_log_mask(const struct tlsp_server_ctx *ctx);
 
 #endif

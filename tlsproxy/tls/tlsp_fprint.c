@@ -33,7 +33,8 @@ tlsp_fprint_md(const char *mdalg)
 	return ok ? md : 0;
 }
 
-char *
+/* "AB:01:..." upper-case hex bytes joined by ':'; "" for len 0. Owned. */
+static char *
 tlsp_fprint_encode(const unsigned char *data, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
