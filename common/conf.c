@@ -8,7 +8,7 @@
  *
  * Limits: none beyond memory, as in Postfix (main.cf is trusted input).
  * Errors: fatal, as get_mail_conf_*() and dict_load_fp() are.
- * See also: conf_expand.c; spec config-logging.md sections 1-5.
+ * See also: conf_expand.c; postconf(5) for the syntax.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

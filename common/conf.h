@@ -1,7 +1,7 @@
 /*
  * conf.h - the process-wide parameter store (main.cf, -o, typed reads)
  *
- * Postfix semantics (spec config-logging.md sections 1-5): main.cf values
+ * Postfix semantics (postconf(5)): main.cf values
  * are stored unexpanded; -o overrides replace them; a typed read expands
  * the value (or the compiled default, which is then stored so later $name
  * references see it), converts it, checks its range, and is fatal on a bad
@@ -49,7 +49,7 @@ typedef void (*conf_notice_fn)(const char *text, void *ctx);
 
 /*
  * Splits main.cf text (len bytes, NULs allowed) into logical lines and
- * name = value pairs as Postfix does (spec section 2). Pure: no I/O, no
+ * name = value pairs as Postfix does. Pure: no I/O, no
  * logging. Returns 0, or -1 at the first bad line with why holding
  * "line <n>: missing attribute name: \"<line>\"" (or "missing '=' after
  * attribute name"); entries before it have been delivered.

@@ -10,7 +10,7 @@
  * or if the jail holds the socket path).
  *
  * Limits: LOG_POSTLOGD_RECORD_MAX bytes per record.
- * See also: spec config-logging.md section 10.
+ * See also: postlogd(8).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

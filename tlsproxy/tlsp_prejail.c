@@ -9,7 +9,7 @@
  * Limits: TLSP_PREJAIL_MAX contexts, TLSP_PREJAIL_OPTS_MAX -o options
  * per service. Errors: warnings only; startup goes on without the
  * context, which is then built lazily per request.
- * See also: spec tlsproxy-tls.md sections 3.2-3.4.
+ * See also: tlsproxy(8), CONFIGURATION PARAMETERS.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -7,7 +7,7 @@
  * them could fail. So before the drop tlsproxy builds the contexts those
  * transports will ask for: main.cf's smtp_tls_* and lmtp_tls_*, and each
  * smtp or lmtp service of master.cf with its -o overrides, as the
- * transport itself would evaluate them (spec tlsproxy-tls.md 3.2-3.4).
+ * transport itself would evaluate them.
  * Requests whose props match none of them are still served, built lazily.
  *
  * A configuration is loaded only when the transport can use TLS: its

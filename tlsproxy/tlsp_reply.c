@@ -6,8 +6,8 @@
  * (insertions in the middle included) and no unrequested extras.
  * Pure: appends to a buf, no I/O.
  *
- * See also: tlsp_request.c (which family a peer is); spec
- * tlsproxy-protocol.md sections 4.2, 4.5, 4.9, 7.1; tlsproxy-tls.md 2.2.
+ * See also: tlsp_request.c (which family a peer is);
+ * doc/tlsproxy-protocol.md sections 2.1, 2.4, 2.6 and 5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -1,9 +1,9 @@
 /*
  * tlsp_reply.h - what tlsproxy writes back: announcement, status, context
  *
- * Encoders for the lists tlsproxy sends on the plaintext socket (spec
- * tlsproxy-protocol.md sections 4.2, 4.5, 4.9) and for the plain-format
- * key of the client SSL_CTX cache (spec tlsproxy-tls.md section 2.2).
+ * Encoders for the lists tlsproxy sends on the plaintext socket
+ * (doc/tlsproxy-protocol.md sections 2.1, 2.4, 2.6) and for the
+ * plain-format key of the client SSL_CTX cache (section 1 there).
  * Each appends to a buf; none fails.
  *
  * The TLS_SESS_STATE layout depends on the peer's release family, which

@@ -9,7 +9,7 @@
  *
  * Limits: TLSP_REQUEST_* in tlsp_request.h, ATTR_FIELD_STR_MAX per string,
  * and the attribute decoder's own limits on the lists themselves.
- * See also: tlsp_reply.c; spec tlsproxy-protocol.md sections 4.3-4.4, 7.
+ * See also: tlsp_reply.c; doc/tlsproxy-protocol.md sections 2.2, 2.3, 5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -3,8 +3,8 @@
  *
  * A request is one header list (remote_endpoint, flags, two timeouts,
  * serverid) and, for the client role and for HEAD's server role, one body
- * list that holds PARAMS, INIT_PROPS and START_PROPS back to back (spec
- * tlsproxy-protocol.md sections 4.3, 4.4, 7). Parsing goes by attribute
+ * list that holds PARAMS, INIT_PROPS and START_PROPS back to back
+ * (doc/tlsproxy-protocol.md sections 2.2, 2.3, 5). Parsing goes by attribute
  * name, not position, so that one parser serves Postfix 3.6 ... HEAD:
  * unknown names are skipped, known ones are range-checked, required ones
  * must be there, and no name may repeat inside one structure.
@@ -27,7 +27,7 @@
  * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
  * without DANE data has the layout of a 3.6 one and parses as 3.6; such a
  * client cannot get that far anyway, because it reads the announcement
- * where it expects the status (spec section 7.2), and it would need a
+ * where it expects the status, and it would need a
  * 21-pair TLS_SESS_STATE that tlsp_reply does not produce.
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -42,7 +42,7 @@
 #include "client_role/tlsp_client.h"
 #include "tls/tlsp_tls.h"
 
-/* Limits, checked before anything is stored (spec section 2.4). */
+/* Limits, checked before anything is stored. */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
 #define TLSP_REQUEST_TLSA_MAX 16        /* TLSA records per request */
 #define TLSP_REQUEST_TLSA_DATA_MAX 8192 /* decoded bytes per TLSA record */
@@ -62,7 +62,7 @@
 	 4 * TLSP_REQUEST_TLSA_MAX)
 
 /*
- * Bytes in one request list. The golden 3.7.11 body is 1.3 KB; this
+ * Bytes in one request list. The captured 3.7.11 body is 1.3 KB; this
  * leaves room for long match lists and several full-certificate TLSA
  * records, while a hostile peer costs at most this much per session.
  */
@@ -76,7 +76,7 @@
  */
 extern const struct attr_limits tlsp_request_attr_limits;
 
-/* Header flag bits (spec section 4.8). */
+/* Header flag bits (doc/tlsproxy-protocol.md section 2.2). */
 #define TLSP_FLAG_ROLE_SERVER 1u
 #define TLSP_FLAG_ROLE_CLIENT 2u
 #define TLSP_FLAG_SEND_CONTEXT 4u

@@ -11,7 +11,7 @@
  *
  * Errors: a role that is off or an engine that fails leaves no daemon
  * object; the session code answers status 0, as stock.
- * See also: spec tlsproxy-protocol.md section 5; tlsproxy-tls.md 5.
+ * See also: doc/tlsproxy-protocol.md section 3.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -7,7 +7,7 @@
  * after logging its own warning; the entry point then logs the stock
  * teardown lines and frees the session. Nothing else frees it.
  *
- * Ordering rule (spec tlsproxy-tls.md 1.1): TLS_SESS_STATE is written to
+ * Ordering rule: TLS_SESS_STATE is written to
  * the client, and the stream flushed, before the pump may relay a single
  * decrypted byte.
  *
@@ -15,7 +15,7 @@
  * STREAM_INPUT_LIMIT; TLSP_SESSION_INIT_TIMEOUT_MS before the handshake;
  * the requested handshake timeout per TLS wait; session timeout +
  * TLSP_SESSION_PUMP_SLACK of inactivity in the pump.
- * See also: spec tlsproxy-protocol.md sections 3, 4 and 8.
+ * See also: doc/tlsproxy-protocol.md section 2.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

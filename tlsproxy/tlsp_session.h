@@ -2,17 +2,16 @@
  * tlsp_session.h - one proxied connection of tlsproxy(8), client role
  *
  * A session is created for each accepted plaintext connection and walks
- * the conversation of spec tlsproxy-protocol.md sections 3-4: the
+ * the conversation of doc/tlsproxy-protocol.md section 2: the
  * announcement, the request (header and client body), the status, the
  * remote socket, the TLS handshake, the TLS_SESS_STATE context and the
  * data pump. One entry point receives every event and is the only place
  * that ends and frees the session; the steps it calls only say whether
  * to continue.
  *
- * Server-role requests (postscreen, section 5) take the same path with
+ * Server-role requests (postscreen, section 3 there) take the same path with
  * SSL_accept and no body, through cfg->server; without it they are
- * refused (status 0). Log lines are stock 3.7.11's (spec section 8 and
- * tlsproxy-tls.md 6.2).
+ * refused (status 0). Log lines are stock 3.7.11's.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -10,7 +10,7 @@
  *	Each session connects to bench_sink on 127.0.0.1:PORT, connects to
  *	the tlsproxy socket SOCKET (private/tlsproxy of an instance), reads
  *	the protocol announcement, sends the request smtp(8) of 3.7.11 sends
- *	(golden capture ipc-smtp-tlsproxy-client: flags 6, TLS level
+ *	(tests/data/tlsp-3.7.11-client-request.bin: flags 6, TLS level
  *	"secure", CAFILE, certificate match NAME), reads the status, passes
  *	the TCP socket, and reads the TLS_SESS_STATE list. It then does one
  *	round trip through the sink ("0\n" / "OK\n"), so that tlsproxy reads

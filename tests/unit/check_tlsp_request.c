@@ -912,7 +912,7 @@ START_TEST(test_tlsp_request_argv_zero_is_null)
 }
 END_TEST
 
-/* The spec's two-record example (section 4.4.4), with its exact data. */
+/* A DANE group of two records, data de ad be ef and 01 02 ff. */
 START_TEST(test_tlsp_request_dane_records_decode)
 {
 	static const unsigned char rec0[] = {0xde, 0xad, 0xbe, 0xef};

@@ -1,9 +1,10 @@
 /*
  * check_tlsp_tlsmgr_wire.c - tests for tlsproxy/tlsp_tlsmgr_wire.c
  *
- * Requests against the bytes stock tlsproxy wrote (golden
- * ipc-tlsproxy-tlsmgr, and the spec for delete, which the capture lacks);
- * replies decoded from golden lists and from malformed variants.
+ * Requests against the bytes stock tlsproxy wrote (tests/data/
+ * tlsmgr_golden.h; delete, which the capture lacks, against the request
+ * layout of doc/tlsproxy-protocol.md section 4); replies decoded from
+ * captured lists and from malformed variants.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -9,7 +9,7 @@
  *
  * Errors: each failing step logs Postfix's warning; the context is not
  * built. Limits: TLSP_CTX_CACHE_LIMIT cached contexts.
- * See also: spec tlsproxy-tls.md sections 2.1, 2.2, 3.4.
+ * See also: tlsp_policy.c (per connection), tlsp_client_tlsmgr.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -7,7 +7,7 @@
  * "fingerprint digest" code point and must never come from DNS (smtp(8)
  * drops it there).
  *
- * See also: spec tlsproxy-tls.md section 2.9.
+ * See also: tlsp_policy.c, which picks the records per level.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -8,7 +8,7 @@
  * names or digests itself, so the answer is OpenSSL's verdict under
  * Postfix's settings.
  *
- * See also: spec tlsproxy-tls.md sections 2.6, 2.8, 2.11.
+ * See also: tls/tlsp_peer.c (the report both roles share).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

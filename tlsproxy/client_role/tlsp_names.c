@@ -8,7 +8,6 @@
  *
  * Missing: non-ASCII (U-label) names are passed as is, not converted
  * to A-labels.
- * See also: spec tlsproxy-tls.md section 2.7.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -9,7 +9,7 @@
  * Errors: Postfix's warnings; a session that must not start is not
  * created. Trust settings that fail at a must-match level set must_fail
  * instead, so the peer can never be reported MATCHED.
- * See also: spec tlsproxy-tls.md sections 2.3-2.10.
+ * See also: tlsp_names.c, tlsp_dane.c, tlsp_resume.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -9,7 +9,7 @@
  *
  * Limits: TLSA data longer than 65535 bytes cannot be keyed (the stock
  * layout has a 16-bit length); tlsp_policy.c refuses such records.
- * See also: spec tlsproxy-tls.md section 4.2.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

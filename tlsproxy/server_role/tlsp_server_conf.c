@@ -9,7 +9,7 @@
  *
  * Errors: fatal on a bad parameter value or an invalid security level
  * (configuration, never peer input), as stock.
- * See also: spec tlsproxy-tls.md sections 5.1, 5.2, 5.4, 8.1.
+ * See also: tlsproxy(8), CONFIGURATION PARAMETERS.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -8,7 +8,7 @@
  * is PRESENT, and TRUSTED when it verified; never MATCHED or SECURED.
  *
  * Errors: setup failures warn and yield no connection.
- * See also: spec tlsproxy-tls.md sections 5.4, 5.5, 6.4, 6.8.
+ * See also: tlsp_server_sni.c; tls/tlsp_peer.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -13,7 +13,7 @@
  *
  * Errors: Postfix's warnings, then no engine (server requests are then
  * refused). DH and client-CA-list problems only warn, as stock.
- * See also: spec tlsproxy-tls.md sections 5.1, 5.3, 5.5, 2.12, 2.13.
+ * See also: tlsp_server_resume.c (cache and tickets).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

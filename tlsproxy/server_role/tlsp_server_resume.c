@@ -11,7 +11,7 @@
  * Errors: a failed lookup is a miss; a failed update is ignored; no key
  * for a new ticket fails the handshake (OpenSSL's callback contract,
  * and stock's behaviour while tlsmgr is down).
- * See also: spec tlsproxy-tls.md sections 4.3, 4.5, 5.3 step 14.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -31,7 +31,7 @@
 #include "msg.h"
 #include "tlsp_server_int.h"
 
-/* tlsmgr's keybuf layout (spec section 4.4), on this project's LP64. */
+/* tlsmgr's keybuf layout (doc/tlsproxy-protocol.md section 4), LP64. */
 _Static_assert(offsetof(struct tlsp_tktkey, tout) == 80 &&
                    sizeof(struct tlsp_tktkey) == 88,
                "tlsp_tktkey differs from keybuf");

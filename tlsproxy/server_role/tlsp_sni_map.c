@@ -11,7 +11,6 @@
  * Limits: TLSP_SNI_MAP_ENTRIES_MAX, TLSP_SNI_MAP_PEM_MAX,
  * TLSP_SNI_MAP_LINE_MAX. Errors: a broken map is kept and fails every
  * lookup that reaches it, with stock's warning.
- * See also: spec tlsproxy-tls.md section 5.5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,7 +6,6 @@
  * cipher suites are left at OpenSSL's defaults, as Postfix does.
  *
  * Errors: a warning in Postfix's wording, then NULL.
- * See also: spec tlsproxy-tls.md section 2.5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

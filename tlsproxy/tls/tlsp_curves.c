@@ -5,8 +5,6 @@
  * OpenSSL lacks (X448 on some builds) are skipped quietly, as Postfix
  * does, instead of failing the whole list.
  *
- * See also: spec tlsproxy-tls.md section 2.13.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stdlib.h>

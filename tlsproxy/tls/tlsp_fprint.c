@@ -5,8 +5,6 @@
  * the text form is what smtp(8) compares and logs: upper-case hex pairs
  * separated by colons, as "openssl x509 -fingerprint" prints them.
  *
- * See also: spec tlsproxy-tls.md section 2.8.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stdlib.h>

@@ -4,8 +4,6 @@
  * The numeric levels are cumulative feature sets; the keywords name
  * single features. The client role uses the level the requester sent.
  *
- * See also: spec tlsproxy-tls.md section 6.1.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stdlib.h>

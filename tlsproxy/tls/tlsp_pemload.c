@@ -9,7 +9,6 @@
  * Other PEM types are skipped with a warning.
  *
  * Errors: Postfix's warning texts, then -1.
- * See also: spec tlsproxy-tls.md section 2.13.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

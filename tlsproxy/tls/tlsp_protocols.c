@@ -5,8 +5,6 @@
  * inclusions and "!" exclusions, and ">="/"<=" version bounds given by
  * name or as a hexadecimal number. Pure: no logging, the caller carps.
  *
- * See also: spec tlsproxy-tls.md section 2.4.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>

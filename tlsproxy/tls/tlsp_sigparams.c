@@ -6,8 +6,7 @@
  * from the keys (the peer's certificate, our own certificate), the
  * digest from the handshake signature.
  *
- * See also: spec tlsproxy-tls.md section 2.11 step 5; golden
- * ipc-smtp-tlsproxy-client.
+ * See also: the captured replies in tests/data/tlsp-*-sess-state-*.bin.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,8 +6,6 @@
  * extra options can be turned on, except those Postfix sets itself
  * (protocol exclusions, server cipher preference, unexpected EOF).
  *
- * See also: spec tlsproxy-tls.md section 2.12.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
