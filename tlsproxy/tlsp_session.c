@@ -1,5 +1,5 @@
 /*
- * tlsp_session.c - one proxied connection of tlsproxy(8), client role
+ * tlsp_session.c - one proxied connection of tlsproxy(8), either role
  *
  * Every event (plaintext stream, remote socket, timer, pump end) goes to
  * tlsp_session_event(), which runs the step for the current state. A
@@ -226,7 +226,7 @@ tlsp_session_ctx(struct tlsp_session *sess)
 	return ctx;
 }
 
-/* The engine session's SSL, whichever the role. */
+/* The TLS connection's SSL, whichever the role. */
 static SSL *
 tlsp_session_ssl(const struct tlsp_session *sess)
 {
@@ -234,16 +234,23 @@ tlsp_session_ssl(const struct tlsp_session *sess)
 	                         : tlsp_policy_ssl(sess->client_conn);
 }
 
-/* Sends status 1 and waits for the remote socket. */
-static enum tlsp_step
-tlsp_session_ready(struct tlsp_session *sess)
+/* Queues the status list for the client. */
+static void
+tlsp_session_status(struct tlsp_session *sess, int status)
 {
 	struct buf out;
 
 	buf_init(&out);
-	tlsp_reply_status(&out, 1);
+	tlsp_reply_status(&out, status);
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
+}
+
+/* Sends status 1 and waits for the remote socket. */
+static enum tlsp_step
+tlsp_session_ready(struct tlsp_session *sess)
+{
+	tlsp_session_status(sess, 1);
 	sess->state = TLSP_SESSION_FD;
 	return TLSP_STEP_CONTINUE;
 }
@@ -252,12 +259,7 @@ tlsp_session_ready(struct tlsp_session *sess)
 static enum tlsp_step
 tlsp_session_refuse(struct tlsp_session *sess)
 {
-	struct buf out;
-
-	buf_init(&out);
-	tlsp_reply_status(&out, 0);
-	stream_write(sess->plain, out.data, out.len);
-	buf_free(&out);
+	tlsp_session_status(sess, 0);
 	sess->state = TLSP_SESSION_REFUSED;
 	tlsp_session_deadline(sess, tlsp_session_init_ms(sess));
 	return TLSP_STEP_CONTINUE;
@@ -523,7 +525,7 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	stream_free(sess->plain);
 	sess->plain = NULL;
 	(void)event_timer_cancel(tlsp_session_timer_event, sess);
-	/* The pump holds its own reference; the engine session keeps its. */
+	/* The pump holds its own reference; the TLS connection keeps its. */
 	SSL_up_ref(ssl);
 	timeout_ms = ((unsigned)sess->req->hdr.session_timeout +
 	              TLSP_SESSION_PUMP_SLACK) *

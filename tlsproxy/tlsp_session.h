@@ -1,5 +1,5 @@
 /*
- * tlsp_session.h - one proxied connection of tlsproxy(8), client role
+ * tlsp_session.h - one proxied connection of tlsproxy(8), either role
  *
  * A session is created for each accepted plaintext connection and walks
  * the conversation of doc/tlsproxy-protocol.md section 2: the

@@ -2,8 +2,8 @@
  * tlsproxy.c - main() of tlsproxy(8), the drop-in TLS proxy
  *
  * The parameter table and the skeleton callbacks; the conversation lives
- * in tlsp_session.c, the TLS engine in tlsp_ctx.c/tlsp_policy.c, the
- * pre-jail loading in tlsp_prejail.c (client role) and
+ * in tlsp_session.c, the TLS engines in client_role/ and server_role/,
+ * the pre-jail loading in tlsp_prejail.c (client role) and
  * tlsp_server_daemon.c (server role, postscreen). master.cf:
  *
  *   tlsproxy unix - - n - 0 tlsreuse/tlsproxy

@@ -7,9 +7,10 @@
  * Keys, CAfile, DH parameters and SNI map files are all read here, while
  * tlsproxy still runs as root outside the chroot.
  *
- * Workarounds and tls_ssl_options, the DEBUG info callback and OpenSSL's
- * own initialisation (tlsp_libinit(), the caller's, once per process)
- * are shared with the client role.
+ * Workarounds and tls_ssl_options, the DEBUG info callback, keys and
+ * certificates come from tls/, shared with the client role. OpenSSL's
+ * library initialisation (tls/tlsp_libinit.c) is a process-wide step,
+ * not this engine's.
  *
  * Errors: Postfix's warnings, then no engine (server requests are then
  * refused). DH and client-CA-list problems only warn, as stock.

@@ -2,7 +2,8 @@
  * tlsp_logmask.c - a TLS log level (smtp_tls_loglevel) to a log mask
  *
  * The numeric levels are cumulative feature sets; the keywords name
- * single features. The client role uses the level the requester sent.
+ * single features. The client role uses the level each request names,
+ * the server role tlsproxy_tls_loglevel.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
