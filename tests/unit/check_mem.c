@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "runner.h"
 
 START_TEST(test_mem_calloc_is_zeroed)
 {
@@ -86,3 +87,5 @@ mem_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(mem_suite)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_mismatch.h"
 #include "tlsp_request.h"
@@ -175,3 +176,5 @@ tlsp_mismatch_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_mismatch_suite)

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "capture.h"
 #include "conf.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_prejail.h"
 #include "tlsp_reply.h"
@@ -286,3 +287,5 @@ tlsp_prejail_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_prejail_suite)

@@ -16,6 +16,7 @@
 
 #include "attr_dec.h"
 #include "buf.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
@@ -334,3 +335,5 @@ tlsp_reply_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_reply_suite)

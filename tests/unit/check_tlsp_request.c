@@ -20,6 +20,7 @@
 #include "attr_enc.h"
 #include "buf.h"
 #include "mem.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_request.h"
 
@@ -1340,3 +1341,5 @@ tlsp_request_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_request_suite)

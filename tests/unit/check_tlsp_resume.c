@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "mem.h"
+#include "runner.h"
 #include "client_role/tlsp_ctx.h"
 #include "client_role/tlsp_resume.h"
 #include "tlsp_hs.h"
@@ -268,3 +269,5 @@ tlsp_resume_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_resume_suite)

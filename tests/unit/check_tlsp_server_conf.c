@@ -309,3 +309,5 @@ tlsp_server_conf_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_server_conf_suite)

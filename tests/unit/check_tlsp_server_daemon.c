@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "tls_pair.h"
 #include "tlsp_pki.h"
 #include "tlsp_server_daemon.h"
@@ -485,3 +486,5 @@ tlsp_server_daemon_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_server_daemon_suite)

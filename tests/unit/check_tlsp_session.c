@@ -30,6 +30,7 @@
 #include "capture.h"
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "tls_pair.h"
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_golden.h"
@@ -591,3 +592,5 @@ tlsp_session_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_session_suite)

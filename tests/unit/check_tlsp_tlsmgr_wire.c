@@ -14,6 +14,7 @@
 
 #include "attr_dec.h"
 #include "buf.h"
+#include "runner.h"
 #include "tlsp_tlsmgr_wire.h"
 
 Suite *tlsp_tlsmgr_wire_suite(void);
@@ -237,3 +238,5 @@ tlsp_tlsmgr_wire_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_tlsmgr_wire_suite)

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "runner.h"
 #include "token.h"
 
 Suite *token_suite(void);
@@ -103,3 +104,5 @@ token_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(token_suite)
