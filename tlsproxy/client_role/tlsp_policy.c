@@ -67,22 +67,10 @@ static int
 tlsp_policy_ciphers(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
                     const struct tlsp_client_start *props)
 {
-	conn->cipher_list =
-	    tlsp_cipher_list(tlsp_ctx_params(ctx), props->cipher_grade,
-	                     props->cipher_exclusions, conn->tls.namaddr);
-	if (conn->cipher_list == 0)
-		return -1;
-	ERR_clear_error();
-	if (SSL_set_cipher_list(conn->tls.ssl, conn->cipher_list) == 0) {
-		msg_warn("%s: error setting cipher grade: \"%s\"",
-		         conn->tls.namaddr, tlsp_tls_str(props->cipher_grade));
-		tlsp_tlserr_log();
-		return -1;
-	}
-	if (conn->tls.verify.log_mask & TLSP_LOG_VERBOSE)
-		msg_info("%s: TLS cipher list \"%s\"", props->namaddr,
-		         conn->cipher_list);
-	return 0;
+	conn->cipher_list = tlsp_cipher_apply(
+	    &conn->tls, tlsp_ctx_params(ctx), props->cipher_grade,
+	    props->cipher_exclusions, props->namaddr);
+	return conn->cipher_list ? 0 : -1;
 }
 
 /* SSL_dane_enable() for the synthetic and DNS uses; -1 (warned). */

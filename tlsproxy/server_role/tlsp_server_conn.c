@@ -67,25 +67,14 @@ static int
 tlsp_server_ciphers(struct tlsp_server_conn *conn,
                     const struct tlsp_server_start *props)
 {
-	char *list =
-	    tlsp_cipher_list(conn->ctx->params, props->cipher_grade,
-	                     props->cipher_exclusions, conn->tls.namaddr);
-	int ret = 0;
+	char *list = tlsp_cipher_apply(
+	    &conn->tls, conn->ctx->params, props->cipher_grade,
+	    props->cipher_exclusions, props->namaddr);
 
 	if (list == 0)
 		return -1;
-	ERR_clear_error();
-	if (SSL_set_cipher_list(conn->tls.ssl, list) == 0) {
-		msg_warn("%s: error setting cipher grade: \"%s\"",
-		         conn->tls.namaddr,
-		         props->cipher_grade ? props->cipher_grade : "");
-		tlsp_tlserr_log();
-		ret = -1;
-	} else if (conn->tls.verify.log_mask & TLSP_LOG_VERBOSE) {
-		msg_info("%s: TLS cipher list \"%s\"", props->namaddr, list);
-	}
 	free(list);
-	return ret;
+	return 0;
 }
 
 /* Per-session entropy top-up; failure is ignored, as stock. */

@@ -13,11 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
 #include "token.h"
 #include "tlsp_cipher.h"
+#include "tlsp_tlserr.h"
 
 /* The configured base list for a grade name, or NULL. */
 static const char *
@@ -82,4 +86,26 @@ tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
 	result = xstrdup(buf_str(&list));
 	buf_free(&list);
 	return result;
+}
+
+char *
+tlsp_cipher_apply(const struct tlsp_conn *c,
+                  const struct tlsp_tls_params *params, const char *grade,
+                  const char *exclusions, const char *log_namaddr)
+{
+	char *list = tlsp_cipher_list(params, grade, exclusions, c->namaddr);
+
+	if (list == 0)
+		return 0;
+	ERR_clear_error();
+	if (SSL_set_cipher_list(c->ssl, list) == 0) {
+		msg_warn("%s: error setting cipher grade: \"%s\"", c->namaddr,
+		         tlsp_tls_str(grade));
+		tlsp_tlserr_log();
+		free(list);
+		return 0;
+	}
+	if (c->verify.log_mask & TLSP_LOG_VERBOSE)
+		msg_info("%s: TLS cipher list \"%s\"", log_namaddr, list);
+	return list;
 }
