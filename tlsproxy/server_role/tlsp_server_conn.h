@@ -9,8 +9,8 @@
 #include <openssl/ssl.h>
 
 #include "tlsp_server.h"
-#include "tlsp_server_ctx.h"
 
+struct tlsp_server_ctx; /* tlsp_server_ctx.h */
 struct tlsp_server_conn;
 
 /*
