@@ -163,6 +163,47 @@ START_TEST(test_scache_reuse_log_bounds_and_sanitises_values)
 }
 END_TEST
 
+/* The parsed fields, as the cache listing takes them. */
+START_TEST(test_scache_reuse_props_parse_by_name)
+{
+	char *prop = read_data("scache-endp-prop-3.7.11.txt");
+	struct scache_reuse_props props;
+	const struct scache_reuse_value *cn;
+	long long n;
+
+	ck_assert_int_eq(scache_reuse_props_parse(&props, prop), 1);
+	ck_assert_str_eq(scache_reuse_props_trust(&props), "Verified");
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_REUSE_COUNT, &n), 0);
+	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_EXPIRE_TIME, &n), 0);
+	ck_assert_int_eq(n, 1795882714);
+	cn = &props.field[SCACHE_REUSE_F_PEER_CN];
+	ck_assert_int_eq(cn->len, strlen("mx.pfsandbox.test"));
+	ck_assert(memcmp(cn->text, "mx.pfsandbox.test", cn->len) == 0);
+	/* A text field is not a number. */
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_PEER_CN, &n), -1);
+	free(prop);
+}
+END_TEST
+
+START_TEST(test_scache_reuse_props_plaintext_has_no_tls)
+{
+	struct scache_reuse_props props;
+	long long n;
+
+	ck_assert_int_eq(scache_reuse_props_parse(&props,
+	    "tls_level=0\nreuse_count=3\nexpire_time=9\n\n"), 0);
+	ck_assert_ptr_null(scache_reuse_props_trust(&props));
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_REUSE_COUNT, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_null(props.field[SCACHE_REUSE_F_PROTOCOL].text);
+}
+END_TEST
+
 Suite *scache_reuse_log_suite(void);
 
 Suite *
@@ -179,6 +220,10 @@ scache_reuse_log_suite(void)
 	tcase_add_loop_test(tc, test_scache_reuse_log_handles_field_variants, 0,
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_scache_reuse_log_bounds_and_sanitises_values);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("props");
+	tcase_add_test(tc, test_scache_reuse_props_parse_by_name);
+	tcase_add_test(tc, test_scache_reuse_props_plaintext_has_no_tls);
 	suite_add_tcase(s, tc);
 	return s;
 }
