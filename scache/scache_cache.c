@@ -567,6 +567,12 @@ scache_cache_session_count(const struct scache_cache *cache)
 	return cache->session_count;
 }
 
+size_t
+scache_cache_binding_count(const struct scache_cache *cache)
+{
+	return cache->binding_count;
+}
+
 const struct scache_cache_counts *
 scache_cache_counts(const struct scache_cache *cache)
 {

@@ -125,10 +125,12 @@ int scache_cache_drop_fd(struct scache_cache *cache, int fd);
  */
 int64_t scache_cache_expire(struct scache_cache *cache, uint64_t now_ms);
 
-/* Current sizes: destination labels, endpoint labels, sessions. */
+/* Current sizes: destination labels, endpoint labels, sessions,
+ * bindings. */
 size_t scache_cache_dest_count(const struct scache_cache *cache);
 size_t scache_cache_endp_count(const struct scache_cache *cache);
 size_t scache_cache_session_count(const struct scache_cache *cache);
+size_t scache_cache_binding_count(const struct scache_cache *cache);
 
 /* The counters (borrowed), and resetting them all to zero. */
 const struct scache_cache_counts *scache_cache_counts(
