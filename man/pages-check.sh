@@ -3,21 +3,20 @@
 #
 # Runs "groff -man -ww -z" (all warnings, no output) on each page and
 # fails on any diagnostic, then renders each with "man -l" as a reader
-# would (when man is installed) and fails on any message or an empty
-# result. Exit 77 only when groff is not installed.
+# would and fails on any message or an empty result. Exit 77 when groff
+# or man is not installed (the preflight of make check stops before).
 #
 # SPDX-License-Identifier: EPL-2.0
 set -u
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
 pages="scache.8 tlsproxy.8 tlsreuse.7"
 
-if ! command -v groff >/dev/null; then
-	echo "SKIP: groff is not installed"
-	exit 77
-fi
-have_man=yes
-command -v man >/dev/null || have_man=no
-[ $have_man = yes ] || echo "NOTE: man is not installed: man -l not tried"
+for tool in groff man; do
+	if ! command -v $tool >/dev/null; then
+		echo "SKIP: $tool is not installed"
+		exit 77
+	fi
+done
 tmp=$(mktemp) || exit 99
 trap 'rm -f "$tmp"' EXIT
 status=0
@@ -35,7 +34,6 @@ for page in $pages; do
 		status=1
 	fi
 	# man -l: the reader's view, through man-db's own pipeline.
-	[ $have_man = yes ] || continue
 	text=$(MANWIDTH=80 MANROFFOPT=-ww man -l "$path" 2>"$tmp")
 	if [ -s "$tmp" ] || [ "$(printf '%s\n' "$text" | grep -c .)" -lt 20 ]; then
 		echo "FAIL: man -l $page: $(cat "$tmp")"

@@ -20,8 +20,8 @@ bin=$top_builddir/$daemon/$daemon
 page=$top_srcdir/man/$daemon.8
 
 if [ ! -x "$bin" ]; then
-	echo "SKIP: $bin is not built"
-	exit 77
+	echo "ERROR: $bin is not built (make check builds it first)"
+	exit 99
 fi
 [ -r "$page" ] || { echo "FAIL: no page $page"; exit 1; }
 

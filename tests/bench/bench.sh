@@ -150,18 +150,12 @@ daemon_rss() {
 
 # --- which daemons ---------------------------------------------------------
 
-# side_mode NAME SIDE: the TLSREUSE_* mode for daemon NAME in a SIDE run.
-side_mode() {
-	if [ "$2" = stock ]; then echo stock; else lib_resolve "$1" auto; fi
-}
-
 # --- benchmark 1: end to end -----------------------------------------------
 
 run_e2e() {
 	local pair=$1 side=$2 t0 secs usage sent
 	local TLSREUSE_SCACHE TLSREUSE_TLSPROXY
-	TLSREUSE_SCACHE=$(side_mode scache "$side")
-	TLSREUSE_TLSPROXY=$(side_mode tlsproxy "$side")
+	TLSREUSE_SCACHE=$side TLSREUSE_TLSPROXY=$side
 	note "pair $pair: e2e on $side (scache=$TLSREUSE_SCACHE tlsproxy=$TLSREUSE_TLSPROXY)"
 	# The harness's one-delivery-at-a-time limit is for deterministic
 	# logs; a benchmark wants Postfix's default concurrency.
@@ -307,8 +301,7 @@ bench_scache() {
 run_proxy() {
 	local pair=$1 side=$2
 	local TLSREUSE_SCACHE TLSREUSE_TLSPROXY
-	TLSREUSE_SCACHE=$(side_mode scache "$side")
-	TLSREUSE_TLSPROXY=$(side_mode tlsproxy "$side")
+	TLSREUSE_SCACHE=$side TLSREUSE_TLSPROXY=$side
 	note "pair $pair: tlsproxy/scache on $side (scache=$TLSREUSE_SCACHE tlsproxy=$TLSREUSE_TLSPROXY)"
 	# Long-lived daemons: no tlsproxy restart every 100 sessions. (Stock
 	# tlsproxy insists on process_limit 0; the tables count processes.)
@@ -362,15 +355,6 @@ scache1_cycles_per_sec|1/s|>=2.0|scache|5. scache, 1 client: cycles/s
 scache8_cycles_per_sec|1/s|>=2.0|scache|5. scache, 8 clients: cycles/s
 '
 
-# ours_state DAEMON: "built" or "not built" for a row's daemon(s).
-ours_state() {
-	case $1 in
-	both) [ "$OURS_SCACHE$OURS_TLSPROXY" != stockstock ] ;;
-	scache) [ "$OURS_SCACHE" = ours ] ;;
-	tlsproxy) [ "$OURS_TLSPROXY" = ours ] ;;
-	esac && echo built || echo "not built"
-}
-
 print_table() {
 	local metric unit target daemon label
 	echo "tlsreuse benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $BENCH_PAIRS pair(s) (stock, ours alternating), medians"
@@ -378,7 +362,7 @@ print_table() {
 	echo "load average (1 min) at start: $LOAD_START, at end: $(load_now)"
 	echo "versions: $(versions_line)"
 	echo "single-core AES-256-GCM (openssl speed, 16 KiB blocks): $(calc "$AES_BYTES_PER_SEC / 1048576") MiB/s per CPU-second"
-	echo "ours: scache $(ours_state scache), tlsproxy $(ours_state tlsproxy)${TLSREUSE_OURS_DIR:+ (from $TLSREUSE_OURS_DIR)}"
+	echo "ours: $LIB_OURS_DIR/scache/scache, $LIB_OURS_DIR/tlsproxy/tlsproxy"
 	echo
 	printf '%-52s %-6s %11s %11s %7s %-10s %s\n' figure unit stock ours \
 	    ours/st target verdict
@@ -452,16 +436,12 @@ aes_measure() {
 # --- main ------------------------------------------------------------------
 
 bench_main() {
-	local pair side sides="stock ours" t0=$EPOCHREALTIME
-	for f in bench_sink bench_tlsp bench_scache; do
-		[ -x "$BENCH_DIR/$f" ] || harness_error "$BENCH_DIR/$f not built (make bench builds it)"
+	local pair side sides="stock ours" t0=$EPOCHREALTIME f
+	for f in "$BENCH_DIR"/bench_sink "$BENCH_DIR"/bench_tlsp \
+	    "$BENCH_DIR"/bench_scache "$(lib_ours_path scache)" \
+	    "$(lib_ours_path tlsproxy)"; do
+		[ -x "$f" ] || harness_error "$f not built (make bench builds it)"
 	done
-	OURS_SCACHE=$(lib_resolve scache auto)
-	OURS_TLSPROXY=$(lib_resolve tlsproxy auto)
-	if [ "$OURS_SCACHE$OURS_TLSPROXY" = stockstock ]; then
-		note "ours: not built ($LIB_OURS_DIR/{scache/scache,tlsproxy/tlsproxy}); stock runs only"
-		sides=stock
-	fi
 	mkdir -p "$BENCH_RESULTS"
 	BENCH_RAW=$BENCH_RESULTS/$(date -u +%Y%m%dT%H%M%SZ).tsv
 	printf 'pair\tside\tmetric\tvalue\n' >"$BENCH_RAW"

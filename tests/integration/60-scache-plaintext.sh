@@ -9,7 +9,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
 
 N=20

@@ -11,7 +11,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scache-lib.sh"
 

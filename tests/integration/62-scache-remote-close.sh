@@ -12,7 +12,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scache-lib.sh"
 
@@ -43,10 +42,9 @@ remote_close_scenario() {
 	expect_no_warnings
 }
 
-[ "$(lib_resolve scache "$TLSREUSE_SCACHE")" = ours ] ||
-    skip "our scache is not built"
+require_ours scache
 lib_run_way stock stock stock remote_close_scenario ""
-lib_run_way ours ours "$(lib_resolve tlsproxy "$TLSREUSE_TLSPROXY")" \
+lib_run_way ours ours "$TLSREUSE_TLSPROXY" \
     remote_close_scenario ""
 # smtp(8) lines differ by design (stock hands out the dead connection):
 # compare what happened to the mail.

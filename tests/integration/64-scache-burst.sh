@@ -11,7 +11,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_SCACHE:=auto}"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/scache-lib.sh"
 
@@ -37,10 +36,9 @@ burst_scenario() {
 	    fail "$handed scache reuse lines for $reused smtp reuses"
 }
 
-[ "$(lib_resolve scache "$TLSREUSE_SCACHE")" = ours ] ||
-    skip "our scache is not built"
+require_ours scache
 lib_run_way stock stock stock burst_scenario ""
-lib_run_way ours ours "$(lib_resolve tlsproxy "$TLSREUSE_TLSPROXY")" \
+lib_run_way ours ours "$TLSREUSE_TLSPROXY" \
     burst_scenario ""
 diff -u "$LIB_TMP/stock.outcome" "$LIB_TMP/ours.outcome" >&2 ||
     fail "stock and ours deliver differently"

@@ -8,7 +8,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-export TLSREUSE_TLSPROXY=${TLSREUSE_TLSPROXY:-ours}
 for scache in ${TLSREUSE_SCACHE:-stock ours}; do
 	TLSREUSE_SCACHE=$scache bash "$(dirname "$0")/10-reuse.sh" || exit
 done

@@ -8,5 +8,4 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-export TLSREUSE_TLSPROXY=${TLSREUSE_TLSPROXY:-ours}
 exec bash "$(dirname "$0")/40-secure-mismatch.sh"

@@ -9,7 +9,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-export TLSREUSE_TLSPROXY=${TLSREUSE_TLSPROXY:-ours}
 for scenario in 62-scache-remote-close 63-scache-reload; do
 	bash "$(dirname "$0")/$scenario.sh" || exit
 done

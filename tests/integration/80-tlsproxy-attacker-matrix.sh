@@ -15,8 +15,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_TLSPROXY:=ours}"
-: "${TLSREUSE_SCACHE:=ours}"
 . "$(dirname "$0")/lib.sh"
 
 LEVEL=""

@@ -11,8 +11,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_TLSPROXY:=ours}"
-: "${TLSREUSE_SCACHE:=ours}"
 . "$(dirname "$0")/lib.sh"
 
 N=10

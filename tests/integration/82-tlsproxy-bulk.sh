@@ -2,16 +2,13 @@
 # 82-tlsproxy-bulk.sh - many messages through our tlsproxy and scache
 #
 # TLSREUSE_BULK_COUNT messages (default 1000) relayed over reused TLS,
-# once with the stock tlsproxy and scache, once with ours (ours unless
-# TLSREUSE_TLSPROXY / TLSREUSE_SCACHE say otherwise). Every message must
+# once with the stock tlsproxy and scache, once with both of ours. Every message must
 # reach the sink, nothing may warn, and ours must reuse connections at
 # least as often as stock on the same workload. Both runs' handshake and
 # reuse counts and times are printed.
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_TLSPROXY:=ours}"
-: "${TLSREUSE_SCACHE:=ours}"
 . "$(dirname "$0")/lib.sh"
 
 N=${TLSREUSE_BULK_COUNT:-1000}
@@ -35,9 +32,7 @@ bulk_scenario() {
 	    "$(cat "$LIB_TMP/$label.reuses") reuses"
 }
 
-want_s=$(lib_resolve scache "$TLSREUSE_SCACHE")
-want_t=$(lib_resolve tlsproxy "$TLSREUSE_TLSPROXY")
-[ "$want_s$want_t" = oursours ] || skip "needs our scache and tlsproxy"
+require_ours scache tlsproxy
 lib_run_way stock stock stock bulk_scenario ""
 lib_run_way ours ours ours bulk_scenario ""
 diff -u "$LIB_TMP/stock.outcome" "$LIB_TMP/ours.outcome" >&2 ||

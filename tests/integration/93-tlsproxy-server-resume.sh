@@ -11,7 +11,6 @@
 #
 # SPDX-License-Identifier: EPL-2.0
 
-: "${TLSREUSE_TLSPROXY:=ours}"
 . "$(dirname "$0")/lib.sh"
 
 need_program openssl

@@ -2,28 +2,25 @@
 # demo.sh - "make demo": a throwaway Postfix delivering over reused TLS
 #
 # Starts an isolated Postfix 3.7.11 instance on 127.0.0.1 (lib.sh) with our
-# scache and tlsproxy where they are built (stock otherwise, said loudly),
+# scache and tlsproxy (TLSREUSE_SCACHE / TLSREUSE_TLSPROXY=stock shows a
+# stock one instead),
 # delivers DEMO_MESSAGES (default 300) messages at TLS level "secure" with
 # smtp_tls_connection_reuse = yes and Postfix's default concurrency, prints
 # what happened and sample log lines, and tears the instance down.
 #
 # SPDX-License-Identifier: EPL-2.0
 
-# Before lib.sh, whose default is stock.
-: "${TLSREUSE_SCACHE:=auto}" "${TLSREUSE_TLSPROXY:=auto}"
 . "$(dirname "$0")/lib.sh"
 
 N=${DEMO_MESSAGES:-300}
 
-# demo_choose NAME MODE: resolve MODE into TLSREUSE_<NAME> and say which.
-demo_choose() {
-	local mode
-	mode=$(lib_resolve "$1" "$2")
-	printf -v "TLSREUSE_${1^^}" '%s' "$mode"
-	if [ "$mode" = ours ]; then
+# demo_say NAME MODE: which NAME (scache, tlsproxy) the demo runs.
+demo_say() {
+	if [ "$2" = ours ]; then
 		printf '  %-9s ours (%s)\n' "$1:" "$(lib_ours_path "$1")"
 	else
-		printf '  %-9s STOCK Postfix %s: ours is not built yet\n' "$1:" "$1"
+		printf '  %-9s STOCK Postfix %s (TLSREUSE_%s=%s)\n' "$1:" "$1" \
+		    "${1^^}" "$2"
 	fi
 }
 
@@ -35,8 +32,8 @@ demo_sample() {
 }
 
 echo "tlsreuse demo: a throwaway Postfix on 127.0.0.1, torn down at the end"
-demo_choose scache "$TLSREUSE_SCACHE"
-demo_choose tlsproxy "$TLSREUSE_TLSPROXY"
+demo_say scache "$TLSREUSE_SCACHE"
+demo_say tlsproxy "$TLSREUSE_TLSPROXY"
 instance_up --name demo \
     --main 'smtp_destination_concurrency_limit = $default_destination_concurrency_limit'
 echo "Delivering $N messages (TLS level secure, smtp_tls_connection_reuse = yes)"

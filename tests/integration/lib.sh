@@ -19,13 +19,13 @@
 # PKI: pki_ensure, pki_variant (expired or foreign server certificates).
 # Checks: expect_count, expect_at_least, expect_none, expect_no_warnings,
 #   expect_daemons_from_libexec; both_ways FN [ERE] (stock vs ours).
-# Exits: skip (77: not root, no Postfix, or "ours" selected but not
-#   built), harness_error (99), fail (1, with a maillog excerpt). A trap
+# Exits: skip (77: not root or no Postfix), harness_error (99), fail (1, with a maillog excerpt). A trap
 #   stops every instance of the test, killing only their processes, and
 #   fails the test if one of our daemons left a sanitizer report.
 #
-# Environment: TLSREUSE_SCACHE, TLSREUSE_TLSPROXY = stock|ours|auto
-# (default stock; auto = ours if built) choose the daemons; TLSREUSE_KEEP=1
+# Environment: TLSREUSE_SCACHE, TLSREUSE_TLSPROXY = ours|stock (default
+# ours; "ours" not built is a harness error) choose the daemons that
+# both_ways compares with stock; TLSREUSE_KEEP=1
 # keeps the temporary directory; TLSREUSE_WAIT_SECS (default 30) bounds
 # every wait; top_builddir locates our daemons (DIR/scache/scache,
 # DIR/tlsproxy/tlsproxy) and the PKI cache. TLSREUSE_OURS_DIR overrides
@@ -40,8 +40,8 @@ LIB_POSTFIX_SBIN=/usr/lib/postfix/sbin
 LIB_TEST_NAME=$(basename "$0" .sh)
 LIB_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_builddir:=$LIB_SRCDIR/../..}"
-: "${TLSREUSE_SCACHE:=stock}"
-: "${TLSREUSE_TLSPROXY:=stock}"
+: "${TLSREUSE_SCACHE:=ours}"
+: "${TLSREUSE_TLSPROXY:=ours}"
 LIB_OURS_DIR=${TLSREUSE_OURS_DIR:-$top_builddir}
 # The names the receiving side's certificates carry.
 LIB_MX_NAME=mx.tlsreuse.test
@@ -371,12 +371,13 @@ lib_daemon_command() {
 		LIB_CMD=$name
 		;;
 	ours)
-		[ -x "$ours" ] || skip "TLSREUSE_${name^^}=ours but $ours is not built"
+		[ -x "$ours" ] ||
+		    harness_error "TLSREUSE_${name^^}=ours but $ours is not built (make builds it)"
 		cp "$ours" "$I/libexec/tlsreuse/$name"
 		LIB_CMD=tlsreuse/$name
 		;;
 	*)
-		harness_error "TLSREUSE_${name^^}=$mode: want stock, ours or auto"
+		harness_error "TLSREUSE_${name^^}=$mode: want ours or stock"
 		;;
 	esac
 }
@@ -596,9 +597,9 @@ instance_up() {
 	    "$I/tls/"
 	lib_make_queue
 	lib_make_libexec
-	lib_daemon_command scache "$(lib_resolve scache "$TLSREUSE_SCACHE")"
+	lib_daemon_command scache "$TLSREUSE_SCACHE"
 	SCACHE_CMD=$LIB_CMD
-	lib_daemon_command tlsproxy "$(lib_resolve tlsproxy "$TLSREUSE_TLSPROXY")"
+	lib_daemon_command tlsproxy "$TLSREUSE_TLSPROXY"
 	TLSPROXY_CMD=$LIB_CMD
 	for try in 1 2 3; do
 		read -r PORT_SINK PORT_INJECT PORT_PS <<<"$(free_ports 3)"
@@ -915,18 +916,6 @@ lib_ours_path() {
 	echo "$LIB_OURS_DIR/$1/$1"
 }
 
-# lib_resolve NAME MODE: stock, ours, or for "auto" ours if it is built.
-lib_resolve() {
-	case $2 in
-	auto)
-		if [ -x "$(lib_ours_path "$1")" ]; then echo ours; else echo stock; fi
-		;;
-	*)
-		echo "$2"
-		;;
-	esac
-}
-
 # lib_run_way LABEL SCACHE TLSPROXY FN ERE: run FN with those daemons, keep
 # its smtp(8) lines, the lines matching ERE (normalised) and the outcome.
 lib_run_way() {
@@ -951,21 +940,29 @@ lib_run_way() {
 # both_ways FN [ERE]: the oracle comparison. FN starts an instance with
 # instance_up, makes mail happen and checks its expectations. It runs once
 # with the stock daemons, then once with TLSREUSE_SCACHE/TLSREUSE_TLSPROXY
-# (stock, ours or auto) unless those are both stock; the two runs must have
-# the same mail outcome and the same normalised smtp(8) lines (and lines
-# matching ERE). The stock run always happens, even when ours is skipped.
+# (ours unless a caller chose stock for one of them); the two runs must
+# have the same mail outcome and the same normalised smtp(8) lines (and
+# lines matching ERE). Stock for both tests nothing of ours: a harness
+# error.
 both_ways() {
-	local fn=$1 ere=${2:-} want_s want_t
-	want_s=$(lib_resolve scache "$TLSREUSE_SCACHE")
-	want_t=$(lib_resolve tlsproxy "$TLSREUSE_TLSPROXY")
+	local fn=$1 ere=${2:-}
+	[ "$TLSREUSE_SCACHE$TLSREUSE_TLSPROXY" != stockstock ] ||
+	    harness_error "both_ways: TLSREUSE_SCACHE and TLSREUSE_TLSPROXY" \
+	        "are both stock: nothing of ours to test"
 	lib_run_way stock stock stock "$fn" "$ere"
-	if [ "$want_s$want_t" = stockstock ]; then
-		note "none of ours selected or built (TLSREUSE_SCACHE=$TLSREUSE_SCACHE" \
-		    "TLSREUSE_TLSPROXY=$TLSREUSE_TLSPROXY): stock run only"
-		return 0
-	fi
-	lib_run_way ours "$want_s" "$want_t" "$fn" "$ere"
+	lib_run_way ours "$TLSREUSE_SCACHE" "$TLSREUSE_TLSPROXY" "$fn" "$ere"
 	lib_compare_ways stock ours
+}
+
+# require_ours NAME...: a scenario about our NAME (scache, tlsproxy) cannot
+# run with the stock one chosen in its place.
+require_ours() {
+	local name mode
+	for name; do
+		mode=TLSREUSE_${name^^}
+		[ "${!mode}" = ours ] ||
+		    harness_error "$mode=${!mode}: this scenario tests our $name"
+	done
 }
 
 lib_compare_ways() {

@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "conf.h"
 #include "capture.h"
+#include "runner.h"
 
 #ifndef POSTCONF_PATH
 #define POSTCONF_PATH ""
@@ -600,10 +601,6 @@ START_TEST(test_conf_store_matches_postconf)
 	size_t i;
 	char *ours;
 
-	if (POSTCONF_PATH[0] == 0 || access(POSTCONF_PATH, X_OK) != 0) {
-		fprintf(stderr, "postconf not found: comparison skipped\n");
-		return;
-	}
 	buf_init(&want);
 	buf_init(&got);
 	scratch_main_cf(postconf_files[_i]);
@@ -669,8 +666,9 @@ conf_suite(void)
 	tcase_add_test(tc, test_conf_read_twice_keeps_first_target_valid);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(pc, 30);
-	tcase_add_loop_test(pc, test_conf_store_matches_postconf, 0,
-	    (int)(sizeof(postconf_files) / sizeof(postconf_files[0])));
+	if (runner_have_program(POSTCONF_PATH, "postfix"))
+		tcase_add_loop_test(pc, test_conf_store_matches_postconf, 0,
+		    (int)(sizeof(postconf_files) / sizeof(postconf_files[0])));
 	suite_add_tcase(s, pc);
 	return s;
 }
