@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -30,6 +31,9 @@
 #include "tr_apply.h"
 
 #define TR_APPLY_FILE_MAX (16L * 1024 * 1024)
+
+/* How long to wait for master(8) to act on "postfix reload". */
+#define TR_APPLY_RELOAD_WAIT_MS 10000
 
 static int
 tr_apply_read(const char *path, struct buf *text)
@@ -179,6 +183,35 @@ tr_apply_show(const struct tr_conf *conf, const struct tr_switch_plan *plan,
 	buf_free(&label);
 }
 
+/*
+ * "postfix reload" only signals master(8): waits until it has read the
+ * new master.cf (tr_proc.h: a qmgr younger than the file), so that what
+ * the administrator runs next sees the new daemons.
+ */
+static void
+tr_apply_wait_reload(const struct tr_conf *conf, FILE *out)
+{
+	struct timespec nap = {0, 100 * 1000 * 1000};
+	struct tr_master master;
+	struct stat st;
+	double written;
+	int i;
+
+	if (stat(conf->master_cf, &st) < 0)
+		return;
+	written = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+	for (i = 0; i < TR_APPLY_RELOAD_WAIT_MS / 100; i++) {
+		if (tr_proc_master(&master, conf->queue_directory, "/proc") &&
+		    master.reloaded > written) {
+			fprintf(out, "Postfix has read the new master.cf.\n");
+			return;
+		}
+		nanosleep(&nap, NULL);
+	}
+	fprintf(out, "Postfix has not read the new master.cf within %d s; "
+	    "see tlsreuse status.\n", TR_APPLY_RELOAD_WAIT_MS / 1000);
+}
+
 /* Writes the plan, checks it, puts the old file back if it fails. */
 static int
 tr_apply_commit(const struct tr_conf *conf, const struct buf *old,
@@ -216,7 +249,10 @@ tr_apply_commit(const struct tr_conf *conf, const struct buf *old,
 		    "master.cf when it starts.\n");
 		return 0;
 	}
-	return tr_apply_postfix(conf, "reload", out) == 0 ? 0 : 1;
+	if (tr_apply_postfix(conf, "reload", out) != 0)
+		return 1;
+	tr_apply_wait_reload(conf, out);
+	return 0;
 }
 
 /* Past the refusals: dry run, or confirm, check, write, reload. */
