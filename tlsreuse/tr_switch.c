@@ -251,6 +251,40 @@ tr_switch_insert(struct tr_switch_ctx *ctx, size_t pos, const char *entry,
 	tr_switch_add_edit(ctx, pos, 0, add.data ? add.data : xstrdup(""));
 }
 
+/*
+ * Where an entry can go at or after pos (the start of a line) without
+ * changing any other: not between an active entry and its continuation
+ * lines (a comment may sit there), and not above continuation lines that
+ * continue nothing (master(8) ignores those; below a new entry they
+ * would become its own). So: past every continuation line that follows
+ * pos across comments and blank lines.
+ */
+static size_t
+tr_switch_after(const struct tr_mcf *mcf, size_t pos)
+{
+	const char *text = mcf->text, *nl;
+	size_t line, next, i, insert = pos;
+
+	for (i = 0; i < mcf->count; i++)
+		if (!mcf->entry[i].commented && mcf->entry[i].start < pos &&
+		    pos < mcf->entry[i].end)
+			insert = pos = mcf->entry[i].end;
+	for (line = pos; line < mcf->len; line = next) {
+		nl = memchr(text + line, '\n', mcf->len - line);
+		next = nl ? (size_t)(nl - text) + 1 : mcf->len;
+		for (i = line; i < next && (text[i] == ' ' || text[i] == '\t' ||
+		     text[i] == '\r' || text[i] == '\v' || text[i] == '\f');
+		     i++)
+			;
+		if (i == next || text[i] == '\n' || text[i] == '#')
+			continue;
+		if (i == line)
+			break;
+		insert = next;
+	}
+	return insert;
+}
+
 /* Enable with a commented-out entry: an active copy below it. */
 static void
 tr_switch_uncomment(struct tr_switch_ctx *ctx, const struct tr_mcf_entry *c,
@@ -271,7 +305,8 @@ tr_switch_uncomment(struct tr_switch_ctx *ctx, const struct tr_mcf_entry *c,
 	    text_end - cmd->off - cmd->len);
 	buf_printf(&ctx->plan->notes, "%s/unix: commented out (line %d); "
 	    "adding it below, running %s\n", service, c->line, want);
-	tr_switch_insert(ctx, c->end, buf_str(&entry), entry.len);
+	tr_switch_insert(ctx, tr_switch_after(mcf, c->end), buf_str(&entry),
+	    entry.len);
 	buf_free(&entry);
 	free(want);
 }
@@ -291,7 +326,8 @@ tr_switch_add_new(struct tr_switch_ctx *ctx, const struct tr_mcf_entry *sc,
 	buf_printf(&ctx->plan->notes, "%s/unix: missing; adding it below "
 	    "line %d, running %s, chroot %s as scache\n", service, sc->line,
 	    want, chroot);
-	tr_switch_insert(ctx, sc->end, buf_str(&entry), entry.len);
+	tr_switch_insert(ctx, tr_switch_after(ctx->mcf, sc->end),
+	    buf_str(&entry), entry.len);
 	buf_free(&entry);
 	free(chroot);
 	free(want);
@@ -357,6 +393,11 @@ tr_switch_plan(struct tr_switch_plan *plan, const char *text, size_t len,
 	buf_reset(&plan->error);
 	plan->changed = 0;
 	ctx.mcf = mcf;
+	/* Edits are C strings; and no master.cf has a NUL in it. */
+	if (memchr(text, 0, len) != NULL) {
+		buf_puts(&plan->error, "master.cf contains a NUL byte");
+		goto done;
+	}
 	if (tr_switch_find(&ctx, scache_name, &scache) < 0)
 		goto done;
 	if (scache == NULL) {

@@ -45,7 +45,8 @@ struct tr_switch_plan {
  * entries of text (len bytes) to our programs or to stock. Returns 0
  * with the plan, or -1 with plan->error set and no change planned: an
  * entry is missing where one is needed (scache), is duplicated, is too
- * short, or runs a program that is neither stock nor ours.
+ * short, or runs a program that is neither stock nor ours; or the
+ * text holds a NUL byte.
  */
 int tr_switch_plan(struct tr_switch_plan *plan, const char *text, size_t len,
     enum tr_switch_to to, const char *tlsproxy_name, const char *scache_name);

@@ -86,6 +86,33 @@ static const struct {
 	 "#tlsproxy unix - - n - 0 tlsproxy -o x=y\n"
 	 MARKER
 	 "tlsproxy unix - - n - 0 tlsreuse/tlsproxy -o x=y"},
+	{"commented tlsproxy between an entry and its continuation",
+	 "relay unix - - n - - smtp\n"
+	 "#tlsproxy unix - - n - 0 tlsproxy\n"
+	 "  -o syslog_name=relay\n"
+	 "scache unix - - n - 1 scache\n",
+	 "relay unix - - n - - smtp\n"
+	 "#tlsproxy unix - - n - 0 tlsproxy\n"
+	 "  -o syslog_name=relay\n"
+	 MARKER
+	 "tlsproxy unix - - n - 0 tlsreuse/tlsproxy\n"
+	 "scache unix - - n - 1 tlsreuse/scache\n"},
+	/* Found by fuzz_tr_switch: the added entry took them over. */
+	{"continuation lines of nothing below a commented tlsproxy",
+	 "#tlsproxy unix - - n - 0 tlsproxy\n"
+	 "# prose\n"
+	 "  -o orphan=1\n"
+	 "\n"
+	 "  -o orphan=2\n"
+	 "scache unix - - n - 1 scache\n",
+	 "#tlsproxy unix - - n - 0 tlsproxy\n"
+	 "# prose\n"
+	 "  -o orphan=1\n"
+	 "\n"
+	 "  -o orphan=2\n"
+	 MARKER
+	 "tlsproxy unix - - n - 0 tlsreuse/tlsproxy\n"
+	 "scache unix - - n - 1 tlsreuse/scache\n"},
 	{"tlsproxy with -o settings on continuation lines",
 	 "tlsproxy unix - - y - 0 tlsproxy\n"
 	 "    -o tlsproxy_tls_loglevel=1\n"
@@ -227,6 +254,22 @@ static const struct {
 	 "tlsproxy nor tlsreuse/tlsproxy; not changed"},
 };
 
+/* Found by fuzz_tr_switch: a NUL inside a commented-out tlsproxy line
+ * cut the added copy short, and disable could not undo it. */
+START_TEST(test_tr_switch_refuses_nul_byte)
+{
+	static const char text[] = "#tlsproxy unix - a\0b - n - 0 tlsproxy\n"
+	    "scache unix - - n - 1 scache\n";
+	struct tr_switch_plan p;
+
+	tr_switch_plan_init(&p);
+	ck_assert_int_eq(tr_switch_plan(&p, text, sizeof(text) - 1,
+	    TR_SWITCH_OURS, "tlsproxy", "scache"), -1);
+	ck_assert_str_eq(buf_str(&p.error), "master.cf contains a NUL byte");
+	tr_switch_plan_free(&p);
+}
+END_TEST
+
 START_TEST(test_tr_switch_refuses)
 {
 	struct tr_switch_plan p;
@@ -286,6 +329,7 @@ tr_switch_suite(void)
 	tc = tcase_create("refusals");
 	tcase_add_loop_test(tc, test_tr_switch_refuses, 0,
 	    sizeof(refusals) / sizeof(refusals[0]));
+	tcase_add_test(tc, test_tr_switch_refuses_nul_byte);
 	suite_add_tcase(s, tc);
 	return s;
 }
