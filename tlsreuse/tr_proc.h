@@ -11,7 +11,8 @@
  * child, or master's own start when it has none. Process start times
  * come from /proc, on the same clock as file times.
  *
- * Limit: a qmgr that crashed and was restarted looks like a reload.
+ * Limits: a qmgr that crashed and was restarted looks like a reload; a
+ * file changed between master's read and qmgr's start is not seen.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -109,6 +109,10 @@ case_transport_reuse_off() {
 
 case_not_reloaded() {
 	instance_up
+	# qmgr's start stands for master's last read: wait for it, so the
+	# edit below comes after both (instance_up does not wait for qmgr).
+	lib_wait_until "$LIB_WAIT_SECS" pgrep -P "$(lib_master_pid)" -x qmgr \
+	    >/dev/null || fail "no qmgr under master"
 	# An edit with a fresh time stamp, and no reload.
 	echo '# a comment added later' >>"$I/conf/master.cf"
 	expect_problems "not-reloaded"
