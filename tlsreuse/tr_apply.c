@@ -13,7 +13,6 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,37 +23,18 @@
 #include "mem.h"
 #include "msg.h"
 #include "tr_diff.h"
+#include "tr_file.h"
 #include "tr_ident.h"
 #include "tr_out.h"
 #include "tr_proc.h"
 #include "tr_run.h"
 #include "tr_apply.h"
 
-#define TR_APPLY_FILE_MAX (16L * 1024 * 1024)
+/* Bytes of master.cf read. */
+#define TR_APPLY_FILE_MAX (16 * 1024 * 1024)
 
 /* How long to wait for master(8) to act on "postfix reload". */
 #define TR_APPLY_RELOAD_WAIT_MS 10000
-
-static int
-tr_apply_read(const char *path, struct buf *text)
-{
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	buf_reset(text);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || st.st_size > TR_APPLY_FILE_MAX) {
-		close(fd);
-		errno = EFBIG;
-		return -1;
-	}
-	while ((n = read(fd, buf_reserve(text, 8192), 8192)) > 0)
-		text->len += (size_t)n;
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
 
 /* Writes text to path through a temporary file and rename(2), with the
  * owner and mode of the file it replaces. */
@@ -222,7 +202,7 @@ tr_apply_commit(const struct tr_conf *conf, const struct buf *old,
 	int same;
 
 	buf_init(&now);
-	same = tr_apply_read(conf->master_cf, &now) == 0 &&
+	same = tr_file_read(conf->master_cf, TR_APPLY_FILE_MAX, &now) == 0 &&
 	    now.len == old->len && memcmp(buf_str(&now), buf_str(old),
 	    old->len) == 0;
 	buf_free(&now);
@@ -284,7 +264,7 @@ tr_apply(const struct tr_conf *conf, enum tr_switch_to to,
 
 	buf_init(&old);
 	tr_switch_plan_init(&plan);
-	if (tr_apply_read(conf->master_cf, &old) < 0) {
+	if (tr_file_read(conf->master_cf, TR_APPLY_FILE_MAX, &old) < 0) {
 		msg_warn("cannot read %s: %m", conf->master_cf);
 	} else if (tr_switch_plan(&plan, buf_str(&old), old.len, to,
 	    conf->tlsproxy_service_name,

@@ -184,8 +184,11 @@ tr_cache_session(struct tr_cache_reader *r, const struct attr_list *list)
 	s.cipher_bits = tr_cache_str(list, CACHE_LIST_A_CIPHER_BITS);
 	s.peer_CN = tr_cache_str(list, CACHE_LIST_A_PEER_CN);
 	s.issuer_CN = tr_cache_str(list, CACHE_LIST_A_ISSUER_CN);
-	l->session = xreallocarray(l->session, l->nsessions + 1,
-	    sizeof(*l->session));
+	if (l->nsessions == l->session_cap) {
+		l->session_cap = l->session_cap ? 2 * l->session_cap : 16;
+		l->session = xreallocarray(l->session, l->session_cap,
+		    sizeof(*l->session));
+	}
 	l->session[l->nsessions++] = s;
 	return TR_CACHE_MORE;
 }
@@ -208,8 +211,11 @@ tr_cache_binding(struct tr_cache_reader *r, const struct attr_list *list)
 		free(b.endpoint);
 		return TR_CACHE_BAD;
 	}
-	l->binding = xreallocarray(l->binding, l->nbindings + 1,
-	    sizeof(*l->binding));
+	if (l->nbindings == l->binding_cap) {
+		l->binding_cap = l->binding_cap ? 2 * l->binding_cap : 16;
+		l->binding = xreallocarray(l->binding, l->binding_cap,
+		    sizeof(*l->binding));
+	}
 	l->binding[l->nbindings++] = b;
 	return TR_CACHE_MORE;
 }

@@ -51,6 +51,7 @@ struct tr_cache_listing {
 	struct tr_cache_session *session;
 	size_t nbindings;
 	struct tr_cache_binding *binding;
+	size_t session_cap, binding_cap; /* allocated */
 };
 
 enum tr_cache_status {

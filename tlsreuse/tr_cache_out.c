@@ -4,14 +4,17 @@
  * smtp(8) makes a label of fields, each ended by a newline (transport,
  * next hop, address, port, TLS level, ... as its settings select); the
  * text shows them separated by blanks, JSON as an array. A connection's
- * destinations are the bindings that name its endpoint label.
+ * destinations are the bindings that name its endpoint label, found
+ * through a sorted index.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "buf.h"
+#include "mem.h"
 #include "tr_out.h"
 #include "tr_cache_out.h"
 
@@ -69,17 +72,90 @@ tr_cache_out_json_label(struct tr_json *j, const char *name,
 	tr_json_close(j);
 }
 
-/* Whether some session of the listing has this endpoint label. */
+/*
+ * The bindings and the sessions' endpoints sorted by endpoint label, so
+ * that pairing them costs O(n log n), not sessions x bindings. Bindings
+ * of one endpoint keep their listing order.
+ */
+struct tr_cache_out_index {
+	const struct tr_cache_binding **binding;
+	const char **endpoint;
+	size_t nbindings;
+	size_t nendpoints;
+};
+
 static int
-tr_cache_out_has_session(const struct tr_cache_listing *l,
-    const char *endpoint)
+tr_cache_out_binding_cmp(const void *a, const void *b)
+{
+	const struct tr_cache_binding *const *x = a, *const *y = b;
+	int cmp = strcmp((*x)->endpoint, (*y)->endpoint);
+
+	/* Equal labels: listing order (the array is in it). */
+	return cmp ? cmp : (*x < *y ? -1 : *x > *y);
+}
+
+static int
+tr_cache_out_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+tr_cache_out_index(struct tr_cache_out_index *ix,
+    const struct tr_cache_listing *l)
 {
 	size_t i;
 
+	ix->nbindings = l->nbindings;
+	ix->nendpoints = l->nsessions;
+	ix->binding = xcalloc(l->nbindings + 1, sizeof(*ix->binding));
+	ix->endpoint = xcalloc(l->nsessions + 1, sizeof(*ix->endpoint));
+	for (i = 0; i < l->nbindings; i++)
+		ix->binding[i] = &l->binding[i];
 	for (i = 0; i < l->nsessions; i++)
-		if (strcmp(l->session[i].endpoint, endpoint) == 0)
-			return 1;
-	return 0;
+		ix->endpoint[i] = l->session[i].endpoint;
+	qsort(ix->binding, ix->nbindings, sizeof(*ix->binding),
+	    tr_cache_out_binding_cmp);
+	qsort(ix->endpoint, ix->nendpoints, sizeof(*ix->endpoint),
+	    tr_cache_out_str_cmp);
+}
+
+static void
+tr_cache_out_index_free(struct tr_cache_out_index *ix)
+{
+	free(ix->binding);
+	free(ix->endpoint);
+}
+
+/* The bindings of endpoint: sets *first, returns how many. */
+static size_t
+tr_cache_out_bindings_of(const struct tr_cache_out_index *ix,
+    const char *endpoint, const struct tr_cache_binding *const **first)
+{
+	size_t lo = 0, hi = ix->nbindings, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->binding[mid]->endpoint, endpoint) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = ix->binding + lo;
+	while (lo + n < ix->nbindings &&
+	    strcmp(ix->binding[lo + n]->endpoint, endpoint) == 0)
+		n++;
+	return n;
+}
+
+/* Whether some session of the listing has this endpoint label. */
+static int
+tr_cache_out_has_session(const struct tr_cache_out_index *ix,
+    const char *endpoint)
+{
+	return bsearch(&endpoint, ix->endpoint, ix->nendpoints,
+	    sizeof(*ix->endpoint), tr_cache_out_str_cmp) != NULL;
 }
 
 /* --- text */
@@ -145,19 +221,19 @@ tr_cache_out_text_tls(const struct tr_cache_session *s, struct buf *b)
 }
 
 static void
-tr_cache_out_text_session(const struct tr_cache_listing *l,
+tr_cache_out_text_session(const struct tr_cache_out_index *ix,
     const struct tr_cache_session *s, struct buf *b)
 {
-	size_t i;
+	const struct tr_cache_binding *const *bd;
+	size_t i, n;
 
 	buf_puts(b, "\nconnection ");
 	tr_cache_out_label(b, s->endpoint);
 	buf_putc(b, '\n');
-	for (i = 0; i < l->nbindings; i++) {
-		if (strcmp(l->binding[i].endpoint, s->endpoint) != 0)
-			continue;
+	n = tr_cache_out_bindings_of(ix, s->endpoint, &bd);
+	for (i = 0; i < n; i++) {
 		buf_printf(b, "  %-13s ", "destination");
-		tr_cache_out_label(b, l->binding[i].destination);
+		tr_cache_out_label(b, bd[i]->destination);
 		buf_putc(b, '\n');
 	}
 	tr_cache_out_text_line(b, "server", s->server);
@@ -181,18 +257,20 @@ void
 tr_cache_out_text(const struct tr_cache_listing *l, FILE *out)
 {
 	const struct tr_cache_binding *bd;
+	struct tr_cache_out_index ix;
 	struct buf b;
 	size_t i;
 
 	buf_init(&b);
+	tr_cache_out_index(&ix, l);
 	tr_cache_out_text_header(l, &b);
 	if (l->nsessions == 0)
 		buf_puts(&b, "\nNo cached connections.\n");
 	for (i = 0; i < l->nsessions; i++)
-		tr_cache_out_text_session(l, &l->session[i], &b);
+		tr_cache_out_text_session(&ix, &l->session[i], &b);
 	for (i = 0; i < l->nbindings; i++) {
 		bd = &l->binding[i];
-		if (tr_cache_out_has_session(l, bd->endpoint))
+		if (tr_cache_out_has_session(&ix, bd->endpoint))
 			continue;
 		buf_puts(&b, "\nbinding ");
 		tr_cache_out_label(&b, bd->destination);
@@ -203,6 +281,7 @@ tr_cache_out_text(const struct tr_cache_listing *l, FILE *out)
 		buf_puts(&b, " left\n");
 	}
 	fputs(buf_str(&b), out);
+	tr_cache_out_index_free(&ix);
 	buf_free(&b);
 }
 
@@ -241,18 +320,18 @@ tr_cache_out_json_opt(struct tr_json *j, const char *name, const char *value)
 }
 
 static void
-tr_cache_out_json_session(const struct tr_cache_listing *l,
+tr_cache_out_json_session(const struct tr_cache_out_index *ix,
     const struct tr_cache_session *s, struct tr_json *j, FILE *out)
 {
-	size_t i;
+	const struct tr_cache_binding *const *bd;
+	size_t i, n;
 
 	tr_json_begin(j, "connection");
 	tr_cache_out_json_label(j, "endpoint", s->endpoint);
 	tr_json_array(j, "destinations");
-	for (i = 0; i < l->nbindings; i++)
-		if (strcmp(l->binding[i].endpoint, s->endpoint) == 0)
-			tr_cache_out_json_label(j, NULL,
-			    l->binding[i].destination);
+	n = tr_cache_out_bindings_of(ix, s->endpoint, &bd);
+	for (i = 0; i < n; i++)
+		tr_cache_out_json_label(j, NULL, bd[i]->destination);
 	tr_json_close(j);
 	tr_json_ms(j, "cached", s->cached_ms);
 	tr_json_ms(j, "time_left", s->time_left_ms);
@@ -275,15 +354,17 @@ void
 tr_cache_out_json(const struct tr_cache_listing *l, FILE *out)
 {
 	const struct tr_cache_binding *bd;
+	struct tr_cache_out_index ix;
 	struct tr_json j = {0};
 	size_t i;
 
+	tr_cache_out_index(&ix, l);
 	tr_cache_out_json_header(l, &j, out);
 	for (i = 0; i < l->nsessions; i++)
-		tr_cache_out_json_session(l, &l->session[i], &j, out);
+		tr_cache_out_json_session(&ix, &l->session[i], &j, out);
 	for (i = 0; i < l->nbindings; i++) {
 		bd = &l->binding[i];
-		if (tr_cache_out_has_session(l, bd->endpoint))
+		if (tr_cache_out_has_session(&ix, bd->endpoint))
 			continue;
 		tr_json_begin(&j, "binding");
 		tr_cache_out_json_label(&j, "destination", bd->destination);
@@ -291,5 +372,6 @@ tr_cache_out_json(const struct tr_cache_listing *l, FILE *out)
 		tr_json_ms(&j, "time_left", bd->time_left_ms);
 		tr_json_end(&j, out);
 	}
+	tr_cache_out_index_free(&ix);
 	tr_json_free(&j);
 }

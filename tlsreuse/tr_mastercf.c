@@ -260,3 +260,11 @@ tr_mcf_options(const struct tr_mcf *mcf, const struct tr_mcf_entry *e,
 	}
 	return n;
 }
+
+void
+tr_mcf_options_free(char **opts, size_t nopts)
+{
+	while (nopts > 0)
+		free(opts[--nopts]);
+	free(opts);
+}

@@ -82,9 +82,13 @@ char *tr_mcf_span_dup(const struct tr_mcf *mcf, const struct tr_mcf_span *span);
  * the form master(8) passes them ("-o name=value", "-oname=value", or
  * "-o { name = value }" with the braces and outer blanks removed).
  * Returns how many; *opts is an array of copies (caller frees each and
- * the array). A trailing "-o" without a value is ignored.
+ * the array, or call tr_mcf_options_free()). A trailing "-o" without a
+ * value is ignored.
  */
 size_t tr_mcf_options(const struct tr_mcf *mcf, const struct tr_mcf_entry *e,
     char ***opts);
+
+/* Frees what tr_mcf_options() returned. Accepts NULL. */
+void tr_mcf_options_free(char **opts, size_t nopts);
 
 #endif

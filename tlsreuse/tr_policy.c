@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "tr_file.h"
 #include "tr_policy.h"
 
 #define TR_POLICY_BLANKS " \t\r\n\v\f"
@@ -83,8 +84,11 @@ tr_policy_add(struct tr_policy_map *map, char *key, char *value)
 		free(value);
 		return;
 	}
-	map->entry = xreallocarray(map->entry, map->count + 1,
-	    sizeof(*map->entry));
+	if (map->count == map->capacity) {
+		map->capacity = map->capacity ? 2 * map->capacity : 8;
+		map->entry = xreallocarray(map->entry, map->capacity,
+		    sizeof(*map->entry));
+	}
 	e = &map->entry[map->count++];
 	e->key = key;
 	e->value = value;
@@ -213,28 +217,15 @@ static int
 tr_policy_read_file(struct tr_policy_map *map, const char *path)
 {
 	struct buf text;
-	struct stat st;
-	FILE *fp;
-	size_t n;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	buf_init(&text);
+	if (tr_file_read(path, TR_POLICY_FILE_MAX, &text) < 0) {
 		tr_policy_note(map, "cannot read %s: %s", path,
 		    strerror(errno));
+		buf_free(&text);
 		return -1;
 	}
-	if (fstat(fileno(fp), &st) < 0 || st.st_size > TR_POLICY_FILE_MAX) {
-		tr_policy_note(map, "%s is larger than %ld bytes", path,
-		    TR_POLICY_FILE_MAX);
-		fclose(fp);
-		return -1;
-	}
-	buf_init(&text);
-	do {
-		n = fread(buf_reserve(&text, BUFSIZ), 1, BUFSIZ, fp);
-		text.len += n;
-	} while (n > 0 && text.len <= (size_t)TR_POLICY_FILE_MAX);
-	fclose(fp);
-	tr_policy_add_table(map, text.data ? text.data : "", text.len);
+	tr_policy_add_table(map, buf_str(&text), text.len);
 	buf_free(&text);
 	map->listed = xstrdup(path);
 	return 0;

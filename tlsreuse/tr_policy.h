@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 /* Bytes of a table file read; entries kept per map. */
-#define TR_POLICY_FILE_MAX (16L * 1024 * 1024)
+#define TR_POLICY_FILE_MAX (16 * 1024 * 1024)
 #define TR_POLICY_ENTRIES_MAX 10000
 
 struct tr_policy_entry {
@@ -33,6 +33,7 @@ struct tr_policy_map {
 	char *note;       /* why not listed, or a warning; NULL if none */
 	size_t count;
 	struct tr_policy_entry *entry; /* only entries with connection_reuse */
+	size_t capacity;  /* entries allocated */
 	size_t more;      /* such entries beyond TR_POLICY_ENTRIES_MAX */
 };
 

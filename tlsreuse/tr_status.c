@@ -23,11 +23,12 @@
 #include "conf.h"
 #include "mem.h"
 #include "msg.h"
+#include "tr_file.h"
 #include "tr_mastercf.h"
 #include "tr_status.h"
 
 /* Bytes of master.cf read (it is the administrator's, a few KB). */
-#define TR_STATUS_MASTER_CF_MAX (16L * 1024 * 1024)
+#define TR_STATUS_MASTER_CF_MAX (16 * 1024 * 1024)
 
 const char *const tr_status_param_names[] = {
 	"smtp_tls_connection_reuse", "lmtp_tls_connection_reuse",
@@ -99,6 +100,14 @@ tr_status_basename(const char *command)
 
 /* --- transports */
 
+/* An active, complete master.cf entry of type unix. */
+static int
+tr_status_unix_entry(const struct tr_mcf *mcf, const struct tr_mcf_entry *e)
+{
+	return !e->commented && e->nfields == TR_MCF_FIELDS &&
+	    tr_mcf_span_is(mcf, &e->field[TR_MCF_TYPE], "unix");
+}
+
 static void
 tr_status_reuse(struct tr_status_transport *t, const struct tr_conf *conf,
     char *const *opts, size_t nopts)
@@ -157,9 +166,7 @@ tr_status_transport(struct tr_status *st, const struct tr_mcf *mcf,
 	for (i = 0; i < t->policy.count; i++)
 		for (j = 0; j < t->policy.map[i].count; j++)
 			t->policy_reuse |= t->policy.map[i].entry[j].reuse;
-	for (i = 0; i < nopts; i++)
-		free(opts[i]);
-	free(opts);
+	tr_mcf_options_free(opts, nopts);
 }
 
 static void
@@ -170,8 +177,7 @@ tr_status_transports(struct tr_status *st, const struct tr_mcf *mcf)
 
 	for (i = 0; i < mcf->count; i++) {
 		e = &mcf->entry[i];
-		if (e->commented || e->nfields < TR_MCF_FIELDS ||
-		    !tr_mcf_span_is(mcf, &e->field[TR_MCF_TYPE], "unix"))
+		if (!tr_status_unix_entry(mcf, e))
 			continue;
 		if (tr_mcf_span_is(mcf, &e->field[TR_MCF_COMMAND], "smtp"))
 			tr_status_transport(st, mcf, e, "smtp");
@@ -264,8 +270,7 @@ tr_status_daemons(struct tr_status *st, const struct tr_mcf *mcf)
 
 	for (i = 0; i < mcf->count; i++) {
 		e = &mcf->entry[i];
-		if (e->commented || e->nfields < TR_MCF_FIELDS ||
-		    !tr_mcf_span_is(mcf, &e->field[TR_MCF_TYPE], "unix"))
+		if (!tr_status_unix_entry(mcf, e))
 			continue;
 		command = tr_mcf_span_dup(mcf, &e->field[TR_MCF_COMMAND]);
 		base = tr_status_basename(command);
@@ -297,7 +302,7 @@ tr_status_ttl_limit(struct tr_status *st, const struct tr_mcf *mcf)
 {
 	const struct tr_mcf_entry *e;
 	char **opts = NULL, *value;
-	size_t nopts = 0, i;
+	size_t nopts = 0;
 
 	if (tr_mcf_find(mcf, st->conf->connection_cache_service_name, "unix",
 	    0, &e) > 0)
@@ -306,9 +311,7 @@ tr_status_ttl_limit(struct tr_status *st, const struct tr_mcf *mcf)
 	value = tr_conf_get(st->conf, "connection_cache_ttl_limit");
 	st->ttl_limit = tr_status_seconds(value);
 	free(value);
-	for (i = 0; i < nopts; i++)
-		free(opts[i]);
-	free(opts);
+	tr_mcf_options_free(opts, nopts);
 }
 
 /* --- problems */
@@ -436,22 +439,6 @@ tr_status_check(struct tr_status *st)
 
 /* --- the whole */
 
-static int
-tr_status_read_master_cf(const char *path, struct buf *text)
-{
-	FILE *fp;
-	size_t n;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	do {
-		n = fread(buf_reserve(text, BUFSIZ), 1, BUFSIZ, fp);
-		text->len += n;
-	} while (n > 0 && text->len < (size_t)TR_STATUS_MASTER_CF_MAX);
-	fclose(fp);
-	return 0;
-}
-
 void
 tr_status_gather(struct tr_status *st, const struct tr_conf *conf,
     const char *proc)
@@ -462,8 +449,8 @@ tr_status_gather(struct tr_status *st, const struct tr_conf *conf,
 	memset(st, 0, sizeof(*st));
 	st->conf = conf;
 	buf_init(&text);
-	st->have_master_cf = tr_status_read_master_cf(conf->master_cf,
-	    &text) == 0;
+	st->have_master_cf = tr_file_read(conf->master_cf,
+	    TR_STATUS_MASTER_CF_MAX, &text) == 0;
 	mcf = tr_mcf_parse(text.data ? text.data : "", text.len);
 	tr_status_transports(st, mcf);
 	tr_status_daemons(st, mcf);

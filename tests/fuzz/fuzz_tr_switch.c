@@ -33,13 +33,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tr_switch_plan off, on, back, again;
 	struct tr_mcf *mcf = tr_mcf_parse(text, size);
 	char **opts;
-	size_t i, j, n;
+	size_t i, n;
 
 	for (i = 0; i < mcf->count; i++) {
 		n = tr_mcf_options(mcf, &mcf->entry[i], &opts);
-		for (j = 0; j < n; j++)
-			free(opts[j]);
-		free(opts);
+		tr_mcf_options_free(opts, n);
 	}
 	tr_mcf_free(mcf);
 	tr_switch_plan_init(&off);

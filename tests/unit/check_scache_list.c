@@ -19,6 +19,7 @@
 #include "cache_list.h"
 #include "scache_cache.h"
 #include "scache_list.h"
+#include "testfile.h"
 
 #define T0 5000000u        /* the cache's clock, ms */
 /* Time of day: 12 s after the captured connection was established
@@ -49,26 +50,6 @@ new_fd(void)
 	ck_assert_int_eq(pipe(p), 0);
 	close(p[1]);
 	return p[0];
-}
-
-static char *
-read_data(const char *name)
-{
-	char path[512];
-	char *text;
-	FILE *fp;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", SCACHE_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
-	return text;
 }
 
 /* Decodes every whole list in data; each must be within the limits a
@@ -160,7 +141,8 @@ END_TEST
 START_TEST(test_scache_list_session_shows_tls_properties)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
-	char *prop = read_data("scache-endp-prop-3.7.11.txt");
+	char *prop = testfile_read(SCACHE_TEST_DATA,
+	    "scache-endp-prop-3.7.11.txt", NULL);
 	struct lists l = {0};
 
 	scache_cache_save_endp(c, T0, 2, "smtp\n127.0.0.1\n40584\n8\n", prop,

@@ -25,6 +25,7 @@
 #include "scache_cache.h"
 #include "scache_list.h"
 #include "tr_cache.h"
+#include "testfile.h"
 
 #define T0 1000000u
 #define NOW 1795882714
@@ -36,26 +37,6 @@ static const struct scache_list_info info = {
 	.ttl_limit = 60,
 	.reuse_time_limit = 300,
 };
-
-static char *
-read_data(const char *name)
-{
-	char path[512];
-	char *text;
-	FILE *fp;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", TR_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
-	return text;
-}
 
 static int
 new_fd(void)
@@ -72,7 +53,8 @@ static void
 make_listing(struct buf *out)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
-	char *prop = read_data("scache-endp-prop-3.7.11.txt");
+	char *prop = testfile_read(TR_TEST_DATA,
+	    "scache-endp-prop-3.7.11.txt", NULL);
 	struct scache_list *list;
 
 	scache_cache_save_endp(c, T0, 60, "smtp\n[a]:25\n10.0.0.1\n25\n8\n",

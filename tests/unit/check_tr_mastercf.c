@@ -14,27 +14,7 @@
 #include <string.h>
 
 #include "tr_mastercf.h"
-
-static char *
-read_data(const char *name, size_t *len)
-{
-	char path[512];
-	char *text;
-	FILE *fp;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", TR_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return text;
-}
+#include "testfile.h"
 
 static void
 expect_field(const struct tr_mcf *mcf, const struct tr_mcf_entry *e,
@@ -50,7 +30,8 @@ expect_field(const struct tr_mcf *mcf, const struct tr_mcf_entry *e,
 START_TEST(test_tr_mcf_reads_debian_master_cf)
 {
 	size_t len;
-	char *text = read_data("master.cf-debian-3.7.11", &len);
+	char *text = testfile_read(TR_TEST_DATA, "master.cf-debian-3.7.11",
+	    &len);
 	struct tr_mcf *mcf = tr_mcf_parse(text, len);
 	const struct tr_mcf_entry *e;
 
@@ -138,7 +119,7 @@ START_TEST(test_tr_mcf_options_in_every_form)
 	struct tr_mcf *mcf = tr_mcf_parse(text, sizeof(text) - 1);
 	const struct tr_mcf_entry *e;
 	char **opt;
-	size_t n, i;
+	size_t n;
 
 	ck_assert_uint_eq(tr_mcf_find(mcf, "smtp", "unix", 0, &e), 1);
 	ck_assert_uint_eq(e->argc, 7);
@@ -147,9 +128,7 @@ START_TEST(test_tr_mcf_options_in_every_form)
 	ck_assert_str_eq(opt[0], "a=1");
 	ck_assert_str_eq(opt[1], "b=2");
 	ck_assert_str_eq(opt[2], "c = three four");
-	for (i = 0; i < n; i++)
-		free(opt[i]);
-	free(opt);
+	tr_mcf_options_free(opt, n);
 	tr_mcf_free(mcf);
 }
 END_TEST

@@ -209,6 +209,7 @@ tr_policy_suite(void)
 	tcase_add_test(tc, test_tr_policy_files);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_tr_policy_keeps_a_bounded_number);
 	suite_add_tcase(s, tc);
 	return s;

@@ -16,29 +16,9 @@
 
 #include "buf.h"
 #include "tr_switch.h"
+#include "testfile.h"
 
 #define MARKER TR_SWITCH_MARKER "\n"
-
-static char *
-read_data(const char *name, size_t *len)
-{
-	char path[512];
-	char *text;
-	FILE *fp;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", TR_TEST_DATA, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return text;
-}
 
 static const struct {
 	const char *name;
@@ -138,7 +118,8 @@ START_TEST(test_tr_switch_enable_then_disable_is_byte_identical)
 	char *text;
 
 	if (shapes[_i].text == NULL) {
-		text = read_data("master.cf-debian-3.7.11", &len);
+		text = testfile_read(TR_TEST_DATA,
+		    "master.cf-debian-3.7.11", &len);
 	} else {
 		text = strdup(shapes[_i].text);
 		len = strlen(text);
@@ -175,7 +156,8 @@ START_TEST(test_tr_switch_debian_uncomments_a_copy)
 {
 	struct tr_switch_plan p;
 	size_t len;
-	char *text = read_data("master.cf-debian-3.7.11", &len);
+	char *text = testfile_read(TR_TEST_DATA,
+	    "master.cf-debian-3.7.11", &len);
 	const char *added;
 
 	tr_switch_plan_init(&p);
