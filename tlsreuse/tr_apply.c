@@ -37,20 +37,25 @@
 #define TR_APPLY_RELOAD_WAIT_MS 10000
 
 /* Writes text to path through a temporary file and rename(2), with the
- * owner and mode of the file it replaces. */
+ * owner and mode of the file it replaces; a symbolic link is followed,
+ * so the link stays and its target changes. */
 static int
-tr_apply_write(const char *path, const struct buf *text)
+tr_apply_write(const char *link, const struct buf *text)
 {
+	char *path = realpath(link, NULL);
 	struct buf tmp;
 	struct stat st;
 	int fd, ok;
 
-	if (stat(path, &st) < 0)
+	if (path == NULL || stat(path, &st) < 0) {
+		free(path);
 		return -1;
+	}
 	buf_init(&tmp);
 	buf_printf(&tmp, "%s.tlsreuse-XXXXXX", path);
 	if ((fd = mkstemp(tmp.data)) < 0) {
 		buf_free(&tmp);
+		free(path);
 		return -1;
 	}
 	ok = write(fd, text->data ? text->data : "", text->len) ==
@@ -60,6 +65,7 @@ tr_apply_write(const char *path, const struct buf *text)
 	if (!ok)
 		(void)unlink(tmp.data);
 	buf_free(&tmp);
+	free(path);
 	return ok ? 0 : -1;
 }
 

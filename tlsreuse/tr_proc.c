@@ -102,6 +102,14 @@ tr_proc_pid_file(const char *queue_directory)
 	return pid;
 }
 
+/* qmgr, or the oqmgr/nqmgr that a master.cf may run instead. */
+static int
+tr_proc_is_qmgr(const char *comm)
+{
+	return strcmp(comm, "qmgr") == 0 || strcmp(comm, "oqmgr") == 0 ||
+	    strcmp(comm, "nqmgr") == 0;
+}
+
 /* The youngest qmgr child of master, if any. */
 static void
 tr_proc_qmgr(struct tr_master *m, const char *proc)
@@ -117,7 +125,7 @@ tr_proc_qmgr(struct tr_master *m, const char *proc)
 	while ((d = readdir(dir)) != NULL) {
 		pid = strtol(d->d_name, &end, 10);
 		if (*end != 0 || pid <= 0 || tr_proc_stat(proc, pid, &st) < 0 ||
-		    st.ppid != m->pid || strcmp(st.comm, "qmgr") != 0)
+		    st.ppid != m->pid || !tr_proc_is_qmgr(st.comm))
 			continue;
 		if (st.start_ticks >= young.start_ticks) {
 			young = st;
