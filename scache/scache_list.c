@@ -85,7 +85,8 @@ scache_list_header(struct scache_list *list, struct buf *out, time_t now)
 	attr_enc_int(out, CACHE_LIST_A_FORMAT, CACHE_LIST_FORMAT);
 	attr_enc_str(out, CACHE_LIST_A_VERSION, version_release());
 	attr_enc_long(out, CACHE_LIST_A_PID, list->info.pid);
-	attr_enc_long(out, CACHE_LIST_A_START_TIME, (long)list->info.start_time);
+	attr_enc_long(out, CACHE_LIST_A_START_TIME,
+	    (long)list->info.start_time);
 	attr_enc_long(out, CACHE_LIST_A_TIME, (long)now);
 	attr_enc_long(out, CACHE_LIST_A_SESSIONS,
 	    (long)scache_cache_session_count(list->cache));

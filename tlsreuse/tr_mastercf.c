@@ -69,8 +69,8 @@ tr_mcf_word_end(const char *text, size_t pos, size_t end)
 	size_t i;
 
 	if (text[pos] != '{') {
-		for (i = pos; i < end && !tr_mcf_is_blank((unsigned char)text[i]);
-		     i++)
+		for (i = pos;
+		     i < end && !tr_mcf_is_blank((unsigned char)text[i]); i++)
 			;
 		return i;
 	}
@@ -133,7 +133,7 @@ tr_mcf_parse(const char *text, size_t len)
 	struct tr_mcf_line line;
 	struct tr_mcf_entry *e;
 	size_t pos, open = 0; /* entry that takes continuations, plus one */
-	int lineno = 0, first;
+	int lineno = 0, first, after;
 
 	mcf->text = text;
 	mcf->len = len;
@@ -146,9 +146,10 @@ tr_mcf_parse(const char *text, size_t len)
 		if (first == '#') {
 			/* "#name ...": a commented-out entry, for the caller
 			 * to recognise; like any comment it ends nothing. */
-			if (text[line.start] == '#' && line.start + 1 <
-			    line.text_end && text[line.start + 1] != '#' &&
-			    !tr_mcf_is_blank((unsigned char)text[line.start + 1]))
+			after = line.start + 1 < line.text_end ?
+			    (unsigned char)text[line.start + 1] : -1;
+			if (text[line.start] == '#' && after > 0 &&
+			    after != '#' && !tr_mcf_is_blank(after))
 				tr_mcf_add_words(tr_mcf_new_entry(mcf, &line,
 				    lineno, 1), text, line.start + 1,
 				    line.text_end);

@@ -27,7 +27,7 @@ struct tr_policy_entry {
 };
 
 struct tr_policy_map {
-	char *spec;       /* as in the parameter, e.g. "hash:/etc/postfix/tls" */
+	char *spec;       /* as in the parameter: "hash:/etc/postfix/tls" */
 	char *listed;     /* what was read ("/etc/postfix/tls", "inline"), or
 	                   * NULL when the map could not be listed */
 	char *note;       /* why not listed, or a warning; NULL if none */

@@ -42,6 +42,7 @@ static void
 tr_run_read(int fd, struct buf *out)
 {
 	char chunk[4096];
+	size_t room;
 	ssize_t n;
 
 	for (;;) {
@@ -50,9 +51,10 @@ tr_run_read(int fd, struct buf *out)
 			continue;
 		if (n <= 0)
 			return;
-		if (out->len < TR_RUN_OUTPUT_MAX)
-			buf_append(out, chunk, (size_t)n < TR_RUN_OUTPUT_MAX -
-			    out->len ? (size_t)n : TR_RUN_OUTPUT_MAX - out->len);
+		room = TR_RUN_OUTPUT_MAX - out->len;
+		if (room > 0)
+			buf_append(out, chunk, (size_t)n < room ? (size_t)n :
+			    room);
 	}
 }
 

@@ -274,8 +274,10 @@ tr_status_daemons(struct tr_status *st, const struct tr_mcf *mcf)
 			continue;
 		command = tr_mcf_span_dup(mcf, &e->field[TR_MCF_COMMAND]);
 		base = tr_status_basename(command);
-		if (strcmp(base, "tlsproxy") == 0 || strcmp(base, "scache") == 0) {
-			service = tr_mcf_span_dup(mcf, &e->field[TR_MCF_SERVICE]);
+		if (strcmp(base, "tlsproxy") == 0 ||
+		    strcmp(base, "scache") == 0) {
+			service = tr_mcf_span_dup(mcf,
+			    &e->field[TR_MCF_SERVICE]);
 			tr_status_daemon_entry(st, tr_status_new_daemon(st,
 			    strcmp(base, "scache") == 0 ? "scache" : "tlsproxy",
 			    service), mcf, e);
@@ -344,8 +346,8 @@ tr_status_check_daemons(struct tr_status *st, int any_reuse)
 		if (strcmp(d->role, "scache") == 0 &&
 		    strcmp(d->maxproc, "1") != 0)
 			tr_status_problem(st, "scache-process-limit",
-			    d->service, "master.cf line %d: %s/unix has process "
-			    "limit %s; scache runs only with 1", d->line,
+			    d->service, "master.cf line %d: %s/unix has "
+			    "process limit %s; scache runs only with 1", d->line,
 			    d->service, d->maxproc);
 	}
 }

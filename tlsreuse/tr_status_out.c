@@ -171,7 +171,8 @@ tr_status_out_text(const struct tr_status *st, FILE *out)
 		buf_puts(&b, "  no smtp or lmtp entries in master.cf\n");
 	for (i = 0; i < st->ntransports; i++)
 		tr_status_out_text_transport(&st->transport[i], &b);
-	buf_puts(&b, st->nproblems ? "\nProblems:\n" : "\nNo problems found.\n");
+	buf_puts(&b, st->nproblems ? "\nProblems:\n" :
+	    "\nNo problems found.\n");
 	for (i = 0; i < st->nproblems; i++) {
 		buf_puts(&b, "  ");
 		tr_status_out_put(&b, st->problem[i].text);

@@ -308,7 +308,8 @@ scache_list_suite(void)
 	tc = tcase_create("encode");
 	tcase_add_test(tc, test_scache_list_header_has_counters_since_start);
 	tcase_add_test(tc, test_scache_list_session_shows_tls_properties);
-	tcase_add_test(tc, test_scache_list_plaintext_session_has_no_tls_fields);
+	tcase_add_test(tc,
+	    test_scache_list_plaintext_session_has_no_tls_fields);
 	tcase_add_test(tc, test_scache_list_bindings_follow_sessions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");

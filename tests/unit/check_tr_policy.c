@@ -124,10 +124,12 @@ START_TEST(test_tr_policy_inline_and_static)
 	ck_assert_str_eq(p.map[0].entry[0].key, "[a]:25");
 	ck_assert_str_eq(p.map[0].entry[0].value,
 	    "encrypt connection_reuse=yes");
-	ck_assert_str_eq(p.map[1].spec, "static:{ secure connection_reuse=yes }");
+	ck_assert_str_eq(p.map[1].spec,
+	    "static:{ secure connection_reuse=yes }");
 	ck_assert_uint_eq(p.map[1].count, 1);
 	ck_assert_str_eq(p.map[1].entry[0].key, "*");
-	ck_assert_str_eq(p.map[1].entry[0].value, "secure connection_reuse=yes");
+	ck_assert_str_eq(p.map[1].entry[0].value,
+	    "secure connection_reuse=yes");
 	tr_policy_free(&p);
 }
 END_TEST
@@ -176,8 +178,8 @@ START_TEST(test_tr_policy_keeps_a_bounded_number)
 
 	buf_init(&text);
 	for (i = 0; i < TR_POLICY_ENTRIES_MAX + 2; i++)
-		buf_printf(&text, "d%zu encrypt connection_reuse=yes\nx%zu may\n",
-		    i, i);
+		buf_printf(&text, "d%zu encrypt connection_reuse=yes\n"
+		    "x%zu may\n", i, i);
 	tr_policy_add_table(&map, text.data, text.len);
 	ck_assert_uint_eq(map.count, TR_POLICY_ENTRIES_MAX);
 	ck_assert_uint_eq(map.more, 2);
