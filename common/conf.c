@@ -8,7 +8,7 @@
  *
  * Limits: none beyond memory, as in Postfix (main.cf is trusted input).
  * Errors: fatal, as get_mail_conf_*() and dict_load_fp() are.
- * See also: conf_expand.c; spec config-logging.md sections 1-5.
+ * See also: conf_expand.c; postconf(5) for the syntax.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -97,7 +97,10 @@ conf_list_free(struct conf_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-const char *
+/* Splits "name = value" in place as Postfix does. Returns NULL, or the
+ * static text "missing attribute name" / "missing '=' after attribute
+ * name". */
+static const char *
 conf_split_nameval(char *line, char **name, char **value)
 {
 	char *np, *ep, *cp, *vp, *end;
@@ -478,9 +481,8 @@ conf_read_bool(const struct conf_param *p)
 	conf_remember(p->name, value);
 }
 
-/* Converts a time value as Postfix does; 0 on success. */
-static int
-conf_convert_time(const char *value, int def_unit, int *seconds)
+int
+conf_parse_time(const char *value, int def_unit, int *seconds)
 {
 	static const struct {
 		char unit;
@@ -522,7 +524,7 @@ conf_read_time(const struct conf_param *p)
 		msg_panic("parameter %s: missing time unit in default value: "
 		    "%s", p->name, p->def);
 	value = conf_value(p);
-	if (conf_convert_time(value, *cp, &seconds) < 0)
+	if (conf_parse_time(value, *cp, &seconds) < 0)
 		msg_fatal("parameter %s: bad time value or unit: %s", p->name,
 		    value);
 	free(def);
