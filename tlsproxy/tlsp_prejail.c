@@ -25,7 +25,7 @@
 #include "conf_expand.h"
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_cache.h"
+#include "tlsp_client_tlsmgr.h"
 #include "tlsp_props.h"
 #include "tlsp_reply.h"
 #include "tlsp_prejail.h"
@@ -392,7 +392,7 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 			built = tlsp_ctx_cache_get(load->cache, buf_str(&key),
 			                           load->params, &init, 1);
 			if (built != NULL) {
-				tlsp_cache_enable(load->mgr, built);
+				tlsp_client_tlsmgr_enable(load->mgr, built);
 				load->pinned++;
 			} else {
 				msg_warn("TLS client initialization failed");

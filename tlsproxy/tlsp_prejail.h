@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_request.h"
 #include "tlsp_tlsmgr.h"
 
@@ -70,7 +70,7 @@ size_t tlsp_prejail_master_cf(const char *text, size_t len,
  * configuration directory, up to TLSP_PREJAIL_MAX distinct ones. Logs a
  * warning for each that fails ("TLS client initialization failed" after
  * the engine's own warnings); each new context gets tlsmgr's session
- * cache policy (tlsp_cache_enable; mgr NULL: none). Returns the number
+ * cache policy (tlsp_client_tlsmgr_enable; mgr NULL: none). Returns the number
  * of contexts pinned.
  */
 size_t tlsp_prejail_load(struct tlsp_ctx_cache *cache,

@@ -58,7 +58,7 @@ void
 tlsp_props_start(const struct tlsp_client_start_props *in,
                  struct tlsp_props_start *view)
 {
-	struct tlsp_tls_start *out = &view->props;
+	struct tlsp_client_start *out = &view->props;
 
 	out->tls_level = in->tls_level;
 	out->nexthop = in->nexthop;

@@ -10,12 +10,12 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_PROPS_H
 #define TLSREUSE_TLSPROXY_TLSP_PROPS_H
 
+#include "client_role/tlsp_client.h"
 #include "tlsp_request.h"
-#include "tlsp_tls.h"
 
 /* The engine's start props and the TLSA array they point to (owned). */
 struct tlsp_props_start {
-	struct tlsp_tls_start props;
+	struct tlsp_client_start props;
 	struct tlsp_tlsa *tlsa;
 };
 

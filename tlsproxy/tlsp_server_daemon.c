@@ -18,7 +18,7 @@
 #include <stdlib.h>
 
 #include "mem.h"
-#include "tlsp_server_conf.h"
+#include "server_role/tlsp_server_conf.h"
 #include "tlsp_server_tlsmgr.h"
 #include "tlsp_server_daemon.h"
 
@@ -62,7 +62,7 @@ tlsp_server_daemon_free(struct tlsp_server_daemon *daemon)
 	free(daemon);
 }
 
-struct tlsp_server_sess *
+struct tlsp_server_conn *
 tlsp_server_daemon_start(const struct tlsp_server_daemon *daemon,
                          const struct tlsp_request_header *hdr, int fd)
 {

@@ -6,9 +6,9 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 
+#include "server_role/tlsp_server_ctx.h"
+#include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
-#include "tlsp_server_ctx.h"
-#include "tlsp_tls.h"
 #include "tlsp_tlsmgr.h"
 
 struct tlsp_server_daemon;
@@ -39,7 +39,7 @@ void tlsp_server_daemon_free(struct tlsp_server_daemon *daemon);
  * on tlsp_server_ssl(), then calls tlsp_server_post_accept() and finally
  * tlsp_server_free(). NULL after the engine's warning.
  */
-struct tlsp_server_sess *
+struct tlsp_server_conn *
 tlsp_server_daemon_start(const struct tlsp_server_daemon *daemon,
                          const struct tlsp_request_header *hdr, int fd);
 

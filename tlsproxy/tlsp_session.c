@@ -34,16 +34,16 @@
 #include "mem.h"
 #include "msg.h"
 #include "stream.h"
-#include "tlsp_cache.h"
-#include "tlsp_eval.h"
-#include "tlsp_policy.h"
+#include "client_role/tlsp_eval.h"
+#include "client_role/tlsp_policy.h"
+#include "client_role/tlsp_resume.h"
+#include "tls/tlsp_tlserr.h"
+#include "tlsp_client_tlsmgr.h"
 #include "tlsp_props.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
-#include "tlsp_resume.h"
 #include "tlsp_server_daemon.h"
-#include "tlsp_tlserr.h"
 #include "tlsp_session.h"
 
 enum tlsp_step {
@@ -80,10 +80,10 @@ struct tlsp_session {
 	struct buf ctx_key;            /* SSL_CTX cache key of the init props */
 	struct tlsp_props_start start; /* engine view of the start props */
 	int remote_fd;                 /* until the pump owns it */
-	struct tlsp_conn *conn;        /* engine session */
-	struct tlsp_tlsmgr_call *lookup; /* pending session lookup */
-	struct tlsp_server_sess *srv;    /* server role: engine session */
-	struct tlsp_pump *pump;          /* data phase */
+	struct tlsp_client_conn *client_conn; /* client role: TLS connection */
+	struct tlsp_server_conn *server_conn; /* server role: TLS connection */
+	struct tlsp_tlsmgr_call *lookup;      /* pending TLS session lookup */
+	struct tlsp_pump *pump;               /* data phase */
 };
 
 static unsigned tlsp_session_live;
@@ -214,7 +214,7 @@ tlsp_session_ctx(struct tlsp_session *sess)
 	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
 	                         cfg->tls_params, &init, 0);
 	if (ctx != NULL)
-		tlsp_cache_enable(cfg->tlsmgr, ctx);
+		tlsp_client_tlsmgr_enable(cfg->tlsmgr, ctx);
 	return ctx;
 }
 
@@ -222,8 +222,8 @@ tlsp_session_ctx(struct tlsp_session *sess)
 static SSL *
 tlsp_session_ssl(const struct tlsp_session *sess)
 {
-	return sess->srv ? tlsp_server_ssl(sess->srv)
-	                 : tlsp_policy_ssl(sess->conn);
+	return sess->server_conn ? tlsp_server_ssl(sess->server_conn)
+	                         : tlsp_policy_ssl(sess->client_conn);
 }
 
 /* Sends status 1 and waits for the remote socket. */
@@ -351,7 +351,7 @@ tlsp_session_handshake(struct tlsp_session *sess)
 	int ret, err;
 
 	ERR_clear_error();
-	ret = sess->srv ? SSL_accept(ssl) : SSL_connect(ssl);
+	ret = sess->server_conn ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (ret == 1) {
 		event_clear(sess->remote_fd);
 		return TLSP_STEP_DONE;
@@ -412,9 +412,9 @@ tlsp_session_fd(struct tlsp_session *sess)
 	}
 	if (sess->req->role == TLSP_ROLE_SERVER) {
 		/* No session to resume up front: OpenSSL asks when needed. */
-		sess->srv = tlsp_server_daemon_start(sess->cfg->server,
-		                                     &sess->req->hdr, fd);
-		if (sess->srv == NULL)
+		sess->server_conn = tlsp_server_daemon_start(
+		    sess->cfg->server, &sess->req->hdr, fd);
+		if (sess->server_conn == NULL)
 			return TLSP_STEP_FAIL;
 		sess->state = TLSP_SESSION_HANDSHAKE;
 		return tlsp_session_handshake_step(sess);
@@ -423,8 +423,8 @@ tlsp_session_fd(struct tlsp_session *sess)
 	if ((ctx = tlsp_session_ctx(sess)) == NULL)
 		return TLSP_STEP_FAIL;
 	tlsp_props_start(&sess->req->client_start, &sess->start);
-	if ((sess->conn = tlsp_policy_start(ctx, &sess->start.props, fd)) ==
-	    NULL)
+	if ((sess->client_conn =
+	         tlsp_policy_start(ctx, &sess->start.props, fd)) == NULL)
 		return TLSP_STEP_FAIL;
 	return tlsp_session_resume(sess);
 }
@@ -436,7 +436,8 @@ tlsp_session_resumed(struct tlsp_session *sess,
 {
 	sess->lookup = NULL;
 	if (reply->status == TLSP_TLSMGR_OK && reply->len > 0)
-		(void)tlsp_resume_load(sess->conn, reply->data, reply->len);
+		(void)tlsp_resume_load(sess->client_conn, reply->data,
+		                       reply->len);
 	sess->state = TLSP_SESSION_HANDSHAKE;
 	return tlsp_session_handshake_step(sess);
 }
@@ -445,14 +446,14 @@ tlsp_session_resumed(struct tlsp_session *sess,
 static enum tlsp_step
 tlsp_session_resume(struct tlsp_session *sess)
 {
-	const char *type = tlsp_resume_lookup(sess->conn);
+	const char *type = tlsp_resume_lookup(sess->client_conn);
 
 	sess->state = TLSP_SESSION_HANDSHAKE;
 	if (type == NULL || sess->cfg->tlsmgr == NULL)
 		return tlsp_session_handshake_step(sess);
-	sess->lookup = tlsp_tlsmgr_lookup(sess->cfg->tlsmgr, type,
-	                                  tlsp_policy_cache_id(sess->conn),
-	                                  tlsp_session_tlsmgr_event, sess);
+	sess->lookup = tlsp_tlsmgr_lookup(
+	    sess->cfg->tlsmgr, type, tlsp_policy_cache_id(sess->client_conn),
+	    tlsp_session_tlsmgr_event, sess);
 	if (sess->lookup == NULL)
 		return tlsp_session_handshake_step(sess);
 	sess->state = TLSP_SESSION_RESUME;
@@ -506,10 +507,10 @@ tlsp_session_established(struct tlsp_session *sess)
 	struct buf out;
 
 	sess->handshake_done = 1;
-	if (sess->srv)
-		tlsp_server_post_accept(sess->srv, &res);
+	if (sess->server_conn)
+		tlsp_server_post_accept(sess->server_conn, &res);
 	else
-		tlsp_eval_result(sess->conn, &res);
+		tlsp_eval_result(sess->client_conn, &res);
 	if ((sess->req->hdr.flags & TLSP_FLAG_SEND_CONTEXT) == 0) {
 		tlsp_tls_result_free(&res);
 		return tlsp_session_start_pump(sess);
@@ -644,8 +645,8 @@ tlsp_session_free(struct tlsp_session *sess)
 		event_clear(sess->remote_fd);
 		(void)close(sess->remote_fd);
 	}
-	tlsp_policy_free(sess->conn);
-	tlsp_server_free(sess->srv);
+	tlsp_policy_free(sess->client_conn);
+	tlsp_server_free(sess->server_conn);
 	tlsp_props_start_free(&sess->start);
 	stream_free(sess->plain);
 	attr_dec_free(sess->dec);

@@ -19,7 +19,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SESSION_H
 #define TLSREUSE_TLSPROXY_TLSP_SESSION_H
 
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_mismatch.h"
 #include "tlsp_server_daemon.h"
 #include "tlsp_tlsmgr.h"

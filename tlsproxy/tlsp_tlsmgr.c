@@ -44,8 +44,8 @@
 #include "msg.h"
 #include "stream.h"
 
-#include "tlsp_tlsmgr.h"
 #include "tlsp_tlsmgr_wire.h"
+#include "tlsp_tlsmgr.h"
 
 struct tlsp_tlsmgr_call {
 	struct tlsp_tlsmgr_call *next;

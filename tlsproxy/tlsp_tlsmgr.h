@@ -27,11 +27,11 @@
 
 #include <stddef.h>
 
-/* Reply status values (tlsmgr sends them printed unsigned). */
-#define TLSP_TLSMGR_OK 0
-#define TLSP_TLSMGR_ERR (-1)           /* not found, or failed */
-#define TLSP_TLSMGR_BAD (-2)           /* tlsmgr rejected the request */
-#define TLSP_TLSMGR_UNAVAILABLE (-100) /* ours: no usable reply */
+#include "tlsp_tlsmgr_wire.h"
+
+/* The status of a request no usable reply came for (the values tlsmgr
+ * itself sends are in tlsp_tlsmgr_wire.h). */
+#define TLSP_TLSMGR_UNAVAILABLE (-100)
 
 /* Longest wait for the announcement or one reply (milliseconds). */
 #define TLSP_TLSMGR_TIMEOUT_MS 2000
@@ -44,19 +44,6 @@
 
 /* An idle connection is closed after this long (milliseconds). */
 #define TLSP_TLSMGR_IDLE_MS 5000
-
-/* Most pairs in one reply list, bytes in one value, bytes in one list. */
-#define TLSP_TLSMGR_PAIRS_MAX 8
-#define TLSP_TLSMGR_VALUE_MAX 65536
-#define TLSP_TLSMGR_LIST_MAX (TLSP_TLSMGR_VALUE_MAX + 4096)
-
-struct tlsp_tlsmgr_reply {
-	int status;       /* TLSP_TLSMGR_* or what tlsmgr sent */
-	int cachable;     /* policy: a cache database is configured */
-	int timeout;      /* policy: cache timeout in seconds */
-	const void *data; /* seed, session or keybuf; borrowed */
-	size_t len;
-};
 
 /*
  * Called once per request from the event loop. reply is borrowed for the

@@ -16,7 +16,25 @@
 
 #include "attr_dec.h"
 #include "buf.h"
-#include "tlsp_tlsmgr.h"
+
+/* Reply status values (tlsmgr sends them printed unsigned). */
+#define TLSP_TLSMGR_OK 0
+#define TLSP_TLSMGR_ERR (-1) /* not found, or failed */
+#define TLSP_TLSMGR_BAD (-2) /* tlsmgr rejected the request */
+
+/* Most pairs in one reply list, bytes in one value, bytes in one list. */
+#define TLSP_TLSMGR_PAIRS_MAX 8
+#define TLSP_TLSMGR_VALUE_MAX 65536
+#define TLSP_TLSMGR_LIST_MAX (TLSP_TLSMGR_VALUE_MAX + 4096)
+
+/* One decoded reply; data points into the caller's buffer. */
+struct tlsp_tlsmgr_reply {
+	int status;       /* TLSP_TLSMGR_* or what tlsmgr sent */
+	int cachable;     /* policy: a cache database is configured */
+	int timeout;      /* policy: cache timeout in seconds */
+	const void *data; /* seed, session or keybuf; borrowed */
+	size_t len;
+};
 
 enum tlsp_tlsmgr_kind {
 	TLSP_TLSMGR_SEED,

@@ -16,13 +16,13 @@
 #include "buf.h"
 #include "conf.h"
 #include "server.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
+#include "tls/tlsp_tls.h"
 #include "tlsp_mismatch.h"
 #include "tlsp_prejail.h"
 #include "tlsp_server_daemon.h"
 #include "tlsp_session.h"
 #include "tlsp_tlsmgr.h"
-#include "tlsp_tls.h"
 
 static const char *tls_config_file;
 static const char *tls_config_name;

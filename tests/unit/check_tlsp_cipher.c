@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "capture.h"
-#include "tlsp_cipher.h"
+#include "tls/tlsp_cipher.h"
 
 Suite *tlsp_cipher_suite(void);
 

@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "capture.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "tlsp_libinit.h"
+#include "tls/tlsp_libinit.h"
 
 Suite *tlsp_libinit_suite(void);
 

@@ -6,8 +6,8 @@
 #include <check.h>
 
 #include "capture.h"
-#include "tlsp_logmask.h"
-#include "tlsp_tls.h"
+#include "tls/tlsp_logmask.h"
+#include "tls/tlsp_tls.h"
 
 Suite *tlsp_logmask_suite(void);
 

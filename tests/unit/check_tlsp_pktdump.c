@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "capture.h"
+#include "tls/tlsp_pktdump.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_pktdump.h"
 
 Suite *tlsp_pktdump_suite(void);
 
@@ -47,7 +47,7 @@ START_TEST(exact_row_and_all_fill)
 END_TEST
 
 static struct tlsp_tls_init init;
-static struct tlsp_tls_start start;
+static struct tlsp_client_start start;
 static struct tlsp_hs_server srv;
 static struct tlsp_tls_result res;
 

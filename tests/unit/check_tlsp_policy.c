@@ -19,9 +19,9 @@
 #include <openssl/x509.h>
 
 #include "capture.h"
+#include "client_role/tlsp_client.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_tls.h"
 
 Suite *tlsp_policy_suite(void);
 
@@ -31,7 +31,7 @@ Suite *tlsp_policy_suite(void);
 #define ST_TRUSTED (TLSP_PEER_PRESENT | TLSP_PEER_TRUSTED)
 
 static struct tlsp_tls_init init;
-static struct tlsp_tls_start start;
+static struct tlsp_client_start start;
 static struct tlsp_hs_server srv;
 static struct tlsp_tls_result res;
 static struct tlsp_tlsa tlsa[4];

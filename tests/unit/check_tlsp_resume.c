@@ -9,10 +9,10 @@
 
 #include "capture.h"
 #include "mem.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_resume.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_resume.h"
 
 Suite *tlsp_resume_suite(void);
 
@@ -119,7 +119,7 @@ save(void *arg, const char *cache_type, const char *cache_id,
 }
 
 static struct tlsp_tls_init init;
-static struct tlsp_tls_start start;
+static struct tlsp_client_start start;
 static struct tlsp_hs_server srv;
 static struct saved saved;
 

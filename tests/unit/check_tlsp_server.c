@@ -22,9 +22,9 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "server_role/tlsp_server_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_server_ctx.h"
 
 Suite *tlsp_server_suite(void);
 
@@ -257,7 +257,7 @@ client_record(struct client *c, SSL *client)
 static int
 run(struct tlsp_server_ctx *ctx, struct client *c, struct tlsp_tls_result *res)
 {
-	struct tlsp_server_sess *sess;
+	struct tlsp_server_conn *sess;
 	SSL *client;
 	int fd[2];
 	int ok;
@@ -397,7 +397,7 @@ END_TEST
 START_TEST(garbage_instead_of_client_hello_fails_cleanly)
 {
 	struct tlsp_server_ctx *ctx = build();
-	struct tlsp_server_sess *sess;
+	struct tlsp_server_conn *sess;
 	int fd[2];
 	int ret;
 	int i;

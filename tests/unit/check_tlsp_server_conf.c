@@ -17,7 +17,7 @@
 #include "runner.h"
 #include "conf.h"
 #include "msg.h"
-#include "tlsp_server_conf.h"
+#include "server_role/tlsp_server_conf.h"
 
 #ifndef POSTCONF_PATH
 #define POSTCONF_PATH ""

@@ -31,7 +31,7 @@
 #include "event.h"
 #include "fdpass.h"
 #include "tls_pair.h"
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_golden.h"
 #include "tlsp_request.h"
 #include "tlsp_session.h"

@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "capture.h"
-#include "tlsp_sni_map.h"
+#include "server_role/tlsp_sni_map.h"
 
 Suite *tlsp_sni_map_suite(void);
 

@@ -8,7 +8,7 @@
 #include <openssl/ssl.h>
 
 #include "capture.h"
-#include "tlsp_sslopt.h"
+#include "tls/tlsp_sslopt.h"
 
 Suite *tlsp_sslopt_suite(void);
 

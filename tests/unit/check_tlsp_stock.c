@@ -29,11 +29,11 @@
 #include "buf.h"
 #include "capture.h"
 #include "runner.h"
-#include "tlsp_ctx.h"
-#include "tlsp_eval.h"
+#include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_eval.h"
+#include "client_role/tlsp_policy.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
-#include "tlsp_policy.h"
 
 Suite *tlsp_stock_suite(void);
 
@@ -156,12 +156,12 @@ stock_run(const char *opts, const char *match)
 
 /* Our engine's lines for the same connection. */
 static char *
-ours_run(const struct tlsp_tls_init *init, const struct tlsp_tls_start *start)
+ours_run(const struct tlsp_tls_init *init, const struct tlsp_client_start *start)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
 	struct tlsp_tls_result res;
-	struct tlsp_conn *conn;
+	struct tlsp_client_conn *conn;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -180,7 +180,7 @@ ours_run(const struct tlsp_tls_init *init, const struct tlsp_tls_start *start)
 }
 
 static struct tlsp_tls_init init;
-static struct tlsp_tls_start start;
+static struct tlsp_client_start start;
 static char namaddr[64];
 static struct tlsp_tlsa tlsa[4];
 static unsigned char tlsa_data[4][EVP_MAX_MD_SIZE];

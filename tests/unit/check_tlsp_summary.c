@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "tlsp_result.h"
-#include "tlsp_summary.h"
+#include "tls/tlsp_result.h"
+#include "tls/tlsp_summary.h"
 
 Suite *tlsp_summary_suite(void);
 

@@ -11,11 +11,11 @@
 
 #include <openssl/ssl.h>
 
-#include "tlsp_ctx.h"
-#include "tlsp_eval.h"
+#include "client_role/tlsp_ctx.h"
+#include "client_role/tlsp_eval.h"
+#include "client_role/tlsp_policy.h"
+#include "client_role/tlsp_resume.h"
 #include "tlsp_hs.h"
-#include "tlsp_policy.h"
-#include "tlsp_resume.h"
 
 struct tlsp_tls_params tlsp_hs_params;
 
@@ -45,7 +45,7 @@ tlsp_hs_init_props(struct tlsp_tls_init *init)
 }
 
 void
-tlsp_hs_start_props(struct tlsp_tls_start *start, int level)
+tlsp_hs_start_props(struct tlsp_client_start *start, int level)
 {
 	memset(start, 0, sizeof(*start));
 	start->tls_level = level;
@@ -110,11 +110,11 @@ tlsp_hs_drain(SSL *client)
 }
 
 int
-tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
+tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_client_start *start,
                 struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
                 const unsigned char *resume, size_t resume_len)
 {
-	struct tlsp_conn *conn = 0;
+	struct tlsp_client_conn *conn = 0;
 	SSL *server = 0;
 	int fd[2];
 	int ret = 0;
@@ -144,7 +144,7 @@ tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
 
 int
 tlsp_hs_run(const struct tlsp_tls_init *init,
-            const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+            const struct tlsp_client_start *start, struct tlsp_hs_server *srv,
             struct tlsp_tls_result *res)
 {
 	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);

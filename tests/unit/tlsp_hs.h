@@ -7,15 +7,15 @@
 #ifndef TLSREUSE_TESTS_TLSP_HS_H
 #define TLSREUSE_TESTS_TLSP_HS_H
 
-#include "tlsp_ctx.h"
+#include "client_role/tlsp_client.h"
+#include "client_role/tlsp_ctx.h"
 #include "tlsp_pki.h"
-#include "tlsp_tls.h"
 
 /* Defaults as smtp(8) and postconf -d would send them. */
 extern const struct tlsp_tls_params tlsp_hs_defaults;
 extern struct tlsp_tls_params tlsp_hs_params; /* what runs use */
 void tlsp_hs_init_props(struct tlsp_tls_init *init);
-void tlsp_hs_start_props(struct tlsp_tls_start *start, int level);
+void tlsp_hs_start_props(struct tlsp_client_start *start, int level);
 
 /* Server-side options for one run. */
 struct tlsp_hs_server {
@@ -33,7 +33,7 @@ struct tlsp_hs_server {
  * -1 if the handshake failed.
  */
 int tlsp_hs_run(const struct tlsp_tls_init *init,
-                const struct tlsp_tls_start *start, struct tlsp_hs_server *srv,
+                const struct tlsp_client_start *start, struct tlsp_hs_server *srv,
                 struct tlsp_tls_result *res);
 
 /*
@@ -41,7 +41,7 @@ int tlsp_hs_run(const struct tlsp_tls_init *init,
  * session resume (if not NULL) before the handshake, and reads once
  * after it so TLS 1.3 tickets reach the new-session callback.
  */
-int tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_tls_start *start,
+int tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_client_start *start,
                     struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
                     const unsigned char *resume, size_t resume_len);
 

@@ -1,0 +1,95 @@
+/*
+ * tlsp_client.h - what the client-role engine is given, and its hooks
+ *
+ * smtp(8) and lmtp(8) ask tlsproxy to be the TLS client towards a remote
+ * SMTP server. Besides the init props (tls/tlsp_tls.h) each request
+ * carries the start props of one session: its security level, the names
+ * and TLSA records to match, protocols and ciphers. The engine is split
+ * by abstraction:
+ *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
+ *   tlsp_policy.c  per-session SSL setup from start props
+ *   tlsp_names.c   the reference names of the match list
+ *   tlsp_dane.c    DANE matching types and TLSA records
+ *   tlsp_resume.c  tlsmgr session-cache key, reload and save
+ *   tlsp_eval.c    after the handshake: the verdict on the peer
+ *
+ * Call sequence:
+ *   pre-jail:    cache = tlsp_ctx_cache_create();
+ *                ctx = tlsp_ctx_cache_get(cache, key, &params, &init, 1);
+ *                if tlsmgr "policy" says cachable:
+ *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
+ *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
+ *                conn = tlsp_policy_start(ctx, &start, fd);
+ *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
+ *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
+ *                    tlsp_resume_load(conn, der, len);
+ *                drive SSL_connect(tlsp_policy_ssl(conn)) until done;
+ *                tlsp_eval_result(conn, &res); send res (TLS_SESS_STATE);
+ *                relay; tlsp_policy_free(conn); tlsp_tls_result_free(&res).
+ *
+ * SPDX-License-Identifier: EPL-2.0
+ */
+#ifndef TLSREUSE_TLSPROXY_CLIENT_ROLE_TLSP_CLIENT_H
+#define TLSREUSE_TLSPROXY_CLIENT_ROLE_TLSP_CLIENT_H
+
+#include <stddef.h>
+
+#include "tls/tlsp_tls.h"
+
+/* Security levels as they travel on the wire (tls_level, level). */
+#define TLSP_LEV_NONE 0
+#define TLSP_LEV_MAY 1
+#define TLSP_LEV_ENCRYPT 2
+#define TLSP_LEV_FPRINT 3
+#define TLSP_LEV_HALF_DANE 4
+#define TLSP_LEV_DANE 5
+#define TLSP_LEV_DANE_ONLY 6
+#define TLSP_LEV_VERIFY 7
+#define TLSP_LEV_SECURE 8
+
+#define TLSP_LEV_MUST_MATCH(l) ((l) > TLSP_LEV_ENCRYPT)
+#define TLSP_LEV_DANE_BASED(l)                                                 \
+	((l) >= TLSP_LEV_HALF_DANE && (l) <= TLSP_LEV_DANE_ONLY)
+
+/* Longest TLSA data a session accepts (the cache key has 16 bits). */
+#define TLSP_TLSA_LEN_MAX 65535
+
+/* One TLSA record (DANE, fingerprint or trust-anchor use). */
+struct tlsp_tlsa {
+	unsigned char usage;
+	unsigned char selector;
+	unsigned char mtype;
+	const unsigned char *data;
+	size_t len;
+};
+
+/* TLS_CLIENT_START_PROPS: one session's policy. */
+struct tlsp_client_start {
+	int tls_level;
+	const char *nexthop;
+	const char *host;
+	const char *namaddr;
+	const char *sni;
+	const char *serverid; /* session cache key prefix */
+	const char *helo;     /* peer's EHLO name, for the cache key */
+	const char *protocols;
+	const char *cipher_grade;
+	const char *cipher_exclusions;
+	const char *const *match; /* matchargv; match_count entries */
+	size_t match_count;
+	const char *mdalg;
+	int dane;                /* 1 = the DANE group was present */
+	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
+	const struct tlsp_tlsa *tlsa; /* tlsa_count records */
+	size_t tlsa_count;
+};
+
+/*
+ * Stores a new session's DER under cache_id in the cache of cache_type
+ * (tlsmgr "update"); see tlsp_ctx_enable_cache().
+ */
+typedef void (*tlsp_client_save_fn)(void *arg, const char *cache_type,
+                                    const char *cache_id,
+                                    const unsigned char *der, size_t len);
+
+#endif
