@@ -4,6 +4,8 @@
  * Field by field views, no copies of strings: the engine only reads them
  * while it sets up a context or a session. The only allocation is the
  * engine's TLSA array (its record struct differs from the parser's).
+ * Global settings a release does not send are filled as that release
+ * behaves without them, else with tlsproxy's own.
  *
  * See also: tlsp_request.h, tlsp_tls.h; spec tlsproxy-tls.md section 1.2.
  *
@@ -13,6 +15,53 @@
 
 #include "mem.h"
 #include "tlsp_props.h"
+
+/* The request's string, else ours. */
+static const char *
+tlsp_props_or(const char *theirs, const char *ours)
+{
+	return theirs != NULL ? theirs : ours;
+}
+
+void
+tlsp_props_params(const struct tlsp_params *in,
+                  const struct tlsp_tls_params *ours,
+                  struct tlsp_tls_params *out)
+{
+	out->tls_high_cipherlist =
+	    tlsp_props_or(in->tls_high_cipherlist, ours->tls_high_cipherlist);
+	out->tls_medium_cipherlist = tlsp_props_or(in->tls_medium_cipherlist,
+	                                           ours->tls_medium_cipherlist);
+	/* 3.8+ send a medium list and no low or export one (the engine
+	 * then uses medium for those grades, as they do). */
+	out->tls_low_cipherlist = in->tls_medium_cipherlist != NULL
+	                              ? in->tls_low_cipherlist
+	                              : tlsp_props_or(in->tls_low_cipherlist,
+	                                              ours->tls_low_cipherlist);
+	out->tls_export_cipherlist =
+	    in->tls_medium_cipherlist != NULL
+	        ? in->tls_export_cipherlist
+	        : tlsp_props_or(in->tls_export_cipherlist,
+	                        ours->tls_export_cipherlist);
+	out->tls_null_cipherlist =
+	    tlsp_props_or(in->tls_null_cipherlist, ours->tls_null_cipherlist);
+	out->tls_eecdh_auto_curves = tlsp_props_or(in->tls_eecdh_auto_curves,
+	                                           ours->tls_eecdh_auto_curves);
+	/* Absent: a 3.6/3.7 client, whose groups are its curves alone. */
+	out->tls_ffdhe_auto_groups = in->tls_ffdhe_auto_groups;
+	out->tls_dane_digests =
+	    tlsp_props_or(in->tls_dane_digests, ours->tls_dane_digests);
+	out->tls_disable_workarounds = tlsp_props_or(
+	    in->tls_disable_workarounds, ours->tls_disable_workarounds);
+	out->tls_ssl_options =
+	    tlsp_props_or(in->tls_ssl_options, ours->tls_ssl_options);
+	out->tls_append_default_CA = in->tls_append_default_CA >= 0
+	                                 ? in->tls_append_default_CA
+	                                 : ours->tls_append_default_CA;
+	/* 3.11 dropped the setting: absent means no. */
+	out->tls_legacy_public_key_fingerprints =
+	    in->tls_legacy_public_key_fingerprints > 0;
+}
 
 void
 tlsp_props_init(const struct tlsp_client_init_props *in,
@@ -56,10 +105,15 @@ tlsp_props_tlsa(const struct tlsp_client_start_props *in)
 
 void
 tlsp_props_start(const struct tlsp_client_start_props *in,
+                 const struct tlsp_tls_params *params,
+                 const struct tlsp_settings *settings,
                  struct tlsp_props_start *view)
 {
 	struct tlsp_client_start *out = &view->props;
 
+	out->params = params;
+	out->settings = settings;
+	out->forced_failure_type = in->forced_failure_type;
 	out->tls_level = in->tls_level;
 	out->nexthop = in->nexthop;
 	out->host = in->host;

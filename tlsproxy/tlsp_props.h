@@ -28,7 +28,21 @@ struct tlsp_props_start {
 void tlsp_props_init(const struct tlsp_client_init_props *in,
                      struct tlsp_tls_init *out);
 void tlsp_props_start(const struct tlsp_client_start_props *in,
+                      const struct tlsp_tls_params *params,
+                      const struct tlsp_settings *settings,
                       struct tlsp_props_start *out);
+
+/*
+ * The global settings a request carries (TLS_CLIENT_PARAMS), as the
+ * engine applies them: a setting the client's release does not send
+ * takes the value that release behaves as (3.8+: low and export grades
+ * use the medium list, no FFDHE groups before 3.8; no legacy public-key
+ * fingerprints after 3.10), or else tlsproxy's own (ours). Borrowed from
+ * in and ours.
+ */
+void tlsp_props_params(const struct tlsp_params *in,
+                       const struct tlsp_tls_params *ours,
+                       struct tlsp_tls_params *out);
 void tlsp_props_start_free(struct tlsp_props_start *start);
 
 #endif

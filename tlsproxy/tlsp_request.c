@@ -586,6 +586,97 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
 	return 0;
 }
 
+/* The TLSRPT group after "tlsrpt 1", in its fixed order ("" = argv). */
+static const struct tlsp_tlsrpt_item {
+	const char *name;
+	int is_int;
+} tlsp_tlsrpt_items[] = {
+    {"rpt_socket_name", 0},
+    {"rpt_policy_domain", 0},
+    {"rpt_policy_string", 0},
+    {"tls_policy_type", 1},
+    {"", 0},
+    {"tls_policy_domain", 0},
+    {"", 0},
+    {"snd_mta_addr", 0},
+    {"rcv_mta_name", 0},
+    {"rcv_mta_addr", 0},
+    {"rcv_mta_ehlo", 0},
+    {"skip_reused_hs", 1},
+    {"flags", 1},
+};
+
+/* An argv group of the TLSRPT group: checked, not kept. */
+static int
+tlsp_request_tlsrpt_argv(struct tlsp_request *req, const struct attr_list *list,
+                         size_t *at, size_t end)
+{
+	char *value;
+	int n, i;
+
+	if (tlsp_fields_int(list->pairs + *at, "TLSRPT", 0,
+	                    TLSP_REQUEST_ARGV_MAX, &n, req->reason) < 0)
+		return -1;
+	if (!tlsp_request_run_of(list, *at + 1, end, (size_t)n, "argv_value"))
+		return tlsp_request_fail(req,
+		                         "TLSRPT: argv_size %d is not followed "
+		                         "by %d argv_value",
+		                         n, n);
+	for (*at += 1, i = 0; i < n; i++, *at += 1) {
+		if (tlsp_fields_str(list->pairs + *at, "TLSRPT", &value,
+		                    req->reason) < 0)
+			return -1;
+		free(value);
+	}
+	return 0;
+}
+
+/*
+ * The TLSRPT group after "tlsrpt 1", at *at: every item in order, each
+ * checked as the other fields are; only skip_reused_hs and flags are kept
+ * (tlsproxy produces no reports itself). Advances *at past the group.
+ */
+static int
+tlsp_request_tlsrpt(struct tlsp_request *req, const struct attr_list *list,
+                    size_t *at, size_t end)
+{
+	struct tlsp_client_start_props *start = &req->client_start;
+	const struct tlsp_tlsrpt_item *item;
+	char *value;
+	int num;
+
+	for (item = tlsp_tlsrpt_items;
+	     item < tlsp_tlsrpt_items + TLSP_NELEM(tlsp_tlsrpt_items); item++) {
+		const char *want = *item->name ? item->name : "argv_size";
+
+		if (*at >= end || strcmp(list->pairs[*at].name, want) != 0)
+			return tlsp_request_fail(
+			    req, "TLSRPT: missing attribute %s after tlsrpt 1",
+			    want);
+		if (!*item->name) {
+			if (tlsp_request_tlsrpt_argv(req, list, at, end) < 0)
+				return -1;
+			continue;
+		}
+		if (item->is_int) {
+			if (tlsp_fields_int(list->pairs + *at, "TLSRPT", 0,
+			                    INT_MAX, &num, req->reason) < 0)
+				return -1;
+			if (strcmp(item->name, "skip_reused_hs") == 0)
+				start->tlsrpt_skip_reused_hs = num != 0;
+			else if (strcmp(item->name, "flags") == 0)
+				start->tlsrpt_flags = num;
+		} else {
+			if (tlsp_fields_str(list->pairs + *at, "TLSRPT", &value,
+			                    req->reason) < 0)
+				return -1;
+			free(value);
+		}
+		*at += 1;
+	}
+	return 0;
+}
+
 /*
  * One START_PROPS pair at *at: a group, a scalar, or an unknown name
  * (skipped). Advances *at past what it consumed.
@@ -608,8 +699,7 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 	if (rc == 0)
 		return 0;
 	if (strcmp(pair->name, "tlsrpt") == 0 && req->client_start.tlsrpt)
-		return tlsp_request_fail(req, "START_PROPS: TLSRPT reporting "
-		                              "(tlsrpt 1) is not supported");
+		return tlsp_request_tlsrpt(req, list, at, end);
 	if (strcmp(pair->name, "dane") == 0 && req->client_start.dane)
 		return tlsp_request_dane(req, list, at, end);
 	return 0;

@@ -15,8 +15,10 @@
  * missing); START_PROPS is the rest (HEAD's begins with its own
  * log_param). Inside START_PROPS the groups are read in their fixed inner
  * order: argv_size n then exactly n argv_value; dane 1 then domain, count
- * n and n x (usage, selector, mtype, data). A group member anywhere else
- * (a stray argv_value, domain, usage ...) is an error, not an unknown.
+ * n and n x (usage, selector, mtype, data); tlsrpt 1 then the 13 items
+ * of the TLSRPT group (Postfix 3.10+ built with TLSRPT; two of them argv
+ * groups of their own). A group member anywhere else (a stray
+ * argv_value, domain, usage ...) is an error, not an unknown.
  * Strings are at most TLSP_FIELD_STR_MAX bytes and never hold a '\n'.
  *
  * The body also tells which Postfix release family sent it, which fixes
@@ -24,7 +26,7 @@
  *
  * Not supported, rejected with a reason: Postfix 3.4/3.5 requests that
  * carry the legacy DANE encoding (dane 1 followed by count instead of
- * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
+ * domain). A 3.4/3.5 request
  * without DANE data has the layout of a 3.6 one and parses as 3.6; such a
  * client cannot get that far anyway, because it reads the announcement
  * where it expects the status (spec section 7.2), and it would need a
@@ -73,6 +75,9 @@
  * at most TLSP_REQUEST_BYTES_MAX bytes).
  */
 extern const struct attr_limits tlsp_request_attr_limits;
+
+/* The TLSRPT group's flags bit for "an event was reported already". */
+#define TLSP_TLSRPT_FLAG_REPORTED 8
 
 /* Header flag bits (spec section 4.8). */
 #define TLSP_FLAG_ROLE_SERVER 1u
@@ -155,11 +160,14 @@ struct tlsp_client_start_props {
 	char **match;       /* the matchargv values, match_count of them */
 	size_t match_count; /* 0..TLSP_REQUEST_ARGV_MAX; match NULL if 0 */
 	char *mdalg;
-	int dane;               /* 0, or 1 with domain and TLSA records */
-	char *dane_domain;      /* NULL unless dane */
-	struct tlsp_request_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
+	int dane;          /* 0, or 1 with domain and TLSA records */
+	char *dane_domain; /* NULL unless dane */
+	struct tlsp_request_tlsa
+	    *tlsa; /* in wire order; NULL if tlsa_count is 0 */
 	size_t tlsa_count;
-	int tlsrpt;                /* 3.10+: always 0 (1 is rejected) */
+	int tlsrpt;                /* 3.10+ TLSRPT builds: 1 with the group */
+	int tlsrpt_skip_reused_hs; /* its skip_reused_hs */
+	int tlsrpt_flags;          /* its flags (TLSP_TLSRPT_FLAG_*) */
 	char *forced_failure_type; /* 3.10+, else NULL */
 	int trace_size_limit;      /* HEAD, else 0 */
 	char *trace_peer;          /* HEAD, else NULL */

@@ -734,6 +734,51 @@ edit_tlsrpt_on(struct tlsp_tlist *tl)
 	tlsp_tlist_insert(tl, tl->count, "tlsrpt", "1");
 }
 
+/* The TLSRPT group of a 3.10+ smtp(8) built with TLSRPT, at the end. */
+static const char *const tlsrpt_group[][2] = {
+    {"tlsrpt", "1"},
+    {"rpt_socket_name", "/run/tlsrpt/tlsrpt.sock"},
+    {"rpt_policy_domain", "example.net"},
+    {"rpt_policy_string", "v=TLSRPTv1; rua=mailto:tlsrpt@example.net"},
+    {"tls_policy_type", "1"},
+    {"argv_size", "2"},
+    {"argv_value", "3 1 1 abcd"},
+    {"argv_value", "3 1 2 ef01"},
+    {"tls_policy_domain", "example.net"},
+    {"argv_size", "1"},
+    {"argv_value", "*.example.net"},
+    {"snd_mta_addr", "192.0.2.25"},
+    {"rcv_mta_name", "mx.example.net"},
+    {"rcv_mta_addr", "192.0.2.1"},
+    {"rcv_mta_ehlo", "mx.example.net"},
+    {"skip_reused_hs", "1"},
+    {"flags", "8"},
+};
+#define TLSRPT_GROUP_LEN (sizeof(tlsrpt_group) / sizeof(tlsrpt_group[0]))
+
+static void
+edit_tlsrpt_group(struct tlsp_tlist *tl, size_t keep)
+{
+	size_t i;
+
+	for (i = 0; i < keep; i++)
+		tlsp_tlist_insert(tl, tl->count, tlsrpt_group[i][0],
+		                  tlsrpt_group[i][1]);
+}
+
+static void
+edit_tlsrpt_cut(struct tlsp_tlist *tl)
+{
+	edit_tlsrpt_group(tl, TLSRPT_GROUP_LEN - 1);
+}
+
+static void
+edit_tlsrpt_argv_past_limit(struct tlsp_tlist *tl)
+{
+	edit_tlsrpt_group(tl, TLSRPT_GROUP_LEN);
+	tlsp_tlist_set(tl, tlsp_tlist_find(tl, "argv_size", 1), "1025");
+}
+
 /* Every proper prefix of the body lacks something required. */
 static void
 edit_truncate_before_dane(struct tlsp_tlist *tl)
@@ -811,8 +856,12 @@ static const struct body_variant body_variants[] = {
     {"dane 1 without domain", edit_dane_no_domain,
      "dane 1 is not followed by domain and count"},
     {"domain outside DANE", edit_stray_domain, "domain outside its group"},
-    {"tlsrpt 1", edit_tlsrpt_on,
-     "TLSRPT reporting (tlsrpt 1) is not supported"},
+    {"tlsrpt 1 without its group", edit_tlsrpt_on,
+     "TLSRPT: missing attribute rpt_socket_name after tlsrpt 1"},
+    {"tlsrpt group cut short", edit_tlsrpt_cut,
+     "TLSRPT: missing attribute flags after tlsrpt 1"},
+    {"tlsrpt argv past limit", edit_tlsrpt_argv_past_limit,
+     "argv_size 1025 is outside 0..1024"},
     {"body cut before dane", edit_truncate_before_dane,
      "START_PROPS: missing attribute dane"},
 };
@@ -863,6 +912,30 @@ START_TEST(test_tlsp_request_body_variants)
 		              "%s: reason \"%s\", want \"%s\"", v->what,
 		              tlsp_request_reason(req), v->reason);
 	}
+	tlsp_request_free(req);
+}
+END_TEST
+
+START_TEST(test_tlsp_request_tlsrpt_group_is_served)
+{
+	struct tlsp_request *req =
+	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
+	struct tlsp_tlist body;
+
+	tlsp_tlist_golden(&body, "tlsp-3.7.11-client-request.bin", 1);
+	edit_tlsrpt_group(&body, TLSRPT_GROUP_LEN);
+	tlsp_tlist_insert(&body, body.count, "forced_failure_type", "");
+	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
+	              "%s", tlsp_request_reason(req));
+	ck_assert_int_eq(req->peer, TLSP_PEER_V310);
+	ck_assert_int_eq(req->client_start.tlsrpt, 1);
+	ck_assert_int_eq(req->client_start.tlsrpt_skip_reused_hs, 1);
+	ck_assert_int_eq(req->client_start.tlsrpt_flags,
+	                 TLSP_TLSRPT_FLAG_REPORTED);
+	/* The group's own argv groups are not the match list. */
+	ck_assert_uint_eq(req->client_start.match_count, 1);
+	ck_assert_str_eq(req->client_start.forced_failure_type, "");
+	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
 }
 END_TEST
@@ -1221,8 +1294,9 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
 	              "%s", tlsp_request_reason(req));
 	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
-	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
-	                  TLSP_REQUEST_TLSA_DATA_MAX);
+	ck_assert_uint_eq(
+	    req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
+	    TLSP_REQUEST_TLSA_DATA_MAX);
 	free(data);
 	buf_free(&bytes);
 	tlsp_tlist_free(&body);
@@ -1310,6 +1384,7 @@ tlsp_request_suite(void)
 	                    NELEM(body_variants));
 	tcase_add_loop_test(tc, test_tlsp_request_server_body_variants, 0,
 	                    NELEM(server_variants));
+	tcase_add_test(tc, test_tlsp_request_tlsrpt_group_is_served);
 	tcase_add_test(tc, test_tlsp_request_reordered_values_land_in_place);
 	tcase_add_test(tc, test_tlsp_request_dane_records_decode);
 	tcase_add_loop_test(tc, test_tlsp_request_truncated_bytes_yield_no_body,

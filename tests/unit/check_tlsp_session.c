@@ -71,6 +71,7 @@ setup(unsigned init_timeout_ms)
 	signal(SIGPIPE, SIG_IGN);
 	disconnects = 0;
 	cfg.ctx_cache = tlsp_ctx_cache_create();
+	cfg.settings = tlsp_settings_cache_create();
 	cfg.tls_params = &params;
 	cfg.init_timeout_ms = init_timeout_ms;
 	cfg.disconnect = count_disconnect;
@@ -179,6 +180,7 @@ teardown(void)
 		(void)close(client);
 	client = -1;
 	tlsp_ctx_cache_free(cfg.ctx_cache);
+	tlsp_settings_cache_free(cfg.settings);
 }
 
 START_TEST(test_tlsp_session_announces_then_warns_on_eof)

@@ -7,6 +7,7 @@
  * and TLSA records to match, protocols and ciphers. The engine is split
  * by abstraction:
  *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
+ *   tlsp_settings.c the request's options and groups, resolved once
  *   tlsp_policy.c  per-session SSL setup from start props
  *   tlsp_names.c   the reference names of the match list
  *   tlsp_dane.c    DANE matching types and TLSA records
@@ -19,6 +20,7 @@
  *                if tlsmgr "policy" says cachable:
  *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
  *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
+ *                start.settings = tlsp_settings_get(scache, start.params);
  *                conn = tlsp_policy_start(ctx, &start, fd);
  *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
  *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
@@ -63,8 +65,16 @@ struct tlsp_tlsa {
 	size_t len;
 };
 
-/* TLS_CLIENT_START_PROPS: one session's policy. */
+struct tlsp_settings;
+
+/*
+ * TLS_CLIENT_START_PROPS: one session's policy, with the request's global
+ * settings (TLS_CLIENT_PARAMS): params for the cipher lists and
+ * fingerprints, settings (tlsp_settings.h) for options and groups.
+ */
 struct tlsp_client_start {
+	const struct tlsp_tls_params *params;
+	const struct tlsp_settings *settings;
 	int tls_level;
 	const char *nexthop;
 	const char *host;
@@ -82,6 +92,8 @@ struct tlsp_client_start {
 	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
 	const struct tlsp_tlsa *tlsa; /* tlsa_count records */
 	size_t tlsa_count;
+	/* 3.10+: an external (MTA-STS) policy failed; "" or NULL if not */
+	const char *forced_failure_type;
 };
 
 /*

@@ -42,6 +42,9 @@ tlsp_eval_status(struct tlsp_client_conn *conn)
 
 	if (SSL_get_verify_result(conn->ssl) != X509_V_OK)
 		return status;
+	/* A forced failure comes from the request: fail closed, never panic. */
+	if (conn->forced_failure_type != 0)
+		return status;
 	status |= TLSP_PEER_TRUSTED;
 	if (conn->verify.must_fail)
 		msg_panic("%s: cert valid despite trust init failure",

@@ -38,8 +38,12 @@
 #define TLSP_LOG_DANE (1 << 10)
 
 /*
- * tlsproxy's own global TLS settings (main.cf), fixed for the process.
- * The copies a requester sends in TLS_CLIENT_PARAMS are never applied.
+ * Global TLS settings (the main.cf "tls_*" parameters): tlsproxy's own
+ * for the server role, and for the client role those each request
+ * carries in TLS_CLIENT_PARAMS, so that every smtp(8)/lmtp(8) transport
+ * gets its own (tlsp_props_params() fills the ones a release does not
+ * send). tls_ffdhe_auto_groups is NULL for a Postfix 3.6/3.7 client,
+ * whose groups come from tls_eecdh_auto_curves alone.
  */
 struct tlsp_tls_params {
 	const char *tls_high_cipherlist;
@@ -48,6 +52,7 @@ struct tlsp_tls_params {
 	const char *tls_export_cipherlist;
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
+	const char *tls_ffdhe_auto_groups;
 	const char *tls_dane_digests;
 	const char *tls_disable_workarounds;
 	const char *tls_ssl_options;
