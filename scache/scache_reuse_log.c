@@ -16,22 +16,32 @@
  * (0 after the first delivery), smtp adds one as it takes the connection
  * and logs reuse_count + 1, i.e. the first reuse is conn_use=2.
  *
- * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged.
+ * Every value comes from the remote server (certificate names) or from
+ * a local client (everything else) and is escaped, so that no value can
+ * end its field or fake another: a byte that is neither printable ASCII
+ * nor part of a printable UTF-8 character (utf8.h) becomes \xHH; in the
+ * quoted names '"' and '\' get a backslash; in bare values they and the
+ * space become \xHH too. msg.c keeps the UTF-8 only with smtputf8_enable.
+ *
+ * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged;
+ * numbers are unsigned decimals of at most SCACHE_REUSE_DIGITS_MAX
+ * digits (anything else is left out), so no arithmetic on them overflows.
  * Errors: none; a malformed line ends that block's parse.
  * See also: spec scache.md section 9.5; common/attr_plain.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "attr_plain.h"
+#include "buf.h"
 #include "msg.h"
+#include "utf8.h"
 #include "scache_reuse_log.h"
 
-#define SCACHE_REUSE_VALUE_MAX 256 /* bytes of one value in the line */
-#define SCACHE_REUSE_INT_MAX   20  /* digits of one number */
+#define SCACHE_REUSE_VALUE_MAX  256 /* bytes of one value in the line */
+#define SCACHE_REUSE_DIGITS_MAX 18  /* digits of one number: < 10^18 */
 
 /* Certificate status bits in peer_status. */
 #define SCACHE_CERT_PRESENT 1
@@ -105,25 +115,77 @@ scache_reuse_parse_block(struct scache_reuse_value *v, const char *text,
 	return found;
 }
 
-/* A field as a decimal number; 0 on success, -1 if absent or not one. */
+/*
+ * A field as an unsigned decimal number of at most SCACHE_REUSE_DIGITS_MAX
+ * digits (no sign, no space); 0 on success, -1 if absent or not one.
+ */
 static int
 scache_reuse_number(const struct scache_reuse_value *v, long long *out)
 {
-	char digits[SCACHE_REUSE_INT_MAX + 1];
-	char *end;
+	size_t i;
 
-	if (v->text == NULL || v->len == 0 || v->len > SCACHE_REUSE_INT_MAX)
+	if (v->text == NULL || v->len == 0 || v->len > SCACHE_REUSE_DIGITS_MAX)
 		return -1;
-	memcpy(digits, v->text, v->len);
-	digits[v->len] = 0;
-	*out = strtoll(digits, &end, 10);
-	return *end == 0 ? 0 : -1;
+	*out = 0;
+	for (i = 0; i < v->len; i++) {
+		if (v->text[i] < '0' || v->text[i] > '9')
+			return -1;
+		*out = *out * 10 + (v->text[i] - '0');
+	}
+	return 0;
 }
 
 static int
 scache_reuse_present(const struct scache_reuse_value *v)
 {
 	return v->text != NULL && v->len > 0;
+}
+
+enum scache_reuse_quoting {
+	SCACHE_REUSE_BARE,   /* a space would start another field */
+	SCACHE_REUSE_QUOTED, /* between '"': a '"' would end it */
+};
+
+/* Appends one byte as \xHH. */
+static void
+scache_reuse_put_hex(struct buf *out, unsigned char byte)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[4] = {'\\', 'x', hex[byte >> 4], hex[byte & 15]};
+
+	buf_append(out, esc, sizeof(esc));
+}
+
+/* Appends text (at most SCACHE_REUSE_VALUE_MAX bytes of it), escaped. */
+static void
+scache_reuse_put_escaped(struct buf *out, const char *text, size_t len,
+    enum scache_reuse_quoting quoting)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, n;
+
+	if (len > SCACHE_REUSE_VALUE_MAX)
+		len = SCACHE_REUSE_VALUE_MAX;
+	while (i < len) {
+		if (s[i] == '"' || s[i] == '\\') {
+			if (quoting == SCACHE_REUSE_QUOTED) {
+				buf_putc(out, '\\');
+				buf_putc(out, s[i]);
+			} else {
+				scache_reuse_put_hex(out, s[i]);
+			}
+			i++;
+		} else if (s[i] > ' ' && s[i] < 0x7f) {
+			buf_putc(out, s[i++]);
+		} else if (s[i] == ' ' && quoting == SCACHE_REUSE_QUOTED) {
+			buf_putc(out, s[i++]);
+		} else if ((n = utf8_printable_len(s + i, len - i)) > 0) {
+			buf_append(out, s + i, n);
+			i += n;
+		} else {
+			scache_reuse_put_hex(out, s[i++]);
+		}
+	}
 }
 
 /* Appends prefix and the value, if the value is present and not empty. */
@@ -133,9 +195,22 @@ scache_reuse_put(struct buf *out, const char *prefix,
 {
 	if (!scache_reuse_present(v))
 		return;
-	buf_printf(out, "%s%.*s%s", prefix,
-	    (int)(v->len < SCACHE_REUSE_VALUE_MAX ? v->len :
-	    SCACHE_REUSE_VALUE_MAX), v->text, suffix);
+	buf_puts(out, prefix);
+	scache_reuse_put_escaped(out, v->text, v->len, SCACHE_REUSE_BARE);
+	buf_puts(out, suffix);
+}
+
+/* Appends prefix and the value in double quotes, if it is not empty. */
+static void
+scache_reuse_put_quoted(struct buf *out, const char *prefix,
+    const struct scache_reuse_value *v)
+{
+	if (!scache_reuse_present(v))
+		return;
+	buf_puts(out, prefix);
+	buf_putc(out, '"');
+	scache_reuse_put_escaped(out, v->text, v->len, SCACHE_REUSE_QUOTED);
+	buf_putc(out, '"');
 }
 
 static const char *
@@ -223,8 +298,8 @@ scache_reuse_log_format(struct buf *out, const char *endp_prop, time_t now,
 	scache_reuse_put_use(out, v, now, reuse_time_limit);
 	buf_puts(out, ":");
 	scache_reuse_put_cipher(out, v);
-	scache_reuse_put(out, " peer_CN=\"", &v[F_PEER_CN], "\"");
-	scache_reuse_put(out, " issuer_CN=\"", &v[F_ISSUER_CN], "\"");
+	scache_reuse_put_quoted(out, " peer_CN=", &v[F_PEER_CN]);
+	scache_reuse_put_quoted(out, " issuer_CN=", &v[F_ISSUER_CN]);
 	return 1;
 }
 
