@@ -32,6 +32,7 @@
 #include "params.h"
 #include "watchdog.h"
 #include "server_opts.h"
+#include "server_status.h"
 #include "server.h"
 
 #define SERVER_EVENT_WATCHDOG 1000 /* EVENT mode default, seconds */
@@ -48,34 +49,12 @@ struct server_state {
 	int max_use;
 	int client_count;
 	int use_count;
-	int status_enabled;  /* fd 5 is ours to write (not -S, not drained) */
+	struct server_status status; /* fd 5 (not with -S, not drained) */
 	int exit_when_empty; /* drained child, or -S */
 	int draining;
 };
 
 static struct server_state server;
-
-struct server_status {
-	int pid;
-	unsigned gen;
-	int avail;
-};
-
-_Static_assert(sizeof(struct server_status) == SERVER_STATUS_SIZE,
-               "master(8) reads a 12-byte status record");
-
-void
-server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-                     unsigned gen, int avail)
-{
-	struct server_status st;
-
-	memset(&st, 0, sizeof(st));
-	st.pid = (int)pid;
-	st.gen = gen;
-	st.avail = avail;
-	memcpy(out, &st, sizeof(st));
-}
 
 int
 server_generation_parse(const char *text, unsigned *gen)
@@ -99,28 +78,6 @@ server_retire_secs(int max_idle, int max_use, int retire_opt)
 	    max_idle > SERVER_RETIRE_CAP / max_use)
 		return SERVER_RETIRE_CAP;
 	return max_idle * max_use;
-}
-
-/* Sends one status record without blocking; 0 or -1 (errno set). */
-static int
-server_status_send(int avail)
-{
-	unsigned char rec[SERVER_STATUS_SIZE];
-	ssize_t n;
-
-	if (!server.status_enabled)
-		return 0;
-	server_status_encode(rec, server.pid, server.generation, avail);
-	do {
-		n = send(SERVER_STATUS_FD, rec, sizeof(rec),
-		         MSG_DONTWAIT | MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(rec))
-		return 0;
-	/* A cut record would corrupt master's view of every sibling. */
-	if (n >= 0)
-		msg_fatal("%s: short write %zd on status socket", __func__, n);
-	return -1;
 }
 
 static void __attribute__((noreturn)) server_exit(void)
@@ -165,8 +122,7 @@ server_drain(void)
 	}
 	server.draining = 1;
 	server.exit_when_empty = 1;
-	server.status_enabled = 0;
-	event_clear(SERVER_STATUS_FD);
+	server_status_stop(&server.status);
 	if (server.ops->on_drain)
 		server.ops->on_drain(server.ops->ctx);
 }
@@ -184,20 +140,23 @@ server_master_gone(void)
 	server_drain();
 }
 
+/* The status channel's end of file. */
+static void
+server_master_gone_event(void *ctx)
+{
+	server_master_gone();
+}
+
 void
 server_busy(void)
 {
-	(void)server_status_send(SERVER_STAT_TAKEN);
+	(void)server_status_set(&server.status, SERVER_STAT_TAKEN);
 }
 
 void
 server_idle(void)
 {
-	if (server_status_send(SERVER_STAT_AVAIL) == 0)
-		return;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		msg_warn("status socket full: AVAIL not sent");
-	else
+	if (server_status_set(&server.status, SERVER_STAT_AVAIL) < 0)
 		server_master_gone();
 }
 
@@ -215,12 +174,6 @@ server_retire_event(void *ctx)
 	if (msg_verbose)
 		msg_info("time to retire -- draining");
 	server_drain();
-}
-
-static void
-server_master_event(int fd, unsigned events, void *ctx)
-{
-	server_master_gone();
 }
 
 void
@@ -268,7 +221,7 @@ server_new_client(int fd)
 		server.ops->on_accept(fd, server.ops->ctx);
 		return;
 	}
-	(void)server_status_send(SERVER_STAT_TAKEN);
+	server_busy();
 	server.ops->on_accept(fd, server.ops->ctx);
 	server_idle();
 }
@@ -488,8 +441,8 @@ server_start_listening(void)
 	}
 	for (fd = 3; fd <= SERVER_STATUS_FD; fd++)
 		server_set_cloexec(fd);
-	event_set(SERVER_STATUS_FD, EVENT_READ, server_master_event, NULL);
-	server.status_enabled = 1;
+	server_status_start(&server.status, SERVER_STATUS_FD, server.pid,
+	                    server.generation, server_master_gone_event, NULL);
 	if (server.mode == SERVER_MODE_MULTI)
 		watchdog_start(params.daemon_timeout);
 	else

@@ -9,8 +9,9 @@
  *
  * SERVER_MODE_MULTI (scache): needs -l ("solitary"); the daemon calls
  * server_busy() and server_idle() around each request (one TAKEN/AVAIL
- * pair per request); master disconnect (fd 5 EOF, reload) = on_exit hook
- * and exit 0 at once; watchdog = daemon_timeout.
+ * pair per request; a change that finds the status socket full is sent
+ * when it drains, see server_status.h); master disconnect (fd 5 EOF,
+ * reload) = on_exit hook and exit 0 at once; watchdog = daemon_timeout.
  *
  * SERVER_MODE_EVENT (tlsproxy): needs -z ("unlimited"); TAKEN/AVAIL go
  * around on_accept; master disconnect and retirement (-r, else
@@ -82,16 +83,8 @@ const char *server_service_name(void);
 
 #define SERVER_STATUS_FD 5
 #define SERVER_LISTEN_FD 6
-#define SERVER_STATUS_SIZE 12
 #define SERVER_RETIRE_CAP 18000
 #define SERVER_CLIENT_FD_MIN 128
-
-#define SERVER_STAT_TAKEN 0
-#define SERVER_STAT_AVAIL 1
-
-/* The 12 native-endian bytes master(8) reads: pid, generation, avail. */
-void server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-                          unsigned gen, int avail);
 
 /* Parses $GENERATION (octal digits only): 0 and *gen, or -1. NULL: 0. */
 int server_generation_parse(const char *text, unsigned *gen);

@@ -32,6 +32,7 @@
 #include "msg.h"
 #include "server.h"
 #include "server_opts.h"
+#include "server_status.h"
 #include "capture.h"
 #include "fake_postlogd.h"
 
