@@ -45,8 +45,8 @@ server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
 }
 
 void
-server_status_start(struct server_status *st, int fd, pid_t pid,
-                    unsigned gen, void (*gone)(void *), void *ctx)
+server_status_start(struct server_status *st, int fd, pid_t pid, unsigned gen,
+                    void (*gone)(void *), void *ctx)
 {
 	memset(st, 0, sizeof(*st));
 	st->fd = fd;

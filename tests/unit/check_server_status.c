@@ -39,8 +39,9 @@ setup(void)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
 	master_fd = sp[0];
 	child_fd = sp[1];
-	ck_assert_int_eq(setsockopt(child_fd, SOL_SOCKET, SO_SNDBUF, &small,
-	    sizeof(small)), 0);
+	ck_assert_int_eq(
+	    setsockopt(child_fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)),
+	    0);
 	gone_calls = 0;
 	capture_start();
 	server_status_start(&st, child_fd, PID, GEN, count_gone, NULL);
@@ -62,7 +63,7 @@ master_read(int *states, int max)
 	int n = 0;
 
 	while (recv(master_fd, rec, sizeof(rec), MSG_DONTWAIT) ==
-	    (ssize_t)sizeof(rec)) {
+	       (ssize_t)sizeof(rec)) {
 		ck_assert_int_lt(n, max);
 		states[n] = rec[8];
 		server_status_encode(want, PID, GEN, states[n]);
@@ -89,8 +90,10 @@ fill(void)
 
 	for (i = 0; !st.blocked; i++) {
 		ck_assert_int_lt(i, 100000);
-		ck_assert_int_eq(server_status_set(&st,
-		    i % 2 ? SERVER_STAT_AVAIL : SERVER_STAT_TAKEN), 0);
+		ck_assert_int_eq(
+		    server_status_set(&st, i % 2 ? SERVER_STAT_AVAIL
+		                                 : SERVER_STAT_TAKEN),
+		    0);
 	}
 	return i;
 }
@@ -209,8 +212,8 @@ server_status_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_server_status_sends_each_change);
 	tcase_add_test(tc, test_server_status_new_child_starts_available);
-	tcase_add_test(tc,
-	    test_server_status_full_socket_sends_latest_when_drained);
+	tcase_add_test(
+	    tc, test_server_status_full_socket_sends_latest_when_drained);
 	tcase_add_test(tc, test_server_status_change_back_sends_nothing);
 	tcase_add_test(tc, test_server_status_master_gone);
 	tcase_add_test(tc, test_server_status_master_gone_while_blocked);

@@ -65,8 +65,8 @@ START_TEST(test_utf8_printable_len_table)
 	const char *b = utf8_rows[_i].bytes;
 
 	ck_assert_msg(utf8_printable_len(b, strlen(b)) == utf8_rows[_i].want,
-	    "%s: got %zu, want %zu", utf8_rows[_i].name,
-	    utf8_printable_len(b, strlen(b)), utf8_rows[_i].want);
+	              "%s: got %zu, want %zu", utf8_rows[_i].name,
+	              utf8_printable_len(b, strlen(b)), utf8_rows[_i].want);
 }
 END_TEST
 
@@ -88,7 +88,7 @@ utf8_suite(void)
 	TCase *tc = tcase_create("decode");
 
 	tcase_add_loop_test(tc, test_utf8_printable_len_table, 0,
-	    sizeof(utf8_rows) / sizeof(utf8_rows[0]));
+	                    sizeof(utf8_rows) / sizeof(utf8_rows[0]));
 	tcase_add_test(tc, test_utf8_respects_the_length_given);
 	suite_add_tcase(s, tc);
 	return s;
