@@ -11,7 +11,8 @@
  * Input: read with fdpass_read() in chunks into a buffer holding at most
  * STREAM_INPUT_LIMIT unconsumed bytes; if the owner leaves the buffer
  * full after STREAM_DATA, the message cannot fit and the stream fails
- * with EMSGSIZE. At most one received descriptor is held for the owner.
+ * with EMSGSIZE. At most one received descriptor (or the news that one
+ * was lost to a full descriptor table) is held for the owner.
  * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows;
  * one queued descriptor is passed at its place in the byte sequence. The
  * queue is reset whenever it drains (request/response use).
@@ -48,7 +49,7 @@ struct stream {
 	void *ctx;
 	struct buf in; /* input; unconsumed part starts at in_start */
 	size_t in_start;
-	int in_fd;      /* received descriptor not yet taken, or -1 */
+	int in_fd;      /* received descriptor not yet taken, -1, or lost */
 	struct buf out; /* output; unsent part starts at out_start */
 	size_t out_start;
 	int out_fd;          /* descriptor to pass, or -1 */
@@ -315,12 +316,13 @@ stream_fill(struct stream *s)
 	s->in.len += (size_t)n;
 	s->in.data[s->in.len] = 0;
 	stream_progress(s);
-	if (fd >= 0 && s->in_fd >= 0) {
-		(void)close(fd);
+	if (fd != -1 && s->in_fd != -1) {
+		if (fd >= 0)
+			(void)close(fd);
 		stream_fail(s, EBADMSG);
 		return;
 	}
-	if (fd >= 0)
+	if (fd != -1)
 		s->in_fd = fd;
 	stream_notify(s, STREAM_DATA);
 	if (!s->dead && !s->error &&

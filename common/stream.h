@@ -61,8 +61,9 @@ void stream_consume(struct stream *s, size_t n);
 
 /*
  * Returns the descriptor received with the input, now owned by the
- * caller, or -1. A second descriptor arriving before the first is taken
- * is STREAM_ERROR (EBADMSG).
+ * caller, or -1, or FDPASS_FD_LOST (fdpass.h) if one came that this
+ * process had no room for. A second descriptor arriving before the first
+ * is taken is STREAM_ERROR (EBADMSG).
  */
 int stream_take_fd(struct stream *s);
 

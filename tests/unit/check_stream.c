@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -290,6 +291,33 @@ START_TEST(test_stream_second_fd_before_take_fails_without_leak)
 }
 END_TEST
 
+START_TEST(test_stream_reports_a_descriptor_lost_to_a_full_table)
+{
+	struct rlimit rl = {.rlim_cur = 64, .rlim_max = 64};
+	int copies[64], n = 0, fd;
+	size_t len;
+
+	ck_assert_int_eq(fdpass_send(sv[1], sv[1]), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while (n < 64 && (copies[n] = dup(sv[1])) >= 0)
+		n++;
+	ck_assert_int_eq(errno, EMFILE);
+	run_until(&own.data, 1);
+	(void)stream_data(own.s, &len);
+	ck_assert_uint_eq(len, 1);
+	ck_assert_int_eq(stream_take_fd(own.s), FDPASS_FD_LOST);
+	ck_assert_int_eq(stream_take_fd(own.s), -1);
+	stream_consume(own.s, len);
+	/* The stream carries on: with room, the next one arrives. */
+	close(copies[--n]);
+	ck_assert_int_eq(fdpass_send(sv[1], sv[1]), 0);
+	run_until(&own.data, 2);
+	ck_assert_int_ge((fd = stream_take_fd(own.s)), 0);
+	ck_assert_uint_eq(own.error, 0);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_stream_rejects_credentials_message)
 {
 	int on = 1;
@@ -470,6 +498,8 @@ stream_suite(void)
 	tcase_add_test(tc, test_stream_keeps_received_fd_for_the_owner);
 	tcase_add_test(tc,
 	               test_stream_second_fd_before_take_fails_without_leak);
+	tcase_add_test(tc,
+	               test_stream_reports_a_descriptor_lost_to_a_full_table);
 	tcase_add_test(tc, test_stream_rejects_credentials_message);
 	tcase_add_test(tc, test_stream_passes_fd_in_byte_order);
 	tcase_add_test(tc, test_stream_free_closes_held_and_queued_fds);
