@@ -31,6 +31,7 @@
 #include "msg.h"
 #include "params.h"
 #include "watchdog.h"
+#include "server_accept.h"
 #include "server_opts.h"
 #include "server_status.h"
 #include "server.h"
@@ -50,7 +51,8 @@ struct server_state {
 	int client_count;
 	int use_count;
 	struct server_status status; /* fd 5 (not with -S, not drained) */
-	int exit_when_empty; /* drained child, or -S */
+	struct server_accept accept; /* fds 6.. (not with -S, not drained) */
+	int exit_when_empty;         /* drained child, or -S */
 	int draining;
 };
 
@@ -113,6 +115,7 @@ server_drain(void)
 
 	if (server.draining)
 		return;
+	server_accept_stop(&server.accept);
 	for (tries = 1;
 	     server_drain_fork(SERVER_LISTEN_FD, server.opts.socket_count) < 0;
 	     tries++) {
@@ -183,6 +186,7 @@ server_disconnect(int fd)
 		msg_panic("%s: fd %d: no client connected", __func__, fd);
 	server.client_count--;
 	server.use_count++;
+	server_accept_resume(&server.accept);
 	if (server.client_count == 0 && !server.exit_when_empty)
 		event_timer_set(server_idle_event, NULL,
 		                (uint64_t)params.max_idle * 1000);
@@ -200,16 +204,14 @@ server_service_name(void)
 	return server.service_name;
 }
 
-/* Moves a client fd to >= SERVER_CLIENT_FD_MIN, as stock daemons do. */
-static int
-server_move_fd(int fd)
+/* EVENT mode: available to master unless accepting is paused. */
+static void
+server_event_idle(void)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, SERVER_CLIENT_FD_MIN);
-
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
+	if (server_status_set(&server.status, server.accept.paused
+	                                          ? SERVER_STAT_TAKEN
+	                                          : SERVER_STAT_AVAIL) < 0)
+		server_master_gone();
 }
 
 static void
@@ -223,23 +225,32 @@ server_new_client(int fd)
 	}
 	server_busy();
 	server.ops->on_accept(fd, server.ops->ctx);
-	server_idle();
+	server_event_idle();
 }
 
 static void
-server_accept_event(int lfd, unsigned events, void *ctx)
+server_accept_client(int fd, void *ctx)
 {
-	int fd;
+	server_new_client(fd);
+}
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		/* Another process may have taken it: that is normal. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-		    errno != ECONNABORTED)
-			msg_error("accept connection: %m");
-		return;
-	}
-	server_new_client(server_move_fd(fd));
+static int
+server_fd_shortage(void *ctx)
+{
+	return server.ops->on_fd_shortage &&
+	       server.ops->on_fd_shortage(server.ops->ctx);
+}
+
+/*
+ * EVENT mode: a process that cannot accept says it is busy, so that
+ * master(8) starts another (with a descriptor table of its own) for the
+ * connections that wait. In MULTI mode the status follows requests.
+ */
+static void
+server_accept_paused(int paused, void *ctx)
+{
+	if (server.mode == SERVER_MODE_EVENT)
+		server_event_idle();
 }
 
 static void
@@ -435,10 +446,11 @@ server_start_listening(void)
 		    (uint64_t)server_retire_secs(
 		        params.max_idle, server.max_use, server.opts.retire) *
 		        1000);
-	for (fd = SERVER_LISTEN_FD; fd <= last; fd++) {
+	for (fd = SERVER_LISTEN_FD; fd <= last; fd++)
 		server_set_cloexec(fd);
-		event_set(fd, EVENT_READ, server_accept_event, NULL);
-	}
+	server_accept_start(&server.accept, SERVER_LISTEN_FD,
+	                    server.opts.socket_count, server_accept_client,
+	                    server_fd_shortage, server_accept_paused, NULL);
 	for (fd = 3; fd <= SERVER_STATUS_FD; fd++)
 		server_set_cloexec(fd);
 	server_status_start(&server.status, SERVER_STATUS_FD, server.pid,

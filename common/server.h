@@ -28,6 +28,9 @@
  * Connections: on_accept(fd, ctx) gets a new client descriptor (moved to
  * >= 128, non-blocking, close-on-exec) and owns it; the daemon registers
  * its own events and, when it closes the client, calls server_disconnect().
+ * Out of descriptors, the process stops accepting for a moment and keeps
+ * serving its clients, never exits (server_accept.h); on_fd_shortage may
+ * free one first; in EVENT mode it reports itself busy meanwhile.
  * The process exits (on_exit first) on idle time-out (max_idle with no
  * client), when max_use connections were closed and none is left, or when
  * a drained child has no client left. -S runs on_accept(0) for stdin and
@@ -55,6 +58,8 @@ struct server_ops {
 	void (*pre_jail)(void *ctx);  /* before chroot/setuid: load keys */
 	void (*post_jail)(void *ctx); /* after the privilege drop */
 	void (*on_accept)(int fd, void *ctx);
+	/* Out of descriptors: close one the daemon can spare; 1 if it did. */
+	int (*on_fd_shortage)(void *ctx);
 	void (*on_drain)(void *ctx); /* EVENT: in the draining child */
 	void (*on_exit)(void *ctx);  /* before every normal exit */
 	void *ctx;
@@ -84,7 +89,6 @@ const char *server_service_name(void);
 #define SERVER_STATUS_FD 5
 #define SERVER_LISTEN_FD 6
 #define SERVER_RETIRE_CAP 18000
-#define SERVER_CLIENT_FD_MIN 128
 
 /* Parses $GENERATION (octal digits only): 0 and *gen, or -1. NULL: 0. */
 int server_generation_parse(const char *text, unsigned *gen);

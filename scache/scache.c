@@ -80,6 +80,12 @@ scache_accept(int fd, void *ctx)
 	scache_proto_accept(scache, fd);
 }
 
+static int
+scache_fd_shortage(void *ctx)
+{
+	return scache ? scache_proto_shed(scache) : 0;
+}
+
 static void
 scache_exit(void *ctx)
 {
@@ -95,6 +101,7 @@ main(int argc, char **argv)
 	    .pre_jail = scache_pre_jail,
 	    .post_jail = scache_post_jail,
 	    .on_accept = scache_accept,
+	    .on_fd_shortage = scache_fd_shortage,
 	    .on_exit = scache_exit,
 	};
 

@@ -10,6 +10,11 @@
  * dummy); every complete list is handled before returning to the loop.
  * scache_client_event() is the only place that frees a client.
  *
+ * Out of descriptors: a save_endp whose descriptor could not be received
+ * gets status FAIL (the client stays), and the oldest cached connection
+ * is closed to make room, as it is for a client waiting to be accepted
+ * (scache_proto_shed(), through the skeleton's on_fd_shortage).
+ *
  * Timers: a request or hand-over in flight must finish within
  * request_timeout_ms; an idle connection lives idle_timeout_ms. Cached
  * descriptors are watched for reading: a peer that closes, or that sends
@@ -90,6 +95,7 @@ struct scache_proto {
 	size_t client_count;
 	int busy_count;
 	time_t stats_start;
+	int fd_lost_warned; /* in this statistics interval */
 };
 
 static const struct attr_limits scache_limits = {
@@ -121,6 +127,7 @@ scache_proto_stats_event(void *ctx)
 	struct scache_proto *proto = ctx;
 
 	scache_stats_dump(proto->cache, &proto->stats_start, time(NULL));
+	proto->fd_lost_warned = 0;
 	event_timer_set(scache_proto_stats_event, proto,
 	    (uint64_t)proto->cfg.status_update_time * 1000);
 }
@@ -212,6 +219,12 @@ void
 scache_proto_exit(struct scache_proto *proto)
 {
 	scache_stats_dump(proto->cache, &proto->stats_start, time(NULL));
+}
+
+int
+scache_proto_shed(struct scache_proto *proto)
+{
+	return scache_cache_shed(proto->cache);
 }
 
 size_t
@@ -374,6 +387,29 @@ scache_save_endp_service(struct scache_client *c, struct attr_cursor *cur)
 	return SCACHE_STEP_AGAIN;
 }
 
+/*
+ * The descriptor of a save_endp could not be received: the table is
+ * full. The client did nothing wrong: it gets status FAIL (it closes its
+ * copy, as after any save) and stays connected, and the oldest cached
+ * connection makes room for the next save.
+ */
+static enum scache_step
+scache_save_endp_lost(struct scache_client *c)
+{
+	struct scache_proto *proto = c->proto;
+
+	if (!proto->fd_lost_warned)
+		msg_warn("%s: unable to receive file descriptor: descriptor "
+		    "table full; closing the oldest cached connection "
+		    "(logged once per statistics interval)", c->service);
+	proto->fd_lost_warned = 1;
+	(void)scache_cache_shed(proto->cache);
+	scache_client_forget_request(c);
+	scache_client_reply(c, SCACHE_STATUS_FAIL, 0, NULL, NULL);
+	c->state = SCACHE_CLIENT_REQUEST;
+	return SCACHE_STEP_AGAIN;
+}
+
 /* save_endp, second half: the descriptor came with one NUL byte. */
 static enum scache_step
 scache_save_endp_receive(struct scache_client *c)
@@ -390,6 +426,8 @@ scache_save_endp_receive(struct scache_client *c)
 	carrier = data[0];
 	fd = stream_take_fd(c->stream);
 	stream_consume(c->stream, 1);
+	if (fd == FDPASS_FD_LOST && carrier == 0)
+		return scache_save_endp_lost(c);
 	if (fd < 0 || carrier != 0) {
 		msg_warn("%s: unable to receive file descriptor: %s",
 		    c->service, fd < 0 ? "no descriptor with the data" :
@@ -540,8 +578,9 @@ scache_client_step(struct scache_client *c)
 	if (len == 0)
 		return SCACHE_STEP_MORE;
 	/* Only a save_endp may bring a descriptor. */
-	if ((fd = stream_take_fd(c->stream)) >= 0) {
-		close(fd);
+	if ((fd = stream_take_fd(c->stream)) != -1) {
+		if (fd >= 0)
+			close(fd);
 		msg_warn("unexpected file descriptor from " SCACHE_STREAM_NAME);
 		return SCACHE_STEP_FAIL;
 	}

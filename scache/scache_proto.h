@@ -64,6 +64,12 @@ void scache_proto_exit(struct scache_proto *proto);
 /* Closes every client and cached descriptor and frees proto. NULL ok. */
 void scache_proto_free(struct scache_proto *proto);
 
+/*
+ * The descriptor table is full: closes the oldest cached connection so
+ * that a client can be served. Returns 1, or 0 if the cache is empty.
+ */
+int scache_proto_shed(struct scache_proto *proto);
+
 /* Clients connected now. */
 size_t scache_proto_client_count(const struct scache_proto *proto);
 

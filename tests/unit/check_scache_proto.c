@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -728,6 +729,80 @@ START_TEST(test_scache_proto_full_cache_warns_once_per_interval)
 }
 END_TEST
 
+/* Takes every free descriptor slot below a lowered limit; returns n. */
+static int
+fill_table(int *fill, int n, int max)
+{
+	struct rlimit rl;
+	int fd;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = 128;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0) {
+		ck_assert_int_lt(n, max);
+		fill[n++] = fd;
+	}
+	ck_assert_int_eq(errno, EMFILE);
+	return n;
+}
+
+#define SAVE_E L("request\0save_endp\0ttl\0" "2\0label\0e\0property\0p\0\0")
+
+START_TEST(test_scache_proto_save_into_full_table_fails_softly)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = client_after_announce(), a = live_socket(), b = live_socket();
+	int more[3], fill[128], n, i;
+
+	save_endp_fd(c, SAVE_E, a);
+	save_endp_fd(c, SAVE_E, b);
+	for (i = 0; i < 3; i++)
+		more[i] = live_socket();
+	n = fill_table(fill, 0, 128);
+	/* The descriptor is lost on the way in: FAIL, the client stays,
+	 * and the oldest cached connection makes room. */
+	send_bytes(c, SAVE_E);
+	expect_bytes(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN, "save_endp dummy");
+	ck_assert_int_eq(fdpass_send(c, more[0]), 0);
+	expect_bytes(c, L("status\0" "2\0\0"), "lost descriptor");
+	ck_assert_uint_eq(scache_cache_session_count(cache), 1);
+	ck_assert_int_eq(scache_cache_counts(cache)->evict_fd, 1);
+	/* The slot freed serves the next save. */
+	save_endp_fd(c, SAVE_E, more[1]);
+	ck_assert_uint_eq(scache_cache_session_count(cache), 2);
+	/* Lost again (the test closed its copy: fill that slot too); no
+	 * second warning in this statistics interval. */
+	n = fill_table(fill, n, 128);
+	send_bytes(c, SAVE_E);
+	expect_bytes(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN, "save_endp dummy");
+	ck_assert_int_eq(fdpass_send(c, more[2]), 0);
+	expect_bytes(c, L("status\0" "2\0\0"), "lost again");
+	ck_assert_int_eq(capture_count("scache_save_endp_service: unable to "
+	    "receive file descriptor: descriptor table full"), 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+	ck_assert_uint_eq(scache_proto_client_count(proto), 1);
+	while (n > 0)
+		close(fill[--n]);
+	close(more[0]);
+	close(more[2]);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_shed_frees_the_oldest)
+{
+	int c = client_after_announce();
+
+	ck_assert_int_eq(scache_proto_shed(proto), 0);
+	save_endp_fd(c, SAVE_E, live_socket());
+	ck_assert_int_eq(scache_proto_shed(proto), 1);
+	ck_assert_uint_eq(scache_cache_session_count(scache_proto_cache(proto)),
+	    0);
+	close(c);
+}
+END_TEST
+
 START_TEST(test_scache_proto_session_limit_keeps_headroom)
 {
 	ck_assert_uint_eq(scache_proto_session_limit(1024), 768);
@@ -829,6 +904,8 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_drops_connection_whose_peer_closed);
 	tcase_add_test(tc, test_scache_proto_full_cache_warns_once_per_interval);
 	tcase_add_test(tc, test_scache_proto_session_limit_keeps_headroom);
+	tcase_add_test(tc, test_scache_proto_save_into_full_table_fails_softly);
+	tcase_add_test(tc, test_scache_proto_shed_frees_the_oldest);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("args");

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -31,6 +32,7 @@
 #include "event.h"
 #include "msg.h"
 #include "server.h"
+#include "server_accept.h"
 #include "server_opts.h"
 #include "server_status.h"
 #include "capture.h"
@@ -397,10 +399,14 @@ fake_master_prepare(struct fake_master *m, const char *main_cf_extra)
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 }
 
+/* A soft descriptor limit for the next daemon started (0: inherited). */
+static rlim_t fake_nofile;
+
 /* In the forked daemon: the descriptors and environment master gives. */
 static void
 fake_master_child(struct fake_master *m, int child_end, const char *gen)
 {
+	struct rlimit rl;
 	int flow[2], status, listen_high, null;
 
 	ck_assert_int_eq(pipe(flow), 0);
@@ -422,6 +428,11 @@ fake_master_child(struct fake_master *m, int child_end, const char *gen)
 		setenv("GENERATION", gen, 1);
 	else
 		unsetenv("GENERATION");
+	if (fake_nofile > 0) {
+		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+		rl.rlim_cur = fake_nofile;
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	}
 }
 
 /* Starts "testsvc <args...>" as master would; GENERATION 13 (11). */
@@ -636,6 +647,58 @@ START_TEST(test_server_event_retires_without_cutting_a_client)
 	fake_request(early, &fd, &pid);
 	ck_assert_int_ne(pid, m.pid);
 	fake_expect_exit((pid_t)pid, 2000, 0);
+	fake_master_cleanup(&m);
+}
+END_TEST
+
+/* Reads status records until none comes for ms; returns the last. */
+static int
+fake_last_status(struct fake_master *m, pid_t pid, int ms)
+{
+	unsigned char got[SERVER_STATUS_SIZE], want[SERVER_STATUS_SIZE];
+	int last = -1;
+
+	while (fake_readable(m->status_fd, ms)) {
+		ck_assert_int_eq(read(m->status_fd, got, sizeof(got)),
+		                 sizeof(got));
+		last = got[8];
+		server_status_encode(want, pid, 11, last);
+		ck_assert_mem_eq(got, want, sizeof(got));
+	}
+	return last;
+}
+
+START_TEST(test_server_event_out_of_descriptors_is_busy_not_dead)
+{
+	static const char *const args[] = {"-z", "-t", "unix", NULL};
+	struct fake_master m;
+	int clients[24], i, fd;
+	long pid;
+
+	/*
+	 * Room for about a dozen clients after the skeleton's own
+	 * descriptors; the rest wait in the listen queue (16).
+	 */
+	fake_nofile = 24;
+	fake_master_prepare(&m, NULL);
+	fake_master_start(&m, SERVER_MODE_EVENT, "13", args);
+	fake_nofile = 0;
+	for (i = 0; i < 24; i++)
+		clients[i] = fake_connect(&m);
+	/* Full: master is told the process is busy, and it lives on. */
+	ck_assert_int_eq(fake_last_status(&m, m.pid, 500), SERVER_STAT_TAKEN);
+	ck_assert_int_eq(fake_wait_exit(m.pid, 0), -1);
+	/* Every client is served as others leave; then available again. */
+	for (i = 0; i < 24; i++) {
+		fake_request(clients[i], &fd, &pid);
+		ck_assert_int_eq(pid, m.pid);
+	}
+	ck_assert_int_eq(fake_last_status(&m, m.pid, 1500), SERVER_STAT_AVAIL);
+	fake_expect_log(&m, "warning: accept connection: Too many open files; "
+	                    "not accepting new connections for 1000 ms");
+	ck_assert_ptr_null(strstr(fake_log(&m), "error:"));
+	close(m.status_fd);
+	fake_expect_exit(m.pid, 2000, 0);
 	fake_master_cleanup(&m);
 }
 END_TEST
@@ -900,6 +963,8 @@ server_suite(void)
 	tcase_add_test(master, test_server_event_drains_on_master_close);
 	tcase_add_test(master,
 	               test_server_event_retires_without_cutting_a_client);
+	tcase_add_test(master,
+	               test_server_event_out_of_descriptors_is_busy_not_dead);
 	tcase_add_test(master,
 	               test_server_idle_timer_runs_only_without_clients);
 	tcase_add_test(master, test_server_exits_after_max_use_connections);
