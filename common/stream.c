@@ -15,7 +15,8 @@
  * was lost to a full descriptor table) is held for the owner.
  * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows;
  * one queued descriptor is passed at its place in the byte sequence. The
- * queue is reset whenever it drains (request/response use).
+ * queue is reset whenever it drains (request/response use). With an
+ * output limit, input is not read while the queue is above it.
  *
  * Errors: peer trouble becomes STREAM_ERROR with an errno; misuse panics.
  * See also: fdpass.c, event.c; spec daemon-runtime.md 8 (ipc_timeout).
@@ -55,6 +56,8 @@ struct stream {
 	int out_fd;          /* descriptor to pass, or -1 */
 	size_t out_fd_at;    /* ... once out_start reaches this offset */
 	unsigned timeout_ms; /* 0: no timeout armed */
+	int deadline;        /* the timeout ignores progress */
+	size_t out_limit;    /* no reading above this much output; 0: none */
 	unsigned mask;       /* interest last given to event.c */
 	int busy;            /* frames open on this stream */
 	int dead;            /* stream_free() called inside a frame */
@@ -81,6 +84,14 @@ stream_destroy(struct stream *s)
 	free(s);
 }
 
+/* Input is wanted: not at end of file, not held back by output. */
+static int
+stream_wants_input(const struct stream *s)
+{
+	return !s->error && !s->eof && !s->dead &&
+	       (s->out_limit == 0 || stream_pending(s) <= s->out_limit);
+}
+
 /* Gives event.c the interest the stream's state calls for. */
 static void
 stream_rearm(struct stream *s)
@@ -89,7 +100,7 @@ stream_rearm(struct stream *s)
 
 	if (s->busy > 0)
 		return;
-	if (!s->error && !s->eof)
+	if (stream_wants_input(s))
 		mask |= EVENT_READ;
 	if (!s->error && stream_pending(s) > 0)
 		mask |= EVENT_WRITE;
@@ -128,11 +139,11 @@ stream_fail(struct stream *s, int err)
 	stream_notify(s, STREAM_ERROR);
 }
 
-/* Restarts the timeout after a byte of progress. */
+/* Restarts the timeout after a byte of progress (not a deadline). */
 static void
 stream_progress(struct stream *s)
 {
-	if (s->timeout_ms > 0)
+	if (s->timeout_ms > 0 && !s->deadline)
 		event_timer_set(stream_timeout_event, s, s->timeout_ms);
 }
 
@@ -229,14 +240,35 @@ stream_pending(const struct stream *s)
 	return s->out.len - s->out_start + (s->out_fd >= 0 ? 1 : 0);
 }
 
+/* Arms (or with 0 disarms) the one timer both kinds of timeout use. */
+static void
+stream_arm(struct stream *s, unsigned timeout_ms, int deadline)
+{
+	s->timeout_ms = timeout_ms;
+	s->deadline = deadline;
+	if (timeout_ms > 0)
+		event_timer_set(stream_timeout_event, s, timeout_ms);
+	else
+		(void)event_timer_cancel(stream_timeout_event, s);
+}
+
 void
 stream_set_timeout(struct stream *s, unsigned timeout_ms)
 {
-	s->timeout_ms = timeout_ms;
-	if (timeout_ms > 0)
-		stream_progress(s);
-	else
-		(void)event_timer_cancel(stream_timeout_event, s);
+	stream_arm(s, timeout_ms, 0);
+}
+
+void
+stream_set_deadline(struct stream *s, unsigned timeout_ms)
+{
+	stream_arm(s, timeout_ms, 1);
+}
+
+void
+stream_set_output_limit(struct stream *s, size_t limit)
+{
+	s->out_limit = limit;
+	stream_rearm(s);
 }
 
 int
@@ -339,7 +371,7 @@ stream_io_event(int fd, unsigned events, void *ctx)
 	s->busy++;
 	if ((events & EVENT_WRITE) && !s->error && stream_pending(s) > 0)
 		stream_flush(s);
-	if ((events & EVENT_READ) && !s->error && !s->eof && !s->dead)
+	if ((events & EVENT_READ) && stream_wants_input(s))
 		stream_fill(s);
 	stream_leave(s);
 }

@@ -88,6 +88,20 @@ size_t stream_pending(const struct stream *s);
 void stream_set_timeout(struct stream *s, unsigned timeout_ms);
 
 /*
+ * Arms a deadline instead: STREAM_TIMEOUT timeout_ms from now, whatever
+ * the progress (a peer that trickles bytes cannot move it); calling this
+ * again, or stream_set_timeout(), replaces it. 0 disarms.
+ */
+void stream_set_deadline(struct stream *s, unsigned timeout_ms);
+
+/*
+ * Backpressure: while more than limit bytes of output are queued, no
+ * input is read, so a peer that sends and never reads is held by its own
+ * socket buffers, not by our memory. 0 (the default): no limit.
+ */
+void stream_set_output_limit(struct stream *s, size_t limit);
+
+/*
  * After STREAM_ERROR: the errno value. EMSGSIZE: the owner left
  * STREAM_INPUT_LIMIT bytes unconsumed; EBADMSG: malformed control data
  * or a second descriptor; otherwise the recvmsg/send error. 0 if none.

@@ -15,13 +15,20 @@
  * is closed to make room, as it is for a client waiting to be accepted
  * (scache_proto_shed(), through the skeleton's on_fd_shortage).
  *
- * Timers: a request or hand-over in flight must finish within
- * request_timeout_ms; an idle connection lives idle_timeout_ms. Cached
+ * Backpressure: while more than SCACHE_PROTO_OUTPUT_MAX bytes of replies
+ * wait to be written, no more requests are handled or read, so a client
+ * that pipelines requests and never reads the replies costs a bounded
+ * amount of memory and is dropped at its request deadline.
+ *
+ * Timers: a request or hand-over in flight (its reply written included)
+ * must finish within request_timeout_ms of its start, a deadline that
+ * progress does not move; an idle connection lives idle_timeout_ms. Cached
  * descriptors are watched for reading: a peer that closes, or that sends
  * anything, ends that connection's usefulness, so it is dropped at once.
  *
  * Limits: SCACHE_PROTO_VALUE_MAX, SCACHE_PROTO_PAIRS_MAX per list;
- * session_max and binding_max in the cache.
+ * SCACHE_PROTO_OUTPUT_MAX of unwritten replies per client; session_max
+ * and binding_max in the cache.
  * Errors: peer trouble is one msg_warn() and that client is closed.
  * See also: spec scache.md sections 2-8; scache_cache.c.
  *
@@ -78,6 +85,7 @@ struct scache_client {
 	struct attr_dec *dec;
 	enum scache_client_state state;
 	int busy;            /* counted in proto->busy_count */
+	int answered;        /* all output written since the deadline was set */
 	const char *service; /* request handler name, for warnings */
 	/* save_endp in flight */
 	int ttl;
@@ -328,7 +336,8 @@ scache_proto_accept(struct scache_proto *proto, int fd)
 	attr_enc_end(&out);
 	stream_write(c->stream, out.data, out.len);
 	buf_free(&out);
-	stream_set_timeout(c->stream, proto->cfg.idle_timeout_ms);
+	stream_set_output_limit(c->stream, SCACHE_PROTO_OUTPUT_MAX);
+	stream_set_deadline(c->stream, proto->cfg.idle_timeout_ms);
 }
 
 void
@@ -598,14 +607,20 @@ scache_client_step(struct scache_client *c)
 	return step;
 }
 
-/* Handles every complete list already buffered. */
+/*
+ * Handles every complete list already buffered, while the replies not
+ * yet written stay within SCACHE_PROTO_OUTPUT_MAX; the rest waits until
+ * the client reads (STREAM_FLUSHED).
+ */
 static enum scache_step
 scache_client_run(struct scache_client *c)
 {
 	enum scache_step step;
 
-	while ((step = scache_client_step(c)) == SCACHE_STEP_AGAIN)
-		 /* void */ ;
+	do {
+		if (stream_pending(c->stream) > SCACHE_PROTO_OUTPUT_MAX)
+			return SCACHE_STEP_MORE;
+	} while ((step = scache_client_step(c)) == SCACHE_STEP_AGAIN);
 	return step;
 }
 
@@ -615,7 +630,8 @@ scache_client_doing(const struct scache_client *c)
 {
 	switch (c->state) {
 	case SCACHE_CLIENT_REQUEST:
-		return "reading a request";
+		return attr_dec_pending(c->dec) ? "reading a request" :
+		    "writing a reply";
 	case SCACHE_CLIENT_SAVE_FD:
 		return "receiving a file descriptor";
 	case SCACHE_CLIENT_FIND_ACK:
@@ -627,10 +643,30 @@ scache_client_doing(const struct scache_client *c)
 	return "closing";
 }
 
+/* A request is in flight until its reply is written. */
 static int
 scache_client_in_flight(const struct scache_client *c)
 {
-	return c->state != SCACHE_CLIENT_REQUEST || attr_dec_pending(c->dec);
+	return c->state != SCACHE_CLIENT_REQUEST || attr_dec_pending(c->dec) ||
+	    stream_pending(c->stream) > 0;
+}
+
+/*
+ * The timer: an idle client gets idle_timeout_ms from now; a busy one
+ * request_timeout_ms from the moment it became busy, renewed only when
+ * everything asked so far has been answered and written. Bytes that
+ * trickle in, or requests piled up behind replies the client does not
+ * read, never move it.
+ */
+static void
+scache_client_arm(struct scache_client *c, int was_busy)
+{
+	if (!c->busy)
+		stream_set_deadline(c->stream, c->proto->cfg.idle_timeout_ms);
+	else if (!was_busy || c->answered)
+		stream_set_deadline(c->stream,
+		    c->proto->cfg.request_timeout_ms);
+	c->answered = 0;
 }
 
 /* Stream trouble: whether it deserves a warning, and which. */
@@ -655,6 +691,7 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 {
 	struct scache_client *c = ctx;
 	enum scache_step step = SCACHE_STEP_MORE;
+	int was_busy = c->busy;
 	size_t len;
 
 	if (c->state == SCACHE_CLIENT_CLOSING) {
@@ -666,7 +703,11 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		step = SCACHE_STEP_FAIL;
 	} else if (ev == STREAM_DATA) {
 		step = scache_client_run(c);
-	} else if (ev != STREAM_FLUSHED) {
+	} else if (ev == STREAM_FLUSHED) {
+		/* Replies written: requests held back may go on. */
+		c->answered = 1;
+		step = scache_client_run(c);
+	} else {
 		scache_client_trouble(c, ev);
 		step = SCACHE_STEP_FAIL;
 	}
@@ -680,6 +721,5 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		return;
 	}
 	scache_client_set_busy(c, scache_client_in_flight(c));
-	stream_set_timeout(s, c->busy ? c->proto->cfg.request_timeout_ms :
-	    c->proto->cfg.idle_timeout_ms);
+	scache_client_arm(c, was_busy);
 }

@@ -21,6 +21,9 @@
 #define SCACHE_PROTO_PAIRS_MAX 8    /* pairs in one list (stock: <= 5) */
 #define SCACHE_PROTO_LIST_MAX 16384 /* bytes in one request list */
 
+/* Replies not yet written above which a client's requests wait. */
+#define SCACHE_PROTO_OUTPUT_MAX 16384
+
 /* Descriptors kept free for clients, logging and the skeleton. */
 #define SCACHE_PROTO_FD_HEADROOM_MIN 32
 

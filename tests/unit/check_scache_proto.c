@@ -628,6 +628,143 @@ START_TEST(test_scache_proto_idle_client_is_not_timed_out_early)
 }
 END_TEST
 
+/* --- backpressure and deadlines */
+
+#define FIND_E "request\0find_endp\0label\0e\0\0"
+#define FIND_E_LEN (sizeof(FIND_E) - 1)
+
+/* A client whose socket buffers are as small as the kernel allows. */
+static int
+connect_small_client(void)
+{
+	int sp[2], small = 1;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(sp[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	fcntl(sp[1], F_SETFL, O_NONBLOCK);
+	scache_proto_accept(proto, sp[0]);
+	return sp[1];
+}
+
+/* Pipelines find_endp requests until the server stops taking them;
+ * returns how many went out. */
+static long
+pipeline_until_refused(int c)
+{
+	long sent = 0;
+	int rounds, idle = 0;
+	ssize_t n;
+
+	for (rounds = 0; rounds < 10000 && idle < 20; rounds++) {
+		n = write(c, FIND_E, FIND_E_LEN);
+		if (n == (ssize_t)FIND_E_LEN) {
+			sent++;
+			idle = 0;
+			continue;
+		}
+		ck_assert_int_lt(n, 0);
+		ck_assert_int_eq(errno, EAGAIN);
+		idle++;
+		event_loop(0);
+	}
+	ck_assert_int_eq(idle, 20);
+	return sent;
+}
+
+START_TEST(test_scache_proto_pipelining_client_that_never_reads_is_held)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = connect_small_client(), other;
+	long sent;
+	int handled;
+
+	sent = pipeline_until_refused(c);
+	handled = scache_cache_counts(cache)->endp_miss;
+	/* Bounded: the replies held (16 KB plus what the kernel keeps)
+	 * cover only so many 26-byte misses; the rest waits unread. */
+	ck_assert_int_gt(handled, 0);
+	ck_assert_int_lt(handled, 4000);
+	ck_assert_int_lt(handled, sent);
+	spin();
+	ck_assert_int_eq(scache_cache_counts(cache)->endp_miss, handled);
+	/* Others are served meanwhile. */
+	other = client_after_announce();
+	send_bytes(other, FIND_E, FIND_E_LEN);
+	expect_bytes(other, FIND_MISS, FIND_MISS_LEN, "other client");
+	/* The deadline set when it got busy holds: 5 s, then closed. */
+	advance(4999);
+	ck_assert_int_eq(capture_count("timeout"), 0);
+	advance(1);
+	ck_assert_int_eq(capture_count("timeout on scache socket while "
+	    "writing a reply"), 1);
+	ck_assert_uint_eq(scache_proto_client_count(proto), 1);
+	close(c);
+	close(other);
+}
+END_TEST
+
+START_TEST(test_scache_proto_held_requests_go_on_when_the_client_reads)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = connect_small_client();
+	char junk[4096];
+	long sent, got = 0;
+	ssize_t n;
+	int tries;
+
+	sent = pipeline_until_refused(c);
+	ck_assert_int_lt(scache_cache_counts(cache)->endp_miss, sent);
+	/* Reading the replies lets every request be answered, in order. */
+	for (tries = 0; tries < 100000 &&
+	    got < (long)ANNOUNCE_LEN + sent * (long)FIND_MISS_LEN; tries++) {
+		event_loop(0);
+		n = read(c, junk, sizeof(junk));
+		if (n > 0)
+			got += n;
+	}
+	ck_assert_int_eq(got, (long)ANNOUNCE_LEN + sent * (long)FIND_MISS_LEN);
+	ck_assert_int_eq(scache_cache_counts(cache)->endp_miss, sent);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_trickled_request_meets_its_deadline)
+{
+	const char req[] = FIND_E;
+	int c = client_after_announce();
+	size_t i;
+
+	/* One byte a second used to restart the clock every time. */
+	for (i = 0; i < 5; i++) {
+		send_bytes(c, req + i, 1);
+		advance(999);
+	}
+	ck_assert_int_eq(capture_count("timeout"), 0);
+	advance(5);
+	ck_assert(closed_by_server(c));
+	ck_assert_int_eq(capture_count("timeout on scache socket while "
+	    "reading a request"), 1);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_answered_requests_renew_the_deadline)
+{
+	int c = client_after_announce(), i;
+
+	/* A request every 3 s for 30 s, each answered: never timed out. */
+	for (i = 0; i < 10; i++) {
+		send_bytes(c, FIND_E, FIND_E_LEN);
+		expect_bytes(c, FIND_MISS, FIND_MISS_LEN, "answer");
+		advance(3000);
+	}
+	ck_assert_int_eq(capture_count("warning"), 0);
+	close(c);
+}
+END_TEST
+
 /* --- cache behaviour seen through the protocol */
 
 static void
@@ -894,6 +1031,18 @@ scache_proto_suite(void)
 	tcase_add_test(tc,
 	    test_scache_proto_stalled_client_times_out_others_carry_on);
 	tcase_add_test(tc, test_scache_proto_idle_client_is_not_timed_out_early);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("backpressure");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc,
+	    test_scache_proto_pipelining_client_that_never_reads_is_held);
+	tcase_add_test(tc,
+	    test_scache_proto_held_requests_go_on_when_the_client_reads);
+	tcase_add_test(tc, test_scache_proto_trickled_request_meets_its_deadline);
+	tcase_add_test(tc,
+	    test_scache_proto_answered_requests_renew_the_deadline);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cache");

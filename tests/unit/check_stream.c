@@ -449,6 +449,56 @@ START_TEST(test_stream_progress_restarts_the_timeout)
 }
 END_TEST
 
+START_TEST(test_stream_deadline_ignores_progress)
+{
+	event_clock_set(fake_clock);
+	stream_set_deadline(own.s, 100);
+	advance(60);
+	peer_write(sv[1], "x", 1);
+	advance(0);
+	ck_assert_uint_eq(own.data, 1);
+	advance(39);
+	ck_assert_uint_eq(own.timeout, 0);
+	advance(1);
+	ck_assert_uint_eq(own.timeout, 1);
+	/* A progress timeout replaces it (and the other way round). */
+	stream_set_deadline(own.s, 50);
+	stream_set_timeout(own.s, 100);
+	advance(60);
+	ck_assert_uint_eq(own.timeout, 1);
+}
+END_TEST
+
+START_TEST(test_stream_output_limit_holds_input_back)
+{
+	static char big[1 << 20], sink[1 << 16];
+	int small = 1, i;
+	ssize_t n;
+
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	stream_set_output_limit(own.s, 1000);
+	stream_write(own.s, big, sizeof(big));
+	for (i = 0; i < 10; i++)
+		event_loop(0);
+	ck_assert_uint_gt(stream_pending(own.s), 1000);
+	/* Above the limit the peer's bytes are not read... */
+	peer_write(sv[1], "x", 1);
+	for (i = 0; i < 10; i++)
+		event_loop(0);
+	ck_assert_uint_eq(own.data, 0);
+	/* ...until it has read enough of ours. */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 100000 && own.data == 0; i++) {
+		event_loop(0);
+		n = read(sv[1], sink, sizeof(sink));
+		ck_assert(n > 0 || errno == EAGAIN);
+	}
+	ck_assert_uint_eq(own.data, 1);
+	ck_assert_uint_le(stream_pending(own.s), 1000);
+}
+END_TEST
+
 START_TEST(test_stream_timeout_zero_disarms)
 {
 	event_clock_set(fake_clock);
@@ -510,6 +560,8 @@ stream_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_stream_timeout_fires_without_progress);
 	tcase_add_test(tc, test_stream_progress_restarts_the_timeout);
+	tcase_add_test(tc, test_stream_deadline_ignores_progress);
+	tcase_add_test(tc, test_stream_output_limit_holds_input_back);
 	tcase_add_test(tc, test_stream_timeout_zero_disarms);
 	suite_add_tcase(s, tc);
 	return s;
