@@ -13,8 +13,10 @@
  * full after STREAM_DATA, the message cannot fit and the stream fails
  * with EMSGSIZE. At most one received descriptor (or the news that one
  * was lost to a full descriptor table) is held for the owner.
- * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows;
- * one queued descriptor is passed at its place in the byte sequence. The
+ * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows,
+ * first when the frame that queued it closes, then (if the socket was
+ * full) on writability; one queued descriptor is passed at its place in
+ * the byte sequence. The
  * queue is reset whenever it drains (request/response use). With an
  * output limit, input is not read while the queue is above it.
  *
@@ -60,6 +62,7 @@ struct stream {
 	size_t out_limit;    /* no reading above this much output; 0: none */
 	unsigned mask;       /* interest last given to event.c */
 	int busy;            /* frames open on this stream */
+	int out_blocked;     /* the socket was full: wait until writable */
 	int dead;            /* stream_free() called inside a frame */
 	int eof;
 	int error; /* errno of the failure, 0 if none */
@@ -110,10 +113,19 @@ stream_rearm(struct stream *s)
 	}
 }
 
-/* Closes a frame: releases a dead stream or recomputes its interest. */
+static void stream_flush(struct stream *s);
+
+/*
+ * Closes a frame: writes what the frame queued (a reply usually fits at
+ * once, which saves a round through the event loop for writability),
+ * then releases a dead stream or recomputes its interest.
+ */
 static void
 stream_leave(struct stream *s)
 {
+	while (s->busy == 1 && !s->dead && !s->error && !s->out_blocked &&
+	       stream_pending(s) > 0)
+		stream_flush(s);
 	if (--s->busy > 0)
 		return;
 	if (s->dead)
@@ -308,6 +320,8 @@ stream_flush(struct stream *s)
 		if (stream_write_step(s) < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				stream_fail(s, errno);
+			else
+				s->out_blocked = 1;
 			return;
 		}
 		stream_progress(s);
@@ -369,6 +383,8 @@ stream_io_event(int fd, unsigned events, void *ctx)
 	struct stream *s = ctx;
 
 	s->busy++;
+	if (events & EVENT_WRITE)
+		s->out_blocked = 0;
 	if ((events & EVENT_WRITE) && !s->error && stream_pending(s) > 0)
 		stream_flush(s);
 	if ((events & EVENT_READ) && stream_wants_input(s))

@@ -30,6 +30,7 @@ struct owner {
 	unsigned data, flushed, eof, error, timeout;
 	size_t want; /* consume input once this many bytes are buffered */
 	size_t consumed;
+	int echo;    /* answer each input with "ok" */
 	int free_on; /* free the stream on this event (-1: never) */
 };
 
@@ -47,6 +48,10 @@ owner_event(struct stream *s, enum stream_event ev, void *ctx)
 	case STREAM_DATA:
 		o->data++;
 		(void)stream_data(s, &len);
+		if (o->echo) {
+			stream_consume(s, len);
+			stream_write(s, "ok", 2);
+		}
 		if (o->want > 0 && len >= o->want) {
 			stream_consume(s, len);
 			o->consumed += len;
@@ -147,6 +152,23 @@ START_TEST(test_stream_delivers_data_and_consumes)
 	run_until(&own.data, 2);
 	p = stream_data(own.s, &len);
 	ck_assert_mem_eq(p, "llo!", 4);
+}
+END_TEST
+
+START_TEST(test_stream_answer_goes_out_in_the_same_iteration)
+{
+	char reply[8];
+
+	own.echo = 1;
+	peer_write(sv[1], "q", 1);
+	/* One loop iteration reads the question and writes the answer:
+	 * no second round waiting for writability. */
+	event_loop(100);
+	ck_assert_uint_eq(own.data, 1);
+	ck_assert_uint_eq(own.flushed, 1);
+	ck_assert_uint_eq(stream_pending(own.s), 0);
+	ck_assert_int_eq(recv(sv[1], reply, sizeof(reply), MSG_DONTWAIT), 2);
+	ck_assert_mem_eq(reply, "ok", 2);
 }
 END_TEST
 
@@ -527,6 +549,7 @@ stream_suite(void)
 	tcase_add_checked_fixture(tc, setup_stream, teardown_stream);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_stream_delivers_data_and_consumes);
+	tcase_add_test(tc, test_stream_answer_goes_out_in_the_same_iteration);
 	tcase_add_test(tc, test_stream_flushes_through_partial_writes);
 	tcase_add_test(tc, test_stream_reports_eof_after_data);
 	tcase_add_test(tc, test_stream_write_to_closed_peer_fails);
