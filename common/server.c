@@ -99,6 +99,7 @@ server_drain_fork(int first, int count)
 		return -1;
 	if (pid > 0)
 		_exit(0);
+	log_setup_forked();
 	for (fd = first; fd < first + count; fd++) {
 		event_clear(fd);
 		if (dup2(STDIN_FILENO, fd) < 0)
