@@ -35,7 +35,6 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,13 +152,17 @@ scache_proto_dead_event(int fd, unsigned events, void *ctx)
 	scache_cache_drop_fd(proto->cache, fd);
 }
 
-/* Hand-out check: readable now means closed or out of turn, as above. */
+/*
+ * Hand-out check, without a system call: an event for the cached
+ * descriptor still waiting in the batch that brought the request means
+ * it is closed or spoke out of turn, as above. Events of earlier batches
+ * were handled already, so every close the kernel had reported when the
+ * loop last woke up is seen.
+ */
 static int
 scache_proto_alive(int fd, void *ctx)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLRDHUP};
-
-	return poll(&pfd, 1, 0) == 0;
+	return !event_ready(fd);
 }
 
 static void

@@ -837,6 +837,27 @@ START_TEST(test_scache_proto_drops_connection_whose_peer_closed)
 }
 END_TEST
 
+START_TEST(test_scache_proto_closed_in_the_same_batch_is_not_handed_out)
+{
+	int c = client_after_announce();
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int sp[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	save_endp_fd(c, L("request\0save_endp\0ttl\0" "2\0label\0e\0"
+	    "property\0p\0\0"), sp[0]);
+	/* The request is ready first, the close right behind it: both
+	 * come in one batch, the request first. */
+	ck_assert_int_eq(write(c, FIND_E, FIND_E_LEN), (ssize_t)FIND_E_LEN);
+	close(sp[1]);
+	event_loop(0);
+	expect_bytes(c, FIND_MISS, FIND_MISS_LEN, "closed one not handed out");
+	ck_assert_uint_eq(scache_cache_session_count(cache), 0);
+	ck_assert_int_eq(scache_cache_counts(cache)->evict_dead, 1);
+	close(c);
+}
+END_TEST
+
 START_TEST(test_scache_proto_full_cache_warns_once_per_interval)
 {
 	struct scache_proto_config cfg = test_config();
@@ -1051,6 +1072,8 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_handout_and_pipelined_request);
 	tcase_add_test(tc, test_scache_proto_ttl_is_capped_by_limit);
 	tcase_add_test(tc, test_scache_proto_drops_connection_whose_peer_closed);
+	tcase_add_test(tc,
+	    test_scache_proto_closed_in_the_same_batch_is_not_handed_out);
 	tcase_add_test(tc, test_scache_proto_full_cache_warns_once_per_interval);
 	tcase_add_test(tc, test_scache_proto_session_limit_keeps_headroom);
 	tcase_add_test(tc, test_scache_proto_save_into_full_table_fails_softly);
