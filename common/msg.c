@@ -107,6 +107,24 @@ msg_sanitise(char *text)
 	}
 }
 
+/* vsnprintf(), except that a lone "%s" (a line made elsewhere) is copied. */
+static void
+msg_format(char *text, size_t size, const char *fmt, va_list ap)
+{
+	const char *arg;
+	size_t len;
+
+	if (strcmp(fmt, "%s") != 0) {
+		vsnprintf(text, size, fmt, ap);
+		return;
+	}
+	if ((arg = va_arg(ap, const char *)) == NULL)
+		arg = "(null)";
+	len = strnlen(arg, size - 1);
+	memcpy(text, arg, len);
+	text[len] = 0;
+}
+
 static void
 msg_stderr(enum msg_level level, const char *text)
 {
@@ -122,7 +140,7 @@ msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
 
 	if (msg_exiting && level >= MSG_FATAL)
 		return;
-	vsnprintf(text, sizeof(text), fmt, ap);
+	msg_format(text, sizeof(text), fmt, ap);
 	msg_sanitise(text);
 	if (msg_sink_count == 0)
 		msg_stderr(level, text);

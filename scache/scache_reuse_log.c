@@ -73,13 +73,31 @@ enum scache_reuse_field {
 
 #define F_TLS_FIRST F_PEER_CN
 
-static const char *const scache_reuse_names[F_COUNT] = {
-	"reuse_count", "expire_time",
-	"peer_CN", "issuer_CN", "peer_status", "cipher_protocol",
-	"cipher_name", "cipher_usebits", "cipher_algbits", "key_exchange",
-	"key_exchange_curve", "key_exchange_bits", "srvr_signature",
-	"srvr_signature_curve", "srvr_signature_bits",
-	"srvr_signature_digest", "namaddr",
+struct scache_reuse_name {
+	const char *text;
+	size_t len;
+};
+
+#define SCACHE_REUSE_NAME(s) {s, sizeof(s) - 1}
+
+static const struct scache_reuse_name scache_reuse_names[F_COUNT] = {
+	SCACHE_REUSE_NAME("reuse_count"),
+	SCACHE_REUSE_NAME("expire_time"),
+	SCACHE_REUSE_NAME("peer_CN"),
+	SCACHE_REUSE_NAME("issuer_CN"),
+	SCACHE_REUSE_NAME("peer_status"),
+	SCACHE_REUSE_NAME("cipher_protocol"),
+	SCACHE_REUSE_NAME("cipher_name"),
+	SCACHE_REUSE_NAME("cipher_usebits"),
+	SCACHE_REUSE_NAME("cipher_algbits"),
+	SCACHE_REUSE_NAME("key_exchange"),
+	SCACHE_REUSE_NAME("key_exchange_curve"),
+	SCACHE_REUSE_NAME("key_exchange_bits"),
+	SCACHE_REUSE_NAME("srvr_signature"),
+	SCACHE_REUSE_NAME("srvr_signature_curve"),
+	SCACHE_REUSE_NAME("srvr_signature_bits"),
+	SCACHE_REUSE_NAME("srvr_signature_digest"),
+	SCACHE_REUSE_NAME("namaddr"),
 };
 
 struct scache_reuse_value {
@@ -102,8 +120,9 @@ scache_reuse_parse_block(struct scache_reuse_value *v, const char *text,
 	attr_plain_iter_init(&it, text, len);
 	while (attr_plain_next(&it, &name, &name_len, &value, &value_len) > 0) {
 		for (f = first; f < last; f++) {
-			if (strlen(scache_reuse_names[f]) == name_len &&
-			    memcmp(scache_reuse_names[f], name, name_len) == 0) {
+			if (scache_reuse_names[f].len == name_len &&
+			    memcmp(scache_reuse_names[f].text, name,
+			    name_len) == 0) {
 				v[f].text = value;
 				v[f].len = value_len;
 				found++;
@@ -156,30 +175,40 @@ scache_reuse_put_hex(struct buf *out, unsigned char byte)
 	buf_append(out, esc, sizeof(esc));
 }
 
+/* Bytes that go into the line as they are (the rest: see the header). */
+static int
+scache_reuse_plain(unsigned char c, enum scache_reuse_quoting quoting)
+{
+	if (c == '"' || c == '\\')
+		return 0;
+	return (c > ' ' && c < 0x7f) ||
+	    (c == ' ' && quoting == SCACHE_REUSE_QUOTED);
+}
+
 /* Appends text (at most SCACHE_REUSE_VALUE_MAX bytes of it), escaped. */
 static void
 scache_reuse_put_escaped(struct buf *out, const char *text, size_t len,
     enum scache_reuse_quoting quoting)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, n;
+	size_t i = 0, run, n;
 
 	if (len > SCACHE_REUSE_VALUE_MAX)
 		len = SCACHE_REUSE_VALUE_MAX;
 	while (i < len) {
-		if (s[i] == '"' || s[i] == '\\') {
-			if (quoting == SCACHE_REUSE_QUOTED) {
-				buf_putc(out, '\\');
-				buf_putc(out, s[i]);
-			} else {
-				scache_reuse_put_hex(out, s[i]);
-			}
-			i++;
-		} else if (s[i] > ' ' && s[i] < 0x7f) {
+		/* Plain runs go in one piece: most values are one run. */
+		for (run = i; run < len && scache_reuse_plain(s[run], quoting);
+		    run++)
+			continue;
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			i = run;
+		} else if ((s[i] == '"' || s[i] == '\\') &&
+		    quoting == SCACHE_REUSE_QUOTED) {
+			buf_putc(out, '\\');
 			buf_putc(out, s[i++]);
-		} else if (s[i] == ' ' && quoting == SCACHE_REUSE_QUOTED) {
-			buf_putc(out, s[i++]);
-		} else if ((n = utf8_printable_len(s + i, len - i)) > 0) {
+		} else if (s[i] >= 0x80 &&
+		    (n = utf8_printable_len(s + i, len - i)) > 0) {
 			buf_append(out, s + i, n);
 			i += n;
 		} else {
@@ -229,7 +258,7 @@ scache_reuse_trust(const struct scache_reuse_value *v)
 	return "Untrusted ";
 }
 
-/* name, then " (curve)" or " (N bits)" as smtp(8) writes them. */
+/* label, name, then " (curve)" or " (N bits)" as smtp(8) writes them. */
 static void
 scache_reuse_put_algorithm(struct buf *out, const char *label,
     const struct scache_reuse_value *name,
@@ -240,12 +269,15 @@ scache_reuse_put_algorithm(struct buf *out, const char *label,
 
 	if (!scache_reuse_present(name))
 		return;
-	buf_printf(out, " %s", label);
+	buf_puts(out, label);
 	scache_reuse_put(out, " ", name, "");
-	if (scache_reuse_present(curve))
+	if (scache_reuse_present(curve)) {
 		scache_reuse_put(out, " (", curve, ")");
-	else if (scache_reuse_number(bits, &n) == 0 && n > 0)
-		buf_printf(out, " (%lld bits)", n);
+	} else if (scache_reuse_number(bits, &n) == 0 && n > 0) {
+		buf_puts(out, " (");
+		buf_put_dec(out, n);
+		buf_puts(out, " bits)");
+	}
 }
 
 static void
@@ -254,11 +286,15 @@ scache_reuse_put_use(struct buf *out, const struct scache_reuse_value *v,
 {
 	long long count, expire;
 
-	if (scache_reuse_number(&v[F_REUSE_COUNT], &count) == 0)
-		buf_printf(out, " conn_use=%lld", count + 2);
-	if (scache_reuse_number(&v[F_EXPIRE_TIME], &expire) == 0)
-		buf_printf(out, " age=%llds",
-		    (long long)now - (expire - reuse_time_limit));
+	if (scache_reuse_number(&v[F_REUSE_COUNT], &count) == 0) {
+		buf_puts(out, " conn_use=");
+		buf_put_dec(out, count + 2);
+	}
+	if (scache_reuse_number(&v[F_EXPIRE_TIME], &expire) == 0) {
+		buf_puts(out, " age=");
+		buf_put_dec(out, (long long)now - (expire - reuse_time_limit));
+		buf_putc(out, 's');
+	}
 }
 
 static void
@@ -269,11 +305,16 @@ scache_reuse_put_cipher(struct buf *out, const struct scache_reuse_value *v)
 	scache_reuse_put(out, " ", &v[F_PROTOCOL], "");
 	scache_reuse_put(out, " with cipher ", &v[F_CIPHER], "");
 	if (scache_reuse_number(&v[F_USEBITS], &use) == 0 &&
-	    scache_reuse_number(&v[F_ALGBITS], &alg) == 0)
-		buf_printf(out, " (%lld/%lld bits)", use, alg);
-	scache_reuse_put_algorithm(out, "key-exchange", &v[F_KEX],
+	    scache_reuse_number(&v[F_ALGBITS], &alg) == 0) {
+		buf_puts(out, " (");
+		buf_put_dec(out, use);
+		buf_putc(out, '/');
+		buf_put_dec(out, alg);
+		buf_puts(out, " bits)");
+	}
+	scache_reuse_put_algorithm(out, " key-exchange", &v[F_KEX],
 	    &v[F_KEX_CURVE], &v[F_KEX_BITS]);
-	scache_reuse_put_algorithm(out, "server-signature", &v[F_SIG],
+	scache_reuse_put_algorithm(out, " server-signature", &v[F_SIG],
 	    &v[F_SIG_CURVE], &v[F_SIG_BITS]);
 	scache_reuse_put(out, " server-digest ", &v[F_SIG_DIGEST], "");
 }
@@ -293,7 +334,8 @@ scache_reuse_log_format(struct buf *out, const char *endp_prop, time_t now,
 	    scache_reuse_parse_block(v, tls, (size_t)(end - tls), F_TLS_FIRST,
 	    F_COUNT, &rest) == 0)
 		return 0;
-	buf_printf(out, "%sTLS connection handed out", scache_reuse_trust(v));
+	buf_puts(out, scache_reuse_trust(v));
+	buf_puts(out, "TLS connection handed out");
 	scache_reuse_put(out, " to ", &v[F_NAMADDR], "");
 	scache_reuse_put_use(out, v, now, reuse_time_limit);
 	buf_puts(out, ":");
