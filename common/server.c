@@ -151,19 +151,6 @@ server_master_gone_event(void *ctx)
 	server_master_gone();
 }
 
-void
-server_busy(void)
-{
-	(void)server_status_set(&server.status, SERVER_STAT_TAKEN);
-}
-
-void
-server_idle(void)
-{
-	if (server_status_set(&server.status, SERVER_STAT_AVAIL) < 0)
-		server_master_gone();
-}
-
 static void
 server_idle_event(void *ctx)
 {
@@ -205,28 +192,33 @@ server_service_name(void)
 	return server.service_name;
 }
 
-/* EVENT mode: available to master unless accepting is paused. */
+/*
+ * Available to master (AVAIL) unless an EVENT-mode process cannot accept;
+ * if the status socket failed, master has gone.
+ */
 static void
-server_event_idle(void)
+server_report_idle(void)
 {
-	if (server_status_set(&server.status, server.accept.paused
-	                                          ? SERVER_STAT_TAKEN
-	                                          : SERVER_STAT_AVAIL) < 0)
+	int paused = server.mode == SERVER_MODE_EVENT && server.accept.paused;
+
+	if (server_status_set(&server.status, paused ? SERVER_STAT_TAKEN
+	                                             : SERVER_STAT_AVAIL) < 0)
 		server_master_gone();
 }
 
+/*
+ * Both modes report TAKEN/AVAIL around the accept, as stock event_server
+ * does: our daemons serve every client without blocking, so a process
+ * is never busy in master's sense, and master counts a use per client.
+ */
 static void
 server_new_client(int fd)
 {
 	if (server.client_count++ == 0)
 		(void)event_timer_cancel(server_idle_event, NULL);
-	if (server.mode == SERVER_MODE_MULTI) {
-		server.ops->on_accept(fd, server.ops->ctx);
-		return;
-	}
-	server_busy();
+	(void)server_status_set(&server.status, SERVER_STAT_TAKEN);
 	server.ops->on_accept(fd, server.ops->ctx);
-	server_event_idle();
+	server_report_idle();
 }
 
 static void
@@ -245,13 +237,12 @@ server_fd_shortage(void *ctx)
 /*
  * EVENT mode: a process that cannot accept says it is busy, so that
  * master(8) starts another (with a descriptor table of its own) for the
- * connections that wait. In MULTI mode the status follows requests.
+ * connections that wait. MULTI mode has a process limit of 1: no other.
  */
 static void
 server_accept_paused(int paused, void *ctx)
 {
-	if (server.mode == SERVER_MODE_EVENT)
-		server_event_idle();
+	server_report_idle();
 }
 
 static void

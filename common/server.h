@@ -7,14 +7,19 @@
  * options, main.cf, logging, privilege drop, accepting on fds 6.., the
  * status record on fd 5, idle/use/retirement limits and the watchdog.
  *
- * SERVER_MODE_MULTI (scache): needs -l ("solitary"); the daemon calls
- * server_busy() and server_idle() around each request (one TAKEN/AVAIL
- * pair per request; a change that finds the status socket full is sent
- * when it drains, see server_status.h); master disconnect (fd 5 EOF,
- * reload) = on_exit hook and exit 0 at once; watchdog = daemon_timeout.
+ * Status: in both modes a TAKEN/AVAIL pair goes to master around each
+ * on_accept (a change that finds the status socket full is sent when it
+ * drains, see server_status.h). Stock multi_server sends one around each
+ * request instead, because it serves requests one at a time; ours never
+ * block, so a process is never busy in master's sense (master only
+ * counts the pairs, and with a process limit of 1 starts no other).
  *
- * SERVER_MODE_EVENT (tlsproxy): needs -z ("unlimited"); TAKEN/AVAIL go
- * around on_accept; master disconnect and retirement (-r, else
+ * SERVER_MODE_MULTI (scache): needs -l ("solitary"); master disconnect
+ * (fd 5 EOF, reload) = on_exit hook and exit 0 at once; watchdog =
+ * daemon_timeout.
+ *
+ * SERVER_MODE_EVENT (tlsproxy): needs -z ("unlimited"); master
+ * disconnect and retirement (-r, else
  * max_idle * max_use capped at 18000 s) drain: fork, the parent exits 0
  * at once, the child stops listening, serves its connections and exits
  * when none is left; watchdog = *ops->watchdog_secs, else 1000 s.
@@ -68,12 +73,6 @@ struct server_ops {
 /* Runs the daemon; never returns. Fatal with Postfix's texts. */
 void server_main(int argc, char **argv, enum server_mode mode,
                  const struct server_ops *ops) __attribute__((noreturn));
-
-/* MULTI mode: report busy (TAKEN) before a request; failures ignored. */
-void server_busy(void);
-
-/* MULTI mode: report idle (AVAIL) after it; if master is gone, exit. */
-void server_idle(void);
 
 /* The daemon closed client fd: one more use, idle timer when none left. */
 void server_disconnect(int fd);

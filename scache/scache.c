@@ -59,8 +59,6 @@ scache_post_jail(void *ctx)
 	    .idle_timeout_ms = (unsigned)params.ipc_timeout * 1000,
 	    .reuse_log = scache_reuse_log,
 	    .reuse_time_limit = smtp_connection_reuse_time_limit,
-	    .busy = server_busy,
-	    .idle = server_idle,
 	    .disconnect = server_disconnect,
 	};
 	struct rlimit nofile;

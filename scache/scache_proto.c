@@ -83,7 +83,7 @@ struct scache_client {
 	struct stream *stream;
 	struct attr_dec *dec;
 	enum scache_client_state state;
-	int busy;            /* counted in proto->busy_count */
+	int busy;            /* a request in flight: its deadline runs */
 	int answered;        /* all output written since the deadline was set */
 	const char *service; /* request handler name, for warnings */
 	/* save_endp in flight */
@@ -100,7 +100,6 @@ struct scache_proto {
 	struct scache_cache *cache;
 	struct scache_client *clients;
 	size_t client_count;
-	int busy_count;
 	time_t stats_start;
 	int fd_lost_warned; /* in this statistics interval */
 };
@@ -269,22 +268,6 @@ scache_client_reply(struct scache_client *c, int status, int props,
 	buf_free(&out);
 }
 
-/* Tells the skeleton when the first request starts and the last ends. */
-static void
-scache_client_set_busy(struct scache_client *c, int busy)
-{
-	struct scache_proto *proto = c->proto;
-
-	if (c->busy == busy)
-		return;
-	c->busy = busy;
-	proto->busy_count += busy ? 1 : -1;
-	if (busy && proto->busy_count == 1 && proto->cfg.busy)
-		proto->cfg.busy();
-	if (!busy && proto->busy_count == 0 && proto->cfg.idle)
-		proto->cfg.idle();
-}
-
 static void
 scache_client_forget_request(struct scache_client *c)
 {
@@ -303,7 +286,6 @@ scache_client_free(struct scache_client *c)
 	struct scache_proto *proto = c->proto;
 	int fd = stream_fd(c->stream);
 
-	scache_client_set_busy(c, 0);
 	scache_client_forget_request(c);
 	stream_free(c->stream);
 	attr_dec_free(c->dec);
@@ -723,6 +705,6 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		scache_client_free(c);
 		return;
 	}
-	scache_client_set_busy(c, scache_client_in_flight(c));
+	c->busy = scache_client_in_flight(c);
 	scache_client_arm(c, was_busy);
 }

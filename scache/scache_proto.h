@@ -46,10 +46,7 @@ struct scache_proto_config {
 	int reuse_time_limit;         /* smtp_connection_reuse_time_limit */
 	size_t session_max;           /* cached descriptors */
 	size_t binding_max;           /* destination bindings */
-	/* Skeleton hooks (NULL in tests): first request in flight, none
-	 * in flight, a client connection closed. */
-	void (*busy)(void);
-	void (*idle)(void);
+	/* Skeleton hook (NULL in tests): a client connection closed. */
 	void (*disconnect)(int fd);
 };
 

@@ -3,9 +3,8 @@
 #
 # master(8) reads its children's 12-byte status records one at a time.
 # Here it is stopped (SIGSTOP) while 300 local clients connect to our
-# tlsproxy (EVENT mode: TAKEN/AVAIL around each accept) and one client
-# makes 300 requests of our scache (MULTI mode: TAKEN/AVAIL around each
-# request): 1200 records, far more than the shared status socket holds.
+# tlsproxy and 300 to our scache (both report TAKEN/AVAIL around each
+# accept): 1200 records, far more than the shared status socket holds.
 # Once master runs again, each daemon sends the state master must know
 # last, available, so: no "status socket full" warning, master forks no
 # second tlsproxy for the next connection (it would if it believed the
@@ -26,33 +25,19 @@ daemon_pids() {
 	pgrep -g "$(lib_master_pid)" -x "$1" | sort | tr '\n' ' '
 }
 
-# burst: hold CLIENTS connections to private/tlsproxy and make CLIENTS
-# find_endp requests on one private/scache connection; print "done" when
-# all are made, then wait for stdin to close.
+# burst: hold CLIENTS connections to each of private/tlsproxy and
+# private/scache, print "done" when all are made, then wait for stdin to
+# close.
 burst() {
 	perl -MIO::Socket::UNIX -e '
 		my ($tlsproxy, $scache, $n) = @ARGV;
 		alarm 120;
 		my @held;
-		for (1 .. $n) {
-			push @held, IO::Socket::UNIX->new(Peer => $tlsproxy)
-			    or die "connect $tlsproxy: $!\n";
-		}
-		my $s = IO::Socket::UNIX->new(Peer => $scache)
-		    or die "connect $scache: $!\n";
-		local $/ = "\0\0";
-		<$s> =~ /^protocol\0connection_cache_protocol\0/
-		    or die "no scache announcement\n";
-		# A miss: status 2 and an empty property.
-		my $miss = "status\0" . "2\0property\0\0\0";
-		for (1 .. $n) {
-			print $s "request\0find_endp\0label\0burst$_\0\0";
-			my ($reply, $got) = ("", 0);
-			while (length($reply) < length($miss)) {
-				$got = sysread($s, $reply, 64, length($reply));
-				last if !$got;
+		for my $path ($tlsproxy, $scache) {
+			for (1 .. $n) {
+				push @held, IO::Socket::UNIX->new(Peer => $path)
+				    or die "connect $path: $!\n";
 			}
-			$reply eq $miss or die "scache reply: $reply\n";
 		}
 		$| = 1;
 		print "done\n";

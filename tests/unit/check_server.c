@@ -302,7 +302,6 @@ struct fake_master {
 	int log_fd;
 };
 
-static enum server_mode svc_mode;
 static const char *svc_greeting;
 
 static const struct conf_param svc_params[] = {
@@ -321,15 +320,11 @@ svc_event(int fd, unsigned events, void *ctx)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n > 0) {
-		if (svc_mode == SERVER_MODE_MULTI)
-			server_busy();
 		msg_info("request");
 		len = snprintf(reply, sizeof(reply), "%d %ld\n", fd,
 		               (long)getpid());
 		if (write(fd, reply, (size_t)len) != len)
 			msg_warn("reply: %m");
-		if (svc_mode == SERVER_MODE_MULTI)
-			server_idle();
 	}
 	event_clear(fd);
 	close(fd);
@@ -444,7 +439,6 @@ fake_master_start(struct fake_master *m, enum server_mode mode, const char *gen,
 	int pair[2], n = argv_build(argv, args);
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
-	svc_mode = mode;
 	if ((m->pid = fork()) == 0) {
 		close(pair[0]);
 		fake_master_child(m, pair[1], gen);
@@ -572,7 +566,7 @@ fake_expect_log(struct fake_master *m, const char *needle)
 	              needle, text);
 }
 
-START_TEST(test_server_multi_status_per_request_and_exit_on_master_close)
+START_TEST(test_server_multi_status_per_client_and_exit_on_master_close)
 {
 	static const char *const args[] = {"-l", "-t", "unix", NULL};
 	struct fake_master m;
@@ -581,14 +575,17 @@ START_TEST(test_server_multi_status_per_request_and_exit_on_master_close)
 
 	fake_master_prepare(&m, NULL);
 	fake_master_start(&m, SERVER_MODE_MULTI, "13", args);
-	/* No status record at start-up, none for a bare connection. */
-	idle_client = fake_connect(&m);
+	/* No status record at start-up; one pair per client accepted. */
 	fake_expect_no_status(&m, 300);
+	idle_client = fake_connect(&m);
+	fake_expect_status(&m, m.pid, SERVER_STAT_TAKEN);
+	fake_expect_status(&m, m.pid, SERVER_STAT_AVAIL);
 	fake_request(fake_connect(&m), &fd, &pid);
 	ck_assert_int_ge(fd, SERVER_CLIENT_FD_MIN);
 	ck_assert_int_eq(pid, m.pid);
 	fake_expect_status(&m, m.pid, SERVER_STAT_TAKEN);
 	fake_expect_status(&m, m.pid, SERVER_STAT_AVAIL);
+	/* None for the request itself: it never blocks the process. */
 	fake_expect_no_status(&m, 100);
 	/* master goes away: exit at once, even with a client connected. */
 	close(m.status_fd);
@@ -874,7 +871,6 @@ START_TEST(test_server_refuses_a_terminal)
 	ck_assert_int_eq(pipe(errpipe), 0);
 	fake_master_prepare(&m, NULL);
 	dup2(errpipe[1], 2);
-	svc_mode = SERVER_MODE_MULTI;
 	if ((m.pid = fork()) == 0) {
 		fake_master_child(&m, m.listen_fd, "13");
 		char *argv[ARGS_MAX];
@@ -906,7 +902,6 @@ START_TEST(test_server_standalone_serves_stdin_once)
 	fake_master_prepare(&m, NULL);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, status), 0);
-	svc_mode = SERVER_MODE_MULTI;
 	if ((m.pid = fork()) == 0) {
 		char *argv[ARGS_MAX];
 		int argc = argv_build(argv, args);
@@ -963,7 +958,7 @@ server_suite(void)
 	tcase_set_timeout(master, 20);
 	tcase_add_test(
 	    master,
-	    test_server_multi_status_per_request_and_exit_on_master_close);
+	    test_server_multi_status_per_client_and_exit_on_master_close);
 	tcase_add_test(master, test_server_event_drains_on_master_close);
 	tcase_add_test(master,
 	               test_server_event_retires_without_cutting_a_client);
