@@ -85,6 +85,7 @@ struct scache_client {
 	enum scache_client_state state;
 	int busy;            /* a request in flight: its deadline runs */
 	int answered;        /* all output written since the deadline was set */
+	int replying;        /* a reply (not the greeting) is not all written */
 	const char *service; /* request handler name, for warnings */
 	/* save_endp in flight */
 	int ttl;
@@ -251,6 +252,14 @@ scache_proto_cache(struct scache_proto *proto)
 
 /* --- per client: replies and bookkeeping */
 
+/* Queues part of a reply: the request is in flight until it is out. */
+static void
+scache_client_send(struct scache_client *c, const void *data, size_t len)
+{
+	stream_write(c->stream, data, len);
+	c->replying = 1;
+}
+
 static void
 scache_client_reply(struct scache_client *c, int status, int props,
     const char *prop1, const char *prop2)
@@ -264,7 +273,7 @@ scache_client_reply(struct scache_client *c, int status, int props,
 	if (props >= 2)
 		attr_enc_str(&out, "property", prop2);
 	attr_enc_end(&out);
-	stream_write(c->stream, out.data, out.len);
+	scache_client_send(c, out.data, out.len);
 	buf_free(&out);
 }
 
@@ -376,7 +385,7 @@ scache_save_endp_service(struct scache_client *c, struct attr_cursor *cur)
 	c->label = xstrdup(label);
 	c->prop = xstrdup(prop);
 	/* Stock clients wait for this dummy before they send the fd. */
-	stream_write(c->stream, FDPASS_DUMMY, FDPASS_DUMMY_LEN);
+	scache_client_send(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN);
 	c->state = SCACHE_CLIENT_SAVE_FD;
 	return SCACHE_STEP_AGAIN;
 }
@@ -516,6 +525,7 @@ scache_find_dummy(struct scache_client *c, struct attr_cursor *cur)
 	}
 	if (c->state == SCACHE_CLIENT_FIND_ACK) {
 		stream_send_fd(c->stream, c->fd);
+		c->replying = 1;
 		c->fd = -1;
 		c->state = SCACHE_CLIENT_FIND_DONE;
 		return SCACHE_STEP_AGAIN;
@@ -633,7 +643,7 @@ static int
 scache_client_in_flight(const struct scache_client *c)
 {
 	return c->state != SCACHE_CLIENT_REQUEST || attr_dec_pending(c->dec) ||
-	    stream_pending(c->stream) > 0;
+	    c->replying;
 }
 
 /*
@@ -691,6 +701,7 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 	} else if (ev == STREAM_FLUSHED) {
 		/* Replies written: requests held back may go on. */
 		c->answered = 1;
+		c->replying = 0;
 		step = scache_client_run(c);
 	} else {
 		scache_client_trouble(c, ev);

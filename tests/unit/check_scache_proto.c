@@ -598,6 +598,21 @@ START_TEST(test_scache_proto_stalled_client_times_out_others_carry_on)
 }
 END_TEST
 
+START_TEST(test_scache_proto_client_gone_before_the_greeting_is_quiet)
+{
+	int sp[2];
+
+	/* Accepted after it left: the greeting fails, nothing was asked. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	close(sp[1]);
+	scache_proto_accept(proto, sp[0]);
+	spin();
+	ck_assert_uint_eq(scache_proto_client_count(proto), 0);
+	ck_assert_int_eq(disconnect_calls, 1);
+	ck_assert_str_eq(capture_text(), "");
+}
+END_TEST
+
 START_TEST(test_scache_proto_idle_client_is_not_timed_out_early)
 {
 	int c = client_after_announce();
@@ -1034,6 +1049,8 @@ scache_proto_suite(void)
 	tcase_add_test(tc,
 	    test_scache_proto_stalled_client_times_out_others_carry_on);
 	tcase_add_test(tc, test_scache_proto_idle_client_is_not_timed_out_early);
+	tcase_add_test(tc,
+	    test_scache_proto_client_gone_before_the_greeting_is_quiet);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("backpressure");
