@@ -40,7 +40,9 @@ pipeline() {
 		my $chunk = $req x 1024;
 		my ($sent, $last, $stalled, $start) = (0, time, 0, time);
 		while ($sent < $volume) {
-			my $n = syswrite($s, $chunk);
+			# A partial write goes on where it stopped.
+			my $at = $sent % length($chunk);
+			my $n = syswrite($s, $chunk, length($chunk) - $at, $at);
 			if (defined $n) {
 				$sent += $n;
 				$last = time;
