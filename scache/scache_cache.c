@@ -316,6 +316,12 @@ scache_cache_shed(struct scache_cache *cache)
 	return 1;
 }
 
+void
+scache_cache_count_lost(struct scache_cache *cache)
+{
+	cache->counts.evict_fd++;
+}
+
 /* --- destinations and bindings */
 
 static struct scache_dest *

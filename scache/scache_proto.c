@@ -11,9 +11,9 @@
  * scache_client_event() is the only place that frees a client.
  *
  * Out of descriptors: a save_endp whose descriptor could not be received
- * gets status FAIL (the client stays), and the oldest cached connection
- * is closed to make room, as it is for a client waiting to be accepted
- * (scache_proto_shed(), through the skeleton's on_fd_shortage).
+ * counts as saved and dropped at once (status OK), and the oldest cached
+ * connection is closed to make room, as it is for a client waiting to be
+ * accepted (scache_proto_shed(), through the skeleton's on_fd_shortage).
  *
  * Backpressure: while more than SCACHE_PROTO_OUTPUT_MAX bytes of replies
  * wait to be written, no more requests are handled or read, so a client
@@ -392,9 +392,11 @@ scache_save_endp_service(struct scache_client *c, struct attr_cursor *cur)
 
 /*
  * The descriptor of a save_endp could not be received: the table is
- * full. The client did nothing wrong: it gets status FAIL (it closes its
- * copy, as after any save) and stays connected, and the oldest cached
- * connection makes room for the next save.
+ * full. The client did nothing wrong, and any status but OK makes
+ * smtp(8) stop using the cache for the rest of its life, so it gets OK:
+ * the connection counts as cached and evicted at once (fd-shortage), as
+ * a cache may do at any time; smtp closes its copy as after any save.
+ * The oldest cached connection makes room for the next save.
  */
 static enum scache_step
 scache_save_endp_lost(struct scache_client *c)
@@ -403,12 +405,14 @@ scache_save_endp_lost(struct scache_client *c)
 
 	if (!proto->fd_lost_warned)
 		msg_warn("%s: unable to receive file descriptor: descriptor "
-		    "table full; closing the oldest cached connection "
-		    "(logged once per statistics interval)", c->service);
+		    "table full; dropping it and the oldest cached "
+		    "connection (logged once per statistics interval)",
+		    c->service);
 	proto->fd_lost_warned = 1;
+	scache_cache_count_lost(proto->cache);
 	(void)scache_cache_shed(proto->cache);
 	scache_client_forget_request(c);
-	scache_client_reply(c, SCACHE_STATUS_FAIL, 0, NULL, NULL);
+	scache_client_reply(c, SCACHE_STATUS_OK, 0, NULL, NULL);
 	c->state = SCACHE_CLIENT_REQUEST;
 	return SCACHE_STEP_AGAIN;
 }

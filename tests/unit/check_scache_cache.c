@@ -209,6 +209,8 @@ START_TEST(test_scache_cache_shed_closes_oldest_for_a_descriptor)
 	ck_assert_int_eq(scache_cache_shed(c), 1);
 	ck_assert_int_eq(scache_cache_shed(c), 0);
 	ck_assert_int_eq(scache_cache_counts(c)->evict_fd, 2);
+	scache_cache_count_lost(c);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_fd, 3);
 	scache_cache_free(c);
 }
 END_TEST
