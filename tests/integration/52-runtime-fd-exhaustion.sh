@@ -13,7 +13,7 @@
 # keep serving what is open (tlsproxy also reports itself busy so that
 # master(8) starts another process for the waiting clients), never exit,
 # lose no message (each delivered, or deferred and delivered by a queue
-# flush at the end), and reuse cached connections again once the clients
+# flush at the end), and the same scache answers again once the clients
 # are gone.
 #
 # SPDX-License-Identifier: EPL-2.0
@@ -29,8 +29,9 @@ ENDED='postfix/master\[[0-9]+\]: warning: process .*/tlsreuse/(scache|tlsproxy) 
 # Expected while the clients are held: tlsproxy's word on the held
 # clients leaving without a request and on a remote socket it had no room
 # for (that delivery is deferred), scache's on a save whose descriptor
-# found no room, smtp(8) finding the cache or the proxy short.
-EXPECTED="$PAUSED|tlsp_get_request_event: receive request attributes|tlsp_get_fd_event: receive remote SMTP peer file descriptor|scache_save_endp_service: unable to receive file descriptor: descriptor table full|postfix/smtp\\[[0-9]+\\]: warning: .*(private/scache|private/tlsproxy)"
+# found no room, smtp(8) waiting in vain for the cache (whose queue the
+# held clients fill) or the proxy, and then caching no more.
+EXPECTED="$PAUSED|tlsp_get_request_event: receive request attributes|tlsp_get_fd_event: receive remote SMTP peer file descriptor|scache_save_endp_service: unable to receive file descriptor: descriptor table full|postfix/smtp\\[[0-9]+\\]: warning: (.*(private/scache|private/tlsproxy)|disabling connection caching)"
 
 # hold: connect up to HOLD times to each socket given, without blocking
 # (a full listen queue is retried for up to 10 s), print "held N M ...",
@@ -94,14 +95,30 @@ more_than() {
 	[ "$(wc -w <<<"$now")" -gt "$(wc -w <<<"$1")" ]
 }
 
+# scache_answers: a find_endp on a new connection to private/scache gets
+# its reply.
+scache_answers() {
+	perl -MIO::Socket::UNIX -e '
+		alarm 5;
+		my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or exit 1;
+		local $/ = "\0\0";
+		<$s> =~ /^protocol\0connection_cache_protocol\0/ or exit 1;
+		print $s "request\0find_endp\0label\0probe\0\0";
+		my $reply = "";
+		sysread($s, $reply, 64) > 0 && $reply =~ /^status\0/ or exit 1;' \
+	    "$I/queue/private/scache"
+}
+
 fd_exhaustion_scenario() {
-	local line others master tp t0=$EPOCHSECONDS minutes pid count
+	local line others master tp sc t0=$EPOCHSECONDS minutes pid count
 	instance_up
 	master=$(lib_master_pid)
 	prlimit --pid "$master" --nofile="$NOFILE:$NOFILE" ||
 	    harness_error "prlimit failed"
 	deliver 5 "before"
+	expect_count "$REUSED" 4 "smtp TLS reuses before"
 	tp=$(daemon_pids tlsproxy)
+	sc=$(daemon_pids scache)
 	# master is stopped while the clients connect, so that it cannot
 	# spread them over new tlsproxy processes: one process fills up.
 	kill -STOP "$master"
@@ -122,6 +139,11 @@ fd_exhaustion_scenario() {
 	deliver 3 "while held"
 	eval "exec ${HOLDER[1]}>&-"
 	wait "$HOLDER_PID" || true
+	# The same scache serves again (smtp processes that gave up on it
+	# stay without cache until they exit, as with stock).
+	lib_wait_until 10 scache_answers ||
+	    fail "scache does not answer after the clients left"
+	[ "$(daemon_pids scache)" = "$sc" ] || fail "scache was replaced"
 	deliver 5 "after"
 	# Nothing lost: what was deferred goes out now.
 	postqueue -c "$I/conf" -f || harness_error "postqueue -f failed"
@@ -129,7 +151,6 @@ fd_exhaustion_scenario() {
 	wait_for_maillog 'postfix/smtp\[[0-9]+\]: .*status=sent' 13
 	expect_count 'postfix/discard\[[0-9]+\]: .*status=sent \(sink\)' 13 \
 	    "messages received by the sink"
-	expect_at_least "$REUSED" 5 "smtp TLS reuses"
 	expect_none "$ENDED" "our daemons ending"
 	expect_none 'too many errors' "fatal accept errors"
 	# At most one warning per process and started minute.
