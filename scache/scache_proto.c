@@ -30,7 +30,7 @@
  * SCACHE_PROTO_OUTPUT_MAX of unwritten replies per client; session_max
  * and binding_max in the cache.
  * Errors: peer trouble is one msg_warn() and that client is closed.
- * See also: spec scache.md sections 2-8; scache_cache.c.
+ * See also: doc/scache-protocol.md; scache_cache.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

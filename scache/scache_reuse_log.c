@@ -27,7 +27,7 @@
  * numbers are unsigned decimals of at most SCACHE_REUSE_DIGITS_MAX
  * digits (anything else is left out), so no arithmetic on them overflows.
  * Errors: none; a malformed line ends that block's parse.
- * See also: spec scache.md section 9.5; common/attr_plain.h.
+ * See also: doc/scache-protocol.md section 4; common/attr_plain.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

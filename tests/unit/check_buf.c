@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "runner.h"
 
 START_TEST(test_buf_empty_is_empty_string)
 {
@@ -131,3 +132,5 @@ buf_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(buf_suite)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "runner.h"
 
 static int sv[2];
 
@@ -347,3 +348,5 @@ fdpass_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(fdpass_suite)

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "capture.h"
 #include "msg.h"
+#include "runner.h"
 #include "scache_reuse_log.h"
 
 #define LIMIT 300 /* smtp_connection_reuse_time_limit */
@@ -27,7 +28,7 @@ read_data(const char *name)
 	FILE *fp;
 	long len;
 
-	snprintf(path, sizeof(path), "%s/%s", SCACHE_TEST_DATA, name);
+	snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, name);
 	fp = fopen(path, "rb");
 	ck_assert_msg(fp != NULL, "open %s", path);
 	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
@@ -335,3 +336,5 @@ scache_reuse_log_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(scache_reuse_log_suite)

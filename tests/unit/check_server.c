@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "event.h"
 #include "msg.h"
+#include "runner.h"
 #include "server.h"
 #include "server_accept.h"
 #include "server_opts.h"
@@ -977,3 +978,5 @@ server_suite(void)
 	suite_add_tcase(s, master);
 	return s;
 }
+
+RUNNER_SUITE(server_suite)

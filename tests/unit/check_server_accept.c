@@ -22,6 +22,7 @@
 
 #include "capture.h"
 #include "event.h"
+#include "runner.h"
 #include "server_accept.h"
 
 #define CLIENTS 4
@@ -272,3 +273,5 @@ server_accept_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(server_accept_suite)

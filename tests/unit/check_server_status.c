@@ -17,6 +17,7 @@
 
 #include "capture.h"
 #include "event.h"
+#include "runner.h"
 #include "server_status.h"
 
 #define PID 4242
@@ -221,3 +222,5 @@ server_status_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(server_status_suite)

@@ -9,6 +9,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "runner.h"
 #include "utf8.h"
 
 static const struct {
@@ -93,3 +94,5 @@ utf8_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(utf8_suite)
