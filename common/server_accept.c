@@ -7,7 +7,7 @@
  * listen queue, and master(8) forks no extra process for them unless
  * the daemon says it is busy (an EVENT-mode daemon does, see server.c).
  *
- * See also: spec daemon-runtime.md section 8.1; server.c.
+ * See also: server.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -7,7 +7,7 @@
  * stream socket); a short write would corrupt master's view of every
  * sibling, so it is fatal.
  *
- * See also: spec daemon-runtime.md section 5; server.c.
+ * See also: server.c; master(8) reads the records.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
