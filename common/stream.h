@@ -24,7 +24,7 @@
 
 enum stream_event {
 	STREAM_DATA,    /* new input (and maybe a descriptor) is buffered */
-	STREAM_FLUSHED, /* all queued output has been written */
+	STREAM_FLUSHED, /* output that had to wait has all been written */
 	STREAM_EOF,     /* the peer closed; no more input will come */
 	STREAM_ERROR,   /* see stream_errno(); the stream is dead */
 	STREAM_TIMEOUT, /* no I/O progress within the timeout */
@@ -47,6 +47,13 @@ struct stream *stream_create(int fd, stream_fn fn, void *ctx);
  */
 void stream_free(struct stream *s);
 
+/*
+ * Frees s as stream_free() does, but returns its socket (non-blocking,
+ * no longer registered with event.c) instead of closing it; the caller
+ * owns it. Unread input and unsent output are dropped.
+ */
+int stream_release(struct stream *s);
+
 /* The socket, still owned by the stream. */
 int stream_fd(const struct stream *s);
 
@@ -66,7 +73,13 @@ void stream_consume(struct stream *s, size_t n);
  */
 int stream_take_fd(struct stream *s);
 
-/* Queues len bytes for writing (copied). */
+/*
+ * Writes len bytes (copied): at once as far as the socket takes them when
+ * nothing else is queued, the rest from the loop. STREAM_FLUSHED comes
+ * only for output that had to wait: if stream_pending() is 0 on return,
+ * all of it is written and no event follows. A write error is reported
+ * from the loop (STREAM_ERROR), never from inside this call.
+ */
 void stream_write(struct stream *s, const void *data, size_t len);
 
 /*

@@ -520,6 +520,9 @@ tlsp_session_established(struct tlsp_session *sess)
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
 	tlsp_tls_result_free(&res);
+	/* Written at once (the usual case): no need to wait for the loop. */
+	if (stream_pending(sess->plain) == 0)
+		return tlsp_session_start_pump(sess);
 	sess->state = TLSP_SESSION_CONTEXT;
 	tlsp_session_deadline(sess, (unsigned)sess->req->hdr.handshake_timeout *
 	                                1000u);
@@ -542,11 +545,7 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 		         sess->req->hdr.remote_endpoint);
 		return TLSP_STEP_FAIL;
 	}
-	if ((plain_fd = dup(stream_fd(sess->plain))) < 0) {
-		msg_warn("%s: dup plaintext socket: %m", __func__);
-		return TLSP_STEP_FAIL;
-	}
-	stream_free(sess->plain);
+	plain_fd = stream_release(sess->plain);
 	sess->plain = NULL;
 	(void)event_timer_cancel(tlsp_session_timer_event, sess);
 	/* The pump holds its own reference; the engine session keeps its. */
