@@ -572,7 +572,8 @@ tlsp_pump_nonblock(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
 
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (flags < 0 || ((flags & O_NONBLOCK) == 0 &&
+	                  fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0))
 		msg_fatal("%s: fcntl fd %d: %m", __func__, fd);
 }
 

@@ -350,6 +350,9 @@ tlsp_session_handshake(struct tlsp_session *sess)
 	SSL *ssl = tlsp_session_ssl(sess);
 	int ret, err;
 
+	/* One read() for all a flight's records, not two per record; what
+	 * it brings in beyond the handshake is the pump's (it reads first). */
+	SSL_set_read_ahead(ssl, 1);
 	ERR_clear_error();
 	ret = sess->server_conn ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (ret == 1) {
