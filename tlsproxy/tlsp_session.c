@@ -74,7 +74,8 @@ struct tlsp_session {
 	int client_fd;                 /* as accepted, for cfg->disconnect */
 	struct stream *plain;          /* the client until the pump starts */
 	struct attr_dec *dec;          /* request lists */
-	struct tlsp_request *req;      /* parsed request */
+	struct tlsp_request *req;      /* parsed request, until the pump */
+	char *endpoint;                /* remote_endpoint, for DISCONNECT */
 	int header_done;               /* CONNECT was logged */
 	int handshake_done;            /* TLS is up */
 	struct buf ctx_key;            /* SSL_CTX cache key of the init props */
@@ -271,6 +272,7 @@ tlsp_session_header(struct tlsp_session *sess, const struct attr_list *list)
 		return TLSP_STEP_FAIL;
 	}
 	sess->header_done = 1;
+	sess->endpoint = xstrdup(req->hdr.remote_endpoint);
 	msg_info("CONNECT %s %s", dir[req->role], req->hdr.remote_endpoint);
 	switch (req->role) {
 	case TLSP_ROLE_CLIENT:
@@ -337,6 +339,11 @@ tlsp_session_request(struct tlsp_session *sess)
 		        ? tlsp_session_body(sess, attr_dec_list(sess->dec))
 		        : tlsp_session_header(sess, attr_dec_list(sess->dec));
 		attr_dec_reset(sess->dec);
+	}
+	/* The request is in: its decoder (and what it grew) is spent. */
+	if (sess->state != TLSP_SESSION_REQUEST) {
+		attr_dec_free(sess->dec);
+		sess->dec = NULL;
 	}
 	return step;
 }
@@ -545,7 +552,7 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	if (pending > 0) {
 		msg_warn("%s: plaintext data from the client before the TLS "
 		         "context was sent",
-		         sess->req->hdr.remote_endpoint);
+		         sess->endpoint);
 		return TLSP_STEP_FAIL;
 	}
 	plain_fd = stream_release(sess->plain);
@@ -556,6 +563,12 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	timeout_ms = ((unsigned)sess->req->hdr.session_timeout +
 	              TLSP_SESSION_PUMP_SLACK) *
 	             1000u;
+	/* An idle session keeps only what the pump needs: not the request,
+	 * its props or the context key. */
+	tlsp_request_free(sess->req);
+	sess->req = NULL;
+	tlsp_props_start_free(&sess->start);
+	buf_free(&sess->ctx_key);
 	sess->state = TLSP_SESSION_PUMP;
 	sess->pump = tlsp_pump_create(plain_fd, ssl, sess->remote_fd,
 	                              timeout_ms, tlsp_session_pump_done, sess);
@@ -654,6 +667,7 @@ tlsp_session_free(struct tlsp_session *sess)
 	attr_dec_free(sess->dec);
 	tlsp_request_free(sess->req);
 	buf_free(&sess->ctx_key);
+	free(sess->endpoint);
 	if (sess->cfg->disconnect != NULL)
 		sess->cfg->disconnect(sess->client_fd);
 	free(sess);
@@ -666,11 +680,11 @@ tlsp_session_log_end(const struct tlsp_session *sess)
 {
 	if (!sess->header_done)
 		return;
+	/* Before the handshake is done, the request is still there. */
 	if (!sess->handshake_done)
 		msg_info("TLS handshake failed for service=%s peer=%s",
-		         sess->req->hdr.serverid,
-		         sess->req->hdr.remote_endpoint);
-	msg_info("DISCONNECT %s", sess->req->hdr.remote_endpoint);
+		         sess->req->hdr.serverid, sess->endpoint);
+	msg_info("DISCONNECT %s", sess->endpoint);
 }
 
 static void
