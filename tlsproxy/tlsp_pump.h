@@ -42,8 +42,13 @@
 /* Bytes buffered per direction: two full records. */
 #define TLSP_PUMP_BUFFER (2 * TLSP_PUMP_RECORD)
 
-/* Both buffers empty this long (milliseconds): release them. */
-#define TLSP_PUMP_RELEASE_MS 1000
+/*
+ * Both buffers empty this long (milliseconds): release them. Long enough
+ * to keep them through a burst (an SMTP transaction's exchanges follow
+ * each other within a round trip), short enough that a connection parked
+ * in the cache holds none: it waits there seconds.
+ */
+#define TLSP_PUMP_RELEASE_MS 100
 
 struct tlsp_pump;
 
