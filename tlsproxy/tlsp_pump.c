@@ -47,6 +47,7 @@
 #include "mem.h"
 #include "msg.h"
 
+#include "tlsp_heap.h"
 #include "tlsp_pump.h"
 
 /* Event interest not yet given to event.c. */
@@ -557,6 +558,7 @@ tlsp_pump_timer_event(void *ctx)
 		tlsp_ring_release(&p->to_plain);
 		(void)SSL_free_buffers(p->ssl);
 		p->idle_since = 0;
+		tlsp_heap_trim_soon();
 	}
 	if ((reason = tlsp_pump_run(p)) != NULL)
 		tlsp_pump_finish(p, reason);

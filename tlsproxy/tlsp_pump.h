@@ -24,7 +24,8 @@
  * Memory: two fixed buffers of TLSP_PUMP_BUFFER bytes, one per direction,
  * allocated on first use and released (with OpenSSL's own record buffers)
  * when both have stayed empty for TLSP_PUMP_RELEASE_MS, as a connection
- * does while it waits in the cache; the next byte brings them back.
+ * does while it waits in the cache; the next byte brings them back. The
+ * release asks tlsp_heap.c to give the freed pages back.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -39,6 +39,7 @@
 #include "client_role/tlsp_resume.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
+#include "tlsp_heap.h"
 #include "tlsp_props.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
@@ -672,6 +673,7 @@ tlsp_session_free(struct tlsp_session *sess)
 		sess->cfg->disconnect(sess->client_fd);
 	free(sess);
 	tlsp_session_live--;
+	tlsp_heap_trim_soon();
 }
 
 /* Logs the stock teardown lines for a session that read its header. */
