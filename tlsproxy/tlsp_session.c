@@ -21,8 +21,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -351,6 +354,21 @@ tlsp_session_request(struct tlsp_session *sess)
 
 /* --- remote socket and handshake --------------------------------------- */
 
+/*
+ * No Nagle delay on the remote TCP socket. Our writes are whole flights
+ * and, in the pump, a turn's records in one send; Nagle would only hold
+ * a small one behind an unacknowledged small one: the first records
+ * after our Finished (smtp(8)'s EHLO after STARTTLS) would wait a round
+ * trip for the peer's ACK. Not a TCP socket (tests): nothing to do.
+ */
+static void
+tlsp_session_nodelay(int fd)
+{
+	int on = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
 /* Drives SSL_connect (SSL_accept) and maps OpenSSL's wants to events. */
 static enum tlsp_step
 tlsp_session_handshake(struct tlsp_session *sess)
@@ -421,6 +439,7 @@ tlsp_session_fd(struct tlsp_session *sess)
 		msg_warn("tlsp_get_fd_event: fcntl remote socket: %m");
 		return TLSP_STEP_FAIL;
 	}
+	tlsp_session_nodelay(fd);
 	if (sess->req->role == TLSP_ROLE_SERVER) {
 		/* No session to resume up front: OpenSSL asks when needed. */
 		sess->server_conn = tlsp_server_daemon_start(
