@@ -17,7 +17,7 @@
  * arrives,
  * before the arena grows past them.
  * Errors: ATTR_DEC_BAD plus a reason string; the caller logs.
- * See also: attr_enc.c; spec tlsproxy-protocol.md section 2.
+ * See also: attr_enc.c; doc/tlsproxy-protocol.md section 1.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -1,7 +1,7 @@
 /*
  * attr_dec.h - decode Postfix attribute lists (attr0) from bytes
  *
- * Wire grammar (spec tlsproxy-protocol.md section 2): a list is a run of
+ * Wire grammar (doc/tlsproxy-protocol.md section 1): a list is a run of
  * name NUL value NUL pairs ended by an empty name (one NUL). Nested
  * structures are flat runs of pairs inside the same list.
  *

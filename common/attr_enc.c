@@ -7,7 +7,7 @@
  *
  * Limits: none; the caller owns what it sends.
  * Errors: an empty name is our bug and panics.
- * See also: attr_dec.c, base64.c; spec tlsproxy-protocol.md section 2.
+ * See also: attr_dec.c, base64.c; doc/tlsproxy-protocol.md section 1.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -10,7 +10,8 @@
  * Limits: none of its own; the iterator never reads past text + len.
  * Errors: a malformed line makes attr_plain_next() return -1; printing
  *         a name or value that would break the framing panics.
- * See also: attr_enc.c; spec tlsproxy-protocol.md 2.5, scache.md 9.4-9.5.
+ * See also: attr_enc.c; doc/tlsproxy-protocol.md section 1 and
+ * doc/scache-protocol.md section 4 (where the format is used).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

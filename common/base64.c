@@ -6,7 +6,7 @@
  *
  * Limits: none of its own; callers bound the input length.
  * Errors: decode returns -1; nothing is logged.
- * See also: attr_enc.c, attr_dec.c; spec tlsproxy-protocol.md section 2.2.
+ * See also: attr_enc.c, attr_dec.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

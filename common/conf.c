@@ -8,7 +8,7 @@
  *
  * Limits: none beyond memory, as in Postfix (main.cf is trusted input).
  * Errors: fatal, as get_mail_conf_*() and dict_load_fp() are.
- * See also: conf_expand.c; spec config-logging.md sections 1-5.
+ * See also: conf_expand.c; postconf(5) for the syntax.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -97,7 +97,10 @@ conf_list_free(struct conf_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-const char *
+/* Splits "name = value" in place as Postfix does. Returns NULL, or the
+ * static text "missing attribute name" / "missing '=' after attribute
+ * name". */
+static const char *
 conf_split_nameval(char *line, char **name, char **value)
 {
 	char *np, *ep, *cp, *vp, *end;

@@ -13,8 +13,8 @@
  * Errors: -1 and the text of Postfix's warning in why (CONF_EXPAND_FATAL
  * where Postfix exits at once); the first problem stops the expansion
  * (Postfix sometimes warns twice, then fails too).
- * See also: spec config-logging.md section 4; tests/unit/check_conf_expand.c
- * holds the behaviour observed with postconf 3.7.11.
+ * See also: tests/unit/check_conf_expand.c, which holds the behaviour
+ * observed with postconf 3.7.11.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -1,7 +1,7 @@
 /*
  * conf_expand.h - Postfix's $name expansion, as a pure function
  *
- * Forms (spec config-logging.md section 4): $name, ${name}, $(name), $$,
+ * Forms (postconf(5)): $name, ${name}, $(name), $$,
  * ${name?text}, ${name:text}, ${name?{t}:{f}}, ${{a} OP {b} ? {t} : {f}}
  * with OP one of == != < <= >= > and the ==level ... >=level forms for
  * compatibility levels. Values found are expanded again (recursion limit

@@ -15,10 +15,11 @@
  * past the run's stamp and waits for the next iteration, so a zero-delay
  * timer that re-arms itself cannot starve I/O.
  *
- * State: one loop per process, at file scope (style.md 4.3 allows it).
+ * State: one loop per process, at file scope (the one exception, beside
+ * the configuration, to keeping state in objects the caller holds).
  * Errors: epoll setup or a refused descriptor is fatal; misuse (negative
  * fd, re-entering the loop) panics.
- * See also: style.md 4.7; spec daemon-runtime.md section 8.
+ * See also: stream.c, the main user.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

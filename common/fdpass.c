@@ -10,7 +10,8 @@
  *
  * Errors: returned as -1 with errno; nothing here logs or exits, so peer
  * input cannot reach a fatal path.
- * See also: stream.c; spec tlsproxy-protocol.md 4.6 and 7.4, scache.md 4.6.
+ * See also: stream.c; doc/tlsproxy-protocol.md section 2.5 and
+ * doc/scache-protocol.md section 2 (the two hand-overs).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,7 +6,7 @@
  * attribute lists (FDPASS_DUMMY). On Linux a plain read() that consumes
  * the carrier byte silently drops the descriptor, so every read of an IPC
  * socket must go through fdpass_read(), which always supplies a control
- * buffer (spec daemon-runtime.md, tlsproxy-protocol.md 7.4, scache.md 4.6).
+ * buffer (doc/scache-protocol.md section 2).
  *
  * SPDX-License-Identifier: EPL-2.0
  */

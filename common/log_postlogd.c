@@ -10,7 +10,7 @@
  * or if the jail holds the socket path).
  *
  * Limits: LOG_POSTLOGD_RECORD_MAX bytes per record.
- * See also: spec config-logging.md section 10.
+ * See also: postlogd(8).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -25,6 +25,7 @@
 
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "log_postlogd.h"
 
 struct log_postlogd {
@@ -196,16 +197,13 @@ log_postlogd_output(enum msg_level level, const char *text, void *context)
 int
 log_postlogd_prefix_ok(const char *file, const char *prefixes)
 {
-	const char *p = prefixes;
-	size_t len;
+	char *copy = xstrdup(prefixes);
+	char *cursor = copy;
+	char *prefix;
+	int ok = 0;
 
-	for (;;) {
-		p += strspn(p, ", \t\r\n");
-		if (*p == 0)
-			return 0;
-		len = strcspn(p, ", \t\r\n");
-		if (strncmp(file, p, len) == 0)
-			return 1;
-		p += len;
-	}
+	while (!ok && (prefix = token_next(&cursor, TOKEN_SEP_LIST)) != NULL)
+		ok = strncmp(file, prefix, strlen(prefix)) == 0;
+	free(copy);
+	return ok;
 }

@@ -4,7 +4,7 @@
  * See log_setup.h. Logging is process-wide, so the chosen sinks live in
  * file-scope state; msg only knows them through msg_output_add().
  *
- * See also: spec config-logging.md sections 8-10.
+ * See also: postconf(5) on maillog_file, syslog_name and syslog_facility.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

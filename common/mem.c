@@ -81,3 +81,10 @@ xfree_secret(void *ptr, size_t len)
 	explicit_bzero(ptr, len);
 	free(ptr);
 }
+
+void
+xfree_const(const void *ptr)
+{
+	/* Through an integer: dropping const is the point, not a slip. */
+	free((void *)(uintptr_t)ptr);
+}

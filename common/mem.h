@@ -34,4 +34,10 @@ void *xmemdup(const void *data, size_t len);
 /* Wipes len bytes so the compiler cannot elide it, then frees ptr. */
 void xfree_secret(void *ptr, size_t len);
 
+/*
+ * Frees memory the caller owns but holds through a const pointer: a
+ * struct whose strings its readers must not change (NULL is fine).
+ */
+void xfree_const(const void *ptr);
+
 #endif

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,11 @@ msg_stderr(enum msg_level level, const char *text)
 	fprintf(stderr, "%s%s\n", msg_level_prefix(level), text);
 }
 
-void
+static void msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+/* Formats one message, makes it printable, hands it to every sink. */
+static void
 msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
 {
 	char text[MSG_TEXT_LIMIT + 1];

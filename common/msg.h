@@ -16,7 +16,6 @@
 #ifndef TLSREUSE_COMMON_MSG_H
 #define TLSREUSE_COMMON_MSG_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 enum msg_level {
@@ -63,8 +62,6 @@ void msg_fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 void msg_panic(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
-void msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
 
 /*
  * Writes a printable, truncated rendering of len bytes of peer data into

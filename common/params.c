@@ -7,8 +7,8 @@
  * that order. Computed defaults are worked out just before their phase.
  *
  * Not reproduced: user/group checks and the other 3.7.11 globals that
- * neither daemon uses (spec section 7.3, note).
- * See also: conf.c; spec config-logging.md sections 3 and 7.3.
+ * neither daemon uses.
+ * See also: conf.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

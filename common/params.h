@@ -2,7 +2,7 @@
  * params.h - the global parameters every daemon reads (mail_params_init)
  *
  * The subset of Postfix 3.7.11's global parameters that tlsproxy and
- * scache depend on (spec config-logging.md section 7.3), read in Postfix's
+ * scache depend on, read in Postfix's
  * order so that defaults referencing earlier parameters see them. Fields
  * are named after their parameters. Strings stay valid until the next
  * conf_init().

@@ -1,12 +1,12 @@
 /*
  * server.c - the master(8) child contract, once, for both daemons
  *
- * See server.h. The start-up order follows spec daemon-runtime.md
- * section 7; everything that needs files outside the queue directory
- * (syslog, postlogd, passwd, time zone, the daemon's keys) happens
- * before the privilege drop. Process-wide state lives in one struct.
+ * See server.h. The start-up order is stock's (the steps are numbered
+ * at the functions below); everything that needs files outside the queue
+ * directory (syslog, postlogd, passwd, time zone, the daemon's keys)
+ * happens before the privilege drop. Process-wide state lives in one struct.
  *
- * See also: spec daemon-runtime.md sections 4-13, config-logging.md 8-10.
+ * See also: master(8) on the child contract.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -239,12 +239,6 @@ void
 server_set_max_use(int max_use)
 {
 	server.max_use = max_use;
-}
-
-const char *
-server_service_name(void)
-{
-	return server.service_name;
 }
 
 /* Moves a client fd to >= SERVER_CLIENT_FD_MIN, as stock daemons do. */

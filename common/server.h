@@ -3,7 +3,7 @@
  *
  * A daemon's main() is a parameter table, a struct server_ops and a call
  * to server_main(). The skeleton does what stock multi_server (scache) and
- * event_server (tlsproxy) do (spec daemon-runtime.md sections 2-13):
+ * event_server (tlsproxy) do:
  * options, main.cf, logging, privilege drop, accepting on fds 6.., the
  * status record on fd 5, idle/use/retirement limits and the watchdog.
  *
@@ -74,9 +74,6 @@ void server_disconnect(int fd);
 
 /* Changes max_use (0: unlimited), e.g. from post_jail. */
 void server_set_max_use(int max_use);
-
-/* The service name (-n, else basename(argv[0])). Borrowed. */
-const char *server_service_name(void);
 
 /* --- pieces exposed for tests ------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * See server_opts.h. Numbers are parsed whole (digits only, in int
  * range); stock atoi() would also take "3x" as 3.
  *
- * See also: spec daemon-runtime.md sections 2.2 and 6.
+ * See also: master(8), which builds the command line.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,7 +6,7 @@
  * callback runs, so stream_free() from inside only marks it dead; on
  * leaving the frame the stream is either released or its event interest
  * is recomputed once (read unless EOF or error, write while output is
- * queued). This is the OpenSMTPD io frame idea (style.md 2 and 4.7).
+ * queued), the idea of OpenSMTPD's io frames.
  *
  * Input: read with fdpass_read() in chunks into a buffer holding at most
  * STREAM_INPUT_LIMIT unconsumed bytes; if the owner leaves the buffer
@@ -21,7 +21,7 @@
  * write event, which reports it from the loop as usual.
  *
  * Errors: peer trouble becomes STREAM_ERROR with an errno; misuse panics.
- * See also: fdpass.c, event.c; spec daemon-runtime.md 8 (ipc_timeout).
+ * See also: fdpass.c, event.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

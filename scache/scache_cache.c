@@ -10,7 +10,7 @@
  *
  * Limits: session_max, binding_max (scache_cache_create()).
  * Errors: misuse panics; a failing close() is a warning.
- * See also: spec scache.md sections 5 and 6; scache_proto.c.
+ * See also: doc/scache-protocol.md sections 3 and 5; scache_proto.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

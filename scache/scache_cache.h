@@ -1,7 +1,7 @@
 /*
  * scache_cache.h - the connection store behind scache(8)
  *
- * Two tables, as spec scache.md section 5 describes: endpoint label ->
+ * Two tables, as doc/scache-protocol.md section 3 describes: endpoint label ->
  * FIFO of cached sessions (descriptor + endpoint properties), and
  * destination label -> FIFO of bindings (endpoint label + destination
  * properties). Every entry expires on its own. Pure: the clock is passed

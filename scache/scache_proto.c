@@ -18,7 +18,7 @@
  * Limits: SCACHE_PROTO_VALUE_MAX, SCACHE_PROTO_PAIRS_MAX per list;
  * session_max and binding_max in the cache.
  * Errors: peer trouble is one msg_warn() and that client is closed.
- * See also: spec scache.md sections 2-8; scache_cache.c.
+ * See also: doc/scache-protocol.md; scache_cache.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -4,7 +4,7 @@
  * struct scache_proto is the running service: the cache, its expiry and
  * statistics timers, the watch on cached descriptors, and the clients.
  * Each accepted client gets the protocol announcement, then requests are
- * read without blocking (spec scache.md sections 2-4): save_endp,
+ * read without blocking (doc/scache-protocol.md section 2): save_endp,
  * find_endp, save_dest, find_dest, with the dummy lists around every
  * descriptor hand-over. A malformed request or a stalled client gets one
  * warning and its connection closed; everyone else carries on.

@@ -18,7 +18,7 @@
  *
  * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged.
  * Errors: none; a malformed line ends that block's parse.
- * See also: spec scache.md section 9.5; common/attr_plain.h.
+ * See also: doc/scache-protocol.md section 4; common/attr_plain.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

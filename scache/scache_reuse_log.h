@@ -12,10 +12,11 @@
 
 /*
  * Formats the reuse line for a connection being handed out again, from
- * the endpoint properties smtp(8) stored with it (spec scache.md 9.5:
- * the plain block with reuse_count and expire_time, then the TLS summary
- * block). Fields are taken by name, so any Postfix 3.6-3.12 layout works;
- * unknown names are ignored and missing fields are left out of the line.
+ * the endpoint properties smtp(8) stored with it (doc/scache-protocol.md
+ * section 4: the plain block with reuse_count and expire_time, then the
+ * TLS summary block). Fields are taken by name, so any Postfix 3.6-3.12
+ * layout works; unknown names are ignored and missing fields are left
+ * out of the line.
  * The age is now minus the connection's start, which is expire_time
  * minus reuse_time_limit (smtp_connection_reuse_time_limit, seconds).
  *

@@ -6,7 +6,7 @@
  * watchers written for stock scache keep working. Our eviction counters
  * get a fifth line of their own instead of changing a stock one.
  *
- * See also: spec scache.md section 6.
+ * See also: doc/scache-protocol.md section 5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

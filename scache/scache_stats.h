@@ -12,7 +12,7 @@
 
 /*
  * Logs the statistics of the interval that began at *start_time with
- * stock scache's exact text (spec scache.md section 6), plus our own
+ * stock scache's exact text (doc/scache-protocol.md section 5), plus our own
  * "statistics: evicted ..." line when any connection was evicted; logs
  * nothing when every counter is zero. Then resets the cache's counters
  * and sets *start_time = now.

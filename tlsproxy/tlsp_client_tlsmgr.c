@@ -4,7 +4,7 @@
  * See tlsp_client_tlsmgr.h. The update is fire-and-forget: a lost update only
  * means a full handshake next time.
  *
- * See also: spec tlsproxy-tls.md sections 2.1 (step 16) and 4.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

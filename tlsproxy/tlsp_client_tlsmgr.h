@@ -3,7 +3,7 @@
  *
  * Connects the engine's per-context session cache (tlsp_ctx.h,
  * tlsp_resume.h) to tlsmgr(8) (tlsp_tlsmgr.h), as stock tlsproxy does
- * for the client role (spec tlsproxy-tls.md 2.1 step 16, 4.2): when a
+ * for the client role: when a
  * context is built, tlsmgr's "policy" for its cache type decides whether
  * sessions are cached and for how long; new sessions are then stored with
  * "update", and before each handshake "lookup" offers a cached one.

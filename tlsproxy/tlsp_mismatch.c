@@ -6,7 +6,7 @@
  * is not compared.
  *
  * Limits: TLSP_MISMATCH_SEEN_MAX remembered differences.
- * See also: spec tlsproxy-tls.md section 3.4.
+ * See also: doc/tlsproxy-protocol.md section 2.3.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

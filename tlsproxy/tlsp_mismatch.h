@@ -4,7 +4,7 @@
  * smtp(8) sends its TLS_CLIENT_PARAMS (cipher lists, curves, options,
  * ...) with each request; tlsproxy never applies them, it uses its own
  * main.cf values. When they differ, stock tlsproxy warns once per
- * distinct client setting (spec tlsproxy-tls.md 3.4 step 2 and 4); so
+ * distinct client setting; so
  * does this module, with stock's three warning texts.
  *
  * Differences in the init props (files, log level) are not warned about:

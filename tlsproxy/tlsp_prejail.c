@@ -9,7 +9,7 @@
  * Limits: TLSP_PREJAIL_MAX contexts, TLSP_PREJAIL_OPTS_MAX -o options
  * per service. Errors: warnings only; startup goes on without the
  * context, which is then built lazily per request.
- * See also: spec tlsproxy-tls.md sections 3.2-3.4.
+ * See also: tlsproxy(8), CONFIGURATION PARAMETERS.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -25,8 +25,8 @@
 #include "conf_expand.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_client_tlsmgr.h"
-#include "tlsp_props.h"
 #include "tlsp_reply.h"
 #include "tlsp_prejail.h"
 
@@ -185,28 +185,28 @@ tlsp_prejail_tls_on(struct tlsp_prejail_scope *scope, struct buf *why)
 }
 
 void
-tlsp_prejail_props_free(struct tlsp_client_init_props *p)
+tlsp_prejail_props_free(struct tlsp_tls_init *p)
 {
-	char **str[] = {&p->log_param,   &p->log_level, &p->cache_type,
-	                &p->chain_files, &p->cert_file, &p->key_file,
-	                &p->dcert_file,  &p->dkey_file, &p->eccert_file,
-	                &p->eckey_file,  &p->CAfile,    &p->CApath,
-	                &p->mdalg};
+	const char **str[] = {&p->log_param,   &p->log_level, &p->cache_type,
+	                      &p->chain_files, &p->cert_file, &p->key_file,
+	                      &p->dcert_file,  &p->dkey_file, &p->eccert_file,
+	                      &p->eckey_file,  &p->CAfile,    &p->CApath,
+	                      &p->mdalg};
 	size_t i;
 
 	for (i = 0; i < sizeof(str) / sizeof(str[0]); i++) {
-		free(*str[i]);
+		xfree_const(*str[i]);
 		*str[i] = NULL;
 	}
 }
 
 /* Fills the string props from the scope; 0, or -1 with why. */
 static int
-tlsp_prejail_fill(struct tlsp_prejail_scope *scope,
-                  struct tlsp_client_init_props *out, struct buf *why)
+tlsp_prejail_fill(struct tlsp_prejail_scope *scope, struct tlsp_tls_init *out,
+                  struct buf *why)
 {
 	struct {
-		char **field;
+		const char **field;
 		const char *suffix;
 	} map[] = {
 	    {&out->log_level, "tls_loglevel"},
@@ -245,7 +245,7 @@ tlsp_prejail_fill(struct tlsp_prejail_scope *scope,
 
 int
 tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
-                   struct tlsp_client_init_props *out, struct buf *why)
+                   struct tlsp_tls_init *out, struct buf *why)
 {
 	struct tlsp_prejail_scope scope;
 	struct buf name;
@@ -274,10 +274,9 @@ static size_t
 tlsp_prejail_words(char *line, char **word, size_t max)
 {
 	size_t n = 0;
-	char *save = NULL, *w;
+	char *w;
 
-	for (w = strtok_r(line, " \t\r\n", &save); w != NULL && n < max;
-	     w = strtok_r(NULL, " \t\r\n", &save))
+	while (n < max && (w = token_next(&line, TOKEN_SEP_SPACE)) != NULL)
 		word[n++] = w;
 	return n;
 }
@@ -365,8 +364,7 @@ static void
 tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 {
 	struct tlsp_prejail_load *load = ctx;
-	struct tlsp_client_init_props props;
-	struct tlsp_tls_init init;
+	struct tlsp_tls_init props;
 	struct tlsp_ctx *built;
 	struct buf key, why;
 	int on;
@@ -388,9 +386,8 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 			         "configurations; building the rest on demand",
 			         TLSP_PREJAIL_MAX, conf->prefix);
 		} else {
-			tlsp_props_init(&props, &init);
 			built = tlsp_ctx_cache_get(load->cache, buf_str(&key),
-			                           load->params, &init, 1);
+			                           load->params, &props, 1);
 			if (built != NULL) {
 				tlsp_client_tlsmgr_enable(load->mgr, built);
 				load->pinned++;

@@ -7,7 +7,7 @@
  * them could fail. So before the drop tlsproxy builds the contexts those
  * transports will ask for: main.cf's smtp_tls_* and lmtp_tls_*, and each
  * smtp or lmtp service of master.cf with its -o overrides, as the
- * transport itself would evaluate them (spec tlsproxy-tls.md 3.2-3.4).
+ * transport itself would evaluate them.
  * Requests whose props match none of them are still served, built lazily.
  *
  * A configuration is loaded only when the transport can use TLS: its
@@ -49,8 +49,8 @@ struct tlsp_prejail_conf {
  * TLS, 0 when it cannot, -1 with why set on a bad value.
  */
 int tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
-                       struct tlsp_client_init_props *out, struct buf *why);
-void tlsp_prejail_props_free(struct tlsp_client_init_props *props);
+                       struct tlsp_tls_init *out, struct buf *why);
+void tlsp_prejail_props_free(struct tlsp_tls_init *props);
 
 typedef void (*tlsp_prejail_conf_fn)(const struct tlsp_prejail_conf *conf,
                                      void *ctx);

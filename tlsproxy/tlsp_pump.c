@@ -37,7 +37,7 @@
  *
  * Entry points: tlsp_pump_event() and tlsp_pump_timer_event(); each ends
  * with tlsp_pump_finish() or tlsp_pump_arm() and touches nothing after.
- * See also: spec tlsproxy-tls.md 2.12 (modes), 2.14 (shutdown), 7.
+ * See also: doc/tlsproxy-protocol.md section 2.7.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -5,8 +5,7 @@
  * socket (smtp(8), postscreen(8)) and an established SSL on the remote
  * socket, full duplex and non-blocking, on the event loop. It owns both
  * descriptors and the SSL from tlsp_pump_create() on, and releases all
- * three before it reports the end of the session (spec tlsproxy-tls.md
- * 2.14 and 7):
+ * three before it reports the end of the session:
  *
  *   plaintext EOF or error: what the client sent is written to the remote,
  *     then one close_notify (SSL_shutdown, not waiting for the peer's);

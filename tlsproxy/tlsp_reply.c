@@ -6,8 +6,8 @@
  * (insertions in the middle included) and no unrequested extras.
  * Pure: appends to a buf, no I/O.
  *
- * See also: tlsp_request.c (which family a peer is); spec
- * tlsproxy-protocol.md sections 4.2, 4.5, 4.9, 7.1; tlsproxy-tls.md 2.2.
+ * See also: tlsp_request.c (which family a peer is);
+ * doc/tlsproxy-protocol.md sections 2.1, 2.4, 2.6 and 5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -32,7 +32,7 @@ struct tlsp_reply_field {
 
 #define TLSP_REPLY_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 /* clang-format off */
-#define ST struct tlsp_sess_state
+#define ST struct tlsp_tls_result
 #define S(member, since)                                                   \
 	{ #member, TLSP_REPLY_STR, offsetof(ST, member), since }
 #define I(member, since)                                                   \
@@ -87,7 +87,7 @@ tlsp_reply_status(struct buf *out, int status)
 }
 
 void
-tlsp_reply_sess_state(struct buf *out, const struct tlsp_sess_state *st,
+tlsp_reply_sess_state(struct buf *out, const struct tlsp_tls_result *res,
                       enum tlsp_peer_version peer)
 {
 	const struct tlsp_reply_field *f;
@@ -99,7 +99,7 @@ tlsp_reply_sess_state(struct buf *out, const struct tlsp_sess_state *st,
 		f = tlsp_reply_sess_fields + i;
 		if (f->since > peer)
 			continue;
-		member = (const char *)st + f->offset;
+		member = (const char *)res + f->offset;
 		if (f->type == TLSP_REPLY_INT) {
 			attr_enc_int(out, f->name,
 			             *(const int *)(const void *)member);
@@ -112,7 +112,7 @@ tlsp_reply_sess_state(struct buf *out, const struct tlsp_sess_state *st,
 }
 
 void
-tlsp_reply_init_key(struct buf *out, const struct tlsp_client_init_props *init)
+tlsp_reply_init_key(struct buf *out, const struct tlsp_tls_init *init)
 {
 	attr_plain_str(out, "log_param", init->log_param);
 	attr_plain_str(out, "log_level", init->log_level);

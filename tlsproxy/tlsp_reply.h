@@ -1,9 +1,9 @@
 /*
  * tlsp_reply.h - what tlsproxy writes back: announcement, status, context
  *
- * Encoders for the lists tlsproxy sends on the plaintext socket (spec
- * tlsproxy-protocol.md sections 4.2, 4.5, 4.9) and for the plain-format
- * key of the client SSL_CTX cache (spec tlsproxy-tls.md section 2.2).
+ * Encoders for the lists tlsproxy sends on the plaintext socket
+ * (doc/tlsproxy-protocol.md sections 2.1, 2.4, 2.6) and for the
+ * plain-format key of the client SSL_CTX cache (section 1 there).
  * Each appends to a buf; none fails.
  *
  * The TLS_SESS_STATE layout depends on the peer's release family, which
@@ -20,41 +20,8 @@
 #define TLSREUSE_TLSPROXY_TLSP_REPLY_H
 
 #include "buf.h"
+#include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
-
-/*
- * The TLS results sent after the handshake. Strings are borrowed; NULL is
- * sent as "" (as the stock daemon does). Fields newer than the peer's
- * family are not sent.
- */
-struct tlsp_sess_state {
-	const char *peer_CN;
-	const char *issuer_CN;
-	const char *peer_fingerprint;
-	const char *peer_pubkey_fingerprint;
-	int level;
-	int peer_status;
-	const char *cipher_protocol;
-	const char *cipher_name;
-	int cipher_usebits;
-	int cipher_algbits;
-	const char *key_exchange;
-	const char *key_exchange_curve;
-	int key_exchange_bits;
-	int ctos_rpk; /* 3.9+ */
-	int stoc_rpk; /* 3.9+ */
-	const char *clnt_signature;
-	const char *clnt_signature_curve;
-	int clnt_signature_bits;
-	const char *clnt_signature_digest;
-	const char *srvr_signature;
-	const char *srvr_signature_curve;
-	int srvr_signature_bits;
-	const char *srvr_signature_digest;
-	const char *namaddr;
-	int rpt_reported;     /* 3.10+ */
-	int trace_size_limit; /* 3.12-HEAD */
-};
 
 /* Appends the 28-byte greeting: protocol = tlsproxy_protocol. */
 void tlsp_reply_announce(struct buf *out);
@@ -62,8 +29,12 @@ void tlsp_reply_announce(struct buf *out);
 /* Appends the status list (1: the role's TLS engine is available). */
 void tlsp_reply_status(struct buf *out, int status);
 
-/* Appends TLS_SESS_STATE in the layout of peer (see above). */
-void tlsp_reply_sess_state(struct buf *out, const struct tlsp_sess_state *st,
+/*
+ * Appends TLS_SESS_STATE from an engine's result in the layout of peer
+ * (see above). NULL strings are sent as "", as the stock daemon does;
+ * fields newer than the peer's family are not sent.
+ */
+void tlsp_reply_sess_state(struct buf *out, const struct tlsp_tls_result *res,
                            enum tlsp_peer_version peer);
 
 /*
@@ -71,7 +42,6 @@ void tlsp_reply_sess_state(struct buf *out, const struct tlsp_sess_state *st,
  * in wire order, then an empty line. The strings come from the parser,
  * which refuses '\n' in any value.
  */
-void tlsp_reply_init_key(struct buf *out,
-                         const struct tlsp_client_init_props *init);
+void tlsp_reply_init_key(struct buf *out, const struct tlsp_tls_init *init);
 
 #endif

@@ -1,15 +1,15 @@
 /*
  * tlsp_request.c - parse the tlsproxy request header and body by name
  *
- * The structures are described by tables (tlsp_fields.h); this file adds
+ * The structures are described by tables (attr_fields.h); this file adds
  * what a table cannot say: the two positional timeouts of the header,
  * where the flat body splits into PARAMS / INIT_PROPS / START_PROPS, the
  * argv and DANE groups, and which Postfix release sent the body.
  * Pure: no I/O, no logging; a failed parse leaves a reason.
  *
- * Limits: TLSP_REQUEST_* in tlsp_request.h, TLSP_FIELD_STR_MAX per string,
+ * Limits: TLSP_REQUEST_* in tlsp_request.h, ATTR_FIELD_STR_MAX per string,
  * and the attribute decoder's own limits on the lists themselves.
- * See also: tlsp_reply.c; spec tlsproxy-protocol.md sections 4.3-4.4, 7.
+ * See also: tlsp_reply.c; doc/tlsproxy-protocol.md sections 2.2, 2.3, 5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -21,10 +21,10 @@
 #include <string.h>
 
 #include "attr_dec.h"
+#include "attr_fields.h"
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
-#include "tlsp_fields.h"
 #include "tlsp_request.h"
 
 const struct attr_limits tlsp_request_attr_limits = {
@@ -37,16 +37,16 @@ const struct attr_limits tlsp_request_attr_limits = {
 /* clang-format off */
 /* Table rows whose wire name is the member name. */
 #define TLSP_STR(type, member, required)                                   \
-	{ #member, TLSP_FIELD_STR, offsetof(type, member), required, 0, 0 }
+	{ #member, ATTR_FIELD_STR, offsetof(type, member), required, 0, 0 }
 #define TLSP_INT(type, member, required, lo, hi)                           \
-	{ #member, TLSP_FIELD_INT, offsetof(type, member), required, lo, hi }
+	{ #member, ATTR_FIELD_INT, offsetof(type, member), required, lo, hi }
 #define TLSP_BOOL(type, member, required) TLSP_INT(type, member, required, 0, 1)
 #define TLSP_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 /* clang-format on */
 
 /* The header besides its two timeouts. */
 #define HDR struct tlsp_request_header
-static const struct tlsp_field tlsp_header_fields[] = {
+static const struct attr_field tlsp_header_fields[] = {
     TLSP_STR(HDR, remote_endpoint, 1),
     TLSP_INT(HDR, flags, 1, INT_MIN, INT_MAX),
     TLSP_STR(HDR, serverid, 1),
@@ -55,7 +55,7 @@ static const struct tlsp_field tlsp_header_fields[] = {
 
 /* PARAMS of either role, every version: all optional. */
 #define PAR struct tlsp_params
-static const struct tlsp_field tlsp_params_fields[] = {
+static const struct attr_field tlsp_params_fields[] = {
     TLSP_STR(PAR, config_file, 0),
     TLSP_STR(PAR, config_name, 0),
     TLSP_STR(PAR, tls_high_cipherlist, 0),
@@ -83,8 +83,8 @@ static const struct tlsp_field tlsp_params_fields[] = {
 };
 #undef PAR
 
-#define CIN struct tlsp_client_init_props
-static const struct tlsp_field tlsp_client_init_fields[] = {
+#define CIN struct tlsp_tls_init
+static const struct attr_field tlsp_client_init_fields[] = {
     TLSP_STR(CIN, log_param, 1),
     TLSP_STR(CIN, log_level, 1),
     TLSP_INT(CIN, verifydepth, 1, 0, TLSP_REQUEST_VERIFYDEPTH_MAX),
@@ -103,13 +103,13 @@ static const struct tlsp_field tlsp_client_init_fields[] = {
 #undef CIN
 
 /* START_PROPS scalars; the argv and DANE groups are read by hand. */
-#define CST struct tlsp_client_start_props
-static const struct tlsp_field tlsp_client_start_fields[] = {
+#define CST struct tlsp_client_start
+static const struct attr_field tlsp_client_start_fields[] = {
     TLSP_STR(CST, log_param, 0),
     TLSP_STR(CST, log_level, 0),
     TLSP_INT(CST, timeout, 1, 0, INT_MAX),
     TLSP_BOOL(CST, enable_rpk, 0),
-    TLSP_INT(CST, tls_level, 1, TLSP_LEVEL_NONE, TLSP_LEVEL_SECURE),
+    TLSP_INT(CST, tls_level, 1, TLSP_LEV_NONE, TLSP_LEV_SECURE),
     TLSP_STR(CST, nexthop, 1),
     TLSP_STR(CST, host, 1),
     TLSP_STR(CST, namaddr, 1),
@@ -129,7 +129,7 @@ static const struct tlsp_field tlsp_client_start_fields[] = {
 #undef CST
 
 #define SIN struct tlsp_server_init_props
-static const struct tlsp_field tlsp_server_init_fields[] = {
+static const struct attr_field tlsp_server_init_fields[] = {
     TLSP_STR(SIN, log_param, 1),
     TLSP_STR(SIN, log_level, 1),
     TLSP_INT(SIN, verifydepth, 1, 0, TLSP_REQUEST_VERIFYDEPTH_MAX),
@@ -154,7 +154,7 @@ static const struct tlsp_field tlsp_server_init_fields[] = {
 #undef SIN
 
 #define SST struct tlsp_server_start_props
-static const struct tlsp_field tlsp_server_start_fields[] = {
+static const struct attr_field tlsp_server_start_fields[] = {
     TLSP_STR(SST, log_param, 0),
     TLSP_STR(SST, log_level, 0),
     TLSP_INT(SST, timeout, 1, 0, INT_MAX),
@@ -208,35 +208,35 @@ tlsp_request_params_clear(struct tlsp_params *params)
 {
 	size_t i;
 
-	tlsp_fields_free(tlsp_params_fields, TLSP_NELEM(tlsp_params_fields),
+	attr_fields_free(tlsp_params_fields, TLSP_NELEM(tlsp_params_fields),
 	                 params);
 	for (i = 0; i < TLSP_NELEM(tlsp_params_fields); i++)
-		if (tlsp_params_fields[i].type == TLSP_FIELD_INT)
+		if (tlsp_params_fields[i].type == ATTR_FIELD_INT)
 			*(int *)(void *)((char *)params +
 			                 tlsp_params_fields[i].offset) = -1;
 }
 
 static void
-tlsp_request_client_start_clear(struct tlsp_client_start_props *start)
+tlsp_request_client_start_clear(struct tlsp_client_start *start)
 {
 	size_t i;
 
-	tlsp_fields_free(tlsp_client_start_fields,
+	attr_fields_free(tlsp_client_start_fields,
 	                 TLSP_NELEM(tlsp_client_start_fields), start);
 	for (i = 0; i < start->match_count; i++)
-		free(start->match[i]);
-	free(start->match);
+		xfree_const(start->match[i]);
+	xfree_const(start->match);
 	for (i = 0; i < start->tlsa_count; i++)
-		free(start->tlsa[i].data);
-	free(start->tlsa);
-	free(start->dane_domain);
+		xfree_const(start->tlsa[i].data);
+	xfree_const(start->tlsa);
+	xfree_const(start->dane_domain);
 	memset(start, 0, sizeof(*start));
 }
 
 /* Frees the strings of a table-described struct and zeroes it. */
 #define TLSP_CLEAR(table, obj)                                                 \
 	do {                                                                   \
-		tlsp_fields_free((table), TLSP_NELEM(table), (obj));           \
+		attr_fields_free((table), TLSP_NELEM(table), (obj));           \
 		memset((obj), 0, sizeof(*(obj)));                              \
 	} while (0)
 
@@ -269,7 +269,7 @@ tlsp_request_free(struct tlsp_request *req)
 {
 	if (req == NULL)
 		return;
-	tlsp_fields_free(tlsp_header_fields, TLSP_NELEM(tlsp_header_fields),
+	attr_fields_free(tlsp_header_fields, TLSP_NELEM(tlsp_header_fields),
 	                 &req->hdr);
 	tlsp_request_body_clear(req);
 	free(req);
@@ -335,7 +335,7 @@ tlsp_request_timeout(struct tlsp_request *req, const struct attr_pair *pair,
 	if (n >= 2)
 		return tlsp_request_fail(
 		    req, "header: more than two timeout attributes");
-	return tlsp_fields_int(pair, "header", 1, TLSP_REQUEST_TIMEOUT_MAX,
+	return attr_fields_int(pair, "header", 1, TLSP_REQUEST_TIMEOUT_MAX,
 	                       slot[n], req->reason);
 }
 
@@ -343,24 +343,24 @@ int
 tlsp_request_parse_header(struct tlsp_request *req,
                           const struct attr_list *list)
 {
-	struct tlsp_fields_run run;
+	struct attr_fields_run run;
 	size_t i, timeouts = 0;
 
 	TLSP_CLEAR(tlsp_header_fields, &req->hdr);
 	req->role = TLSP_ROLE_BOGUS;
-	tlsp_fields_begin(&run, tlsp_header_fields,
+	attr_fields_begin(&run, tlsp_header_fields,
 	                  TLSP_NELEM(tlsp_header_fields), &req->hdr, "header");
 	for (i = 0; i < list->count; i++) {
 		if (strcmp(list->pairs[i].name, "timeout") == 0) {
 			if (tlsp_request_timeout(req, list->pairs + i,
 			                         timeouts++) < 0)
 				return -1;
-		} else if (tlsp_fields_apply(&run, list->pairs + i,
+		} else if (attr_fields_apply(&run, list->pairs + i,
 		                             req->reason) < 0) {
 			return -1;
 		}
 	}
-	if (tlsp_fields_check(&run, req->reason) < 0)
+	if (attr_fields_check(&run, req->reason) < 0)
 		return -1;
 	if (timeouts < 2)
 		return tlsp_request_fail(
@@ -406,14 +406,14 @@ tlsp_request_split(struct tlsp_request *req, const struct attr_list *list,
 /* Parses pairs [from, to) into one structure, skipping unknown names. */
 static int
 tlsp_request_parse_run(struct tlsp_request *req, const struct attr_list *list,
-                       size_t from, size_t to, struct tlsp_fields_run *run)
+                       size_t from, size_t to, struct attr_fields_run *run)
 {
 	size_t i;
 
 	for (i = from; i < to; i++)
-		if (tlsp_fields_apply(run, list->pairs + i, req->reason) < 0)
+		if (attr_fields_apply(run, list->pairs + i, req->reason) < 0)
 			return -1;
-	return tlsp_fields_check(run, req->reason);
+	return attr_fields_check(run, req->reason);
 }
 
 /* Returns 1 if name is a group member (argv_value, TLSA fields, ...). */
@@ -451,11 +451,12 @@ static int
 tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
                   size_t *at, size_t end)
 {
-	struct tlsp_client_start_props *start = &req->client_start;
+	struct tlsp_client_start *start = &req->client_start;
+	const char **match;
 	size_t i;
 	int n;
 
-	if (tlsp_fields_int(list->pairs + *at, "START_PROPS", 0,
+	if (attr_fields_int(list->pairs + *at, "START_PROPS", 0,
 	                    TLSP_REQUEST_ARGV_MAX, &n, req->reason) < 0)
 		return -1;
 	if (!tlsp_request_run_of(list, *at + 1, end, (size_t)n, "argv_value"))
@@ -466,10 +467,10 @@ tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
 	*at += 1;
 	if (n == 0)
 		return 0;
-	start->match = xcalloc((size_t)n, sizeof(*start->match));
+	start->match = match = xcalloc((size_t)n, sizeof(*match));
 	for (i = 0; i < (size_t)n; i++, *at += 1) {
-		if (tlsp_fields_str(list->pairs + *at, "START_PROPS",
-		                    start->match + i, req->reason) < 0)
+		if (attr_fields_str(list->pairs + *at, "START_PROPS", match + i,
+		                    req->reason) < 0)
 			return -1;
 		start->match_count++;
 	}
@@ -479,7 +480,7 @@ tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
 /* The data of one TLSA record: base64, 1..TLSP_REQUEST_TLSA_DATA_MAX. */
 static int
 tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
-                       struct tlsp_request_tlsa *tlsa)
+                       struct tlsp_tlsa *tlsa)
 {
 	const size_t b64_max = TLSP_REQUEST_TLSA_B64_MAX;
 	struct buf raw;
@@ -504,7 +505,7 @@ tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
 		return -1;
 	}
 	tlsa->data = xmemdup(raw.data, raw.len);
-	tlsa->data_len = raw.len;
+	tlsa->len = raw.len;
 	buf_free(&raw);
 	return 0;
 }
@@ -512,14 +513,14 @@ tlsp_request_tlsa_data(struct tlsp_request *req, const struct attr_pair *pair,
 /* One TLSA record: usage, selector, mtype (each 0..255), data. */
 static int
 tlsp_request_tlsa(struct tlsp_request *req, const struct attr_pair *pairs,
-                  struct tlsp_request_tlsa *tlsa)
+                  struct tlsp_tlsa *tlsa)
 {
 	unsigned char *slot[3] = {&tlsa->usage, &tlsa->selector, &tlsa->mtype};
 	int value;
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		if (tlsp_fields_int(pairs + i, "START_PROPS", 0, 255, &value,
+		if (attr_fields_int(pairs + i, "START_PROPS", 0, 255, &value,
 		                    req->reason) < 0)
 			return -1;
 		*slot[i] = (unsigned char)value;
@@ -551,7 +552,8 @@ static int
 tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
                   size_t *at, size_t end)
 {
-	struct tlsp_client_start_props *start = &req->client_start;
+	struct tlsp_client_start *start = &req->client_start;
+	struct tlsp_tlsa *tlsa;
 	int n;
 
 	if (*at < end && strcmp(list->pairs[*at].name, "count") == 0)
@@ -563,9 +565,9 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
 		return tlsp_request_fail(
 		    req,
 		    "START_PROPS: dane 1 is not followed by domain and count");
-	if (tlsp_fields_str(list->pairs + *at, "START_PROPS",
+	if (attr_fields_str(list->pairs + *at, "START_PROPS",
 	                    &start->dane_domain, req->reason) < 0 ||
-	    tlsp_fields_int(list->pairs + *at + 1, "START_PROPS", 0,
+	    attr_fields_int(list->pairs + *at + 1, "START_PROPS", 0,
 	                    TLSP_REQUEST_TLSA_MAX, &n, req->reason) < 0)
 		return -1;
 	*at += 2;
@@ -577,10 +579,10 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
 		    n, n);
 	if (n == 0)
 		return 0;
-	start->tlsa = xcalloc((size_t)n, sizeof(*start->tlsa));
+	start->tlsa = tlsa = xcalloc((size_t)n, sizeof(*tlsa));
 	for (; start->tlsa_count < (size_t)n; *at += 4) {
 		if (tlsp_request_tlsa(req, list->pairs + *at,
-		                      start->tlsa + start->tlsa_count++) < 0)
+		                      tlsa + start->tlsa_count++) < 0)
 			return -1;
 	}
 	return 0;
@@ -592,7 +594,7 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
  */
 static int
 tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
-                        size_t *at, size_t end, struct tlsp_fields_run *run)
+                        size_t *at, size_t end, struct attr_fields_run *run)
 {
 	const struct attr_pair *pair = list->pairs + *at;
 	int rc;
@@ -602,7 +604,7 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 	if (tlsp_request_is_member(pair->name))
 		return tlsp_request_fail(
 		    req, "START_PROPS: %s outside its group", pair->name);
-	if ((rc = tlsp_fields_apply(run, pair, req->reason)) < 0)
+	if ((rc = attr_fields_apply(run, pair, req->reason)) < 0)
 		return -1;
 	*at += 1;
 	if (rc == 0)
@@ -617,18 +619,18 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 
 /* Which release sent a client body, from the names it carries. */
 static enum tlsp_peer_version
-tlsp_request_client_peer(const struct tlsp_fields_run *params,
-                         const struct tlsp_fields_run *start)
+tlsp_request_client_peer(const struct attr_fields_run *params,
+                         const struct attr_fields_run *start)
 {
-	if (tlsp_fields_seen(start, "log_param") ||
-	    tlsp_fields_seen(start, "trace_size_limit") ||
-	    tlsp_fields_seen(start, "trace_peer") ||
-	    tlsp_fields_seen(params, "tls_fast_shutdown_enable"))
+	if (attr_fields_seen(start, "log_param") ||
+	    attr_fields_seen(start, "trace_size_limit") ||
+	    attr_fields_seen(start, "trace_peer") ||
+	    attr_fields_seen(params, "tls_fast_shutdown_enable"))
 		return TLSP_PEER_HEAD;
-	if (tlsp_fields_seen(start, "forced_failure_type") ||
-	    tlsp_fields_seen(start, "tlsrpt"))
+	if (attr_fields_seen(start, "forced_failure_type") ||
+	    attr_fields_seen(start, "tlsrpt"))
 		return TLSP_PEER_V310;
-	if (tlsp_fields_seen(start, "enable_rpk"))
+	if (attr_fields_seen(start, "enable_rpk"))
 		return TLSP_PEER_V39;
 	return TLSP_PEER_V36;
 }
@@ -636,19 +638,19 @@ tlsp_request_client_peer(const struct tlsp_fields_run *params,
 static int
 tlsp_request_client_body(struct tlsp_request *req, const struct attr_list *list,
                          const struct tlsp_body_split *split,
-                         struct tlsp_fields_run *params)
+                         struct attr_fields_run *params)
 {
-	struct tlsp_fields_run init, start;
+	struct attr_fields_run init, start;
 	size_t at;
 	int have_argv = 0;
 
-	tlsp_fields_begin(&init, tlsp_client_init_fields,
+	attr_fields_begin(&init, tlsp_client_init_fields,
 	                  TLSP_NELEM(tlsp_client_init_fields),
 	                  &req->client_init, "INIT_PROPS");
 	if (tlsp_request_parse_run(req, list, split->init, split->start,
 	                           &init) < 0)
 		return -1;
-	tlsp_fields_begin(&start, tlsp_client_start_fields,
+	attr_fields_begin(&start, tlsp_client_start_fields,
 	                  TLSP_NELEM(tlsp_client_start_fields),
 	                  &req->client_start, "START_PROPS");
 	for (at = split->start; at < split->end;) {
@@ -660,7 +662,7 @@ tlsp_request_client_body(struct tlsp_request *req, const struct attr_list *list,
 		                            &start) < 0)
 			return -1;
 	}
-	if (tlsp_fields_check(&start, req->reason) < 0)
+	if (attr_fields_check(&start, req->reason) < 0)
 		return -1;
 	if (!have_argv)
 		return tlsp_request_fail(
@@ -674,15 +676,15 @@ static int
 tlsp_request_server_body(struct tlsp_request *req, const struct attr_list *list,
                          const struct tlsp_body_split *split)
 {
-	struct tlsp_fields_run init, start;
+	struct attr_fields_run init, start;
 
-	tlsp_fields_begin(&init, tlsp_server_init_fields,
+	attr_fields_begin(&init, tlsp_server_init_fields,
 	                  TLSP_NELEM(tlsp_server_init_fields),
 	                  &req->server_init, "INIT_PROPS");
 	if (tlsp_request_parse_run(req, list, split->init, split->start,
 	                           &init) < 0)
 		return -1;
-	tlsp_fields_begin(&start, tlsp_server_start_fields,
+	attr_fields_begin(&start, tlsp_server_start_fields,
 	                  TLSP_NELEM(tlsp_server_start_fields),
 	                  &req->server_start, "START_PROPS");
 	if (tlsp_request_parse_run(req, list, split->start, split->end,
@@ -695,7 +697,7 @@ tlsp_request_server_body(struct tlsp_request *req, const struct attr_list *list,
 int
 tlsp_request_parse_body(struct tlsp_request *req, const struct attr_list *list)
 {
-	struct tlsp_fields_run params;
+	struct attr_fields_run params;
 	struct tlsp_body_split split = {0, 0, 0};
 
 	if (req->role == TLSP_ROLE_BOGUS)
@@ -704,7 +706,7 @@ tlsp_request_parse_body(struct tlsp_request *req, const struct attr_list *list)
 	req->has_body = 1;
 	if (tlsp_request_split(req, list, &split) < 0)
 		return -1;
-	tlsp_fields_begin(&params, tlsp_params_fields,
+	attr_fields_begin(&params, tlsp_params_fields,
 	                  TLSP_NELEM(tlsp_params_fields), &req->params,
 	                  "PARAMS");
 	if (tlsp_request_parse_run(req, list, 0, split.init, &params) < 0)

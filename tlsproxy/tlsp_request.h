@@ -3,8 +3,8 @@
  *
  * A request is one header list (remote_endpoint, flags, two timeouts,
  * serverid) and, for the client role and for HEAD's server role, one body
- * list that holds PARAMS, INIT_PROPS and START_PROPS back to back (spec
- * tlsproxy-protocol.md sections 4.3, 4.4, 7). Parsing goes by attribute
+ * list that holds PARAMS, INIT_PROPS and START_PROPS back to back
+ * (doc/tlsproxy-protocol.md sections 2.2, 2.3, 5). Parsing goes by attribute
  * name, not position, so that one parser serves Postfix 3.6 ... HEAD:
  * unknown names are skipped, known ones are range-checked, required ones
  * must be there, and no name may repeat inside one structure.
@@ -17,7 +17,7 @@
  * order: argv_size n then exactly n argv_value; dane 1 then domain, count
  * n and n x (usage, selector, mtype, data). A group member anywhere else
  * (a stray argv_value, domain, usage ...) is an error, not an unknown.
- * Strings are at most TLSP_FIELD_STR_MAX bytes and never hold a '\n'.
+ * Strings are at most ATTR_FIELD_STR_MAX bytes and never hold a '\n'.
  *
  * The body also tells which Postfix release family sent it, which fixes
  * the TLS_SESS_STATE layout the peer will accept (tlsp_reply.h).
@@ -27,7 +27,7 @@
  * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
  * without DANE data has the layout of a 3.6 one and parses as 3.6; such a
  * client cannot get that far anyway, because it reads the announcement
- * where it expects the status (spec section 7.2), and it would need a
+ * where it expects the status, and it would need a
  * 21-pair TLS_SESS_STATE that tlsp_reply does not produce.
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -38,9 +38,11 @@
 #include <stddef.h>
 
 #include "attr_dec.h"
-#include "tlsp_fields.h"
+#include "attr_fields.h"
+#include "client_role/tlsp_client.h"
+#include "tls/tlsp_tls.h"
 
-/* Limits, checked before anything is stored (spec section 2.4). */
+/* Limits, checked before anything is stored. */
 #define TLSP_REQUEST_ARGV_MAX 1024      /* argv_size, as the stock peers */
 #define TLSP_REQUEST_TLSA_MAX 16        /* TLSA records per request */
 #define TLSP_REQUEST_TLSA_DATA_MAX 8192 /* decoded bytes per TLSA record */
@@ -60,7 +62,7 @@
 	 4 * TLSP_REQUEST_TLSA_MAX)
 
 /*
- * Bytes in one request list. The golden 3.7.11 body is 1.3 KB; this
+ * Bytes in one request list. The captured 3.7.11 body is 1.3 KB; this
  * leaves room for long match lists and several full-certificate TLSA
  * records, while a hostile peer costs at most this much per session.
  */
@@ -74,15 +76,11 @@
  */
 extern const struct attr_limits tlsp_request_attr_limits;
 
-/* Header flag bits (spec section 4.8). */
+/* Header flag bits (doc/tlsproxy-protocol.md section 2.2). */
 #define TLSP_FLAG_ROLE_SERVER 1u
 #define TLSP_FLAG_ROLE_CLIENT 2u
 #define TLSP_FLAG_SEND_CONTEXT 4u
 #define TLSP_FLAG_PROBE_ONLY 8u
-
-/* Postfix security levels as sent in tls_level (spec section 9.3). */
-#define TLSP_LEVEL_NONE 0
-#define TLSP_LEVEL_SECURE 8
 
 enum tlsp_role {
 	TLSP_ROLE_BOGUS, /* neither or both role bits: answer status 0 */
@@ -99,11 +97,11 @@ enum tlsp_peer_version {
 };
 
 struct tlsp_request_header {
-	char *remote_endpoint; /* "[addr]:port" */
-	unsigned flags;        /* TLSP_FLAG_* and unknown bits, as sent */
-	int handshake_timeout; /* first timeout, 1..TLSP_REQUEST_TIMEOUT_MAX */
-	int session_timeout;   /* second timeout, same range */
-	char *serverid;        /* service name (cache id in the server role) */
+	const char *remote_endpoint; /* "[addr]:port" */
+	unsigned flags;              /* TLSP_FLAG_* and unknown bits, as sent */
+	int handshake_timeout;       /* first timeout, 1..TLSP_REQUEST_TIMEOUT_MAX */
+	int session_timeout;         /* second timeout, same range */
+	const char *serverid;        /* service name (cache id, server role) */
 };
 
 /*
@@ -113,80 +111,45 @@ struct tlsp_request_header {
  * strings are NULL, absent integers -1, present integers >= 0.
  */
 struct tlsp_params {
-	char *config_file, *config_name;
-	char *tls_high_cipherlist, *tls_medium_cipherlist;
-	char *tls_low_cipherlist, *tls_export_cipherlist;
-	char *tls_null_cipherlist;
-	char *tls_eecdh_auto_curves, *tls_eecdh_strong_curve;
-	char *tls_eecdh_ultra_curve, *tls_ffdhe_auto_groups;
-	char *tls_disable_workarounds, *tls_ssl_options, *tls_dane_digests;
-	char *tlsmgr_service_name, *tls_session_ticket_cipher;
-	char *tls_server_sni_maps;
+	const char *config_file, *config_name;
+	const char *tls_high_cipherlist, *tls_medium_cipherlist;
+	const char *tls_low_cipherlist, *tls_export_cipherlist;
+	const char *tls_null_cipherlist;
+	const char *tls_eecdh_auto_curves, *tls_eecdh_strong_curve;
+	const char *tls_eecdh_ultra_curve, *tls_ffdhe_auto_groups;
+	const char *tls_disable_workarounds, *tls_ssl_options;
+	const char *tls_dane_digests, *tlsmgr_service_name;
+	const char *tls_session_ticket_cipher, *tls_server_sni_maps;
 	int tls_daemon_random_bytes, tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints, tls_preempt_cipherlist;
 	int tls_wildcard_matches_multiple_labels, tls_fast_shutdown_enable;
 	int tls_trust_server_ccerts;
 };
 
-/* TLS_CLIENT_INIT_PROPS: 14 pairs, unchanged 3.4 ... HEAD, all required. */
-struct tlsp_client_init_props {
-	char *log_param, *log_level;
-	int verifydepth; /* 0..TLSP_REQUEST_VERIFYDEPTH_MAX */
-	char *cache_type, *chain_files, *cert_file, *key_file;
-	char *dcert_file, *dkey_file, *eccert_file, *eckey_file;
-	char *CAfile, *CApath, *mdalg;
-};
-
-/* One TLSA record (spec section 4.4.4); data is owned. */
-struct tlsp_request_tlsa {
-	unsigned char usage, selector, mtype;
-	unsigned char *data;
-	size_t data_len; /* 1..TLSP_REQUEST_TLSA_DATA_MAX */
-};
-
-/* TLS_CLIENT_START_PROPS, 3.6 ... HEAD. */
-struct tlsp_client_start_props {
-	char *log_param, *log_level; /* HEAD only, else NULL */
-	int timeout;                 /* not used by tlsproxy */
-	int enable_rpk;              /* 3.9+, else 0 */
-	int tls_level;               /* TLSP_LEVEL_NONE..TLSP_LEVEL_SECURE */
-	char *nexthop, *host, *namaddr, *sni, *serverid, *helo;
-	char *protocols, *cipher_grade, *cipher_exclusions;
-	char **match;       /* the matchargv values, match_count of them */
-	size_t match_count; /* 0..TLSP_REQUEST_ARGV_MAX; match NULL if 0 */
-	char *mdalg;
-	int dane;               /* 0, or 1 with domain and TLSA records */
-	char *dane_domain;      /* NULL unless dane */
-	struct tlsp_request_tlsa *tlsa; /* in wire order; NULL if tlsa_count is 0 */
-	size_t tlsa_count;
-	int tlsrpt;                /* 3.10+: always 0 (1 is rejected) */
-	char *forced_failure_type; /* 3.10+, else NULL */
-	int trace_size_limit;      /* HEAD, else 0 */
-	char *trace_peer;          /* HEAD, else NULL */
-};
-
 /* TLS_SERVER_INIT_PROPS (HEAD server body): 20 pairs, all required. */
 struct tlsp_server_init_props {
-	char *log_param, *log_level;
+	const char *log_param, *log_level;
 	int verifydepth;
-	char *cache_type;
+	const char *cache_type;
 	int set_sessid;
-	char *chain_files, *cert_file, *key_file, *dcert_file, *dkey_file;
-	char *eccert_file, *eckey_file, *CAfile, *CApath, *protocols;
-	char *eecdh_grade, *dh1024_param_file, *dh512_param_file;
+	const char *chain_files, *cert_file, *key_file, *dcert_file;
+	const char *dkey_file, *eccert_file, *eckey_file, *CAfile, *CApath;
+	const char *protocols, *eecdh_grade, *dh1024_param_file;
+	const char *dh512_param_file;
 	int ask_ccert;
-	char *mdalg;
+	const char *mdalg;
 };
 
 /* TLS_SERVER_START_PROPS (HEAD server body). */
 struct tlsp_server_start_props {
-	char *log_param, *log_level; /* optional */
+	const char *log_param, *log_level; /* optional */
 	int timeout;
 	int enable_rpk; /* optional, else 0 */
 	int requirecert;
-	char *serverid, *namaddr, *cipher_grade, *cipher_exclusions, *mdalg;
-	int trace_size_limit; /* optional, else 0 */
-	char *trace_peer;     /* optional, else NULL */
+	const char *serverid, *namaddr, *cipher_grade, *cipher_exclusions;
+	const char *mdalg;
+	int trace_size_limit;   /* optional, else 0 */
+	const char *trace_peer; /* optional, else NULL */
 };
 
 struct tlsp_request {
@@ -195,11 +158,11 @@ struct tlsp_request {
 	enum tlsp_peer_version peer; /* V36 until a body says otherwise */
 	int has_body;                /* a body list was parsed */
 	struct tlsp_params params;
-	struct tlsp_client_init_props client_init; /* client role */
-	struct tlsp_client_start_props client_start;
+	struct tlsp_tls_init client_init; /* client role: TLS_CLIENT_* */
+	struct tlsp_client_start client_start;
 	struct tlsp_server_init_props server_init; /* server role body */
 	struct tlsp_server_start_props server_start;
-	char reason[TLSP_FIELD_REASON_MAX];
+	char reason[ATTR_FIELD_REASON_MAX];
 };
 
 /* Returns an empty request, owned by the caller. */

@@ -11,7 +11,7 @@
  *
  * Errors: a role that is off or an engine that fails leaves no daemon
  * object; the session code answers status 0, as stock.
- * See also: spec tlsproxy-protocol.md section 5; tlsproxy-tls.md 5.
+ * See also: doc/tlsproxy-protocol.md section 3.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -19,6 +19,7 @@
 
 #include "mem.h"
 #include "server_role/tlsp_server_conf.h"
+#include "server_role/tlsp_server_ctx.h"
 #include "tlsp_server_tlsmgr.h"
 #include "tlsp_server_daemon.h"
 
@@ -41,7 +42,8 @@ tlsp_server_daemon_create(const struct tlsp_tls_params *params,
 		tlsp_server_daemon_free(daemon);
 		return NULL;
 	}
-	tlsp_server_conf_props(&daemon->conf, &daemon->role, &daemon->init);
+	tlsp_server_conf_props(&daemon->conf, &daemon->role, params,
+	                       &daemon->init);
 	tlsp_server_tlsmgr_ops(mgr, &daemon->ops);
 	daemon->ctx =
 	    tlsp_server_ctx_create(params, &daemon->init, &daemon->ops);

@@ -6,7 +6,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 
-#include "server_role/tlsp_server_ctx.h"
+#include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
 #include "tlsp_tlsmgr.h"

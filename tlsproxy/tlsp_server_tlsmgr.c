@@ -9,7 +9,7 @@
  *
  * Errors: any status but OK, a missing reply, or a keybuf of the wrong
  * length is "not available" (-1); tlsp_tlsmgr.c logs outages.
- * See also: spec tlsproxy-tls.md sections 4.3-4.5.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,7 +6,7 @@
 #ifndef TLSREUSE_TLSPROXY_TLSP_SERVER_TLSMGR_H
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_TLSMGR_H
 
-#include "server_role/tlsp_server_ctx.h"
+#include "server_role/tlsp_server.h"
 #include "tlsp_tlsmgr.h"
 
 /*

@@ -1,5 +1,5 @@
 /*
- * tlsp_session.c - one proxied connection of tlsproxy(8), client role
+ * tlsp_session.c - one proxied connection of tlsproxy(8), either role
  *
  * Every event (plaintext stream, remote socket, timer, pump end) goes to
  * tlsp_session_event(), which runs the step for the current state. A
@@ -7,7 +7,7 @@
  * after logging its own warning; the entry point then logs the stock
  * teardown lines and frees the session. Nothing else frees it.
  *
- * Ordering rule (spec tlsproxy-tls.md 1.1): TLS_SESS_STATE is written to
+ * Ordering rule: TLS_SESS_STATE is written to
  * the client, and the stream flushed, before the pump may relay a single
  * decrypted byte.
  *
@@ -15,7 +15,7 @@
  * STREAM_INPUT_LIMIT; TLSP_SESSION_INIT_TIMEOUT_MS before the handshake;
  * the requested handshake timeout per TLS wait; session timeout +
  * TLSP_SESSION_PUMP_SLACK of inactivity in the pump.
- * See also: spec tlsproxy-protocol.md sections 3, 4 and 8.
+ * See also: doc/tlsproxy-protocol.md section 2.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -40,15 +40,25 @@
 #include "client_role/tlsp_eval.h"
 #include "client_role/tlsp_policy.h"
 #include "client_role/tlsp_resume.h"
+#include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
 #include "tlsp_heap.h"
-#include "tlsp_props.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
 #include "tlsp_server_daemon.h"
 #include "tlsp_session.h"
+
+enum tlsp_session_state {
+	TLSP_SESSION_REQUEST,   /* reading the header, then the client body */
+	TLSP_SESSION_REFUSED,   /* status 0 sent; waiting for the close */
+	TLSP_SESSION_FD,        /* status 1 sent; waiting for the socket */
+	TLSP_SESSION_RESUME,    /* asking tlsmgr for a cached TLS session */
+	TLSP_SESSION_HANDSHAKE, /* SSL_connect (server: SSL_accept) */
+	TLSP_SESSION_CONTEXT,   /* writing TLS_SESS_STATE */
+	TLSP_SESSION_PUMP,      /* relaying data */
+};
 
 enum tlsp_step {
 	TLSP_STEP_CONTINUE,
@@ -75,16 +85,15 @@ struct tlsp_input {
 struct tlsp_session {
 	enum tlsp_session_state state;
 	const struct tlsp_session_config *cfg;
-	int client_fd;                 /* as accepted, for cfg->disconnect */
-	struct stream *plain;          /* the client until the pump starts */
-	struct attr_dec *dec;          /* request lists */
-	struct tlsp_request *req;      /* parsed request, until the pump */
-	char *endpoint;                /* remote_endpoint, for DISCONNECT */
-	int header_done;               /* CONNECT was logged */
-	int handshake_done;            /* TLS is up */
-	struct buf ctx_key;            /* SSL_CTX cache key of the init props */
-	struct tlsp_props_start start; /* engine view of the start props */
-	int remote_fd;                 /* until the pump owns it */
+	int client_fd;            /* as accepted, for cfg->disconnect */
+	struct stream *plain;     /* the client until the pump starts */
+	struct attr_dec *dec;     /* request lists */
+	struct tlsp_request *req; /* parsed request, until the pump */
+	char *endpoint;           /* remote_endpoint, for DISCONNECT */
+	int header_done;          /* CONNECT was logged */
+	int handshake_done;       /* TLS is up */
+	struct buf ctx_key;       /* SSL_CTX cache key of the init props */
+	int remote_fd;            /* until the pump owns it */
 	struct tlsp_client_conn *client_conn; /* client role: TLS connection */
 	struct tlsp_server_conn *server_conn; /* server role: TLS connection */
 	struct tlsp_tlsmgr_call *lookup;      /* pending TLS session lookup */
@@ -96,7 +105,8 @@ static unsigned tlsp_session_live;
 static void tlsp_session_event(struct tlsp_session *sess,
                                const struct tlsp_input *in);
 
-const char *
+/* "request", "refused", "fd", "resume", "handshake", "context", "pump". */
+static const char *
 tlsp_session_state_str(enum tlsp_session_state state)
 {
 	switch (state) {
@@ -209,21 +219,19 @@ static struct tlsp_ctx *
 tlsp_session_ctx(struct tlsp_session *sess)
 {
 	const struct tlsp_session_config *cfg = sess->cfg;
-	struct tlsp_tls_init init;
 	struct tlsp_ctx *ctx;
 
 	ctx = tlsp_ctx_cache_find(cfg->ctx_cache, buf_str(&sess->ctx_key));
 	if (ctx != NULL)
 		return ctx;
-	tlsp_props_init(&sess->req->client_init, &init);
 	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                         cfg->tls_params, &init, 0);
+	                         cfg->tls_params, &sess->req->client_init, 0);
 	if (ctx != NULL)
 		tlsp_client_tlsmgr_enable(cfg->tlsmgr, ctx);
 	return ctx;
 }
 
-/* The engine session's SSL, whichever the role. */
+/* The TLS connection's SSL, whichever the role. */
 static SSL *
 tlsp_session_ssl(const struct tlsp_session *sess)
 {
@@ -231,16 +239,23 @@ tlsp_session_ssl(const struct tlsp_session *sess)
 	                         : tlsp_policy_ssl(sess->client_conn);
 }
 
-/* Sends status 1 and waits for the remote socket. */
-static enum tlsp_step
-tlsp_session_ready(struct tlsp_session *sess)
+/* Queues the status list for the client. */
+static void
+tlsp_session_status(struct tlsp_session *sess, int status)
 {
 	struct buf out;
 
 	buf_init(&out);
-	tlsp_reply_status(&out, 1);
+	tlsp_reply_status(&out, status);
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
+}
+
+/* Sends status 1 and waits for the remote socket. */
+static enum tlsp_step
+tlsp_session_ready(struct tlsp_session *sess)
+{
+	tlsp_session_status(sess, 1);
 	sess->state = TLSP_SESSION_FD;
 	return TLSP_STEP_CONTINUE;
 }
@@ -249,12 +264,7 @@ tlsp_session_ready(struct tlsp_session *sess)
 static enum tlsp_step
 tlsp_session_refuse(struct tlsp_session *sess)
 {
-	struct buf out;
-
-	buf_init(&out);
-	tlsp_reply_status(&out, 0);
-	stream_write(sess->plain, out.data, out.len);
-	buf_free(&out);
+	tlsp_session_status(sess, 0);
 	sess->state = TLSP_SESSION_REFUSED;
 	tlsp_session_deadline(sess, tlsp_session_init_ms(sess));
 	return TLSP_STEP_CONTINUE;
@@ -452,9 +462,8 @@ tlsp_session_fd(struct tlsp_session *sess)
 	/* The context may have been evicted since the status: look again. */
 	if ((ctx = tlsp_session_ctx(sess)) == NULL)
 		return TLSP_STEP_FAIL;
-	tlsp_props_start(&sess->req->client_start, &sess->start);
 	if ((sess->client_conn =
-	         tlsp_policy_start(ctx, &sess->start.props, fd)) == NULL)
+	         tlsp_policy_start(ctx, &sess->req->client_start, fd)) == NULL)
 		return TLSP_STEP_FAIL;
 	return tlsp_session_resume(sess);
 }
@@ -494,39 +503,6 @@ tlsp_session_resume(struct tlsp_session *sess)
 
 /* --- after the handshake ------------------------------------------------ */
 
-/* TLS_SESS_STATE from the engine's result, in the peer's layout. */
-static void
-tlsp_session_context(struct tlsp_session *sess,
-                     const struct tlsp_tls_result *res, struct buf *out)
-{
-	struct tlsp_sess_state st = {
-	    .peer_CN = res->peer_CN,
-	    .issuer_CN = res->issuer_CN,
-	    .peer_fingerprint = res->peer_fingerprint,
-	    .peer_pubkey_fingerprint = res->peer_pubkey_fingerprint,
-	    .level = res->level,
-	    .peer_status = res->peer_status,
-	    .cipher_protocol = res->cipher_protocol,
-	    .cipher_name = res->cipher_name,
-	    .cipher_usebits = res->cipher_usebits,
-	    .cipher_algbits = res->cipher_algbits,
-	    .key_exchange = res->key_exchange,
-	    .key_exchange_curve = res->key_exchange_curve,
-	    .key_exchange_bits = res->key_exchange_bits,
-	    .clnt_signature = res->clnt_signature,
-	    .clnt_signature_curve = res->clnt_signature_curve,
-	    .clnt_signature_bits = res->clnt_signature_bits,
-	    .clnt_signature_digest = res->clnt_signature_digest,
-	    .srvr_signature = res->srvr_signature,
-	    .srvr_signature_curve = res->srvr_signature_curve,
-	    .srvr_signature_bits = res->srvr_signature_bits,
-	    .srvr_signature_digest = res->srvr_signature_digest,
-	    .namaddr = res->namaddr,
-	};
-
-	tlsp_reply_sess_state(out, &st, sess->req->peer);
-}
-
 static enum tlsp_step tlsp_session_start_pump(struct tlsp_session *sess);
 
 /* Handshake done: evaluate, then queue the context or start pumping. */
@@ -546,7 +522,7 @@ tlsp_session_established(struct tlsp_session *sess)
 		return tlsp_session_start_pump(sess);
 	}
 	buf_init(&out);
-	tlsp_session_context(sess, &res, &out);
+	tlsp_reply_sess_state(&out, &res, sess->req->peer);
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
 	tlsp_tls_result_free(&res);
@@ -578,16 +554,15 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	plain_fd = stream_release(sess->plain);
 	sess->plain = NULL;
 	(void)event_timer_cancel(tlsp_session_timer_event, sess);
-	/* The pump holds its own reference; the engine session keeps its. */
+	/* The pump holds its own reference; the TLS connection keeps its. */
 	SSL_up_ref(ssl);
 	timeout_ms = ((unsigned)sess->req->hdr.session_timeout +
 	              TLSP_SESSION_PUMP_SLACK) *
 	             1000u;
-	/* An idle session keeps only what the pump needs: not the request,
-	 * its props or the context key. */
+	/* An idle session keeps only what the pump needs: not the request
+	 * (with the engines' props) or the context key. */
 	tlsp_request_free(sess->req);
 	sess->req = NULL;
-	tlsp_props_start_free(&sess->start);
 	buf_free(&sess->ctx_key);
 	sess->state = TLSP_SESSION_PUMP;
 	sess->pump = tlsp_pump_create(plain_fd, ssl, sess->remote_fd,
@@ -682,7 +657,6 @@ tlsp_session_free(struct tlsp_session *sess)
 	}
 	tlsp_policy_free(sess->client_conn);
 	tlsp_server_free(sess->server_conn);
-	tlsp_props_start_free(&sess->start);
 	stream_free(sess->plain);
 	attr_dec_free(sess->dec);
 	tlsp_request_free(sess->req);

@@ -30,7 +30,8 @@
  *
  * Secrets (session blobs, ticket keys) are wiped from our buffers with
  * OPENSSL_cleanse() before release.
- * See also: spec tlsproxy-tls.md 4.4; golden ipc-tlsproxy-tlsmgr.
+ * See also: doc/tlsproxy-protocol.md section 4; the captured bytes in
+ * tests/data/tlsmgr_golden.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

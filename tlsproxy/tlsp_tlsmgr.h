@@ -3,8 +3,8 @@
  *
  * Session cache lookups and updates, PRNG seed, cache policy and session
  * ticket keys come from tlsmgr(8) over private/$tlsmgr_service_name
- * (spec tlsproxy-tls.md 4.4). Stock tlsproxy asks synchronously and can
- * stall every session of the process; here each request is queued on a
+ * (doc/tlsproxy-protocol.md section 4). Stock tlsproxy asks synchronously
+ * and can stall every session of the process; here each request is queued on a
  * non-blocking stream and its reply comes back through a callback from
  * the event loop. One request is in flight at a time (as stock sends
  * them), each bounded by TLSP_TLSMGR_TIMEOUT_MS. The order differs from

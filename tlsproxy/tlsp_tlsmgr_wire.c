@@ -5,7 +5,8 @@
  * the arguments; integers printed unsigned, DATA in base64) with
  * attr_enc; replies are read by name from an attr_dec list, with the
  * stock receiver's number and base64 rules (attr_parse_*).
- * See also: tlsp_tlsmgr.c (the transports); spec tlsproxy-tls.md 4.4.
+ * See also: tlsp_tlsmgr.c (the transports); doc/tlsproxy-protocol.md
+ * section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -5,7 +5,8 @@
  * request list (terminator included) to a buf, exactly as stock
  * tlsproxy writes it; the decoder reads one reply list by name, so extra
  * attributes from another tlsmgr version are ignored. No I/O, no
- * logging. Spec tlsproxy-tls.md 4.4; golden ipc-tlsproxy-tlsmgr.
+ * logging. See doc/tlsproxy-protocol.md section 4; the captured bytes are
+ * in tests/data/tlsmgr_golden.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

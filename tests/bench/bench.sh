@@ -74,7 +74,7 @@ calc() {
 	awk "BEGIN { printf \"%.6g\n\", $1 }"
 }
 
-# --- /proc sampling (spec testing-with-real-postfix.md item 16) -------------
+# --- /proc sampling: CPU ticks and peak RSS vanish when a process exits ----
 
 # proc_snapshot MASTER: "pid comm ticks vmhwm_kb vmrss_kb" for master
 # (ticks including reaped children) and each live child of master.

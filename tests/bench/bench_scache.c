@@ -9,10 +9,11 @@
  *	instance), read the protocol announcement, and run CYCLES cycles of
  *	what smtp(8) does around a reused connection: save_endp of a real
  *	socket (one end of a socketpair) with the endpoint property smtp
- *	3.7.11 stores (golden capture ipc-smtp-scache), then find_endp of the
- *	same label, which must hit and hand a descriptor back (closed at
- *	once). Each client has its own label. The dummy lists around each
- *	descriptor transfer are those of scache.md section 4.
+ *	3.7.11 stores (as captured in tests/data/scache-replay-3.7.11.txt),
+ *	then find_endp of the same label, which must hit and hand a
+ *	descriptor back (closed at once). Each client has its own label. The
+ *	dummy lists around each descriptor transfer are those of
+ *	doc/scache-protocol.md section 2.
  *
  *	Prints the total cycles per second, timed from the moment every
  *	client is connected to the end of the last cycle.

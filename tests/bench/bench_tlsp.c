@@ -10,7 +10,7 @@
  *	Each session connects to bench_sink on 127.0.0.1:PORT, connects to
  *	the tlsproxy socket SOCKET (private/tlsproxy of an instance), reads
  *	the protocol announcement, sends the request smtp(8) of 3.7.11 sends
- *	(golden capture ipc-smtp-tlsproxy-client: flags 6, TLS level
+ *	(tests/data/tlsp-3.7.11-client-request.bin: flags 6, TLS level
  *	"secure", CAFILE, certificate match NAME), reads the status, passes
  *	the TCP socket, and reads the TLS_SESS_STATE list. It then does one
  *	round trip through the sink ("0\n" / "OK\n"), so that tlsproxy reads
@@ -49,18 +49,18 @@
 #include "fdpass.h"
 #include "mem.h"
 #include "msg.h"
+#include "client_role/tlsp_client.h"
 
 /* The pairs smtp(8) sends unchanged: TLS_CLIENT_PARAMS (20). */
 static const char *const tlsp_params[][2] = {
 	{ "config_file", "default" },
 	{ "config_name", "" },
-	{ "tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH" },
-	{ "tls_medium_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH" },
-	{ "tls_low_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH" },
-	{ "tls_export_cipherlist",
-	    "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH" },
-	{ "tls_null_cipherlist", "eNULL:!aNULL" },
-	{ "tls_eecdh_auto_curves", "X25519 X448 prime256v1 secp521r1 secp384r1" },
+	{ "tls_high_cipherlist", TLSP_TLS_DEF_HIGH_CIPHERLIST },
+	{ "tls_medium_cipherlist", TLSP_TLS_DEF_MEDIUM_CIPHERLIST },
+	{ "tls_low_cipherlist", TLSP_TLS_DEF_LOW_CIPHERLIST },
+	{ "tls_export_cipherlist", TLSP_TLS_DEF_EXPORT_CIPHERLIST },
+	{ "tls_null_cipherlist", TLSP_TLS_DEF_NULL_CIPHERLIST },
+	{ "tls_eecdh_auto_curves", TLSP_TLS_DEF_EECDH_AUTO_CURVES },
 	{ "tls_eecdh_strong_curve", "prime256v1" },
 	{ "tls_eecdh_ultra_curve", "secp384r1" },
 	{ "tls_disable_workarounds", "" },
@@ -90,7 +90,6 @@ static const char *const tlsp_init_props[][2] = {
 	{ "eckey_file", "" },
 };
 
-#define TLSP_LEVEL_SECURE 8
 #define TLSP_FLAGS_CLIENT_CONTEXT 6
 #define TLSP_DATA_CHUNK 65536
 /* Seconds to wait for a new session's first reply, and tries per session. */
@@ -135,7 +134,7 @@ static void tlsp_request(struct buf *out, const struct tlsp_target *t,
 	attr_enc_str(out, "CApath", "");
 	attr_enc_str(out, "mdalg", "sha256");
 	attr_enc_int(out, "timeout", 300);
-	attr_enc_int(out, "tls_level", TLSP_LEVEL_SECURE);
+	attr_enc_int(out, "tls_level", TLSP_LEV_SECURE);
 	attr_enc_str(out, "nexthop", "127.0.0.1");
 	attr_enc_str(out, "host", "127.0.0.1");
 	attr_enc_str(out, "namaddr", namaddr);

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 fuzz_tlsp_encode(const struct tlsp_request *req)
 {
-	struct tlsp_sess_state st = {0};
+	struct tlsp_tls_result st = {0};
 	struct buf out;
 
 	st.namaddr = req->client_start.namaddr;

@@ -15,27 +15,12 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program swaks
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
 SRC_SWAKS=$NET.1 SRC_RSA=$NET.2 SRC_EC=$NET.3
-NET_RE=${NET//./\\.}
 TLS13_RE='TLSv1\.3 with cipher [A-Z0-9_]+ \([0-9]+/[0-9]+ bits\) key-exchange X25519'
-
-# ps_client SRC MODE ARGS... >OUT: see ps-client.pl.
-ps_client() {
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$@"
-}
-
-# expect_in_file FILE ERE WHAT
-expect_in_file() {
-	grep -qE -- "$2" "$1" || {
-		sed 's/^/    /' "$1" >&2
-		fail "$3: no line matching '$2' in $1 (above)"
-	}
-}
 
 server_scenario() {
 	instance_up
@@ -68,4 +53,4 @@ server_scenario() {
 }
 
 both_ways server_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

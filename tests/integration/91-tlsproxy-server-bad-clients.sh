@@ -15,18 +15,16 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
 SRC_GOOD=$NET.1 SRC_GARBAGE=$NET.2 SRC_PARTIAL=$NET.3
-NET_RE=${NET//./\\.}
 
 bad_clients_scenario() {
 	local pids
 	instance_up
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$SRC_GOOD" around \
-	    "$SRC_GARBAGE" "$SRC_PARTIAL" >"$I/around.out" 2>&1 || {
+	ps_client "$SRC_GOOD" around "$SRC_GARBAGE" "$SRC_PARTIAL" \
+	    >"$I/around.out" 2>&1 || {
 		sed 's/^/    /' "$I/around.out" >&2
 		fail "the clients did not see what they should (above)"
 	}
@@ -48,4 +46,4 @@ bad_clients_scenario() {
 }
 
 both_ways bad_clients_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

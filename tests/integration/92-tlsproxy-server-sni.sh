@@ -12,33 +12,17 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
-NET_RE=${NET//./\\.}
 SNI=sni.tlsreuse.test
 MAP=""
 
-# expect_in_file FILE ERE WHAT
-expect_in_file() {
-	grep -qE -- "$2" "$1" || {
-		sed 's/^/    /' "$1" >&2
-		fail "$3: no line matching '$2' in $1 (above)"
-	}
-}
-
-# sni_session SRC NAME OUT: one s_client session asking for NAME.
-sni_session() {
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$1" tls -servername "$2" \
-	    >"$3" 2>&1 || fail "client for $2: $(tail -n 3 "$3")"
-}
-
 sni_scenario() {
 	instance_up --main "tls_server_sni_maps = $MAP"
-	sni_session "$NET.1" "$SNI" "$I/sni.out"
+	ps_session "$NET.1" "$I/sni.out" -servername "$SNI"
 	expect_in_file "$I/sni.out" "^subject=CN = $SNI\$" "the SNI certificate"
-	sni_session "$NET.2" other.tlsreuse.test "$I/other.out"
+	ps_session "$NET.2" "$I/other.out" -servername other.tlsreuse.test
 	expect_in_file "$I/other.out" "^subject=CN = $LIB_MX_NAME\$" \
 	    "the default certificate"
 	wait_for_maillog "postfix/tlsproxy\[[0-9]+\]: DISCONNECT \[$NET_RE\.2\]"
@@ -59,8 +43,7 @@ sni_scenario() {
     harness_error "cannot make the SNI certificate"
 echo "$SNI $LIB_TMP/sni.pem" >"$LIB_TMP/sni_map"
 
-ERE='postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
 for MAP in "inline:{ $SNI=$LIB_TMP/sni.pem }" "texthash:$LIB_TMP/sni_map"; do
 	note "map $MAP"
-	both_ways sni_scenario "$ERE"
+	both_ways sni_scenario "$SERVER_LOG_ERE"
 done

@@ -12,38 +12,20 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
-NET_RE=${NET//./\\.}
-
-# expect_in_file FILE ERE WHAT
-expect_in_file() {
-	grep -qE -- "$2" "$1" || {
-		sed 's/^/    /' "$1" >&2
-		fail "$3: no line matching '$2' in $1 (above)"
-	}
-}
-
-# session SRC OUT S_CLIENT_ARGS...
-session() {
-	local src=$1 out=$2
-	shift 2
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$src" tls "$@" >"$out" \
-	    2>&1 || fail "client from $src: $(tail -n 3 "$out")"
-}
 
 resume_scenario() {
 	instance_up
-	session "$NET.1" "$I/12a.out" -tls1_2 -no_ticket -sess_out "$I/12.sess"
+	ps_session "$NET.1" "$I/12a.out" -tls1_2 -no_ticket -sess_out "$I/12.sess"
 	expect_in_file "$I/12a.out" '^New, TLSv1\.2,' "TLS 1.2 full handshake"
-	session "$NET.2" "$I/12b.out" -tls1_2 -no_ticket -sess_in "$I/12.sess"
+	ps_session "$NET.2" "$I/12b.out" -tls1_2 -no_ticket -sess_in "$I/12.sess"
 	expect_in_file "$I/12b.out" '^Reused, TLSv1\.2,' \
 	    "TLS 1.2 resumed from the session cache"
-	session "$NET.3" "$I/13a.out" -tls1_3 -sess_out "$I/13.sess"
+	ps_session "$NET.3" "$I/13a.out" -tls1_3 -sess_out "$I/13.sess"
 	expect_in_file "$I/13a.out" '^New, TLSv1\.3,' "TLS 1.3 full handshake"
-	session "$NET.4" "$I/13b.out" -tls1_3 -sess_in "$I/13.sess"
+	ps_session "$NET.4" "$I/13b.out" -tls1_3 -sess_in "$I/13.sess"
 	expect_in_file "$I/13b.out" '^Reused, TLSv1\.3,' \
 	    "TLS 1.3 resumed with a session ticket"
 	wait_for_maillog "postfix/tlsproxy\[[0-9]+\]: DISCONNECT \[$NET_RE\.4\]"
@@ -53,4 +35,4 @@ resume_scenario() {
 }
 
 both_ways resume_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

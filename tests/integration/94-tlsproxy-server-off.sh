@@ -12,14 +12,14 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
-SRC=$(random_loopback_ip)
+SRC=$NET.1
 SRC_RE=${SRC//./\\.}
 
 off_scenario() {
 	instance_up --main 'tlsproxy_tls_security_level = none'
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$SRC" refused \
-	    >"$I/refused.out" 2>&1 || {
+	ps_client "$SRC" refused >"$I/refused.out" 2>&1 || {
 		sed 's/^/    /' "$I/refused.out" >&2
 		fail "the client did not see what it should (above)"
 	}
@@ -33,4 +33,4 @@ off_scenario() {
 }
 
 both_ways off_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

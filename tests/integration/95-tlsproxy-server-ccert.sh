@@ -12,28 +12,18 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
-NET_RE=${NET//./\\.}
 CC=$LIB_TMP/ccert
-
-# session SRC OUT S_CLIENT_ARGS...
-session() {
-	local src=$1 out=$2
-	shift 2
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$src" tls "$@" >"$out" \
-	    2>&1 || fail "client from $src: $(tail -n 3 "$out")"
-}
 
 ccert_scenario() {
 	instance_up --main 'tlsproxy_tls_ask_ccert = yes' \
 	    --main "tlsproxy_tls_CAfile = $CC/ca.pem" \
 	    --main 'tlsproxy_tls_loglevel = summary, peercert'
-	session "$NET.1" "$I/trusted.out" -cert "$CC/client.pem"
-	session "$NET.2" "$I/untrusted.out" -cert "$I/tls/rsa.pem"
-	session "$NET.3" "$I/anonymous.out"
+	ps_session "$NET.1" "$I/trusted.out" -cert "$CC/client.pem"
+	ps_session "$NET.2" "$I/untrusted.out" -cert "$I/tls/rsa.pem"
+	ps_session "$NET.3" "$I/anonymous.out"
 	wait_for_maillog "postfix/tlsproxy\[[0-9]+\]: DISCONNECT \[$NET_RE\.3\]"
 	expect_count "postfix/tlsproxy\[[0-9]+\]: Trusted TLS connection established from \[$NET_RE\.1\]:[0-9]+: TLSv1\.3 .* client-signature " 1 \
 	    "the CA's client certificate"
@@ -69,4 +59,4 @@ mkdir -m 700 "$CC"
 }
 
 both_ways ccert_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

@@ -14,27 +14,9 @@
 # SPDX-License-Identifier: EPL-2.0
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/server-lib.sh"
 
 need_program openssl
-NET=$(random_loopback_ip)
-NET=${NET%.*}
-NET_RE=${NET//./\\.}
-
-# expect_in_file FILE ERE WHAT
-expect_in_file() {
-	grep -qE -- "$2" "$1" || {
-		sed 's/^/    /' "$1" >&2
-		fail "$3: no line matching '$2' in $1 (above)"
-	}
-}
-
-# session SRC OUT S_CLIENT_ARGS...
-session() {
-	local src=$1 out=$2
-	shift 2
-	perl "$LIB_SRCDIR/ps-client.pl" "$PORT_PS" "$src" tls "$@" >"$out" \
-	    2>&1 || fail "client from $src: $(tail -n 3 "$out")"
-}
 
 settings_scenario() {
 	instance_up --main 'smtpd_tls_chain_files =' \
@@ -43,16 +25,16 @@ settings_scenario() {
 	    --main 'tlsproxy_tls_exclude_ciphers = AES256' \
 	    --main 'tls_eecdh_auto_curves = secp384r1' \
 	    --main "tlsproxy_tls_dh1024_param_file = $LIB_TMP/dh.pem"
-	session "$NET.1" "$I/ecdhe.out" -tls1_2 -sigalgs RSA+SHA256 \
+	ps_session "$NET.1" "$I/ecdhe.out" -tls1_2 -sigalgs RSA+SHA256 \
 	    -cipher ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
 	expect_in_file "$I/ecdhe.out" '^Server public key is 2048 bit' \
 	    "TLS 1.2: the RSA key"
 	expect_in_file "$I/ecdhe.out" '^Server Temp Key: ECDH, secp384r1, 384 bits' \
 	    "TLS 1.2: the one ECDHE group"
-	session "$NET.2" "$I/dhe.out" -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256
+	ps_session "$NET.2" "$I/dhe.out" -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256
 	expect_in_file "$I/dhe.out" '^Server Temp Key: DH, 2048 bits' \
 	    "TLS 1.2: the DH parameters"
-	session "$NET.3" "$I/tls13.out" -tls1_3
+	ps_session "$NET.3" "$I/tls13.out" -tls1_3
 	expect_in_file "$I/tls13.out" '^Server public key is 256 bit' \
 	    "TLS 1.3: the ECDSA key"
 	wait_for_maillog "postfix/tlsproxy\[[0-9]+\]: DISCONNECT \[$NET_RE\.3\]"
@@ -72,4 +54,4 @@ openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 \
 	harness_error "cannot make DH parameters"
 }
 both_ways settings_scenario \
-    'postfix/tlsproxy\[|postfix/postscreen\[[0-9]+\]: (CONNECT|PASS|NOQUEUE|DISCONNECT|warning)'
+    "$SERVER_LOG_ERE"

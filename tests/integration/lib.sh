@@ -7,7 +7,7 @@
 # smtpd ("sink", STARTTLS, mail discarded), an injection smtpd whose mail
 # is held, smtp relaying to the sink with smtp_tls_connection_reuse, tlsmgr
 # with session caches and a postscreen listener whose STARTTLS goes to
-# tlsproxy. The traps it avoids are in spec testing-with-real-postfix.md.
+# tlsproxy. Each trap of a real instance it avoids is noted where it does.
 #
 # Instances: instance_up [options], instance_down, instance_use,
 #   instance_reload, postconf_set, free_ports; $I is the current instance,
@@ -328,7 +328,7 @@ lib_release_ports() {
 # --- instance files --------------------------------------------------------
 
 # lib_backdate FILE...: Postfix re-reads a configuration file younger than
-# about 2 s until it has aged (spec item 1); make it old at once.
+# about 2 s until it has aged; make it old at once.
 lib_backdate() {
 	touch -d "@$((EPOCHSECONDS - 10))" "$@"
 }
@@ -347,7 +347,8 @@ lib_make_queue() {
 
 # lib_make_libexec: daemon_directory = hard links of every stock file (so
 # postfix-script, post-install and master are there too), ours beneath
-# libexec/tlsreuse/ when selected (spec item 2).
+# libexec/tlsreuse/ when selected (master.cf names a daemon relative to
+# daemon_directory, never by absolute path).
 lib_make_libexec() {
 	local f
 	mkdir -m 755 "$I/libexec" "$I/libexec/tlsreuse"
@@ -417,7 +418,7 @@ relayhost = [127.0.0.1]:$PORT_SINK
 smtp_dns_support_level = disabled
 smtp_tls_security_level = $LIB_OPT_TLS_LEVEL
 # Names, not the IP literal of the relayhost: "secure" and "verify" do not
-# match IP addresses (spec item 8).
+# match IP addresses.
 smtp_tls_secure_cert_match = $LIB_MX_NAME
 smtp_tls_verify_cert_match = $LIB_MX_NAME
 smtp_tls_CAfile = $I/tls/ca.pem
@@ -425,12 +426,12 @@ smtp_tls_loglevel = 1
 smtp_tls_connection_reuse = $LIB_OPT_REUSE
 smtp_connection_cache_destinations = $cache_dest
 smtp_tls_session_cache_database = btree:$I/data/smtp_scache
-# tlsproxy's server role reads the keys from main.cf only (spec item 7).
+# tlsproxy's server role reads the keys from main.cf only.
 smtpd_tls_chain_files = $I/tls/rsa.pem, $I/tls/ecdsa.pem
 smtpd_tls_security_level = may
 smtpd_tls_loglevel = 1
 smtpd_tls_session_cache_database = btree:$I/data/smtpd_scache
-# postscreen: no loopback allowlist, after-220 tests on (spec item 5).
+# postscreen: no loopback allowlist (on by default), after-220 tests on.
 postscreen_access_list =
 postscreen_dnsbl_sites =
 postscreen_greet_wait = 1s
@@ -529,7 +530,7 @@ lib_master_pid() {
 }
 
 # lib_proc_gone PID: true if PID has exited (a zombie counts as gone: PID 1
-# of a container may reap it late, spec item 14).
+# of a container may reap it late).
 lib_proc_gone() {
 	local stat
 	read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
@@ -582,7 +583,8 @@ lib_start() {
 #     [--libexec-file PATH]...
 # Make and start a new instance and make it current ($I). Defaults: smtp
 # relays to the instance's own smtpd at TLS level "secure" with connection
-# reuse and always-on connection caching for the relayhost (spec item 9).
+# reuse and always-on connection caching for the relayhost (reuse needs
+# that cache hint).
 # --main and --master-line lines are appended to main.cf / master.cf;
 # --libexec-file installs a program into daemon_directory.
 instance_up() {
@@ -700,7 +702,8 @@ instance_reload() {
 }
 
 # postconf_set 'name = value'...: edit the current instance's main.cf and
-# backdate it (spec item 1). Running daemons see it after instance_reload.
+# backdate it (see lib_backdate). Running daemons see it after
+# instance_reload.
 postconf_set() {
 	postconf -c "$I/conf" -e "$@" || harness_error "postconf -e $* failed"
 	lib_backdate "$I"/conf/*
@@ -815,7 +818,8 @@ wait_for_maillog() {
 	    "(wanted ${2:-1})"
 }
 
-# The sporadic clock warnings of spec item 13, not caused by the daemons.
+# The clock warnings cleanup(8) logs now and then (a file time a tick
+# ahead of the clock at a second boundary), not caused by the daemons.
 LIB_BENIGN='warning: (file system clock is [0-9]+ seconds? ahead of local clock|resetting file time stamps - this hurts performance)'
 LIB_PROBLEM='(warning|error|fatal|panic):'
 
@@ -979,7 +983,7 @@ lib_compare_ways() {
 }
 
 # random_loopback_ip: a random 127.x.y.z (all of 127/8 is local on Linux),
-# so that postscreen has never seen the client (spec item 6).
+# so that postscreen has never seen the client (it remembers clients).
 random_loopback_ip() {
 	echo "127.$((RANDOM % 254 + 1)).$((RANDOM % 256)).$((RANDOM % 254 + 1))"
 }

@@ -12,6 +12,7 @@
 
 #include "attr_dec.h"
 #include "buf.h"
+#include "runner.h"
 
 #include "../data/attr_golden.h"
 
@@ -604,3 +605,5 @@ attr_dec_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(attr_dec_suite)

@@ -15,6 +15,7 @@
 #include "attr_dec.h"
 #include "attr_enc.h"
 #include "buf.h"
+#include "runner.h"
 
 #include "../data/attr_golden.h"
 
@@ -162,3 +163,5 @@ attr_enc_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(attr_enc_suite)

@@ -16,6 +16,7 @@
 #include "attr_plain.h"
 #include "buf.h"
 #include "mem.h"
+#include "runner.h"
 
 #include "../data/attr_golden.h"
 
@@ -202,3 +203,5 @@ attr_plain_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(attr_plain_suite)

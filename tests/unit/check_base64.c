@@ -11,6 +11,7 @@
 
 #include "base64.h"
 #include "buf.h"
+#include "runner.h"
 
 Suite *base64_suite(void);
 
@@ -127,3 +128,5 @@ base64_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(base64_suite)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "runner.h"
 
 START_TEST(test_buf_empty_is_empty_string)
 {
@@ -81,3 +82,5 @@ buf_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(buf_suite)

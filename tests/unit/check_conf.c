@@ -672,3 +672,5 @@ conf_suite(void)
 	suite_add_tcase(s, pc);
 	return s;
 }
+
+RUNNER_SUITE(conf_suite)

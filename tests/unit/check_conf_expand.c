@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "conf_expand.h"
+#include "runner.h"
 
 /* The parameter chain c1 = $c2, ..., c<n> = end, for nesting limits. */
 #define CHAIN_MAX 102
@@ -386,3 +387,5 @@ conf_expand_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(conf_expand_suite)

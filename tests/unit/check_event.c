@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "runner.h"
 
 static uint64_t fake_now = 1000;
 static char trace[64];
@@ -450,3 +451,5 @@ event_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(event_suite)

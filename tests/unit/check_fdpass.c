@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "runner.h"
 
 static int sv[2];
 
@@ -306,3 +307,5 @@ fdpass_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(fdpass_suite)

@@ -19,6 +19,7 @@
 #include "msg.h"
 #include "log_postlogd.h"
 #include "fake_postlogd.h"
+#include "runner.h"
 
 /* 2026-11-28 15:38:01 UTC and 2026-11-03 07:05:09 UTC. */
 #define T_NOV28 ((time_t)1795880281)
@@ -293,3 +294,5 @@ log_postlogd_suite(void)
 	suite_add_tcase(s, io);
 	return s;
 }
+
+RUNNER_SUITE(log_postlogd_suite)

@@ -15,6 +15,7 @@
 #include "log_setup.h"
 #include "capture.h"
 #include "fake_postlogd.h"
+#include "runner.h"
 
 #define REC_MAX 4096
 
@@ -168,3 +169,5 @@ log_setup_suite(void)
 	suite_add_tcase(s, exit_tc);
 	return s;
 }
+
+RUNNER_SUITE(log_setup_suite)

@@ -12,6 +12,7 @@
 
 #include "msg.h"
 #include "log_syslog.h"
+#include "runner.h"
 
 static const struct {
 	const char *name;
@@ -97,3 +98,5 @@ log_syslog_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(log_syslog_suite)

@@ -10,6 +10,7 @@
 
 #include "msg.h"
 #include "capture.h"
+#include "runner.h"
 
 START_TEST(test_msg_prefixes_follow_postfix)
 {
@@ -139,3 +140,5 @@ msg_suite(void)
 	suite_add_tcase(s, exit_tc);
 	return s;
 }
+
+RUNNER_SUITE(msg_suite)

@@ -320,3 +320,5 @@ params_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(params_suite)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runner.h"
 #include "scache_cache.h"
 
 #define T0 1000000u /* fake clock origin, ms */
@@ -368,3 +369,5 @@ scache_cache_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(scache_cache_suite)

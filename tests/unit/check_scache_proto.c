@@ -23,6 +23,7 @@
 #include "capture.h"
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "scache_cache.h"
 #include "scache_proto.h"
 
@@ -371,7 +372,7 @@ START_TEST(test_scache_proto_replays_stock_conversations)
 	FILE *fp;
 
 	buf_init(&r.want);
-	snprintf(path, sizeof(path), "%s/%s", SCACHE_TEST_DATA, r.file);
+	snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, r.file);
 	ck_assert_msg((fp = fopen(path, "r")) != NULL, "open %s", path);
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		r.lineno++;
@@ -839,3 +840,5 @@ scache_proto_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(scache_proto_suite)

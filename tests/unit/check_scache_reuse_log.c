@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "runner.h"
 #include "scache_reuse_log.h"
 
 #define LIMIT 300 /* smtp_connection_reuse_time_limit */
@@ -26,7 +27,7 @@ read_data(const char *name)
 	FILE *fp;
 	long len;
 
-	snprintf(path, sizeof(path), "%s/%s", SCACHE_TEST_DATA, name);
+	snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, name);
 	fp = fopen(path, "rb");
 	ck_assert_msg(fp != NULL, "open %s", path);
 	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
@@ -182,3 +183,5 @@ scache_reuse_log_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(scache_reuse_log_suite)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "scache_cache.h"
 #include "scache_stats.h"
 
@@ -147,3 +148,5 @@ scache_stats_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(scache_stats_suite)

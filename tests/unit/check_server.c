@@ -30,6 +30,7 @@
 #include "conf.h"
 #include "event.h"
 #include "msg.h"
+#include "runner.h"
 #include "server.h"
 #include "server_opts.h"
 #include "capture.h"
@@ -912,3 +913,5 @@ server_suite(void)
 	suite_add_tcase(s, master);
 	return s;
 }
+
+RUNNER_SUITE(server_suite)

@@ -21,6 +21,7 @@
 
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "stream.h"
 
 /* What the owner callback saw. */
@@ -560,3 +561,5 @@ stream_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(stream_suite)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tls/tlsp_cipher.h"
 
 Suite *tlsp_cipher_suite(void);
@@ -89,3 +90,5 @@ tlsp_cipher_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_cipher_suite)

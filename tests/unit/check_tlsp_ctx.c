@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
@@ -360,3 +361,5 @@ tlsp_ctx_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_ctx_suite)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "runner.h"
 #include "tlsp_heap.h"
 
 Suite *tlsp_heap_suite(void);
@@ -130,3 +131,5 @@ tlsp_heap_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_heap_suite)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tls/tlsp_libinit.h"
 
 Suite *tlsp_libinit_suite(void);
@@ -89,3 +90,5 @@ tlsp_libinit_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_libinit_suite)

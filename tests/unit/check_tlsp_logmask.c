@@ -6,6 +6,7 @@
 #include <check.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tls/tlsp_logmask.h"
 #include "tls/tlsp_tls.h"
 
@@ -65,3 +66,5 @@ tlsp_logmask_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_logmask_suite)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_mismatch.h"
 #include "tlsp_request.h"
@@ -24,13 +25,12 @@ Suite *tlsp_mismatch_suite(void);
 static const struct tlsp_mismatch_param defaults[] = {
     {"config_file", "default"},
     {"config_name", ""},
-    {"tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH"},
-    {"tls_medium_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"},
-    {"tls_low_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH"},
-    {"tls_export_cipherlist",
-     "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH"},
-    {"tls_null_cipherlist", "eNULL:!aNULL"},
-    {"tls_eecdh_auto_curves", "X25519 X448 prime256v1 secp521r1 secp384r1"},
+    {"tls_high_cipherlist", TLSP_TLS_DEF_HIGH_CIPHERLIST},
+    {"tls_medium_cipherlist", TLSP_TLS_DEF_MEDIUM_CIPHERLIST},
+    {"tls_low_cipherlist", TLSP_TLS_DEF_LOW_CIPHERLIST},
+    {"tls_export_cipherlist", TLSP_TLS_DEF_EXPORT_CIPHERLIST},
+    {"tls_null_cipherlist", TLSP_TLS_DEF_NULL_CIPHERLIST},
+    {"tls_eecdh_auto_curves", TLSP_TLS_DEF_EECDH_AUTO_CURVES},
     {"tls_eecdh_strong_curve", "prime256v1"},
     {"tls_eecdh_ultra_curve", "secp384r1"},
     {"tls_disable_workarounds", ""},
@@ -176,3 +176,5 @@ tlsp_mismatch_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_mismatch_suite)

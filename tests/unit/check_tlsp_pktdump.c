@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tls/tlsp_pktdump.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
@@ -117,3 +118,5 @@ tlsp_pktdump_suite(void)
 	suite_add_tcase(s, hs);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_pktdump_suite)

@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "client_role/tlsp_client.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
@@ -880,3 +881,5 @@ tlsp_policy_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_policy_suite)

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "capture.h"
 #include "conf.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_prejail.h"
 #include "tlsp_reply.h"
@@ -31,7 +32,7 @@ prejail_key(const char *prefix, const char *const *opts, size_t n,
             struct buf *key)
 {
 	struct tlsp_prejail_conf conf = {prefix, opts, n};
-	struct tlsp_client_init_props props;
+	struct tlsp_tls_init props;
 	struct buf why;
 	int on;
 
@@ -144,7 +145,7 @@ START_TEST(test_tlsp_prejail_rejects_bad_verifydepth)
 	static const char *const opts[] = {"smtp_use_tls=yes",
 	                                   "smtp_tls_scert_verifydepth=9x"};
 	struct tlsp_prejail_conf conf = {"smtp", opts, 2};
-	struct tlsp_client_init_props props;
+	struct tlsp_tls_init props;
 	struct buf why;
 
 	buf_init(&why);
@@ -234,17 +235,7 @@ START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 	    "-o smtp_tls_scert_verifydepth=3\n"
 	    "plain     unix  -       -       n       -       -       smtp "
 	    "-o smtp_tls_security_level=none -o smtp_tls_loglevel=2\n";
-	static const struct tlsp_tls_params params = {
-	    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-	    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-	    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-	    .tls_export_cipherlist =
-	        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-	    .tls_null_cipherlist = "eNULL:!aNULL",
-	    .tls_eecdh_auto_curves =
-	        "X25519 X448 prime256v1 secp521r1 secp384r1",
-	    .tls_dane_digests = "sha512 sha256",
-	};
+	static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
 	struct tlsp_ctx_cache *cache;
 	struct buf path;
@@ -296,3 +287,5 @@ tlsp_prejail_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_prejail_suite)

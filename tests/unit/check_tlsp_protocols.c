@@ -7,6 +7,7 @@
 
 #include <openssl/ssl.h>
 
+#include "runner.h"
 #include "tls/tlsp_protocols.h"
 
 Suite *tlsp_protocols_suite(void);
@@ -104,3 +105,5 @@ tlsp_protocols_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_protocols_suite)

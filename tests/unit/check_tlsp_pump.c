@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "event.h"
+#include "runner.h"
 #include "tls_pair.h"
 #include "tlsp_pump.h"
 
@@ -770,3 +771,5 @@ tlsp_pump_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_pump_suite)

@@ -16,6 +16,7 @@
 
 #include "attr_dec.h"
 #include "buf.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
@@ -70,8 +71,8 @@ struct state_slot {
 };
 
 /* clang-format off */
-#define STR_SLOT(m) {#m, offsetof(struct tlsp_sess_state, m), 0}
-#define INT_SLOT(m) {#m, offsetof(struct tlsp_sess_state, m), 1}
+#define STR_SLOT(m) {#m, offsetof(struct tlsp_tls_result, m), 0}
+#define INT_SLOT(m) {#m, offsetof(struct tlsp_tls_result, m), 1}
 /* clang-format on */
 
 static const struct state_slot state_slots[] = {
@@ -105,7 +106,7 @@ static const struct state_slot state_slots[] = {
 
 /* Fills st from the pairs of a golden reply (borrowing its strings). */
 static void
-state_from_list(struct tlsp_sess_state *st, const struct tlsp_tlist *tl)
+state_from_list(struct tlsp_tls_result *st, const struct tlsp_tlist *tl)
 {
 	const struct state_slot *slot;
 	size_t i, j;
@@ -146,7 +147,7 @@ static const struct reply_golden reply_goldens[] = {
 START_TEST(test_tlsp_reply_sess_state_reencodes_golden)
 {
 	const struct reply_golden *g = reply_goldens + _i / 2;
-	struct tlsp_sess_state st;
+	struct tlsp_tls_result st;
 	struct tlsp_tlist tl;
 	struct buf out;
 	char file[96];
@@ -167,7 +168,7 @@ END_TEST
 /* The 3.7.11 full-handshake reply, from values written out by hand. */
 START_TEST(test_tlsp_reply_sess_state_3_7_11_by_hand)
 {
-	struct tlsp_sess_state st = {
+	struct tlsp_tls_result st = {
 	    .peer_CN = "mx.pfsandbox.test",
 	    .issuer_CN = "pfsandbox throwaway CA",
 	    .level = 8,
@@ -221,7 +222,7 @@ reply_names(const struct buf *bytes, struct buf *names)
 
 START_TEST(test_tlsp_reply_sess_state_3_9_layout)
 {
-	struct tlsp_sess_state st = {.level = 1};
+	struct tlsp_tls_result st = {.level = 1};
 	struct buf out, names;
 
 	buf_init(&out);
@@ -243,7 +244,7 @@ END_TEST
 
 START_TEST(test_tlsp_reply_sess_state_null_strings_are_empty)
 {
-	struct tlsp_sess_state st = {.level = 2, .peer_status = 0};
+	struct tlsp_tls_result st = {.level = 2, .peer_status = 0};
 	struct buf out;
 
 	buf_init(&out);
@@ -260,7 +261,7 @@ END_TEST
 
 START_TEST(test_tlsp_reply_sess_state_negative_int_as_unsigned)
 {
-	struct tlsp_sess_state st = {.level = -1};
+	struct tlsp_tls_result st = {.level = -1};
 	struct buf out;
 
 	buf_init(&out);
@@ -334,3 +335,5 @@ tlsp_reply_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_reply_suite)

@@ -20,6 +20,7 @@
 #include "attr_enc.h"
 #include "buf.h"
 #include "mem.h"
+#include "runner.h"
 #include "tlsp_golden.h"
 #include "tlsp_request.h"
 
@@ -88,7 +89,7 @@ assert_client_header(const struct tlsp_request *req, const char *port)
 }
 
 static void
-assert_client_init(const struct tlsp_client_init_props *init)
+assert_client_init(const struct tlsp_tls_init *init)
 {
 	ck_assert_str_eq(init->log_param, "smtp_tls_loglevel");
 	ck_assert_str_eq(init->log_level, "1");
@@ -104,7 +105,7 @@ assert_client_init(const struct tlsp_client_init_props *init)
 }
 
 static void
-assert_client_start(const struct tlsp_client_start_props *start,
+assert_client_start(const struct tlsp_client_start *start,
                     const struct client_golden *g)
 {
 	char namaddr[64];
@@ -135,7 +136,7 @@ static void
 assert_client_markers(const struct tlsp_request *req,
                       const struct client_golden *g)
 {
-	const struct tlsp_client_start_props *start = &req->client_start;
+	const struct tlsp_client_start *start = &req->client_start;
 	int head = g->peer == TLSP_PEER_HEAD;
 
 	ck_assert_int_eq(req->peer, g->peer);
@@ -493,19 +494,19 @@ set_long_value(struct tlsp_tlist *tl, const char *name, size_t len)
 static void
 edit_string_at_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "helo", TLSP_FIELD_STR_MAX);
+	set_long_value(tl, "helo", ATTR_FIELD_STR_MAX);
 }
 
 static void
 edit_string_past_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "helo", TLSP_FIELD_STR_MAX + 1);
+	set_long_value(tl, "helo", ATTR_FIELD_STR_MAX + 1);
 }
 
 static void
 edit_param_past_limit(struct tlsp_tlist *tl)
 {
-	set_long_value(tl, "tls_high_cipherlist", TLSP_FIELD_STR_MAX + 1);
+	set_long_value(tl, "tls_high_cipherlist", ATTR_FIELD_STR_MAX + 1);
 }
 
 static void
@@ -912,14 +913,14 @@ START_TEST(test_tlsp_request_argv_zero_is_null)
 }
 END_TEST
 
-/* The spec's two-record example (section 4.4.4), with its exact data. */
+/* A DANE group of two records, data de ad be ef and 01 02 ff. */
 START_TEST(test_tlsp_request_dane_records_decode)
 {
 	static const unsigned char rec0[] = {0xde, 0xad, 0xbe, 0xef};
 	static const unsigned char rec1[] = {0x01, 0x02, 0xff};
 	struct tlsp_request *req =
 	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
-	const struct tlsp_client_start_props *start = &req->client_start;
+	const struct tlsp_client_start *start = &req->client_start;
 	struct tlsp_tlist body;
 	size_t at;
 
@@ -944,12 +945,12 @@ START_TEST(test_tlsp_request_dane_records_decode)
 	ck_assert_uint_eq(start->tlsa[0].usage, 2);
 	ck_assert_uint_eq(start->tlsa[0].selector, 0);
 	ck_assert_uint_eq(start->tlsa[0].mtype, 2);
-	ck_assert_uint_eq(start->tlsa[0].data_len, sizeof(rec0));
+	ck_assert_uint_eq(start->tlsa[0].len, sizeof(rec0));
 	ck_assert_mem_eq(start->tlsa[0].data, rec0, sizeof(rec0));
 	ck_assert_uint_eq(start->tlsa[1].usage, 3);
 	ck_assert_uint_eq(start->tlsa[1].selector, 1);
 	ck_assert_uint_eq(start->tlsa[1].mtype, 1);
-	ck_assert_uint_eq(start->tlsa[1].data_len, sizeof(rec1));
+	ck_assert_uint_eq(start->tlsa[1].len, sizeof(rec1));
 	ck_assert_mem_eq(start->tlsa[1].data, rec1, sizeof(rec1));
 	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
@@ -1221,7 +1222,7 @@ START_TEST(test_tlsp_request_attr_limits_fit_largest_body)
 	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
 	              "%s", tlsp_request_reason(req));
 	ck_assert_uint_eq(req->client_start.tlsa_count, TLSP_REQUEST_TLSA_MAX);
-	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].data_len,
+	ck_assert_uint_eq(req->client_start.tlsa[TLSP_REQUEST_TLSA_MAX - 1].len,
 	                  TLSP_REQUEST_TLSA_DATA_MAX);
 	free(data);
 	buf_free(&bytes);
@@ -1340,3 +1341,5 @@ tlsp_request_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_request_suite)

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "mem.h"
+#include "runner.h"
 #include "client_role/tlsp_ctx.h"
 #include "client_role/tlsp_resume.h"
 #include "tlsp_hs.h"
@@ -16,8 +17,8 @@
 
 Suite *tlsp_resume_suite(void);
 
-/* The golden smtp(8) -> tlsproxy request and tlsproxy -> tlsmgr lookup
- * (ipc-smtp-tlsproxy-client, ipc-tlsproxy-tlsmgr; OpenSSL 805306720). */
+/* The captured 3.7.11 smtp(8) -> tlsproxy request and tlsproxy -> tlsmgr
+ * lookup (OpenSSL 805306720). */
 #define GOLDEN_SERVERID "smtp&[127.0.0.1]:40584&127.0.0.1&127.0.0.1&"
 #define GOLDEN_CACHE_ID                                                        \
 	GOLDEN_SERVERID "&61E7DDCEA8700A7597351867E229"                        \
@@ -268,3 +269,5 @@ tlsp_resume_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_resume_suite)

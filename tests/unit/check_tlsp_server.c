@@ -22,6 +22,8 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "runner.h"
+#include "server_role/tlsp_server_conn.h"
 #include "server_role/tlsp_server_ctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
@@ -1088,3 +1090,5 @@ tlsp_server_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_server_suite)

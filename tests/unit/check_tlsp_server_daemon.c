@@ -31,6 +31,7 @@
 #include "conf.h"
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "tls_pair.h"
 #include "tlsp_pki.h"
 #include "tlsp_server_daemon.h"
@@ -38,16 +39,7 @@
 
 Suite *tlsp_server_daemon_suite(void);
 
-static const struct tlsp_tls_params params = {
-    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-    .tls_export_cipherlist =
-        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-    .tls_null_cipherlist = "eNULL:!aNULL",
-    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-    .tls_dane_digests = "sha512 sha256",
-};
+static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 
 /* A server-role request (flags "1" as postscreen's, "5" with context). */
 #define SERVER_REQUEST(peer, flags)                                            \
@@ -494,3 +486,5 @@ tlsp_server_daemon_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_server_daemon_suite)

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "capture.h"
 #include "event.h"
+#include "runner.h"
 #include "tlsp_server_tlsmgr.h"
 #include "tlsp_tlsmgr.h"
 
@@ -321,3 +322,5 @@ tlsp_server_tlsmgr_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_server_tlsmgr_suite)

@@ -33,6 +33,7 @@
 #include "capture.h"
 #include "event.h"
 #include "fdpass.h"
+#include "runner.h"
 #include "tls_pair.h"
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_golden.h"
@@ -41,16 +42,7 @@
 
 Suite *tlsp_session_suite(void);
 
-static const struct tlsp_tls_params params = {
-    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-    .tls_export_cipherlist =
-        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-    .tls_null_cipherlist = "eNULL:!aNULL",
-    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-    .tls_dane_digests = "sha512 sha256",
-};
+static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 
 static int disconnects;
 static struct tlsp_session_config cfg;
@@ -640,3 +632,5 @@ tlsp_session_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_session_suite)

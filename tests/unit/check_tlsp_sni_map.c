@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "runner.h"
 #include "server_role/tlsp_sni_map.h"
 
 Suite *tlsp_sni_map_suite(void);
@@ -328,3 +329,5 @@ tlsp_sni_map_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_sni_map_suite)

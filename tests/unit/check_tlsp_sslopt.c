@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 
 #include "capture.h"
+#include "runner.h"
 #include "tls/tlsp_sslopt.h"
 
 Suite *tlsp_sslopt_suite(void);
@@ -77,3 +78,5 @@ tlsp_sslopt_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_sslopt_suite)

@@ -485,3 +485,5 @@ tlsp_stock_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_stock_suite)

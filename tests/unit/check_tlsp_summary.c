@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "runner.h"
 #include "tls/tlsp_result.h"
 #include "tls/tlsp_summary.h"
 
@@ -138,3 +139,5 @@ tlsp_summary_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_summary_suite)

@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "capture.h"
 #include "event.h"
+#include "runner.h"
 #include "tlsp_tlsmgr.h"
 
 #include "../data/tlsmgr_golden.h"
@@ -981,3 +982,5 @@ tlsp_tlsmgr_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_tlsmgr_suite)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner.h"
 #include "tlsp_tlsmgr_queue.h"
 
 Suite *tlsp_tlsmgr_queue_suite(void);
@@ -236,3 +237,5 @@ tlsp_tlsmgr_queue_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_tlsmgr_queue_suite)

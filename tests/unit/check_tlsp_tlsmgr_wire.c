@@ -1,9 +1,10 @@
 /*
  * check_tlsp_tlsmgr_wire.c - tests for tlsproxy/tlsp_tlsmgr_wire.c
  *
- * Requests against the bytes stock tlsproxy wrote (golden
- * ipc-tlsproxy-tlsmgr, and the spec for delete, which the capture lacks);
- * replies decoded from golden lists and from malformed variants.
+ * Requests against the bytes stock tlsproxy wrote (tests/data/
+ * tlsmgr_golden.h; delete, which the capture lacks, against the request
+ * layout of doc/tlsproxy-protocol.md section 4); replies decoded from
+ * captured lists and from malformed variants.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -13,6 +14,7 @@
 
 #include "attr_dec.h"
 #include "buf.h"
+#include "runner.h"
 #include "tlsp_tlsmgr_wire.h"
 
 Suite *tlsp_tlsmgr_wire_suite(void);
@@ -236,3 +238,5 @@ tlsp_tlsmgr_wire_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(tlsp_tlsmgr_wire_suite)

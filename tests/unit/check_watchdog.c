@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "msg.h"
+#include "runner.h"
 #include "watchdog.h"
 #include "capture.h"
 
@@ -74,3 +75,5 @@ watchdog_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+RUNNER_SUITE(watchdog_suite)

@@ -1,9 +1,9 @@
 /*
  * runner.c - main() for every Check program in tests/unit
  *
- * Each program links one check_<module>.c and is compiled with
- * -DSUITE_FN=<module>_suite, so automake reports per module and a crash
- * names its module. Exit status: 1 when a test failed; else 77 (SKIP)
+ * Built once into tests/unit/libunit.a; each program links it with one
+ * check_<module>.c, whose RUNNER_SUITE() names the suite to run (see
+ * runner.h). Exit status: 1 when a test failed; else 77 (SKIP)
  * when the suite lacked an outside program its tests compare with (see
  * runner.h); else 0.
  *
@@ -19,12 +19,6 @@
 
 /* automake's code for a test that could not run. */
 #define RUNNER_EXIT_SKIP 77
-
-#ifndef SUITE_FN
-#error "compile with -DSUITE_FN=<module>_suite"
-#endif
-
-Suite *SUITE_FN(void);
 
 /* The first outside program a suite lacked, for the SKIP line. */
 static const char *runner_missing_path;
@@ -50,7 +44,7 @@ main(void)
 
 	/* A fatal or panic in a test should not also sleep a second. */
 	msg_set_exit_delay(0);
-	runner = srunner_create(SUITE_FN());
+	runner = srunner_create(runner_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

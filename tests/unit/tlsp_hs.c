@@ -19,18 +19,7 @@
 
 struct tlsp_tls_params tlsp_hs_params;
 
-const struct tlsp_tls_params tlsp_hs_defaults = {
-    .tls_high_cipherlist = "aNULL:-aNULL:HIGH:@STRENGTH",
-    .tls_medium_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH",
-    .tls_low_cipherlist = "aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH",
-    .tls_export_cipherlist =
-        "aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH",
-    .tls_null_cipherlist = "eNULL:!aNULL",
-    .tls_eecdh_auto_curves = "X25519 X448 prime256v1 secp521r1 secp384r1",
-    .tls_dane_digests = "sha512 sha256",
-    .tls_append_default_CA = 0,
-    .tls_legacy_public_key_fingerprints = 0,
-};
+const struct tlsp_tls_params tlsp_hs_defaults = TLSP_TLS_PARAMS_DEFAULTS;
 
 void
 tlsp_hs_init_props(struct tlsp_tls_init *init)

@@ -63,9 +63,14 @@ struct tlsp_tlsa {
 	size_t len;
 };
 
-/* TLS_CLIENT_START_PROPS: one session's policy. */
+/*
+ * TLS_CLIENT_START_PROPS: one connection's policy, with every attribute
+ * Postfix 3.6 to 3.12 sends (the request parser fills this struct and
+ * owns its strings and arrays). The engine reads the first group; the
+ * second is carried for the record.
+ */
 struct tlsp_client_start {
-	int tls_level;
+	int tls_level; /* TLSP_LEV_* */
 	const char *nexthop;
 	const char *host;
 	const char *namaddr;
@@ -80,8 +85,17 @@ struct tlsp_client_start {
 	const char *mdalg;
 	int dane;                /* 1 = the DANE group was present */
 	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
-	const struct tlsp_tlsa *tlsa; /* tlsa_count records */
+	const struct tlsp_tlsa *tlsa; /* tlsa_count records, in wire order */
 	size_t tlsa_count;
+	/* not used by the engine */
+	const char *log_param;           /* 3.12 only, else NULL */
+	const char *log_level;           /* 3.12 only, else NULL */
+	int timeout;                     /* smtp(8)'s own handshake timeout */
+	int enable_rpk;                  /* 3.9+, else 0 */
+	int tlsrpt;                      /* 3.10+: always 0 (1 is refused) */
+	const char *forced_failure_type; /* 3.10+, else NULL */
+	int trace_size_limit;            /* 3.12, else 0 */
+	const char *trace_peer;          /* 3.12, else NULL */
 };
 
 /*

@@ -14,16 +14,13 @@
 
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_verify.h"
+#include "tls/tlsp_conn.h"
 #include "tlsp_client.h"
 
 struct tlsp_client_conn {
-	SSL *ssl;
-	struct tlsp_verify verify;   /* must_fail, log mask, errors */
+	struct tlsp_conn tls;        /* SSL, verification (must_fail), peer */
 	int level;                   /* effective (after DANE fallback) */
-	char *namaddr;               /* lower-cased copy */
 	char *props_namaddr;         /* as received (some log lines) */
-	char *mdalg;                 /* start props digest */
 	int legacy_fprint;           /* tls_legacy_public_key_fingerprints */
 	char *cipher_list;           /* as applied, for the cache key */
 	char *sni;                   /* SNI name sent, NULL if none */

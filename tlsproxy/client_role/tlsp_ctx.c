@@ -9,7 +9,7 @@
  *
  * Errors: each failing step logs Postfix's warning; the context is not
  * built. Limits: TLSP_CTX_CACHE_LIMIT cached contexts.
- * See also: spec tlsproxy-tls.md sections 2.1, 2.2, 3.4.
+ * See also: tlsp_policy.c (per connection), tlsp_client_tlsmgr.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -53,13 +53,6 @@ struct tlsp_ctx_cache {
 	size_t count;
 };
 
-/* Never NULL, so every lookup below can dereference. */
-static const char *
-tlsp_ctx_str(const char *s)
-{
-	return s ? s : "";
-}
-
 /* SSL_CTX_new plus the settings that cannot fail. */
 static SSL_CTX *
 tlsp_ctx_new(const struct tlsp_tls_params *params,
@@ -98,8 +91,8 @@ tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
 		return -1;
 	}
 	tlsp_dane_digest_init(ssl_ctx, params->tls_dane_digests, fpt_md);
-	if (tlsp_certkey_ca(ssl_ctx, tlsp_ctx_str(init->CAfile),
-	                    tlsp_ctx_str(init->CApath),
+	if (tlsp_certkey_ca(ssl_ctx, tlsp_tls_str(init->CAfile),
+	                    tlsp_tls_str(init->CApath),
 	                    params->tls_append_default_CA) < 0)
 		return -1;
 	if (tlsp_certkey_own(ssl_ctx, init) < 0)
@@ -113,8 +106,8 @@ struct tlsp_ctx *
 tlsp_ctx_create(const struct tlsp_tls_params *params,
                 const struct tlsp_tls_init *init)
 {
-	int log_mask = tlsp_logmask_parse(tlsp_ctx_str(init->log_param),
-	                                  tlsp_ctx_str(init->log_level));
+	int log_mask = tlsp_logmask_parse(tlsp_tls_str(init->log_param),
+	                                  tlsp_tls_str(init->log_level));
 	const EVP_MD *fpt_md;
 	struct tlsp_ctx *ctx;
 	SSL_CTX *ssl_ctx;
@@ -123,7 +116,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_info("initializing the client-side TLS engine");
 	if ((fpt_md = tlsp_fprint_md(init->mdalg)) == 0) {
 		msg_warn("Digest algorithm \"%s\" not found",
-		         tlsp_ctx_str(init->mdalg));
+		         tlsp_tls_str(init->mdalg));
 		msg_warn("disabling TLS support");
 		return 0;
 	}
@@ -136,7 +129,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 	ctx = xcalloc(1, sizeof(*ctx));
 	ctx->ssl_ctx = ssl_ctx;
 	ctx->log_mask = log_mask;
-	ctx->cache_type = xstrdup(tlsp_ctx_str(init->cache_type));
+	ctx->cache_type = xstrdup(tlsp_tls_str(init->cache_type));
 	ctx->params = params;
 	return ctx;
 }

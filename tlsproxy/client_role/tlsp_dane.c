@@ -7,7 +7,7 @@
  * "fingerprint digest" code point and must never come from DNS (smtp(8)
  * drops it there).
  *
- * See also: spec tlsproxy-tls.md section 2.9.
+ * See also: tlsp_policy.c, which picks the records per level.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -24,12 +24,12 @@
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_dane.h"
 
 #define TLSP_DANE_PARAM "tls_dane_digests"
-#define TLSP_DANE_SEP " \t\r\n,"
 #define TLSP_DANE_HEAD 32 /* logged bytes of long TLSA data */
 #define TLSP_DANE_TAIL 32
 
@@ -141,14 +141,13 @@ tlsp_dane_digest_init(SSL_CTX *ctx, const char *digests, const EVP_MD *fpt_md)
 {
 	struct tlsp_dane_table *t = xcalloc(1, sizeof(*t));
 	char *copy = xstrdup(digests ? digests : "");
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	int m;
 
 	t->maxtype = 2;
 	t->m[255].md = fpt_md;
-	for (tok = strtok_r(copy, TLSP_DANE_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_DANE_SEP, &save))
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST)) != 0)
 		tlsp_dane_token(t, tok);
 	free(copy);
 	for (m = 1; m <= t->maxtype; m++)

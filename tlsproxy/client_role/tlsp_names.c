@@ -8,7 +8,6 @@
  *
  * Missing: non-ASCII (U-label) names are passed as is, not converted
  * to A-labels.
- * See also: spec tlsproxy-tls.md section 2.7.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -52,9 +51,9 @@ tlsp_names_add_one(struct tlsp_client_conn *conn, const char *name,
 
 	buf_init(&dotted);
 	buf_printf(&dotted, "%s%s", subdomain ? "." : "", name);
-	if (!(ok = SSL_add1_host(conn->ssl, buf_str(&dotted))))
-		msg_warn("%s: error loading match name: \"%s\"", conn->namaddr,
-		         buf_str(&dotted));
+	if (!(ok = SSL_add1_host(conn->tls.ssl, buf_str(&dotted))))
+		msg_warn("%s: error loading match name: \"%s\"",
+		         conn->tls.namaddr, buf_str(&dotted));
 	buf_free(&dotted);
 	return ok;
 }
@@ -77,7 +76,7 @@ tlsp_names_element(struct tlsp_client_conn *conn,
 		                          0);
 	if (strcmp(name, ".") == 0) {
 		msg_warn("%s: ignoring invalid match name: \".\"",
-		         conn->namaddr);
+		         conn->tls.namaddr);
 		return 0;
 	}
 	if ((skip = tlsp_names_dot(name)) > 0)
@@ -92,13 +91,13 @@ tlsp_names_add(struct tlsp_client_conn *conn,
 	int count = 0;
 	size_t i;
 
-	SSL_set_hostflags(conn->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	SSL_set_hostflags(conn->tls.ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	for (i = 0; i < props->match_count; i++)
 		count += tlsp_names_element(
 		    conn, props, props->match[i] ? props->match[i] : "");
 	if (count == 0) {
 		msg_warn("%s: could not configure peer name checks",
-		         conn->namaddr);
-		conn->verify.must_fail = 1;
+		         conn->tls.namaddr);
+		conn->tls.verify.must_fail = 1;
 	}
 }

@@ -9,11 +9,10 @@
  * Errors: Postfix's warnings; a session that must not start is not
  * created. Trust settings that fail at a must-match level set must_fail
  * instead, so the peer can never be reported MATCHED.
- * See also: spec tlsproxy-tls.md sections 2.3-2.10.
+ * See also: tlsp_names.c, tlsp_dane.c, tlsp_resume.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,25 +32,6 @@
 #include "tlsp_resume.h"
 #include "tlsp_policy.h"
 
-/* Never NULL, so the code below can treat absent as empty. */
-static const char *
-tlsp_policy_str(const char *s)
-{
-	return s ? s : "";
-}
-
-/* A lower-cased copy, for the context reply and log lines. */
-static char *
-tlsp_policy_lower(const char *s)
-{
-	char *copy = xstrdup(tlsp_policy_str(s));
-	char *cp;
-
-	for (cp = copy; *cp; cp++)
-		*cp = (char)tolower((unsigned char)*cp);
-	return copy;
-}
-
 /* "%s: error setting/clearing min/max TLS version" when refused. */
 static void
 tlsp_policy_version(struct tlsp_client_conn *conn, const char *which,
@@ -61,10 +41,10 @@ tlsp_policy_version(struct tlsp_client_conn *conn, const char *which,
 		return;
 	if (version != 0)
 		msg_warn("%s: error setting %simum TLS version to: 0x%04x",
-		         conn->namaddr, which, version);
+		         conn->tls.namaddr, which, version);
 	else
-		msg_warn("%s: error clearing %simum TLS version", conn->namaddr,
-		         which);
+		msg_warn("%s: error clearing %simum TLS version",
+		         conn->tls.namaddr, which);
 }
 
 /* Protocol exclusions and bounds onto the SSL. */
@@ -73,12 +53,13 @@ tlsp_policy_protocols(struct tlsp_client_conn *conn,
                       const struct tlsp_protocols *p)
 {
 	if (p->exclude != 0)
-		SSL_set_options(conn->ssl,
+		SSL_set_options(conn->tls.ssl,
 		                tlsp_protocols_ssl_options(p->exclude));
 	tlsp_policy_version(conn, "min", p->floor,
-	                    SSL_set_min_proto_version(conn->ssl, p->floor));
-	tlsp_policy_version(conn, "max", p->ceiling,
-	                    SSL_set_max_proto_version(conn->ssl, p->ceiling));
+	                    SSL_set_min_proto_version(conn->tls.ssl, p->floor));
+	tlsp_policy_version(
+	    conn, "max", p->ceiling,
+	    SSL_set_max_proto_version(conn->tls.ssl, p->ceiling));
 }
 
 /* The cipher list for props, applied to the SSL; -1 (warned) if bad. */
@@ -86,22 +67,10 @@ static int
 tlsp_policy_ciphers(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
                     const struct tlsp_client_start *props)
 {
-	conn->cipher_list =
-	    tlsp_cipher_list(tlsp_ctx_params(ctx), props->cipher_grade,
-	                     props->cipher_exclusions, conn->namaddr);
-	if (conn->cipher_list == 0)
-		return -1;
-	ERR_clear_error();
-	if (SSL_set_cipher_list(conn->ssl, conn->cipher_list) == 0) {
-		msg_warn("%s: error setting cipher grade: \"%s\"",
-		         conn->namaddr, tlsp_policy_str(props->cipher_grade));
-		tlsp_tlserr_log();
-		return -1;
-	}
-	if (conn->verify.log_mask & TLSP_LOG_VERBOSE)
-		msg_info("%s: TLS cipher list \"%s\"", props->namaddr,
-		         conn->cipher_list);
-	return 0;
+	conn->cipher_list = tlsp_cipher_apply(
+	    &conn->tls, tlsp_ctx_params(ctx), props->cipher_grade,
+	    props->cipher_exclusions, props->namaddr);
+	return conn->cipher_list ? 0 : -1;
 }
 
 /* SSL_dane_enable() for the synthetic and DNS uses; -1 (warned). */
@@ -109,13 +78,14 @@ static int
 tlsp_policy_dane_enable(struct tlsp_client_conn *conn, const char *who,
                         const char *what, int no_ee_names)
 {
-	if (SSL_dane_enable(conn->ssl, 0) <= 0) {
+	if (SSL_dane_enable(conn->tls.ssl, 0) <= 0) {
 		msg_warn("%s: %s", who, what);
 		tlsp_tlserr_log();
 		return -1;
 	}
 	if (no_ee_names)
-		SSL_dane_set_flags(conn->ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+		SSL_dane_set_flags(conn->tls.ssl,
+		                   DANE_FLAG_NO_DANE_EE_NAMECHECKS);
 	return 0;
 }
 
@@ -128,9 +98,9 @@ tlsp_policy_sni_name(const struct tlsp_client_start *props)
 	if (sni == 0 || *sni == 0)
 		return 0;
 	if (strcmp(sni, "hostname") == 0)
-		return tlsp_policy_str(props->host);
+		return tlsp_tls_str(props->host);
 	if (strcmp(sni, "nexthop") == 0)
-		return tlsp_policy_str(props->nexthop);
+		return tlsp_tls_str(props->nexthop);
 	return sni;
 }
 
@@ -139,7 +109,7 @@ static int
 tlsp_policy_sni(struct tlsp_client_conn *conn,
                 const struct tlsp_client_start *props, const char *sni)
 {
-	const char *namaddr = tlsp_policy_str(props->namaddr);
+	const char *namaddr = tlsp_tls_str(props->namaddr);
 
 	if (sni == 0)
 		return 0;
@@ -148,12 +118,12 @@ tlsp_policy_sni(struct tlsp_client_conn *conn,
 		         sni);
 		return -1;
 	}
-	if (!SSL_set_tlsext_host_name(conn->ssl, sni)) {
+	if (!SSL_set_tlsext_host_name(conn->tls.ssl, sni)) {
 		msg_warn("%s: error setting SNI hostname to: %s", namaddr, sni);
 		return -1;
 	}
 	conn->sni = xstrdup(sni);
-	if (conn->verify.log_mask & TLSP_LOG_DEBUG)
+	if (conn->tls.verify.log_mask & TLSP_LOG_DEBUG)
 		msg_info("%s: SNI hostname: %s", namaddr, sni);
 	return 0;
 }
@@ -163,7 +133,7 @@ static int
 tlsp_policy_auth(struct tlsp_client_conn *conn,
                  const struct tlsp_client_start *props)
 {
-	const char *namaddr = tlsp_policy_str(props->namaddr);
+	const char *namaddr = tlsp_tls_str(props->namaddr);
 	const char *sni = tlsp_policy_sni_name(props);
 
 	switch (conn->level) {
@@ -171,12 +141,12 @@ tlsp_policy_auth(struct tlsp_client_conn *conn,
 	case TLSP_LEV_DANE:
 	case TLSP_LEV_DANE_ONLY:
 		if (tlsp_policy_dane_enable(
-		        conn, conn->namaddr,
+		        conn, conn->tls.namaddr,
 		        "error "
 		        "enabling DANE-based certificate validation",
 		        1) < 0)
 			return -1;
-		sni = props->dane ? tlsp_policy_str(props->dane_domain) : 0;
+		sni = props->dane ? tlsp_tls_str(props->dane_domain) : 0;
 		tlsp_names_add(conn, props);
 		break;
 	case TLSP_LEV_FPRINT:
@@ -212,10 +182,10 @@ tlsp_policy_tlsa(struct tlsp_client_conn *conn,
 
 	if (!props->dane || props->tlsa_count == 0)
 		return;
-	usable = tlsp_dane_add(conn->ssl, conn->namaddr, props->tlsa,
+	usable = tlsp_dane_add(conn->tls.ssl, conn->tls.namaddr, props->tlsa,
 	                       props->tlsa_count);
 	if (usable != 0) {
-		conn->verify.must_fail |= usable < 0;
+		conn->tls.verify.must_fail |= usable < 0;
 		return;
 	}
 	switch (conn->level) {
@@ -223,23 +193,23 @@ tlsp_policy_tlsa(struct tlsp_client_conn *conn,
 	case TLSP_LEV_DANE:
 		msg_warn("%s: all TLSA records unusable, fallback to "
 		         "unauthenticated TLS",
-		         conn->namaddr);
+		         conn->tls.namaddr);
 		conn->level = TLSP_LEV_ENCRYPT;
 		return;
 	case TLSP_LEV_FPRINT:
-		msg_warn("%s: all fingerprints unusable", conn->namaddr);
+		msg_warn("%s: all fingerprints unusable", conn->tls.namaddr);
 		break;
 	case TLSP_LEV_DANE_ONLY:
-		msg_warn("%s: all TLSA records unusable", conn->namaddr);
+		msg_warn("%s: all TLSA records unusable", conn->tls.namaddr);
 		break;
 	case TLSP_LEV_VERIFY:
 	case TLSP_LEV_SECURE:
-		msg_warn("%s: all trust anchors unusable", conn->namaddr);
+		msg_warn("%s: all trust anchors unusable", conn->tls.namaddr);
 		break;
 	default:
 		break;
 	}
-	conn->verify.must_fail = 1;
+	conn->tls.verify.must_fail = 1;
 }
 
 /* The session cache key, and the save hook if the context caches. */
@@ -249,7 +219,7 @@ tlsp_policy_cache(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
 {
 	if ((conn->cache_id = tlsp_resume_cache_id(conn, props)) == 0) {
 		msg_warn("%s: cannot compute the session cache key",
-		         conn->namaddr);
+		         conn->tls.namaddr);
 		return -1;
 	}
 	if ((conn->save_fn = tlsp_ctx_saver(ctx, &conn->save_arg)) == 0)
@@ -271,14 +241,12 @@ tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
 {
 	struct tlsp_client_conn *conn = xcalloc(1, sizeof(*conn));
 
-	conn->namaddr = tlsp_policy_lower(props->namaddr);
-	conn->props_namaddr = xstrdup(tlsp_policy_str(props->namaddr));
-	conn->mdalg = xstrdup(tlsp_policy_str(props->mdalg));
+	tlsp_conn_init(&conn->tls, props->namaddr, props->mdalg, log_mask, 0);
+	conn->props_namaddr = xstrdup(tlsp_tls_str(props->namaddr));
 	conn->level = props->tls_level;
 	conn->legacy_fprint =
 	    tlsp_ctx_params(ctx)->tls_legacy_public_key_fingerprints;
-	tlsp_verify_init(&conn->verify, log_mask, conn->namaddr);
-	if ((conn->ssl = SSL_new(tlsp_ctx_ssl_ctx(ctx))) == 0) {
+	if ((conn->tls.ssl = SSL_new(tlsp_ctx_ssl_ctx(ctx))) == 0) {
 		msg_warn("Could not allocate 'TLScontext->con' with SSL_new()");
 		tlsp_tlserr_log();
 		tlsp_policy_free(conn);
@@ -295,7 +263,7 @@ tlsp_policy_apply(struct tlsp_client_conn *conn, struct tlsp_ctx *ctx,
 {
 	if (tlsp_policy_ciphers(conn, ctx, props) < 0)
 		return -1;
-	if (tlsp_verify_attach(conn->ssl, &conn->verify) < 0) {
+	if (tlsp_verify_attach(conn->tls.ssl, &conn->tls.verify) < 0) {
 		msg_warn("Could not set application data for "
 		         "'TLScontext->con'");
 		tlsp_tlserr_log();
@@ -308,15 +276,15 @@ tlsp_policy_apply(struct tlsp_client_conn *conn, struct tlsp_ctx *ctx,
 	if (tlsp_policy_cache(conn, ctx, props) < 0)
 		return -1;
 	if (TLSP_LEV_MUST_MATCH(conn->level))
-		SSL_set_security_level(conn->ssl, 1);
-	if (SSL_set_fd(conn->ssl, fd) != 1) {
+		SSL_set_security_level(conn->tls.ssl, 1);
+	if (SSL_set_fd(conn->tls.ssl, fd) != 1) {
 		msg_info("SSL_set_fd error to %s",
-		         tlsp_policy_str(props->namaddr));
+		         tlsp_tls_str(props->namaddr));
 		tlsp_tlserr_log();
 		return -1;
 	}
-	if (conn->verify.log_mask & TLSP_LOG_TLSPKTS)
-		tlsp_pktdump_enable(conn->ssl, 1);
+	if (conn->tls.verify.log_mask & TLSP_LOG_TLSPKTS)
+		tlsp_pktdump_enable(conn->tls.ssl, 1);
 	return 0;
 }
 
@@ -325,13 +293,13 @@ static int
 tlsp_policy_precheck(const struct tlsp_client_start *props,
                      struct tlsp_protocols *proto)
 {
-	const char *namaddr = tlsp_policy_str(props->namaddr);
+	const char *namaddr = tlsp_tls_str(props->namaddr);
 	size_t i;
 
 	if (tlsp_protocols_parse(props->protocols, proto) < 0) {
 		msg_warn("%s: Invalid TLS protocol list \"%s\": aborting TLS "
 		         "session",
-		         namaddr, tlsp_policy_str(props->protocols));
+		         namaddr, tlsp_tls_str(props->protocols));
 		return -1;
 	}
 	if (TLSP_LEV_DANE_BASED(props->tls_level))
@@ -346,7 +314,7 @@ tlsp_policy_precheck(const struct tlsp_client_start *props,
 	}
 	if (tlsp_fprint_md(props->mdalg) == 0) {
 		msg_warn("%s: Digest algorithm \"%s\" not found", namaddr,
-		         tlsp_policy_str(props->mdalg));
+		         tlsp_tls_str(props->mdalg));
 		return -1;
 	}
 	return 0;
@@ -364,7 +332,7 @@ tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
 		log_mask |= TLSP_LOG_UNTRUSTED;
 	if (log_mask & TLSP_LOG_VERBOSE)
 		msg_info("setting up TLS connection to %s",
-		         tlsp_policy_str(props->namaddr));
+		         tlsp_tls_str(props->namaddr));
 	if (tlsp_policy_precheck(props, &proto) < 0)
 		return 0;
 	if ((conn = tlsp_policy_create(ctx, props, log_mask)) == 0)
@@ -381,11 +349,8 @@ tlsp_policy_free(struct tlsp_client_conn *conn)
 {
 	if (conn == 0)
 		return;
-	SSL_free(conn->ssl);
-	tlsp_verify_clear(&conn->verify);
-	free(conn->namaddr);
+	tlsp_conn_clear(&conn->tls);
 	free(conn->props_namaddr);
-	free(conn->mdalg);
 	free(conn->cipher_list);
 	free(conn->sni);
 	free(conn->cache_id);
@@ -396,25 +361,7 @@ tlsp_policy_free(struct tlsp_client_conn *conn)
 SSL *
 tlsp_policy_ssl(const struct tlsp_client_conn *conn)
 {
-	return conn->ssl;
-}
-
-int
-tlsp_policy_level(const struct tlsp_client_conn *conn)
-{
-	return conn->level;
-}
-
-int
-tlsp_policy_must_fail(const struct tlsp_client_conn *conn)
-{
-	return conn->verify.must_fail;
-}
-
-const char *
-tlsp_policy_cipher_list(const struct tlsp_client_conn *conn)
-{
-	return conn->cipher_list;
+	return conn->tls.ssl;
 }
 
 const char *

@@ -34,13 +34,10 @@ tlsp_policy_start(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
 /* NULL-safe; frees the SSL (does not close fd). */
 void tlsp_policy_free(struct tlsp_client_conn *conn);
 
-/* Borrowed views for the caller's handshake, I/O and cache key. */
+/* The connection's SSL, for the caller's handshake and I/O. Borrowed. */
 SSL *tlsp_policy_ssl(const struct tlsp_client_conn *conn);
-int tlsp_policy_level(const struct tlsp_client_conn *conn);
-int tlsp_policy_must_fail(const struct tlsp_client_conn *conn);
-const char *tlsp_policy_cipher_list(const struct tlsp_client_conn *conn);
 
-/* The tlsmgr session-cache key ("<serverid>&<HEX digest>", §4.2). */
+/* The tlsmgr session-cache key ("<serverid>&<HEX digest>"). Borrowed. */
 const char *tlsp_policy_cache_id(const struct tlsp_client_conn *conn);
 
 #endif

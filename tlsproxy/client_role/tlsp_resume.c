@@ -9,7 +9,7 @@
  *
  * Limits: TLSA data longer than 65535 bytes cannot be keyed (the stock
  * layout has a 16-bit length); tlsp_policy.c refuses such records.
- * See also: spec tlsproxy-tls.md section 4.2.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -149,7 +149,7 @@ tlsp_resume_cache_id(const struct tlsp_client_conn *conn,
 	    .openssl_version = (long)OpenSSL_version_num(),
 	    .protocols = props->protocols,
 	    .cipher_list = conn->cipher_list,
-	    .must_fail = conn->verify.must_fail,
+	    .must_fail = conn->tls.verify.must_fail,
 	    .level = conn->level,
 	    .tlsa = props->dane ? props->tlsa : 0,
 	    .tlsa_count = props->dane ? props->tlsa_count : 0,
@@ -166,7 +166,7 @@ tlsp_resume_attach(struct tlsp_client_conn *conn)
 	if (tlsp_resume_index < 0)
 		tlsp_resume_index = SSL_get_ex_new_index(0, 0, 0, 0, 0);
 	if (tlsp_resume_index < 0 ||
-	    !SSL_set_ex_data(conn->ssl, tlsp_resume_index, conn))
+	    !SSL_set_ex_data(conn->tls.ssl, tlsp_resume_index, conn))
 		return -1;
 	return 0;
 }
@@ -181,7 +181,7 @@ tlsp_resume_new_session(SSL *ssl, SSL_SESSION *session)
 
 	if (conn == 0 || conn->save_fn == 0)
 		return 0;
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("save session %s to %s cache", conn->cache_id,
 		         conn->cache_type);
 	if ((len = i2d_SSL_SESSION(session, &der)) <= 0) {
@@ -202,7 +202,7 @@ tlsp_resume_lookup(const struct tlsp_client_conn *conn)
 {
 	if (conn->cache_type == 0)
 		return 0;
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("looking for session %s in %s cache", conn->cache_id,
 		         conn->cache_type);
 	return conn->cache_type;
@@ -221,10 +221,10 @@ tlsp_resume_load(struct tlsp_client_conn *conn, const unsigned char *der,
 		tlsp_tlserr_log();
 		return -1;
 	}
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("reloaded session %s from %s cache", conn->cache_id,
 		         conn->cache_type ? conn->cache_type : "");
-	ok = SSL_set_session(conn->ssl, session);
+	ok = SSL_set_session(conn->tls.ssl, session);
 	SSL_SESSION_free(session);
 	return ok ? 0 : -1;
 }

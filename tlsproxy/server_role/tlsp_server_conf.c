@@ -9,7 +9,7 @@
  *
  * Errors: fatal on a bad parameter value or an invalid security level
  * (configuration, never peer input), as stock.
- * See also: spec tlsproxy-tls.md sections 5.1, 5.2, 5.4, 8.1.
+ * See also: tlsproxy(8), CONFIGURATION PARAMETERS.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -99,8 +99,6 @@ tlsp_server_conf_read(struct tlsp_server_conf *c)
 	    NB(tlsproxy_tls_always_issue_session_ids,
 	       "$smtpd_tls_always_issue_session_ids"),
 	    S(tls_server_sni_maps, "", 0),
-	    B(tls_preempt_cipherlist, "no"),
-	    S(tls_session_ticket_cipher, "aes-256-cbc", 0),
 	    {0},
 	};
 
@@ -238,6 +236,7 @@ tlsp_server_role_free(struct tlsp_server_role *role)
 void
 tlsp_server_conf_props(const struct tlsp_server_conf *c,
                        const struct tlsp_server_role *role,
+                       const struct tlsp_tls_params *params,
                        struct tlsp_server_init *init)
 {
 	memset(init, 0, sizeof(*init));
@@ -259,7 +258,7 @@ tlsp_server_conf_props(const struct tlsp_server_conf *c,
 	init->dh1024_param_file = c->tlsproxy_tls_dh1024_param_file;
 	init->protocols = role->protocols;
 	init->ask_ccert = role->ask_ccert;
-	init->preempt_cipherlist = c->tls_preempt_cipherlist;
-	init->ticket_cipher = c->tls_session_ticket_cipher;
+	init->preempt_cipherlist = params->tls_preempt_cipherlist;
+	init->ticket_cipher = params->tls_session_ticket_cipher;
 	init->sni_maps = c->tls_server_sni_maps;
 }

@@ -7,6 +7,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_CONF_H
 
 #include "tls/tlsp_tls.h"
+#include "tlsp_server.h"
 
 /*
  * The values, named after their parameters (Postfix 3.7.11). The smtpd_*
@@ -70,10 +71,8 @@ struct tlsp_server_conf {
 	int tlsproxy_tls_ask_ccert;
 	int tlsproxy_tls_req_ccert;
 	int tlsproxy_tls_always_issue_session_ids;
-	/* global TLS parameters only the server role uses */
+	/* the one global TLS parameter only the server role uses */
 	const char *tls_server_sni_maps;
-	int tls_preempt_cipherlist;
-	const char *tls_session_ticket_cipher;
 };
 
 /*
@@ -92,26 +91,11 @@ struct tlsp_server_role {
 };
 
 /*
- * What the server SSL_CTX is built from (Postfix's server init props).
- * base carries the fields the client role has too (log level, verify
- * depth, cache type, key/cert/CA files, fingerprint digest); strings
- * borrow from the conf and role.
- */
-struct tlsp_server_init {
-	struct tlsp_tls_init base;
-	int set_sessid;                /* issue session ids without a cache */
-	const char *dh1024_param_file; /* "", "auto" or a PEM file */
-	const char *protocols;
-	int ask_ccert;
-	int preempt_cipherlist;
-	const char *ticket_cipher;
-	const char *sni_maps;
-};
-
-/*
  * Reads the server-role parameters in Postfix's table order (compat
- * ints, nints, compat strings, strings, compat bools, nbools, then the
- * tls_* globals). Fatal on a bad value, with Postfix's wording.
+ * ints, nints, compat strings, strings, compat bools, nbools, then
+ * tls_server_sni_maps); the other tls_* globals it uses are tlsproxy's
+ * own (struct tlsp_tls_params, read once by tlsproxy.c). Fatal on a bad
+ * value, with Postfix's wording.
  */
 void tlsp_server_conf_read(struct tlsp_server_conf *conf);
 
@@ -126,9 +110,14 @@ void tlsp_server_conf_read(struct tlsp_server_conf *conf);
 int tlsp_server_conf_decide(const struct tlsp_server_conf *conf,
                             struct tlsp_server_role *role);
 
-/* The init props for an enabled role, as stock's pre-jail init. */
+/*
+ * The init props for an enabled role, as stock's pre-jail init, from the
+ * role's parameters and tlsproxy's global TLS settings (server cipher
+ * preference, session ticket cipher). Strings borrow from the three.
+ */
 void tlsp_server_conf_props(const struct tlsp_server_conf *conf,
                             const struct tlsp_server_role *role,
+                            const struct tlsp_tls_params *params,
                             struct tlsp_server_init *init);
 
 /* Frees what *role owns; NULL-safe. */

@@ -7,13 +7,14 @@
  * Keys, CAfile, DH parameters and SNI map files are all read here, while
  * tlsproxy still runs as root outside the chroot.
  *
- * Workarounds and tls_ssl_options, the DEBUG info callback and OpenSSL's
- * own initialisation (tlsp_libinit(), the caller's, once per process)
- * are shared with the client role.
+ * Workarounds and tls_ssl_options, the DEBUG info callback, keys and
+ * certificates come from tls/, shared with the client role. OpenSSL's
+ * library initialisation (tls/tlsp_libinit.c) is a process-wide step,
+ * not this engine's.
  *
  * Errors: Postfix's warnings, then no engine (server requests are then
  * refused). DH and client-CA-list problems only warn, as stock.
- * See also: spec tlsproxy-tls.md sections 5.1, 5.3, 5.5, 2.12, 2.13.
+ * See also: tlsp_server_resume.c (cache and tickets).
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -39,13 +40,7 @@
 #include "tls/tlsp_tlserr.h"
 #include "tls/tlsp_verify.h"
 #include "tlsp_server_int.h"
-
-/* Never NULL. */
-static const char *
-tlsp_server_str(const char *s)
-{
-	return s ? s : "";
-}
+#include "tlsp_server_ctx.h"
 
 /* Entropy from tlsmgr when a seed service is plugged in; 0 or -1. */
 static int
@@ -68,15 +63,15 @@ tlsp_server_ctx_precheck(const struct tlsp_server_init *init,
                          const struct tlsp_server_cache_ops *ops,
                          struct tlsp_protocols *proto)
 {
-	if (tlsp_protocols_parse(tlsp_server_str(init->protocols), proto) < 0) {
+	if (tlsp_protocols_parse(tlsp_tls_str(init->protocols), proto) < 0) {
 		msg_warn("Invalid TLS protocol list \"%s\": disabling TLS "
 		         "support",
-		         tlsp_server_str(init->protocols));
+		         tlsp_tls_str(init->protocols));
 		return -1;
 	}
 	if (tlsp_fprint_md(init->base.mdalg) == 0) {
 		msg_warn("Digest algorithm \"%s\" not found",
-		         tlsp_server_str(init->base.mdalg));
+		         tlsp_tls_str(init->base.mdalg));
 		msg_warn("disabling TLS support");
 		return -1;
 	}
@@ -190,7 +185,7 @@ tlsp_server_ctx_kex(struct tlsp_server_ctx *ctx,
                     const struct tlsp_server_init *init)
 {
 	EVP_PKEY *dh =
-	    tlsp_server_dh_file(tlsp_server_str(init->dh1024_param_file));
+	    tlsp_server_dh_file(tlsp_tls_str(init->dh1024_param_file));
 
 	tlsp_server_dh_set(ctx->ssl_ctx, dh);
 	tlsp_server_dh_set(ctx->sni_ctx, dh);
@@ -206,7 +201,7 @@ tlsp_server_ctx_ccert(struct tlsp_server_ctx *ctx,
 {
 	int mode = init->ask_ccert ? SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE
 	                           : SSL_VERIFY_NONE;
-	const char *CAfile = tlsp_server_str(init->base.CAfile);
+	const char *CAfile = tlsp_tls_str(init->base.CAfile);
 	STACK_OF(X509_NAME) * names;
 
 	SSL_CTX_set_verify(ctx->ssl_ctx, mode, tlsp_verify_callback);
@@ -235,8 +230,8 @@ tlsp_server_ctx_keys(struct tlsp_server_ctx *ctx,
 {
 	X509_STORE *store;
 
-	if (tlsp_certkey_ca(ctx->ssl_ctx, tlsp_server_str(init->base.CAfile),
-	                    tlsp_server_str(init->base.CApath),
+	if (tlsp_certkey_ca(ctx->ssl_ctx, tlsp_tls_str(init->base.CAfile),
+	                    tlsp_tls_str(init->base.CApath),
 	                    ctx->params->tls_append_default_CA) < 0)
 		return -1;
 	store = SSL_CTX_get_cert_store(ctx->ssl_ctx);
@@ -287,9 +282,8 @@ tlsp_server_ctx_create(const struct tlsp_tls_params *params,
                        const struct tlsp_server_cache_ops *ops)
 {
 	static const struct tlsp_server_cache_ops no_ops;
-	int log_mask =
-	    tlsp_logmask_parse(tlsp_server_str(init->base.log_param),
-	                       tlsp_server_str(init->base.log_level));
+	int log_mask = tlsp_logmask_parse(tlsp_tls_str(init->base.log_param),
+	                                  tlsp_tls_str(init->base.log_level));
 	struct tlsp_server_ctx *ctx;
 	struct tlsp_protocols proto;
 
@@ -329,10 +323,4 @@ SSL_CTX *
 tlsp_server_ctx_ssl_ctx(const struct tlsp_server_ctx *ctx)
 {
 	return ctx->ssl_ctx;
-}
-
-int
-tlsp_server_ctx_log_mask(const struct tlsp_server_ctx *ctx)
-{
-	return ctx->log_mask;
 }

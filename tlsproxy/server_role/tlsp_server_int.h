@@ -1,8 +1,8 @@
 /*
  * tlsp_server_int.h - state shared by the server-role engine's files
  *
- * Only tlsp_server_ctx.c, tlsp_server_resume.c and tlsp_server_conn.c
- * include this; everyone else sees the opaque types of tlsp_server_ctx.h.
+ * Only the engine's own files include this; everyone else sees the
+ * opaque types of tlsp_server_ctx.h and tlsp_server_conn.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -12,8 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
-#include "tls/tlsp_verify.h"
-#include "tlsp_server_ctx.h"
+#include "tls/tlsp_conn.h"
+#include "tlsp_server.h"
 #include "tlsp_sni_map.h"
 
 /* Postfix's tls_daemon_random_bytes default: seed bytes from tlsmgr. */
@@ -32,12 +32,9 @@ struct tlsp_server_ctx {
 };
 
 struct tlsp_server_conn {
-	SSL *ssl;
+	struct tlsp_conn tls; /* SSL, verification, peer */
 	struct tlsp_server_ctx *ctx;
-	struct tlsp_verify verify; /* log mask, recorded cert errors */
-	char *namaddr;             /* lower-cased */
 	char *serverid;
-	char *mdalg;
 	char *peer_sni; /* SNI that selected a chain */
 	int ticketed;   /* the ticket callback accepted */
 };
@@ -63,7 +60,8 @@ void tlsp_server_resume_sessions(struct tlsp_server_ctx *ctx, int cachable,
 /* Frees the cached ticket keys. */
 void tlsp_server_resume_free(struct tlsp_server_ctx *ctx);
 
-/* The SNI servername callback (tlsp_server_ctx.c uses it). */
+/* The SNI servername callback (tlsp_server_sni.c), installed by
+ * tlsp_server_ctx.c when SNI maps are configured. */
 int tlsp_server_sni_callback(SSL *ssl, int *alert, void *arg);
 
 #endif

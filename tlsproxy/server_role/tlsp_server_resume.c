@@ -11,7 +11,7 @@
  * Errors: a failed lookup is a miss; a failed update is ignored; no key
  * for a new ticket fails the handshake (OpenSSL's callback contract,
  * and stock's behaviour while tlsmgr is down).
- * See also: spec tlsproxy-tls.md sections 4.3, 4.5, 5.3 step 14.
+ * See also: doc/tlsproxy-protocol.md section 4.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -31,7 +31,7 @@
 #include "msg.h"
 #include "tlsp_server_int.h"
 
-/* tlsmgr's keybuf layout (spec section 4.4), on this project's LP64. */
+/* tlsmgr's keybuf layout (doc/tlsproxy-protocol.md section 4), LP64. */
 _Static_assert(offsetof(struct tlsp_tktkey, tout) == 80 &&
                    sizeof(struct tlsp_tktkey) == 88,
                "tlsp_tktkey differs from keybuf");
@@ -73,17 +73,18 @@ tlsp_server_resume_get_cb(SSL *ssl, const unsigned char *sid, int len,
 	buf_init(&id);
 	buf_init(&der);
 	tlsp_server_resume_id(&id, sid, (unsigned int)len, conn->serverid);
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
-		msg_info("%s: looking up session %s in %s cache", conn->namaddr,
-		         buf_str(&id), ctx->cache_type);
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
+		msg_info("%s: looking up session %s in %s cache",
+		         conn->tls.namaddr, buf_str(&id), ctx->cache_type);
 	if (ctx->ops.lookup &&
 	    ctx->ops.lookup(ctx->ops.context, ctx->cache_type, buf_str(&id),
 	                    &der) == 0) {
 		p = (const unsigned char *)der.data;
 		session = d2i_SSL_SESSION(0, &p, (long)der.len);
-		if (session && (conn->verify.log_mask & TLSP_LOG_CACHE))
+		if (session && (conn->tls.verify.log_mask & TLSP_LOG_CACHE))
 			msg_info("%s: reloaded session %s from %s cache",
-			         conn->namaddr, buf_str(&id), ctx->cache_type);
+			         conn->tls.namaddr, buf_str(&id),
+			         ctx->cache_type);
 	}
 	buf_free(&id);
 	buf_free(&der);
@@ -104,8 +105,8 @@ tlsp_server_resume_new_cb(SSL *ssl, SSL_SESSION *session)
 
 	buf_init(&id);
 	tlsp_server_resume_id(&id, sid, sid_len, conn->serverid);
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
-		msg_info("%s: save session %s to %s cache", conn->namaddr,
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
+		msg_info("%s: save session %s to %s cache", conn->tls.namaddr,
 		         buf_str(&id), ctx->cache_type);
 	if ((len = i2d_SSL_SESSION(session, &der)) > 0 && ctx->ops.update)
 		ctx->ops.update(ctx->ops.context, ctx->cache_type, buf_str(&id),
@@ -212,9 +213,9 @@ tlsp_server_resume_ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	                               iv)) {
 		return fail;
 	}
-	if (conn->verify.log_mask & TLSP_LOG_CACHE)
+	if (conn->tls.verify.log_mask & TLSP_LOG_CACHE)
 		msg_info("%s: %s session ticket, key expiration: %ld",
-		         conn->namaddr, enc ? "Issuing" : "Decrypting",
+		         conn->tls.namaddr, enc ? "Issuing" : "Decrypting",
 		         (long)key->tout);
 	conn->ticketed = 1;
 	return TLSP_TKT_ACCEPT;

@@ -11,7 +11,6 @@
  * Limits: TLSP_SNI_MAP_ENTRIES_MAX, TLSP_SNI_MAP_PEM_MAX,
  * TLSP_SNI_MAP_LINE_MAX. Errors: a broken map is kept and fails every
  * lookup that reaches it, with stock's warning.
- * See also: spec tlsproxy-tls.md section 5.5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -24,9 +23,8 @@
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_sni_map.h"
-
-#define TLSP_SNI_SEP " \t\r\n,"
 
 struct tlsp_sni_entry {
 	char *key; /* lower case; NULL for static: */
@@ -45,30 +43,6 @@ struct tlsp_sni_map {
 	struct tlsp_sni_one *maps;
 	size_t count;
 };
-
-/* Next token of *cpp split on sep outside braces; NULL at the end. */
-static char *
-tlsp_sni_map_token(char **cpp, const char *sep)
-{
-	char *start = *cpp + strspn(*cpp, sep);
-	char *cp;
-	int level = 0;
-
-	if (*start == 0)
-		return 0;
-	for (cp = start; *cp; cp++) {
-		if (*cp == '{')
-			level++;
-		else if (*cp == '}' && level > 0)
-			level--;
-		else if (level == 0 && strchr(sep, *cp))
-			break;
-	}
-	if (*cp)
-		*cp++ = 0;
-	*cpp = cp;
-	return start;
-}
 
 /* Leading and trailing white space removed, in place. */
 static char *
@@ -140,7 +114,7 @@ tlsp_sni_map_files(const char *list, struct buf *why)
 	int nfiles = 0;
 
 	buf_init(&pem);
-	while ((file = tlsp_sni_map_token(&cp, TLSP_SNI_SEP)) != 0) {
+	while ((file = token_next_braced(&cp, TOKEN_SEP_LIST)) != 0) {
 		nfiles++;
 		if (tlsp_sni_map_read_file(file, &pem, why) < 0)
 			break;
@@ -215,7 +189,7 @@ tlsp_sni_map_inline(struct tlsp_sni_one *m, struct buf *why)
 		           m->name);
 		return -1;
 	}
-	while (ret == 0 && (pair = tlsp_sni_map_token(&body, TLSP_SNI_SEP)))
+	while (ret == 0 && (pair = token_next_braced(&body, TOKEN_SEP_LIST)))
 		ret = tlsp_sni_map_inline_pair(m, pair, why);
 	free(copy);
 	if (ret < 0) {
@@ -427,7 +401,7 @@ tlsp_sni_map_open(const char *spec)
 	char *cp = copy;
 	char *item;
 
-	while ((item = tlsp_sni_map_token(&cp, TLSP_SNI_SEP)) != 0) {
+	while ((item = token_next_braced(&cp, TOKEN_SEP_LIST)) != 0) {
 		if (tlsp_sni_map_item(map, item) < 0) {
 			tlsp_sni_map_free(map);
 			map = 0;

@@ -7,7 +7,7 @@
  * in one pass (tlsp_pemload.c), so a key roll-over cannot tear it.
  *
  * Errors: Postfix's texts (the CA ones are info, as stock), then -1.
- * See also: spec tlsproxy-tls.md section 2.13.
+ * See also: tlsp_pemload.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

@@ -6,7 +6,7 @@
  * falls back as Postfix's does) with Postfix's warning wording.
  *
  * Limits: TLSP_CERTNAME_MAX bytes.
- * See also: spec tlsproxy-tls.md section 2.11 step 3.
+ * See also: tlsp_peer.c, the caller.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

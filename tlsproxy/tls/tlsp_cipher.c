@@ -6,7 +6,6 @@
  * cipher suites are left at OpenSSL's defaults, as Postfix does.
  *
  * Errors: a warning in Postfix's wording, then NULL.
- * See also: spec tlsproxy-tls.md section 2.5.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -14,12 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "buf.h"
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_cipher.h"
-
-#define TLSP_CIPHER_SEP " \t\r\n,:"
+#include "tlsp_tlserr.h"
 
 /* The configured base list for a grade name, or NULL. */
 static const char *
@@ -44,12 +46,11 @@ tlsp_cipher_exclude(struct buf *list, const char *exclusions,
                     const char *namaddr)
 {
 	char *copy = xstrdup(exclusions);
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	int ret = 0;
 
-	for (tok = strtok_r(copy, TLSP_CIPHER_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_CIPHER_SEP, &save)) {
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST ":")) != 0) {
 		if (strchr("!+-@", *tok)) {
 			msg_warn("%s: invalid unary '!+-@' in cipher "
 			         "exclusion: %s",
@@ -85,4 +86,26 @@ tlsp_cipher_list(const struct tlsp_tls_params *params, const char *grade,
 	result = xstrdup(buf_str(&list));
 	buf_free(&list);
 	return result;
+}
+
+char *
+tlsp_cipher_apply(const struct tlsp_conn *c,
+                  const struct tlsp_tls_params *params, const char *grade,
+                  const char *exclusions, const char *log_namaddr)
+{
+	char *list = tlsp_cipher_list(params, grade, exclusions, c->namaddr);
+
+	if (list == 0)
+		return 0;
+	ERR_clear_error();
+	if (SSL_set_cipher_list(c->ssl, list) == 0) {
+		msg_warn("%s: error setting cipher grade: \"%s\"", c->namaddr,
+		         tlsp_tls_str(grade));
+		tlsp_tlserr_log();
+		free(list);
+		return 0;
+	}
+	if (c->verify.log_mask & TLSP_LOG_VERBOSE)
+		msg_info("%s: TLS cipher list \"%s\"", log_namaddr, list);
+	return list;
 }

@@ -5,8 +5,6 @@
  * OpenSSL lacks (X448 on some builds) are skipped quietly, as Postfix
  * does, instead of failing the whole list.
  *
- * See also: spec tlsproxy-tls.md section 2.13.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stdlib.h>
@@ -18,10 +16,9 @@
 
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_curves.h"
-
-#define TLSP_CURVES_SEP " \t\r\n,"
 
 /* The NID of a curve name, NID_undef when unknown. */
 static int
@@ -41,13 +38,12 @@ static size_t
 tlsp_curves_collect(SSL_CTX *probe, char *list, int *nids, size_t max,
                     int *unsupported)
 {
-	char *save = 0;
+	char *cursor = list;
 	char *tok;
 	size_t n = 0;
 	int nid;
 
-	for (tok = strtok_r(list, TLSP_CURVES_SEP, &save); tok && n < max;
-	     tok = strtok_r(0, TLSP_CURVES_SEP, &save)) {
+	while (n < max && (tok = token_next(&cursor, TOKEN_SEP_LIST)) != 0) {
 		if ((nid = tlsp_curves_nid(tok)) == NID_undef) {
 			msg_warn("ignoring unknown ECDHE curve \"%s\"", tok);
 			continue;

@@ -5,8 +5,6 @@
  * the text form is what smtp(8) compares and logs: upper-case hex pairs
  * separated by colons, as "openssl x509 -fingerprint" prints them.
  *
- * See also: spec tlsproxy-tls.md section 2.8.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stdlib.h>
@@ -33,7 +31,8 @@ tlsp_fprint_md(const char *mdalg)
 	return ok ? md : 0;
 }
 
-char *
+/* "AB:01:..." upper-case hex bytes joined by ':'; "" for len 0. Owned. */
+static char *
 tlsp_fprint_encode(const unsigned char *data, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";

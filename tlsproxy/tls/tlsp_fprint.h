@@ -17,9 +17,6 @@
  */
 const EVP_MD *tlsp_fprint_md(const char *mdalg);
 
-/* "AB:01:..." upper-case hex bytes joined by ':'; "" for len 0. Owned. */
-char *tlsp_fprint_encode(const unsigned char *data, size_t len);
-
 /*
  * Fingerprint of the DER certificate, or of its public key: the DER
  * SubjectPublicKeyInfo, or with legacy != 0 the raw key BIT STRING

@@ -4,8 +4,6 @@
  * The same lines Postfix logs at smtp_tls_loglevel 2 and up, so that an
  * administrator debugging a handshake sees what stock would show.
  *
- * See also: spec tlsproxy-tls.md section 6.3 (DEBUG).
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <openssl/ssl.h>

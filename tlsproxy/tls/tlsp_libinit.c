@@ -5,8 +5,6 @@
  * Only a non-default configuration needs explicit initialisation; the
  * defaults keep OpenSSL's own behaviour (system openssl.cnf, silently).
  *
- * See also: spec tlsproxy-tls.md section 2.1 step 3.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <string.h>

@@ -2,9 +2,8 @@
  * tlsp_logmask.c - a TLS log level (smtp_tls_loglevel) to a log mask
  *
  * The numeric levels are cumulative feature sets; the keywords name
- * single features. The client role uses the level the requester sent.
- *
- * See also: spec tlsproxy-tls.md section 6.1.
+ * single features. The client role uses the level each request names,
+ * the server role tlsproxy_tls_loglevel.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -14,10 +13,9 @@
 
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_tls.h"
 #include "tlsp_logmask.h"
-
-#define TLSP_LOGMASK_SEP " \t\r\n,"
 
 #define TLSP_LOGMASK_1 TLSP_LOG_SUMMARY
 #define TLSP_LOGMASK_2                                                         \
@@ -75,13 +73,12 @@ int
 tlsp_logmask_parse(const char *param, const char *value)
 {
 	char *copy = xstrdup(value ? value : "");
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	int mask = 0;
 	int bits;
 
-	for (tok = strtok_r(copy, TLSP_LOGMASK_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_LOGMASK_SEP, &save)) {
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST)) != 0) {
 		if ((bits = tlsp_logmask_word(tok)) < 0) {
 			msg_warn("unknown %s value \"%s\" in \"%s\"", param,
 			         tok, value);

@@ -9,7 +9,6 @@
  * Other PEM types are skipped with a warning.
  *
  * Errors: Postfix's warning texts, then -1.
- * See also: spec tlsproxy-tls.md section 2.13.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -24,10 +23,9 @@
 
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_tlserr.h"
 #include "tlsp_pemload.h"
-
-#define TLSP_PEMLOAD_SEP " \t\r\n,"
 
 enum tlsp_pemload_state {
 	TLSP_PEM_NOGO = -2, /* unusable object or order */
@@ -317,14 +315,14 @@ tlsp_pemload_chain_files(SSL_CTX *ctx, const char *chain_files)
 	struct tlsp_pemload st = {
 	    .ctx = ctx, .origin = chain_files, .state = TLSP_PEM_INIT};
 	char *copy = xstrdup(chain_files);
-	char *save = 0;
-	char *file = strtok_r(copy, TLSP_PEMLOAD_SEP, &save);
+	char *cursor = copy;
+	char *file = token_next(&cursor, TOKEN_SEP_LIST);
 	char *next;
 	BIO *bio;
 	int ret = 0;
 
 	for (; file && ret == 0; file = next) {
-		next = strtok_r(0, TLSP_PEMLOAD_SEP, &save);
+		next = token_next(&cursor, TOKEN_SEP_LIST);
 		if ((bio = tlsp_pemload_open(&st, file)) == 0)
 			break;
 		if (tlsp_pemload_file(&st, bio) < TLSP_PEM_DONE || next == 0)

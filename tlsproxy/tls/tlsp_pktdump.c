@@ -5,8 +5,6 @@
  * callback logs every network read and write of the session's socket
  * BIO in Postfix's format, so dumps compare line for line with stock.
  *
- * See also: spec tlsproxy-tls.md section 6.3 (TLSPKTS, ALLPKTS).
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <stddef.h>

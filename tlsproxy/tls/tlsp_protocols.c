@@ -5,8 +5,6 @@
  * inclusions and "!" exclusions, and ">="/"<=" version bounds given by
  * name or as a hexadecimal number. Pure: no logging, the caller carps.
  *
- * See also: spec tlsproxy-tls.md section 2.4.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
@@ -18,9 +16,8 @@
 #include <openssl/ssl.h>
 
 #include "mem.h"
+#include "token.h"
 #include "tlsp_protocols.h"
-
-#define TLSP_PROTOCOL_SEP " \t\r\n,:"
 
 struct tlsp_protocols_name {
 	const char *name;
@@ -102,14 +99,13 @@ int
 tlsp_protocols_parse(const char *plist, struct tlsp_protocols *out)
 {
 	char *copy = xstrdup(plist ? plist : "");
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	int include = 0;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (tok = strtok_r(copy, TLSP_PROTOCOL_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_PROTOCOL_SEP, &save)) {
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST ":")) != 0) {
 		if ((ret = tlsp_protocols_token(tok, out, &include)) < 0)
 			break;
 	}

@@ -9,16 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/ssl.h>
-
 #include "mem.h"
 #include "tlsp_result.h"
 
 /* The string fields, for init and free. */
-static char **
+static const char **
 tlsp_result_field(struct tlsp_tls_result *res, size_t i)
 {
-	char **fields[] = {
+	const char **fields[] = {
 	    &res->peer_CN,
 	    &res->issuer_CN,
 	    &res->peer_fingerprint,
@@ -43,7 +41,7 @@ tlsp_result_field(struct tlsp_tls_result *res, size_t i)
 void
 tlsp_result_init(struct tlsp_tls_result *res)
 {
-	char **f;
+	const char **f;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
@@ -54,37 +52,25 @@ tlsp_result_init(struct tlsp_tls_result *res)
 void
 tlsp_tls_result_free(struct tlsp_tls_result *res)
 {
-	char **f;
+	const char **f;
 	size_t i;
 
 	if (res == 0)
 		return;
 	for (i = 0; (f = tlsp_result_field(res, i)) != 0; i++)
-		free(*f);
+		xfree_const(*f);
 	memset(res, 0, sizeof(*res));
 }
 
 void
-tlsp_result_set(char **field, const char *value)
+tlsp_result_set(const char **field, const char *value)
 {
 	tlsp_result_adopt(field, xstrdup(value ? value : ""));
 }
 
 void
-tlsp_result_adopt(char **field, char *value)
+tlsp_result_adopt(const char **field, char *value)
 {
-	free(*field);
+	xfree_const(*field);
 	*field = value ? value : xstrdup("");
-}
-
-void
-tlsp_result_cipher(SSL *ssl, struct tlsp_tls_result *res)
-{
-	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
-
-	tlsp_result_set(&res->cipher_protocol, SSL_get_version(ssl));
-	if (cipher == 0)
-		return;
-	tlsp_result_set(&res->cipher_name, SSL_CIPHER_get_name(cipher));
-	res->cipher_usebits = SSL_CIPHER_get_bits(cipher, &res->cipher_algbits);
 }

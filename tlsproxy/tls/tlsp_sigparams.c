@@ -6,8 +6,7 @@
  * from the keys (the peer's certificate, our own certificate), the
  * digest from the handshake signature.
  *
- * See also: spec tlsproxy-tls.md section 2.11 step 5; golden
- * ipc-smtp-tlsproxy-client.
+ * See also: the captured replies in tests/data/tlsp-*-sess-state-*.bin.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -68,7 +67,8 @@ tlsp_sigparams_kex(SSL *ssl, struct tlsp_tls_result *res)
 
 /* Name, curve and bits of a signing key, into the given fields. */
 static void
-tlsp_sigparams_key(EVP_PKEY *pkey, char **name, char **curve, int *bits)
+tlsp_sigparams_key(EVP_PKEY *pkey, const char **name, const char **curve,
+                   int *bits)
 {
 	int nid = EVP_PKEY_type(EVP_PKEY_get_id(pkey));
 
@@ -91,7 +91,7 @@ tlsp_sigparams_key(EVP_PKEY *pkey, char **name, char **curve, int *bits)
 
 /* The short name of a signature digest, unless undefined (EdDSA). */
 static void
-tlsp_sigparams_digest(int ok, int nid, char **digest)
+tlsp_sigparams_digest(int ok, int nid, const char **digest)
 {
 	if (ok && nid != NID_undef)
 		tlsp_result_set(digest, OBJ_nid2sn(nid));

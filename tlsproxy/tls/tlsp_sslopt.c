@@ -6,8 +6,6 @@
  * extra options can be turned on, except those Postfix sets itself
  * (protocol exclusions, server cipher preference, unexpected EOF).
  *
- * See also: spec tlsproxy-tls.md section 2.12.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
@@ -19,9 +17,8 @@
 
 #include "mem.h"
 #include "msg.h"
+#include "token.h"
 #include "tlsp_sslopt.h"
-
-#define TLSP_SSLOPT_SEP " \t\r\n,"
 
 /* Bits Postfix manages through other parameters. */
 #define TLSP_SSLOPT_MANAGED                                                    \
@@ -109,12 +106,11 @@ tlsp_sslopt_mask(const struct tlsp_sslopt_name *table, const char *param,
                  const char *value)
 {
 	char *copy = xstrdup(value);
-	char *save = 0;
+	char *cursor = copy;
 	char *tok;
 	long bits = 0;
 
-	for (tok = strtok_r(copy, TLSP_SSLOPT_SEP, &save); tok;
-	     tok = strtok_r(0, TLSP_SSLOPT_SEP, &save))
+	while ((tok = token_next(&cursor, TOKEN_SEP_LIST)) != 0)
 		bits |= tlsp_sslopt_word(table, param, tok, value);
 	free(copy);
 	return bits;

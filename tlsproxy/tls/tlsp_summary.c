@@ -4,8 +4,6 @@
  * Same grammar for tlsproxy's own line and for smtp(8)'s, which it
  * builds from the TLS_SESS_STATE we send, so the two must agree.
  *
- * See also: spec tlsproxy-tls.md section 6.8.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include "buf.h"

@@ -17,6 +17,13 @@
 
 #include <stddef.h>
 
+/* s, or "" for NULL: for the engines an absent string is an empty one. */
+static inline const char *
+tlsp_tls_str(const char *s)
+{
+	return s ? s : "";
+}
+
 /* peer_status bits (ALTNAME, 2, exists on the wire but is never set). */
 #define TLSP_PEER_PRESENT 1
 #define TLSP_PEER_ALTNAME 2
@@ -38,24 +45,78 @@
 #define TLSP_LOG_DANE (1 << 10)
 
 /*
- * tlsproxy's own global TLS settings (main.cf), fixed for the process.
- * The copies a requester sends in TLS_CLIENT_PARAMS are never applied.
+ * tlsproxy's own global TLS settings (main.cf), fixed for the process;
+ * tlsproxy.c's parameter table fills them. The copies a requester sends
+ * in TLS_CLIENT_PARAMS are never applied, only compared (tlsp_mismatch.c);
+ * some settings are read only for that comparison.
  */
 struct tlsp_tls_params {
+	const char *tls_config_file;
+	const char *tls_config_name;
 	const char *tls_high_cipherlist;
 	const char *tls_medium_cipherlist;
 	const char *tls_low_cipherlist;
 	const char *tls_export_cipherlist;
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
-	const char *tls_dane_digests;
+	const char *tls_eecdh_strong_curve; /* compared only */
+	const char *tls_eecdh_ultra_curve;  /* compared only */
 	const char *tls_disable_workarounds;
 	const char *tls_ssl_options;
+	const char *tls_dane_digests;
+	const char *tls_session_ticket_cipher;
+	int tls_daemon_random_bytes; /* compared only */
+	int tls_preempt_cipherlist;
+	int tls_wildcard_matches_multiple_labels; /* compared only */
 	int tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints;
 };
 
-/* TLS_CLIENT_INIT_PROPS: what one SSL_CTX is built from. */
+/* Postfix's defaults for the string settings ("postconf -d", 3.7). */
+#define TLSP_TLS_DEF_CONFIG_FILE "default"
+#define TLSP_TLS_DEF_CONFIG_NAME ""
+#define TLSP_TLS_DEF_HIGH_CIPHERLIST "aNULL:-aNULL:HIGH:@STRENGTH"
+#define TLSP_TLS_DEF_MEDIUM_CIPHERLIST "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_LOW_CIPHERLIST                                            \
+	"aNULL:-aNULL:HIGH:MEDIUM:LOW:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_EXPORT_CIPHERLIST                                         \
+	"aNULL:-aNULL:HIGH:MEDIUM:LOW:EXPORT:+RC4:@STRENGTH"
+#define TLSP_TLS_DEF_NULL_CIPHERLIST "eNULL:!aNULL"
+#define TLSP_TLS_DEF_EECDH_AUTO_CURVES                                         \
+	"X25519 X448 prime256v1 secp521r1 secp384r1"
+#define TLSP_TLS_DEF_EECDH_STRONG_CURVE "prime256v1"
+#define TLSP_TLS_DEF_EECDH_ULTRA_CURVE "secp384r1"
+#define TLSP_TLS_DEF_DANE_DIGESTS "sha512 sha256"
+#define TLSP_TLS_DEF_SESSION_TICKET_CIPHER "aes-256-cbc"
+
+/*
+ * An initializer with those defaults, for callers without a main.cf
+ * (tests, tools). The integers the engines read default to 0, as in
+ * Postfix; the compared-only ones are left 0 too.
+ */
+#define TLSP_TLS_PARAMS_DEFAULTS                                               \
+	{                                                                      \
+		.tls_config_file = TLSP_TLS_DEF_CONFIG_FILE,                   \
+		.tls_config_name = TLSP_TLS_DEF_CONFIG_NAME,                   \
+		.tls_high_cipherlist = TLSP_TLS_DEF_HIGH_CIPHERLIST,           \
+		.tls_medium_cipherlist = TLSP_TLS_DEF_MEDIUM_CIPHERLIST,       \
+		.tls_low_cipherlist = TLSP_TLS_DEF_LOW_CIPHERLIST,             \
+		.tls_export_cipherlist = TLSP_TLS_DEF_EXPORT_CIPHERLIST,       \
+		.tls_null_cipherlist = TLSP_TLS_DEF_NULL_CIPHERLIST,           \
+		.tls_eecdh_auto_curves = TLSP_TLS_DEF_EECDH_AUTO_CURVES,       \
+		.tls_eecdh_strong_curve = TLSP_TLS_DEF_EECDH_STRONG_CURVE,     \
+		.tls_eecdh_ultra_curve = TLSP_TLS_DEF_EECDH_ULTRA_CURVE,       \
+		.tls_disable_workarounds = "", .tls_ssl_options = "",          \
+		.tls_dane_digests = TLSP_TLS_DEF_DANE_DIGESTS,                 \
+		.tls_session_ticket_cipher =                                   \
+		    TLSP_TLS_DEF_SESSION_TICKET_CIPHER,                        \
+	}
+
+/*
+ * The init props: what one SSL_CTX is built from. smtp(8) sends them as
+ * TLS_CLIENT_INIT_PROPS (the request parser fills this struct and owns
+ * its strings); the server role derives the same from its parameters.
+ */
 struct tlsp_tls_init {
 	const char *log_param;
 	const char *log_level;
@@ -74,34 +135,41 @@ struct tlsp_tls_init {
 };
 
 /*
- * TLS_SESS_STATE, the 22 attributes sent back to smtp(8), in wire order.
- * Every string is owned by the struct and never NULL ("" when absent);
- * release with tlsp_tls_result_free().
+ * TLS_SESS_STATE, the results sent back after the handshake, in wire
+ * order (each peer gets its release's subset, see tlsp_reply.h). Every
+ * string is owned by the struct, read-only to others and never NULL (""
+ * when absent); release with tlsp_tls_result_free(). The fields newer
+ * releases added stay 0: tlsproxy negotiates no raw public keys, refuses
+ * TLSRPT requests and traces nothing.
  */
 struct tlsp_tls_result {
-	char *peer_CN;
-	char *issuer_CN;
-	char *peer_fingerprint;
-	char *peer_pubkey_fingerprint;
+	const char *peer_CN;
+	const char *issuer_CN;
+	const char *peer_fingerprint;
+	const char *peer_pubkey_fingerprint;
 	int level;
 	int peer_status;
-	char *cipher_protocol;
-	char *cipher_name;
+	const char *cipher_protocol;
+	const char *cipher_name;
 	int cipher_usebits;
 	int cipher_algbits;
-	char *key_exchange;
-	char *key_exchange_curve;
+	const char *key_exchange;
+	const char *key_exchange_curve;
 	int key_exchange_bits;
-	char *clnt_signature;
-	char *clnt_signature_curve;
+	int ctos_rpk; /* 3.9+ */
+	int stoc_rpk; /* 3.9+ */
+	const char *clnt_signature;
+	const char *clnt_signature_curve;
 	int clnt_signature_bits;
-	char *clnt_signature_digest;
-	char *srvr_signature;
-	char *srvr_signature_curve;
+	const char *clnt_signature_digest;
+	const char *srvr_signature;
+	const char *srvr_signature_curve;
 	int srvr_signature_bits;
-	char *srvr_signature_digest;
-	char *namaddr;
-	int session_reused; /* not on the wire; for the summary */
+	const char *srvr_signature_digest;
+	const char *namaddr;
+	int rpt_reported;     /* 3.10+ */
+	int trace_size_limit; /* 3.12 */
+	int session_reused;   /* not on the wire; for the summary */
 };
 
 /* Releases every string of *res (NULL-safe) and zeroes it. */

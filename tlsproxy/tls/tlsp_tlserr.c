@@ -4,8 +4,6 @@
  * The wording is Postfix's, so that log watchers keep matching; the
  * error strings themselves depend on the OpenSSL build.
  *
- * See also: spec tlsproxy-tls.md section 6.2.
- *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <openssl/err.h>

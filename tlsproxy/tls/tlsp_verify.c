@@ -8,7 +8,7 @@
  * settings could not be loaded (must_fail), so that the default trust
  * store cannot bless a peer the configured anchors would have refused.
  *
- * See also: spec tlsproxy-tls.md sections 0, 2.6, 6.3.
+ * See also: client_role/README.md on how the client role verifies.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
