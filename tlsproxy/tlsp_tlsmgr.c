@@ -607,10 +607,12 @@ tlsp_tlsmgr_sync_exchange(struct tlsp_tlsmgr *mgr,
 /*
  * Runs call on the synchronous connection within TLSP_TLSMGR_SYNC_MS
  * and frees it. Returns the status; *reply is valid until the next call.
+ * A failure starts the hold-off; with quiet set (process exit), it is
+ * not logged.
  */
 static int
 tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
-                 struct tlsp_tlsmgr_reply *reply)
+                 struct tlsp_tlsmgr_reply *reply, int quiet)
 {
 	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
 	char why[200];
@@ -642,8 +644,35 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 		(void)close(mgr->sync_fd);
 	mgr->sync_fd = -1;
 	reply->status = TLSP_TLSMGR_UNAVAILABLE;
-	tlsp_tlsmgr_outage(mgr, why);
+	if (quiet)
+		mgr->down_until = event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+	else
+		tlsp_tlsmgr_outage(mgr, why);
 	return reply->status;
+}
+
+void
+tlsp_tlsmgr_flush(struct tlsp_tlsmgr *mgr)
+{
+	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
+	struct tlsp_tlsmgr_call *call, *next, *sent;
+	struct tlsp_tlsmgr_reply reply;
+
+	if (mgr == NULL)
+		return;
+	sent = mgr->queue.sent ? mgr->queue.head : NULL;
+	call = tlsp_tlsmgr_queue_take_all(&mgr->queue);
+	for (; call != NULL; call = next) {
+		next = call->next;
+		/* The one on the wire is tlsmgr's already; the rest waits. */
+		if (call != sent &&
+		    (call->kind == TLSP_TLSMGR_UPDATE ||
+		     call->kind == TLSP_TLSMGR_DELETE) &&
+		    event_now_refresh() < deadline)
+			(void)tlsp_tlsmgr_sync(mgr, call, &reply, 1);
+		else
+			tlsp_tlsmgr_call_free(call);
+	}
 }
 
 struct tlsp_tlsmgr_call *
@@ -736,7 +765,7 @@ tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, NULL, NULL);
 
 	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
-	return tlsp_tlsmgr_sync(mgr, call, reply);
+	return tlsp_tlsmgr_sync(mgr, call, reply, 0);
 }
 
 int
@@ -748,7 +777,7 @@ tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
 	const struct buf *session = tlsp_tlsmgr_queue_cached(&mgr->queue, call);
 
 	if (session == NULL || tlsp_tlsmgr_is_down(mgr))
-		return tlsp_tlsmgr_sync(mgr, call, reply);
+		return tlsp_tlsmgr_sync(mgr, call, reply, 0);
 	/* An update of the entry is still queued: its session is the answer. */
 	tlsp_tlsmgr_call_free(call);
 	tlsp_tlsmgr_queue_wipe(&mgr->sync_value);
@@ -768,5 +797,5 @@ tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, NULL, NULL);
 
 	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
-	return tlsp_tlsmgr_sync(mgr, call, reply);
+	return tlsp_tlsmgr_sync(mgr, call, reply, 0);
 }

@@ -105,6 +105,15 @@ struct tlsp_tlsmgr_call *tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr,
                                             tlsp_tlsmgr_fn fn, void *ctx);
 
 /*
+ * For process exit: sends the updates and deletes still waiting (held
+ * for a lookup), each as a synchronous call, while TLSP_TLSMGR_SYNC_MS
+ * lasts in all; drops every other pending request without calling back.
+ * Best effort: a tlsmgr that is going away too (postfix reload) is not
+ * logged. Accepts NULL.
+ */
+void tlsp_tlsmgr_flush(struct tlsp_tlsmgr *mgr);
+
+/*
  * Forgets the callback of a pending request (e.g. its session ended).
  * The request itself may still reach tlsmgr; its reply is discarded.
  */

@@ -754,6 +754,52 @@ START_TEST(test_tlsp_tlsmgr_close_again_before_an_answer_is_an_outage)
 }
 END_TEST
 
+START_TEST(test_tlsp_tlsmgr_flush_at_exit_sends_held_writes)
+{
+	static const char answers[] = HELLO STORED STORED;
+	struct buf want_a, want_b, got;
+	ssize_t n;
+
+	start_busy();
+	update("a", "s1");
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "x", on_reply, &seen[0]));
+	update("b", "s2");
+	/* Exit: the lookup on the wire and the one waiting are dropped,
+	 * the held updates go on the synchronous connection. */
+	preload = answers;
+	preload_len = sizeof(answers) - 1;
+	tlsp_tlsmgr_flush(mgr);
+	ck_assert_int_eq(connects, 2);
+	update_request(&want_a, "a", "s1");
+	update_request(&want_b, "b", "s2");
+	buf_init(&got);
+	while ((n = recv(peer, buf_reserve(&got, 4096), 4096, MSG_DONTWAIT)) >
+	       0)
+		got.len += (size_t)n;
+	ck_assert_uint_eq(got.len, want_a.len + want_b.len);
+	ck_assert_mem_eq(got.data, want_a.data, want_a.len);
+	ck_assert_mem_eq(got.data + want_a.len, want_b.data, want_b.len);
+	ck_assert_int_eq(seen[0].calls, 0);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	buf_free(&want_a);
+	buf_free(&want_b);
+	buf_free(&got);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_flush_at_exit_is_quiet_about_a_dead_tlsmgr)
+{
+	start_busy();
+	update("a", "s1");
+	update("b", "s2");
+	connect_errno = ECONNREFUSED;
+	tlsp_tlsmgr_flush(mgr);
+	ck_assert_int_eq(connects, 2); /* tried once, then held off */
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
 START_TEST(test_tlsp_tlsmgr_update_merges_only_past_nothing_of_its_entry)
 {
 	start_busy();
@@ -977,6 +1023,9 @@ tlsp_tlsmgr_suite(void)
 	    tc, test_tlsp_tlsmgr_update_merges_only_past_nothing_of_its_entry);
 	tcase_add_test(
 	    tc, test_tlsp_tlsmgr_close_with_held_updates_reconnects_quietly);
+	tcase_add_test(tc, test_tlsp_tlsmgr_flush_at_exit_sends_held_writes);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_flush_at_exit_is_quiet_about_a_dead_tlsmgr);
 	tcase_add_test(
 	    tc, test_tlsp_tlsmgr_close_again_before_an_answer_is_an_outage);
 	suite_add_tcase(s, tc);
