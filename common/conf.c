@@ -481,9 +481,8 @@ conf_read_bool(const struct conf_param *p)
 	conf_remember(p->name, value);
 }
 
-/* Converts a time value as Postfix does; 0 on success. */
-static int
-conf_convert_time(const char *value, int def_unit, int *seconds)
+int
+conf_parse_time(const char *value, int def_unit, int *seconds)
 {
 	static const struct {
 		char unit;
@@ -525,7 +524,7 @@ conf_read_time(const struct conf_param *p)
 		msg_panic("parameter %s: missing time unit in default value: "
 		    "%s", p->name, p->def);
 	value = conf_value(p);
-	if (conf_convert_time(value, *cp, &seconds) < 0)
+	if (conf_parse_time(value, *cp, &seconds) < 0)
 		msg_fatal("parameter %s: bad time value or unit: %s", p->name,
 		    value);
 	free(def);

@@ -81,6 +81,10 @@ const char *conf_lookup(const char *name);
  * target stays valid until the next conf_init(). Fatal on a bad value. */
 void conf_read_params(const struct conf_param *table);
 
+/* Converts a time value as Postfix does ("30", "5m"; def_unit is the
+ * unit letter of a bare number, s m h d or w): 0 and *seconds, or -1. */
+int conf_parse_time(const char *value, int def_unit, int *seconds);
+
 /* Expands text against the store; fatal on a syntax error. Caller frees. */
 char *conf_expand_value(const char *text);
 

@@ -30,6 +30,7 @@
 #include "mem.h"
 #include "msg.h"
 #include "params.h"
+#include "version.h"
 #include "watchdog.h"
 #include "server_opts.h"
 #include "server.h"
@@ -358,6 +359,7 @@ server_read_daemon_params(void)
 	if (server.ops->params)
 		conf_read_params(server.ops->params);
 	if (server.opts.print_params) {
+		printf("# %s\n", version_string());
 		conf_print_used(stdout);
 		exit(0);
 	}

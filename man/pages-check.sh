@@ -9,7 +9,7 @@
 # SPDX-License-Identifier: EPL-2.0
 set -u
 top_srcdir=${top_srcdir:-$(dirname "$0")/..}
-pages="scache.8 tlsproxy.8 tlsreuse.7"
+pages="scache.8 tlsproxy.8 tlsreuse.7 tlsreuse.1"
 
 for tool in groff man; do
 	if ! command -v $tool >/dev/null; then

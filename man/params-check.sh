@@ -2,10 +2,11 @@
 # params-check.sh - a man page lists exactly the parameters its daemon reads
 #
 # Usage: params-check.sh DAEMON (scache or tlsproxy). Runs the built
-# DAEMON/DAEMON with -p (print every parameter read, then exit) against a
-# scratch MAIL_CONFIG with an empty main.cf, and compares the names with
-# the ".IP \fBname (default)\fR" entries of the CONFIGURATION PARAMETERS
-# section of man/DAEMON.8: none documented that the daemon does not read,
+# DAEMON/DAEMON with -p (a "# tlsreuse <release>" line, then every
+# parameter read, then exit) against a scratch MAIL_CONFIG with an empty
+# main.cf, and compares the names with the ".IP \fBname (default)\fR"
+# entries of the CONFIGURATION PARAMETERS section of man/DAEMON.8: none
+# documented that the daemon does not read,
 # none read that is not documented. A literal default in the page must
 # equal the value -p prints ("empty" for an empty value; "see 'postconf
 # -d' output" is not compared). Exit 77 only when the daemon is not built.
@@ -32,6 +33,13 @@ if ! MAIL_CONFIG=$tmp "$bin" -p >"$tmp/read" 2>"$tmp/err"; then
 	echo "FAIL: $bin -p failed: $(cat "$tmp/err")"
 	exit 1
 fi
+# The first line names the release, the others are "name = value".
+status=0
+if ! head -n 1 "$tmp/read" | grep -q '^# tlsreuse [0-9]'; then
+	echo "FAIL: $bin -p does not start with \"# tlsreuse <release>\""
+	status=1
+fi
+sed -i 1d "$tmp/read"
 # "name = value" -> "name<TAB>value"
 sed -n 's/^\([A-Za-z0-9_]*\) = \(.*\)$/\1\t\2/p' "$tmp/read" |
     sort -t "$(printf '\t')" -k1,1 >"$tmp/code"
@@ -49,7 +57,6 @@ awk '
 		printf "%s\t%s\n", name, def
 	}' "$page" | sort -t "$(printf '\t')" -k1,1 >"$tmp/page"
 
-status=0
 if [ "$(wc -l <"$tmp/code")" != "$(wc -l <"$tmp/read")" ]; then
 	echo "FAIL: $bin -p printed lines that are not \"name = value\":"
 	grep -v '^[A-Za-z0-9_]* = ' "$tmp/read"

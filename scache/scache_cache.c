@@ -8,6 +8,12 @@
  * binding_max destinations, and a few hundred string compares per request
  * cost less than the request's own system calls.
  *
+ * Walks (for the listing) keep a cursor into those lists; every place
+ * that unlinks a session, binding or destination first moves the cursor
+ * of each open walk past it, so a cursor never points at freed memory.
+ * Entries carry a serial number from one counter, so a walk can tell
+ * the entries that existed when it started from later ones.
+ *
  * Limits: session_max, binding_max (scache_cache_create()).
  * Errors: misuse panics; a failing close() is a warning.
  * See also: doc/scache-protocol.md sections 3 and 5; scache_proto.c.
@@ -43,7 +49,9 @@ struct scache_session {
 	struct scache_endp *endp;
 	char *prop;
 	int fd;
+	uint64_t saved_ms;
 	uint64_t expire_ms;
+	uint64_t serial;
 };
 
 struct scache_dest {
@@ -59,6 +67,20 @@ struct scache_binding {
 	char *endp_label;
 	char *prop;
 	uint64_t expire_ms;
+	uint64_t serial;
+};
+
+/* Cursors: the next session (in session_age), the destination whose
+ * bindings are being visited (NULL: none yet, or it went away), the next
+ * binding in it, and the next destination (in dests). */
+struct scache_cache_walk {
+	struct scache_link in_cache;
+	struct scache_cache *cache;
+	uint64_t serial_end; /* entries from here on are newer than the walk */
+	struct scache_link *next_session;
+	struct scache_dest *dest;
+	struct scache_link *next_binding;
+	struct scache_link *next_dest;
 };
 
 struct scache_cache {
@@ -77,7 +99,14 @@ struct scache_cache {
 	scache_cache_alive_fn alive;
 	void *alive_ctx;
 	struct scache_cache_counts counts;
+	struct scache_cache_totals totals;
+	uint64_t serial;            /* the next entry's serial number */
+	struct scache_link walks;   /* open struct scache_cache_walk */
 };
+
+/* Counts an event both in the interval and since creation. */
+#define SCACHE_CACHE_COUNT(cache, field) \
+	((cache)->counts.field++, (cache)->totals.field++)
 
 static void
 scache_link_init(struct scache_link *head)
@@ -128,6 +157,7 @@ scache_cache_create(size_t session_max, size_t binding_max,
 	scache_link_init(&cache->dests);
 	scache_link_init(&cache->session_age);
 	scache_link_init(&cache->binding_age);
+	scache_link_init(&cache->walks);
 	cache->session_max = session_max;
 	cache->binding_max = binding_max;
 	cache->watch = watch;
@@ -173,8 +203,15 @@ static int
 scache_session_unlink(struct scache_cache *cache, struct scache_session *sess)
 {
 	struct scache_endp *endp = sess->endp;
+	struct scache_link *l;
+	struct scache_cache_walk *walk;
 	int fd = sess->fd;
 
+	for (l = cache->walks.next; l != &cache->walks; l = l->next) {
+		walk = SCACHE_OF(l, struct scache_cache_walk, in_cache);
+		if (walk->next_session == &sess->in_age)
+			walk->next_session = sess->in_age.next;
+	}
 	scache_link_remove(&sess->in_endp);
 	scache_link_remove(&sess->in_age);
 	cache->session_count--;
@@ -227,7 +264,7 @@ scache_cache_save_endp(struct scache_cache *cache, uint64_t now_ms,
 	if (cache->session_count >= cache->session_max) {
 		scache_session_close(cache, SCACHE_OF(cache->session_age.next,
 		    struct scache_session, in_age));
-		cache->counts.evict_limit++;
+		SCACHE_CACHE_COUNT(cache, evict_limit);
 		evicted = 1;
 	}
 	if ((endp = scache_cache_endp_lookup(cache, endp_label)) == NULL) {
@@ -241,10 +278,13 @@ scache_cache_save_endp(struct scache_cache *cache, uint64_t now_ms,
 	sess->endp = endp;
 	sess->prop = xstrdup(endp_prop);
 	sess->fd = fd;
+	sess->saved_ms = now_ms;
 	sess->expire_ms = scache_cache_deadline(now_ms, ttl_s);
+	sess->serial = cache->serial++;
 	scache_link_append(&endp->sessions, &sess->in_endp);
 	scache_link_append(&cache->session_age, &sess->in_age);
 	cache->session_count++;
+	cache->totals.saved++;
 	scache_cache_watch(cache, fd, 1);
 	scache_cache_sample(cache, 0, 1);
 	return evicted;
@@ -264,7 +304,7 @@ scache_cache_take(struct scache_cache *cache, const char *endp_label,
 		    in_endp);
 		if (cache->alive && !cache->alive(sess->fd, cache->alive_ctx)) {
 			scache_session_close(cache, sess);
-			cache->counts.evict_dead++;
+			SCACHE_CACHE_COUNT(cache, evict_dead);
 			continue;
 		}
 		*endp_prop = sess->prop;
@@ -281,9 +321,9 @@ scache_cache_find_endp(struct scache_cache *cache, const char *endp_label,
 	int fd = scache_cache_take(cache, endp_label, endp_prop);
 
 	if (fd < 0)
-		cache->counts.endp_miss++;
+		SCACHE_CACHE_COUNT(cache, endp_miss);
 	else
-		cache->counts.endp_hits++;
+		SCACHE_CACHE_COUNT(cache, endp_hits);
 	return fd;
 }
 
@@ -298,7 +338,7 @@ scache_cache_drop_fd(struct scache_cache *cache, int fd)
 		sess = SCACHE_OF(l, struct scache_session, in_age);
 		if (sess->fd == fd) {
 			scache_session_close(cache, sess);
-			cache->counts.evict_dead++;
+			SCACHE_CACHE_COUNT(cache, evict_dead);
 			return 0;
 		}
 	}
@@ -321,11 +361,36 @@ scache_cache_dest_lookup(struct scache_cache *cache, const char *label)
 	return NULL;
 }
 
+/* Moves every walk's cursors off a binding, and off its destination
+ * when that goes with it. */
+static void
+scache_cache_walks_skip(struct scache_cache *cache,
+    struct scache_binding *bind, int dest_goes)
+{
+	struct scache_link *l;
+	struct scache_cache_walk *walk;
+
+	for (l = cache->walks.next; l != &cache->walks; l = l->next) {
+		walk = SCACHE_OF(l, struct scache_cache_walk, in_cache);
+		if (walk->next_binding == &bind->in_dest)
+			walk->next_binding = bind->in_dest.next;
+		if (!dest_goes)
+			continue;
+		if (walk->dest == bind->dest)
+			walk->dest = NULL;
+		if (walk->next_dest == &bind->dest->in_table)
+			walk->next_dest = bind->dest->in_table.next;
+	}
+}
+
 static void
 scache_binding_free(struct scache_cache *cache, struct scache_binding *bind)
 {
 	struct scache_dest *dest = bind->dest;
 
+	scache_cache_walks_skip(cache, bind,
+	    dest->bindings.next == &bind->in_dest &&
+	    dest->bindings.prev == &bind->in_dest);
 	scache_link_remove(&bind->in_dest);
 	scache_link_remove(&bind->in_age);
 	cache->binding_count--;
@@ -367,6 +432,7 @@ scache_cache_bind(struct scache_cache *cache, struct scache_dest *dest,
 	bind->endp_label = xstrdup(endp_label);
 	bind->prop = xstrdup(dest_prop);
 	bind->expire_ms = expire_ms;
+	bind->serial = cache->serial++;
 	scache_link_append(&dest->bindings, &bind->in_dest);
 	scache_link_append(&cache->binding_age, &bind->in_age);
 	cache->binding_count++;
@@ -428,12 +494,12 @@ scache_cache_find_dest(struct scache_cache *cache, const char *dest_label,
 			    endp_prop);
 			if (fd >= 0) {
 				*dest_prop = xstrdup(bind->prop);
-				cache->counts.dest_hits++;
+				SCACHE_CACHE_COUNT(cache, dest_hits);
 				return fd;
 			}
 		}
 	}
-	cache->counts.dest_miss++;
+	SCACHE_CACHE_COUNT(cache, dest_miss);
 	return -1;
 }
 
@@ -450,9 +516,10 @@ scache_cache_expire(struct scache_cache *cache, uint64_t now_ms)
 	for (l = cache->session_age.next; l != &cache->session_age; l = next) {
 		next = l->next;
 		sess = SCACHE_OF(l, struct scache_session, in_age);
-		if (sess->expire_ms <= now_ms)
+		if (sess->expire_ms <= now_ms) {
 			scache_session_close(cache, sess);
-		else if (sess->expire_ms < soonest)
+			SCACHE_CACHE_COUNT(cache, evict_expired);
+		} else if (sess->expire_ms < soonest)
 			soonest = sess->expire_ms;
 	}
 	for (l = cache->binding_age.next; l != &cache->binding_age; l = next) {
@@ -471,6 +538,8 @@ scache_cache_free(struct scache_cache *cache)
 {
 	if (cache == NULL)
 		return;
+	if (!scache_link_empty(&cache->walks))
+		msg_panic("%s: a walk is still open", __func__);
 	while (!scache_link_empty(&cache->session_age))
 		scache_session_close(cache, SCACHE_OF(cache->session_age.next,
 		    struct scache_session, in_age));
@@ -498,6 +567,12 @@ scache_cache_session_count(const struct scache_cache *cache)
 	return cache->session_count;
 }
 
+size_t
+scache_cache_binding_count(const struct scache_cache *cache)
+{
+	return cache->binding_count;
+}
+
 const struct scache_cache_counts *
 scache_cache_counts(const struct scache_cache *cache)
 {
@@ -508,4 +583,90 @@ void
 scache_cache_counts_reset(struct scache_cache *cache)
 {
 	memset(&cache->counts, 0, sizeof(cache->counts));
+}
+
+const struct scache_cache_totals *
+scache_cache_totals(const struct scache_cache *cache)
+{
+	return &cache->totals;
+}
+
+/* --- walks */
+
+struct scache_cache_walk *
+scache_cache_walk_create(struct scache_cache *cache)
+{
+	struct scache_cache_walk *walk = xcalloc(1, sizeof(*walk));
+
+	walk->cache = cache;
+	walk->serial_end = cache->serial;
+	walk->next_session = cache->session_age.next;
+	walk->next_dest = cache->dests.next;
+	scache_link_append(&cache->walks, &walk->in_cache);
+	return walk;
+}
+
+int
+scache_cache_walk_session(struct scache_cache_walk *walk,
+    struct scache_cache_session_view *view)
+{
+	struct scache_cache *cache = walk->cache;
+	struct scache_session *sess;
+
+	if (walk->next_session == &cache->session_age)
+		return 0;
+	sess = SCACHE_OF(walk->next_session, struct scache_session, in_age);
+	/* Save order: every session after this one is newer still. */
+	if (sess->serial >= walk->serial_end) {
+		walk->next_session = &cache->session_age;
+		return 0;
+	}
+	walk->next_session = sess->in_age.next;
+	view->endp_label = sess->endp->label;
+	view->endp_prop = sess->prop;
+	view->saved_ms = sess->saved_ms;
+	view->expire_ms = sess->expire_ms;
+	return 1;
+}
+
+int
+scache_cache_walk_binding(struct scache_cache_walk *walk,
+    struct scache_cache_binding_view *view)
+{
+	struct scache_cache *cache = walk->cache;
+	struct scache_binding *bind;
+
+	for (;;) {
+		if (walk->dest == NULL ||
+		    walk->next_binding == &walk->dest->bindings) {
+			if (walk->next_dest == &cache->dests)
+				return 0;
+			walk->dest = SCACHE_OF(walk->next_dest,
+			    struct scache_dest, in_table);
+			walk->next_dest = walk->next_dest->next;
+			walk->next_binding = walk->dest->bindings.next;
+			continue;
+		}
+		bind = SCACHE_OF(walk->next_binding, struct scache_binding,
+		    in_dest);
+		walk->next_binding = bind->in_dest.next;
+		/* A refresh keeps its place and serial; newer ones are
+		 * skipped. */
+		if (bind->serial >= walk->serial_end)
+			continue;
+		view->dest_label = walk->dest->label;
+		view->dest_prop = bind->prop;
+		view->endp_label = bind->endp_label;
+		view->expire_ms = bind->expire_ms;
+		return 1;
+	}
+}
+
+void
+scache_cache_walk_free(struct scache_cache_walk *walk)
+{
+	if (walk == NULL)
+		return;
+	scache_link_remove(&walk->in_cache);
+	free(walk);
 }

@@ -47,6 +47,19 @@ struct scache_cache_counts {
 	int max_sessions;
 	int evict_dead;   /* sessions dropped because the peer went away */
 	int evict_limit;  /* sessions dropped to stay under session_max */
+	int evict_expired; /* sessions closed at their expiry */
+};
+
+/* Counters since the cache was created (never reset). */
+struct scache_cache_totals {
+	unsigned long long dest_hits;
+	unsigned long long dest_miss;
+	unsigned long long endp_hits;
+	unsigned long long endp_miss;
+	unsigned long long saved;         /* sessions taken into the cache */
+	unsigned long long evict_dead;
+	unsigned long long evict_limit;
+	unsigned long long evict_expired;
 };
 
 /*
@@ -61,7 +74,8 @@ struct scache_cache *scache_cache_create(size_t session_max,
 void scache_cache_set_alive(struct scache_cache *cache,
     scache_cache_alive_fn alive, void *ctx);
 
-/* Closes every cached descriptor and frees everything. Accepts NULL. */
+/* Closes every cached descriptor and frees everything. Accepts NULL.
+ * Panics while a walk is open. */
 void scache_cache_free(struct scache_cache *cache);
 
 /*
@@ -111,14 +125,63 @@ int scache_cache_drop_fd(struct scache_cache *cache, int fd);
  */
 int64_t scache_cache_expire(struct scache_cache *cache, uint64_t now_ms);
 
-/* Current sizes: destination labels, endpoint labels, sessions. */
+/* Current sizes: destination labels, endpoint labels, sessions,
+ * bindings. */
 size_t scache_cache_dest_count(const struct scache_cache *cache);
 size_t scache_cache_endp_count(const struct scache_cache *cache);
 size_t scache_cache_session_count(const struct scache_cache *cache);
+size_t scache_cache_binding_count(const struct scache_cache *cache);
 
 /* The counters (borrowed), and resetting them all to zero. */
 const struct scache_cache_counts *scache_cache_counts(
     const struct scache_cache *cache);
 void scache_cache_counts_reset(struct scache_cache *cache);
+
+/* The counters since creation (borrowed); resets leave them alone. */
+const struct scache_cache_totals *scache_cache_totals(
+    const struct scache_cache *cache);
+
+/*
+ * A walk over the cache's contents that survives any change to the cache
+ * between two steps, so that a listing can be produced a little at a
+ * time from the event loop. It visits the sessions and the bindings that
+ * were in the cache when the walk was created and are still there when
+ * the walk reaches them, each once: sessions in save order, bindings by
+ * destination (in the order destinations were first saved), each
+ * destination's bindings first in, first out. Entries saved after the
+ * walk was created are not visited.
+ *
+ * A view's strings are borrowed from the cache: valid until the cache
+ * next changes. Times are on the clock passed to the cache.
+ */
+struct scache_cache_walk;
+
+struct scache_cache_session_view {
+	const char *endp_label;
+	const char *endp_prop;
+	uint64_t saved_ms;  /* when it was saved */
+	uint64_t expire_ms; /* when the cache closes it */
+};
+
+struct scache_cache_binding_view {
+	const char *dest_label;
+	const char *dest_prop;
+	const char *endp_label;
+	uint64_t expire_ms;
+};
+
+/* Starts a walk (caller owns; free it before the cache). */
+struct scache_cache_walk *scache_cache_walk_create(struct scache_cache *cache);
+
+/* The next session (1), or 0 when every session was visited. */
+int scache_cache_walk_session(struct scache_cache_walk *walk,
+    struct scache_cache_session_view *view);
+
+/* The next binding (1), or 0 when every binding was visited. */
+int scache_cache_walk_binding(struct scache_cache_walk *walk,
+    struct scache_cache_binding_view *view);
+
+/* Ends a walk. Accepts NULL. */
+void scache_cache_walk_free(struct scache_cache_walk *walk);
 
 #endif

@@ -4,7 +4,9 @@
  * One struct scache_client per connection, in one of four states:
  * waiting for a request; waiting for the descriptor of a save_endp;
  * waiting for the client's first dummy of a find hit (then the
- * descriptor goes out); waiting for its second dummy. Input is decoded
+ * descriptor goes out); waiting for its second dummy. A fifth, ours:
+ * sending the cache listing (scache_list.c), a chunk each time the
+ * previous one was flushed, then closing. Input is decoded
  * with the resumable attr_dec, so a request may arrive in pieces and
  * several may arrive at once (smtp pipelines a request right behind a
  * dummy); every complete list is handled before returning to the loop.
@@ -38,7 +40,9 @@
 #include "mem.h"
 #include "msg.h"
 #include "stream.h"
+#include "cache_list.h"
 #include "scache_cache.h"
+#include "scache_list.h"
 #include "scache_reuse_log.h"
 #include "scache_stats.h"
 #include "scache_proto.h"
@@ -54,6 +58,7 @@ enum scache_client_state {
 	SCACHE_CLIENT_SAVE_FD,   /* save_endp: the descriptor is due */
 	SCACHE_CLIENT_FIND_ACK,  /* find hit: the first dummy is due */
 	SCACHE_CLIENT_FIND_DONE, /* find hit: the second dummy is due */
+	SCACHE_CLIENT_LISTING,   /* tlsreuse_list: more of it is due */
 	SCACHE_CLIENT_CLOSING,   /* last reply queued; close when flushed */
 };
 
@@ -81,6 +86,7 @@ struct scache_client {
 	/* find hit in flight: the descriptor until sent, and its props */
 	int fd;
 	char *endp_prop;
+	struct scache_list *list; /* listing in progress */
 };
 
 struct scache_proto {
@@ -90,6 +96,7 @@ struct scache_proto {
 	size_t client_count;
 	int busy_count;
 	time_t stats_start;
+	time_t start_time; /* for the listing's counters */
 };
 
 static const struct attr_limits scache_limits = {
@@ -202,7 +209,7 @@ scache_proto_create(const struct scache_proto_config *cfg)
 	proto->cache = scache_cache_create(cfg->session_max, cfg->binding_max,
 	    scache_proto_watch, proto);
 	scache_cache_set_alive(proto->cache, scache_proto_alive, NULL);
-	proto->stats_start = time(NULL);
+	proto->stats_start = proto->start_time = time(NULL);
 	event_timer_set(scache_proto_stats_event, proto,
 	    (uint64_t)cfg->status_update_time * 1000);
 	return proto;
@@ -281,6 +288,7 @@ scache_client_free(struct scache_client *c)
 
 	scache_client_set_busy(c, 0);
 	scache_client_forget_request(c);
+	scache_list_free(c->list);
 	stream_free(c->stream);
 	attr_dec_free(c->dec);
 	if (c->prev)
@@ -496,6 +504,40 @@ scache_find_dummy(struct scache_client *c, struct attr_cursor *cur)
 	return SCACHE_STEP_AGAIN;
 }
 
+/* The next chunk of the listing; closing once the end list is out. */
+static void
+scache_client_list_more(struct scache_client *c)
+{
+	struct buf out;
+
+	buf_init(&out);
+	if (!scache_list_next(c->list, &out, event_now(), time(NULL)))
+		c->state = SCACHE_CLIENT_CLOSING;
+	stream_write(c->stream, out.data, out.len);
+	buf_free(&out);
+}
+
+static enum scache_step
+scache_list_service(struct scache_client *c, struct attr_cursor *cur)
+{
+	struct scache_proto *proto = c->proto;
+	struct scache_list_info info = {
+	    .pid = (long)getpid(),
+	    .start_time = proto->start_time,
+	    .session_limit = proto->cfg.session_max,
+	    .ttl_limit = proto->cfg.ttl_limit,
+	    .reuse_time_limit = proto->cfg.reuse_time_limit,
+	};
+
+	c->service = "scache_list_service";
+	if (attr_cursor_end(cur) < 0)
+		return scache_client_bad(c, 0);
+	c->list = scache_list_create(proto->cache, &info);
+	c->state = SCACHE_CLIENT_LISTING;
+	scache_client_list_more(c);
+	return SCACHE_STEP_MORE;
+}
+
 static enum scache_step
 scache_client_dispatch(struct scache_client *c, const struct attr_list *list)
 {
@@ -517,6 +559,8 @@ scache_client_dispatch(struct scache_client *c, const struct attr_list *list)
 		return scache_save_dest_service(c, &cur);
 	if (strcmp(request, "find_dest") == 0)
 		return scache_find_service(c, &cur, 2);
+	if (strcmp(request, CACHE_LIST_REQUEST) == 0)
+		return scache_list_service(c, &cur);
 	msg_warn("unrecognized request: \"%.100s\", ignored", request);
 	scache_client_reply(c, SCACHE_STATUS_BAD, 0, NULL, NULL);
 	return SCACHE_STEP_CLOSE;
@@ -582,6 +626,8 @@ scache_client_doing(const struct scache_client *c)
 	case SCACHE_CLIENT_FIND_ACK:
 	case SCACHE_CLIENT_FIND_DONE:
 		return "sending a file descriptor";
+	case SCACHE_CLIENT_LISTING:
+		return "sending the cache listing";
 	case SCACHE_CLIENT_CLOSING:
 		break;
 	}
@@ -625,6 +671,12 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		if (ev == STREAM_DATA && stream_pending(s) > 0)
 			return;
 		step = SCACHE_STEP_FAIL;
+	} else if (c->state == SCACHE_CLIENT_LISTING && ev == STREAM_DATA) {
+		/* A listing client only reads; what it sends is ignored. */
+		stream_data(s, &len);
+		stream_consume(s, len);
+	} else if (c->state == SCACHE_CLIENT_LISTING && ev == STREAM_FLUSHED) {
+		scache_client_list_more(c);
 	} else if (ev == STREAM_DATA) {
 		step = scache_client_run(c);
 	} else if (ev != STREAM_FLUSHED) {

@@ -1,5 +1,6 @@
 /*
- * scache_reuse_log.c - one log line per hand-out of a cached TLS connection
+ * scache_reuse_log.c - the TLS properties of a cached connection, and the
+ * log line per hand-out
  *
  * smtp(8) keeps the TLS summary that tlsproxy(8) returned with each
  * cached connection. Logging it at each hand-out records, in the cache's
@@ -15,6 +16,9 @@
  * with smtp's delivery line: the stored reuse_count counts earlier reuses
  * (0 after the first delivery), smtp adds one as it takes the connection
  * and logs reuse_count + 1, i.e. the first reuse is conn_use=2.
+ *
+ * scache_reuse_props_parse() is the one reader of those properties: the
+ * line and the cache listing (scache_list.c) both take their fields.
  *
  * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged.
  * Errors: none; a malformed line ends that block's parse.
@@ -38,43 +42,13 @@
 #define SCACHE_CERT_TRUSTED 4
 #define SCACHE_CERT_SECURED 16
 
-enum scache_reuse_field {
-	/* Endpoint block. */
-	F_REUSE_COUNT,
-	F_EXPIRE_TIME,
-	/* TLS summary block. */
-	F_PEER_CN,
-	F_ISSUER_CN,
-	F_PEER_STATUS,
-	F_PROTOCOL,
-	F_CIPHER,
-	F_USEBITS,
-	F_ALGBITS,
-	F_KEX,
-	F_KEX_CURVE,
-	F_KEX_BITS,
-	F_SIG,
-	F_SIG_CURVE,
-	F_SIG_BITS,
-	F_SIG_DIGEST,
-	F_NAMADDR,
-	F_COUNT,
-};
-
-#define F_TLS_FIRST F_PEER_CN
-
-static const char *const scache_reuse_names[F_COUNT] = {
+static const char *const scache_reuse_names[SCACHE_REUSE_F_COUNT] = {
 	"reuse_count", "expire_time",
 	"peer_CN", "issuer_CN", "peer_status", "cipher_protocol",
 	"cipher_name", "cipher_usebits", "cipher_algbits", "key_exchange",
 	"key_exchange_curve", "key_exchange_bits", "srvr_signature",
 	"srvr_signature_curve", "srvr_signature_bits",
 	"srvr_signature_digest", "namaddr",
-};
-
-struct scache_reuse_value {
-	const char *text; /* NULL: absent */
-	size_t len;
 };
 
 /* Records the block's wanted fields in [first, last); sets *rest to
@@ -107,7 +81,7 @@ scache_reuse_parse_block(struct scache_reuse_value *v, const char *text,
 
 /* A field as a decimal number; 0 on success, -1 if absent or not one. */
 static int
-scache_reuse_number(const struct scache_reuse_value *v, long long *out)
+scache_reuse_value_number(const struct scache_reuse_value *v, long long *out)
 {
 	char digits[SCACHE_REUSE_INT_MAX + 1];
 	char *end;
@@ -138,20 +112,45 @@ scache_reuse_put(struct buf *out, const char *prefix,
 	    SCACHE_REUSE_VALUE_MAX), v->text, suffix);
 }
 
-static const char *
-scache_reuse_trust(const struct scache_reuse_value *v)
+int
+scache_reuse_props_parse(struct scache_reuse_props *props,
+    const char *endp_prop)
+{
+	const char *end = endp_prop + strlen(endp_prop);
+	const char *tls, *rest;
+
+	memset(props, 0, sizeof(*props));
+	scache_reuse_parse_block(props->field, endp_prop,
+	    (size_t)(end - endp_prop), SCACHE_REUSE_F_REUSE_COUNT,
+	    SCACHE_REUSE_F_TLS_FIRST, &tls);
+	props->tls = tls != NULL && tls < end &&
+	    scache_reuse_parse_block(props->field, tls, (size_t)(end - tls),
+	    SCACHE_REUSE_F_TLS_FIRST, SCACHE_REUSE_F_COUNT, &rest) > 0;
+	return props->tls;
+}
+
+int
+scache_reuse_props_number(const struct scache_reuse_props *props,
+    enum scache_reuse_field f, long long *out)
+{
+	return scache_reuse_value_number(&props->field[f], out);
+}
+
+const char *
+scache_reuse_props_trust(const struct scache_reuse_props *props)
 {
 	long long status;
 
-	if (scache_reuse_number(&v[F_PEER_STATUS], &status) < 0)
-		return "";
+	if (scache_reuse_props_number(props, SCACHE_REUSE_F_PEER_STATUS,
+	    &status) < 0)
+		return NULL;
 	if (!(status & SCACHE_CERT_PRESENT))
-		return "Anonymous ";
+		return "Anonymous";
 	if (status & SCACHE_CERT_SECURED)
-		return "Verified ";
+		return "Verified";
 	if (status & SCACHE_CERT_TRUSTED)
-		return "Trusted ";
-	return "Untrusted ";
+		return "Trusted";
+	return "Untrusted";
 }
 
 /* name, then " (curve)" or " (N bits)" as smtp(8) writes them. */
@@ -169,7 +168,7 @@ scache_reuse_put_algorithm(struct buf *out, const char *label,
 	scache_reuse_put(out, " ", name, "");
 	if (scache_reuse_present(curve))
 		scache_reuse_put(out, " (", curve, ")");
-	else if (scache_reuse_number(bits, &n) == 0 && n > 0)
+	else if (scache_reuse_value_number(bits, &n) == 0 && n > 0)
 		buf_printf(out, " (%lld bits)", n);
 }
 
@@ -179,9 +178,9 @@ scache_reuse_put_use(struct buf *out, const struct scache_reuse_value *v,
 {
 	long long count, expire;
 
-	if (scache_reuse_number(&v[F_REUSE_COUNT], &count) == 0)
+	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_REUSE_COUNT], &count) == 0)
 		buf_printf(out, " conn_use=%lld", count + 2);
-	if (scache_reuse_number(&v[F_EXPIRE_TIME], &expire) == 0)
+	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_EXPIRE_TIME], &expire) == 0)
 		buf_printf(out, " age=%llds",
 		    (long long)now - (expire - reuse_time_limit));
 }
@@ -191,40 +190,38 @@ scache_reuse_put_cipher(struct buf *out, const struct scache_reuse_value *v)
 {
 	long long use, alg;
 
-	scache_reuse_put(out, " ", &v[F_PROTOCOL], "");
-	scache_reuse_put(out, " with cipher ", &v[F_CIPHER], "");
-	if (scache_reuse_number(&v[F_USEBITS], &use) == 0 &&
-	    scache_reuse_number(&v[F_ALGBITS], &alg) == 0)
+	scache_reuse_put(out, " ", &v[SCACHE_REUSE_F_PROTOCOL], "");
+	scache_reuse_put(out, " with cipher ", &v[SCACHE_REUSE_F_CIPHER], "");
+	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_USEBITS], &use) == 0 &&
+	    scache_reuse_value_number(&v[SCACHE_REUSE_F_ALGBITS], &alg) == 0)
 		buf_printf(out, " (%lld/%lld bits)", use, alg);
-	scache_reuse_put_algorithm(out, "key-exchange", &v[F_KEX],
-	    &v[F_KEX_CURVE], &v[F_KEX_BITS]);
-	scache_reuse_put_algorithm(out, "server-signature", &v[F_SIG],
-	    &v[F_SIG_CURVE], &v[F_SIG_BITS]);
-	scache_reuse_put(out, " server-digest ", &v[F_SIG_DIGEST], "");
+	scache_reuse_put_algorithm(out, "key-exchange", &v[SCACHE_REUSE_F_KEX],
+	    &v[SCACHE_REUSE_F_KEX_CURVE], &v[SCACHE_REUSE_F_KEX_BITS]);
+	scache_reuse_put_algorithm(out, "server-signature", &v[SCACHE_REUSE_F_SIG],
+	    &v[SCACHE_REUSE_F_SIG_CURVE], &v[SCACHE_REUSE_F_SIG_BITS]);
+	scache_reuse_put(out, " server-digest ", &v[SCACHE_REUSE_F_SIG_DIGEST], "");
 }
 
 int
 scache_reuse_log_format(struct buf *out, const char *endp_prop, time_t now,
     int reuse_time_limit)
 {
-	struct scache_reuse_value v[F_COUNT] = {{0}};
-	const char *end = endp_prop + strlen(endp_prop);
-	const char *tls, *rest;
+	struct scache_reuse_props props;
+	const struct scache_reuse_value *v = props.field;
+	const char *trust;
 
 	buf_reset(out);
-	scache_reuse_parse_block(v, endp_prop, (size_t)(end - endp_prop),
-	    F_REUSE_COUNT, F_TLS_FIRST, &tls);
-	if (tls == NULL || tls >= end ||
-	    scache_reuse_parse_block(v, tls, (size_t)(end - tls), F_TLS_FIRST,
-	    F_COUNT, &rest) == 0)
+	if (!scache_reuse_props_parse(&props, endp_prop))
 		return 0;
-	buf_printf(out, "%sTLS connection handed out", scache_reuse_trust(v));
-	scache_reuse_put(out, " to ", &v[F_NAMADDR], "");
+	if ((trust = scache_reuse_props_trust(&props)) != NULL)
+		buf_printf(out, "%s ", trust);
+	buf_puts(out, "TLS connection handed out");
+	scache_reuse_put(out, " to ", &v[SCACHE_REUSE_F_NAMADDR], "");
 	scache_reuse_put_use(out, v, now, reuse_time_limit);
 	buf_puts(out, ":");
 	scache_reuse_put_cipher(out, v);
-	scache_reuse_put(out, " peer_CN=\"", &v[F_PEER_CN], "\"");
-	scache_reuse_put(out, " issuer_CN=\"", &v[F_ISSUER_CN], "\"");
+	scache_reuse_put(out, " peer_CN=\"", &v[SCACHE_REUSE_F_PEER_CN], "\"");
+	scache_reuse_put(out, " issuer_CN=\"", &v[SCACHE_REUSE_F_ISSUER_CN], "\"");
 	return 1;
 }
 

@@ -1,5 +1,6 @@
 /*
- * scache_reuse_log.h - one log line per hand-out of a cached TLS connection
+ * scache_reuse_log.h - the TLS properties of a cached connection, and the
+ * log line per hand-out
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -10,13 +11,65 @@
 
 #include "buf.h"
 
+/* The endpoint property fields read by name. */
+enum scache_reuse_field {
+	/* Endpoint block. */
+	SCACHE_REUSE_F_REUSE_COUNT,
+	SCACHE_REUSE_F_EXPIRE_TIME,
+	/* TLS summary block. */
+	SCACHE_REUSE_F_PEER_CN,
+	SCACHE_REUSE_F_ISSUER_CN,
+	SCACHE_REUSE_F_PEER_STATUS,
+	SCACHE_REUSE_F_PROTOCOL,
+	SCACHE_REUSE_F_CIPHER,
+	SCACHE_REUSE_F_USEBITS,
+	SCACHE_REUSE_F_ALGBITS,
+	SCACHE_REUSE_F_KEX,
+	SCACHE_REUSE_F_KEX_CURVE,
+	SCACHE_REUSE_F_KEX_BITS,
+	SCACHE_REUSE_F_SIG,
+	SCACHE_REUSE_F_SIG_CURVE,
+	SCACHE_REUSE_F_SIG_BITS,
+	SCACHE_REUSE_F_SIG_DIGEST,
+	SCACHE_REUSE_F_NAMADDR,
+	SCACHE_REUSE_F_COUNT,
+};
+
+#define SCACHE_REUSE_F_TLS_FIRST SCACHE_REUSE_F_PEER_CN
+
+struct scache_reuse_value {
+	const char *text; /* NULL: absent; not NUL-terminated */
+	size_t len;
+};
+
+/* One endpoint property string, split by field (borrowed from it). */
+struct scache_reuse_props {
+	struct scache_reuse_value field[SCACHE_REUSE_F_COUNT];
+	int tls; /* a TLS summary block is present */
+};
+
+/*
+ * Fills props from endp_prop (the plain block with reuse_count and
+ * expire_time, then the TLS summary block), by name, so any Postfix
+ * 3.6-3.12 layout works; unknown names are ignored, missing ones stay
+ * absent. Returns props->tls. Values point into endp_prop.
+ */
+int scache_reuse_props_parse(struct scache_reuse_props *props,
+    const char *endp_prop);
+
+/* A field as a decimal number: 0 and *out, or -1 if absent or not one. */
+int scache_reuse_props_number(const struct scache_reuse_props *props,
+    enum scache_reuse_field f, long long *out);
+
+/* "Verified", "Trusted", "Untrusted" or "Anonymous" from peer_status,
+ * as smtp(8) computes it; NULL without a peer_status. */
+const char *scache_reuse_props_trust(const struct scache_reuse_props *props);
+
 /*
  * Formats the reuse line for a connection being handed out again, from
  * the endpoint properties smtp(8) stored with it (doc/scache-protocol.md
- * section 4: the plain block with reuse_count and expire_time, then the
- * TLS summary block). Fields are taken by name, so any Postfix 3.6-3.12
- * layout works; unknown names are ignored and missing fields are left
- * out of the line.
+ * section 4; as parsed by scache_reuse_props_parse()); missing fields are
+ * left out of the line.
  * The age is now minus the connection's start, which is expire_time
  * minus reuse_time_limit (smtp_connection_reuse_time_limit, seconds).
  *

@@ -63,6 +63,9 @@ if command -v perl >/dev/null 2>&1 &&
         2>/dev/null; then
 	lack "perl lacks IO::Socket or IPC::Open2" perl-base
 fi
+if command -v perl >/dev/null 2>&1 && ! perl -MJSON::PP -e 1 2>/dev/null; then
+	lack "perl lacks JSON::PP" perl
+fi
 
 # swaks speaks STARTTLS only with Net::SSLeay, which is merely a
 # Recommends of the swaks package.

@@ -33,7 +33,10 @@
 /* Most bytes of master.cf read. */
 #define TLSP_PREJAIL_MASTER_CF_MAX (1024 * 1024)
 
-/* Parameter suffixes after "<prefix>_" and their defaults ("%s": prefix). */
+/*
+ * Parameter suffixes after "<prefix>_" and their defaults ("%s": prefix);
+ * the global ones (no prefix) that a client context is keyed by come last.
+ */
 static const struct tlsp_prejail_param {
 	const char *suffix;
 	const char *def;
@@ -56,10 +59,13 @@ static const struct tlsp_prejail_param {
     {"enforce_tls", "no"},
     {"tls_policy_maps", ""},
     {"tls_per_site", ""},
+    {"tls_dane_digests", TLSP_TLS_DEF_DANE_DIGESTS},
+    {"tls_append_default_CA", "no"},
 };
 
 #define TLSP_PREJAIL_NPARAMS                                                   \
 	(sizeof(tlsp_prejail_params) / sizeof(tlsp_prejail_params[0]))
+#define TLSP_PREJAIL_NGLOBALS 2
 
 /* The lookup scope of one transport: its options, main.cf, defaults. */
 struct tlsp_prejail_scope {
@@ -79,8 +85,9 @@ tlsp_prejail_scope_init(struct tlsp_prejail_scope *scope,
 	scope->conf = conf;
 	for (i = 0; i < TLSP_PREJAIL_NPARAMS; i++) {
 		buf_reset(&b);
-		buf_printf(&b, "%s_%s", conf->prefix,
-		           tlsp_prejail_params[i].suffix);
+		if (i < TLSP_PREJAIL_NPARAMS - TLSP_PREJAIL_NGLOBALS)
+			buf_printf(&b, "%s_", conf->prefix);
+		buf_puts(&b, tlsp_prejail_params[i].suffix);
 		scope->name[i] = xstrdup(buf_str(&b));
 		buf_reset(&b);
 		if (strstr(tlsp_prejail_params[i].def, "%s") != NULL)
@@ -267,6 +274,29 @@ tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
 	return on;
 }
 
+int
+tlsp_prejail_globals(const struct tlsp_prejail_conf *conf,
+                     char **tls_dane_digests, int *tls_append_default_CA,
+                     struct buf *why)
+{
+	struct tlsp_prejail_scope scope;
+	char *append;
+
+	tlsp_prejail_scope_init(&scope, conf);
+	*tls_dane_digests = tlsp_prejail_value(&scope, "tls_dane_digests", why);
+	append = tlsp_prejail_value(&scope, "tls_append_default_CA", why);
+	tlsp_prejail_scope_free(&scope);
+	if (*tls_dane_digests == NULL || append == NULL) {
+		free(*tls_dane_digests);
+		free(append);
+		*tls_dane_digests = NULL;
+		return -1;
+	}
+	*tls_append_default_CA = tlsp_prejail_bool(append);
+	free(append);
+	return 0;
+}
+
 /* --- master.cf ------------------------------------------------------- */
 
 /* Splits one logical line into at most max words (in place). */
@@ -359,18 +389,59 @@ struct tlsp_prejail_load {
 	size_t pinned;
 };
 
-/* Builds and pins the context for one transport configuration. */
+/* Builds and pins the context of one transport, keyed as its requests. */
+static void
+tlsp_prejail_pin(struct tlsp_prejail_load *load,
+                 const struct tlsp_prejail_conf *conf,
+                 const struct tlsp_tls_init *props,
+                 const struct tlsp_tls_params *params)
+{
+	struct tlsp_ctx *built;
+	struct buf init_key, key;
+
+	buf_init(&init_key);
+	buf_init(&key);
+	tlsp_reply_init_key(&init_key, props);
+	tlsp_ctx_key(&key, buf_str(&init_key), params);
+	if (tlsp_ctx_cache_find(load->cache, buf_str(&key)) != NULL) {
+		/* Another transport with the same settings. */
+	} else if (load->pinned >= TLSP_PREJAIL_MAX) {
+		msg_warn("more than %d distinct %s TLS client configurations; "
+		         "building the rest on demand",
+		         TLSP_PREJAIL_MAX, conf->prefix);
+	} else {
+		built = tlsp_ctx_cache_get(load->cache, buf_str(&key), params,
+		                           props, 1);
+		if (built != NULL) {
+			tlsp_client_tlsmgr_enable(load->mgr, built);
+			load->pinned++;
+		} else {
+			msg_warn("TLS client initialization failed");
+		}
+	}
+	buf_free(&key);
+	buf_free(&init_key);
+}
+
+/* The context of one transport configuration, if it can use TLS. */
 static void
 tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 {
 	struct tlsp_prejail_load *load = ctx;
 	struct tlsp_tls_init props;
-	struct tlsp_ctx *built;
-	struct buf key, why;
+	struct tlsp_tls_params params = *load->params;
+	char *dane_digests = NULL;
+	struct buf why;
 	int on;
 
 	buf_init(&why);
-	if ((on = tlsp_prejail_props(conf, &props, &why)) < 0)
+	if ((on = tlsp_prejail_props(conf, &props, &why)) > 0 &&
+	    tlsp_prejail_globals(conf, &dane_digests,
+	                         &params.tls_append_default_CA, &why) < 0) {
+		tlsp_prejail_props_free(&props);
+		on = -1;
+	}
+	if (on < 0)
 		msg_warn("%s client TLS settings: %s", conf->prefix,
 		         buf_str(&why));
 	buf_free(&why);
@@ -378,25 +449,9 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 		tlsp_prejail_props_free(&props);
 	if (on <= 0)
 		return;
-	buf_init(&key);
-	tlsp_reply_init_key(&key, &props);
-	if (tlsp_ctx_cache_find(load->cache, buf_str(&key)) == NULL) {
-		if (load->pinned >= TLSP_PREJAIL_MAX) {
-			msg_warn("more than %d distinct %s TLS client "
-			         "configurations; building the rest on demand",
-			         TLSP_PREJAIL_MAX, conf->prefix);
-		} else {
-			built = tlsp_ctx_cache_get(load->cache, buf_str(&key),
-			                           load->params, &props, 1);
-			if (built != NULL) {
-				tlsp_client_tlsmgr_enable(load->mgr, built);
-				load->pinned++;
-			} else {
-				msg_warn("TLS client initialization failed");
-			}
-		}
-	}
-	buf_free(&key);
+	params.tls_dane_digests = dane_digests;
+	tlsp_prejail_pin(load, conf, &props, &params);
+	free(dane_digests);
 	tlsp_prejail_props_free(&props);
 }
 

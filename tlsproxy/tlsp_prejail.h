@@ -7,7 +7,9 @@
  * them could fail. So before the drop tlsproxy builds the contexts those
  * transports will ask for: main.cf's smtp_tls_* and lmtp_tls_*, and each
  * smtp or lmtp service of master.cf with its -o overrides, as the
- * transport itself would evaluate them.
+ * transport itself would evaluate them, together with the transport's
+ * tls_dane_digests and tls_append_default_CA, which a context is keyed
+ * by too (tlsp_ctx_key()).
  * Requests whose props match none of them are still served, built lazily.
  *
  * A configuration is loaded only when the transport can use TLS: its
@@ -51,6 +53,14 @@ struct tlsp_prejail_conf {
 int tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
                        struct tlsp_tls_init *out, struct buf *why);
 void tlsp_prejail_props_free(struct tlsp_tls_init *props);
+
+/*
+ * The transport's tls_dane_digests (owned by the caller) and
+ * tls_append_default_CA, as it evaluates them. 0, or -1 with why.
+ */
+int tlsp_prejail_globals(const struct tlsp_prejail_conf *conf,
+                         char **tls_dane_digests, int *tls_append_default_CA,
+                         struct buf *why);
 
 typedef void (*tlsp_prejail_conf_fn)(const struct tlsp_prejail_conf *conf,
                                      void *ctx);

@@ -444,35 +444,43 @@ tlsp_request_run_of(const struct attr_list *list, size_t at, size_t end,
 }
 
 /*
- * The match-name argv group at *at: argv_size n (0..TLSP_REQUEST_ARGV_MAX)
- * then exactly n argv_value. Advances *at past the group.
+ * An argv group at *at: argv_size n (0..TLSP_REQUEST_ARGV_MAX) then
+ * exactly n argv_value, each checked as a string; what names the
+ * structure in reasons. With keep, the values are stored in a new array
+ * there (*count of them, owned by req); without, dropped once checked.
+ * Advances *at past the group.
  */
 static int
 tlsp_request_argv(struct tlsp_request *req, const struct attr_list *list,
-                  size_t *at, size_t end)
+                  size_t *at, size_t end, const char *what,
+                  const char *const **keep, size_t *count)
 {
-	struct tlsp_client_start *start = &req->client_start;
-	const char **match;
+	const char **values = NULL;
+	const char *value;
 	size_t i;
 	int n;
 
-	if (attr_fields_int(list->pairs + *at, "START_PROPS", 0,
-	                    TLSP_REQUEST_ARGV_MAX, &n, req->reason) < 0)
+	if (attr_fields_int(list->pairs + *at, what, 0, TLSP_REQUEST_ARGV_MAX,
+	                    &n, req->reason) < 0)
 		return -1;
 	if (!tlsp_request_run_of(list, *at + 1, end, (size_t)n, "argv_value"))
 		return tlsp_request_fail(req,
-		                         "START_PROPS: argv_size %d is not "
-		                         "followed by %d argv_value",
-		                         n, n);
+		                         "%s: argv_size %d is not followed by "
+		                         "%d argv_value",
+		                         what, n, n);
 	*at += 1;
-	if (n == 0)
-		return 0;
-	start->match = match = xcalloc((size_t)n, sizeof(*match));
+	if (keep != NULL && n > 0)
+		*keep = values = xcalloc((size_t)n, sizeof(*values));
 	for (i = 0; i < (size_t)n; i++, *at += 1) {
-		if (attr_fields_str(list->pairs + *at, "START_PROPS", match + i,
+		if (attr_fields_str(list->pairs + *at, what, &value,
 		                    req->reason) < 0)
 			return -1;
-		start->match_count++;
+		if (values == NULL) {
+			xfree_const(value);
+		} else {
+			values[i] = value;
+			*count += 1;
+		}
 	}
 	return 0;
 }
@@ -588,6 +596,74 @@ tlsp_request_dane(struct tlsp_request *req, const struct attr_list *list,
 	return 0;
 }
 
+/* The TLSRPT group after "tlsrpt 1", in its fixed order ("" = argv). */
+static const struct tlsp_tlsrpt_item {
+	const char *name;
+	int is_int;
+} tlsp_tlsrpt_items[] = {
+    {"rpt_socket_name", 0},
+    {"rpt_policy_domain", 0},
+    {"rpt_policy_string", 0},
+    {"tls_policy_type", 1},
+    {"", 0},
+    {"tls_policy_domain", 0},
+    {"", 0},
+    {"snd_mta_addr", 0},
+    {"rcv_mta_name", 0},
+    {"rcv_mta_addr", 0},
+    {"rcv_mta_ehlo", 0},
+    {"skip_reused_hs", 1},
+    {"flags", 1},
+};
+
+/*
+ * The TLSRPT group after "tlsrpt 1", at *at: every item in order, each
+ * checked as the other fields are; only skip_reused_hs and flags are kept
+ * (tlsproxy produces no reports itself). Advances *at past the group.
+ */
+static int
+tlsp_request_tlsrpt(struct tlsp_request *req, const struct attr_list *list,
+                    size_t *at, size_t end)
+{
+	struct tlsp_client_start *start = &req->client_start;
+	const struct tlsp_tlsrpt_item *item;
+	const char *value;
+	int num;
+
+	for (item = tlsp_tlsrpt_items;
+	     item < tlsp_tlsrpt_items + TLSP_NELEM(tlsp_tlsrpt_items); item++) {
+		const char *want = *item->name ? item->name : "argv_size";
+
+		if (*at >= end || strcmp(list->pairs[*at].name, want) != 0)
+			return tlsp_request_fail(
+			    req, "TLSRPT: missing attribute %s after tlsrpt 1",
+			    want);
+		if (!*item->name) {
+			/* An argv group of its own: checked, not kept. */
+			if (tlsp_request_argv(req, list, at, end, "TLSRPT",
+			                      NULL, NULL) < 0)
+				return -1;
+			continue;
+		}
+		if (item->is_int) {
+			if (attr_fields_int(list->pairs + *at, "TLSRPT", 0,
+			                    INT_MAX, &num, req->reason) < 0)
+				return -1;
+			if (strcmp(item->name, "skip_reused_hs") == 0)
+				start->tlsrpt_skip_reused_hs = num != 0;
+			else if (strcmp(item->name, "flags") == 0)
+				start->tlsrpt_flags = num;
+		} else {
+			if (attr_fields_str(list->pairs + *at, "TLSRPT", &value,
+			                    req->reason) < 0)
+				return -1;
+			xfree_const(value);
+		}
+		*at += 1;
+	}
+	return 0;
+}
+
 /*
  * One START_PROPS pair at *at: a group, a scalar, or an unknown name
  * (skipped). Advances *at past what it consumed.
@@ -600,7 +676,9 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 	int rc;
 
 	if (strcmp(pair->name, "argv_size") == 0)
-		return tlsp_request_argv(req, list, at, end);
+		return tlsp_request_argv(req, list, at, end, "START_PROPS",
+		                         &req->client_start.match,
+		                         &req->client_start.match_count);
 	if (tlsp_request_is_member(pair->name))
 		return tlsp_request_fail(
 		    req, "START_PROPS: %s outside its group", pair->name);
@@ -610,8 +688,7 @@ tlsp_request_start_pair(struct tlsp_request *req, const struct attr_list *list,
 	if (rc == 0)
 		return 0;
 	if (strcmp(pair->name, "tlsrpt") == 0 && req->client_start.tlsrpt)
-		return tlsp_request_fail(req, "START_PROPS: TLSRPT reporting "
-		                              "(tlsrpt 1) is not supported");
+		return tlsp_request_tlsrpt(req, list, at, end);
 	if (strcmp(pair->name, "dane") == 0 && req->client_start.dane)
 		return tlsp_request_dane(req, list, at, end);
 	return 0;
@@ -692,6 +769,61 @@ tlsp_request_server_body(struct tlsp_request *req, const struct attr_list *list,
 		return -1;
 	req->peer = TLSP_PEER_HEAD;
 	return 0;
+}
+
+/* The request's string, else ours. */
+static const char *
+tlsp_request_or(const char *theirs, const char *ours)
+{
+	return theirs != NULL ? theirs : ours;
+}
+
+void
+tlsp_request_tls_params(const struct tlsp_request *req,
+                        const struct tlsp_tls_params *ours,
+                        struct tlsp_tls_params *out)
+{
+	const struct tlsp_params *in = &req->params;
+	/* 3.8+ send a medium list and no low or export one (the engine
+	 * then uses medium for those grades, as they do). */
+	int v38 = in->tls_medium_cipherlist != NULL;
+
+	/* The server role's settings stay unset: 0 and NULL. */
+	memset(out, 0, sizeof(*out));
+	out->tls_config_file =
+	    tlsp_request_or(in->config_file, ours->tls_config_file);
+	out->tls_config_name =
+	    tlsp_request_or(in->config_name, ours->tls_config_name);
+	out->tls_high_cipherlist =
+	    tlsp_request_or(in->tls_high_cipherlist, ours->tls_high_cipherlist);
+	out->tls_medium_cipherlist = tlsp_request_or(
+	    in->tls_medium_cipherlist, ours->tls_medium_cipherlist);
+	out->tls_low_cipherlist =
+	    v38 ? in->tls_low_cipherlist
+	        : tlsp_request_or(in->tls_low_cipherlist,
+	                          ours->tls_low_cipherlist);
+	out->tls_export_cipherlist =
+	    v38 ? in->tls_export_cipherlist
+	        : tlsp_request_or(in->tls_export_cipherlist,
+	                          ours->tls_export_cipherlist);
+	out->tls_null_cipherlist =
+	    tlsp_request_or(in->tls_null_cipherlist, ours->tls_null_cipherlist);
+	out->tls_eecdh_auto_curves = tlsp_request_or(
+	    in->tls_eecdh_auto_curves, ours->tls_eecdh_auto_curves);
+	/* Absent: a 3.6/3.7 client, whose groups are its curves alone. */
+	out->tls_ffdhe_auto_groups = in->tls_ffdhe_auto_groups;
+	out->tls_disable_workarounds = tlsp_request_or(
+	    in->tls_disable_workarounds, ours->tls_disable_workarounds);
+	out->tls_ssl_options =
+	    tlsp_request_or(in->tls_ssl_options, ours->tls_ssl_options);
+	out->tls_dane_digests =
+	    tlsp_request_or(in->tls_dane_digests, ours->tls_dane_digests);
+	out->tls_append_default_CA = in->tls_append_default_CA >= 0
+	                                 ? in->tls_append_default_CA
+	                                 : ours->tls_append_default_CA;
+	/* 3.11 dropped the setting: absent means no. */
+	out->tls_legacy_public_key_fingerprints =
+	    in->tls_legacy_public_key_fingerprints > 0;
 }
 
 int

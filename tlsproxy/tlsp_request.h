@@ -15,8 +15,10 @@
  * missing); START_PROPS is the rest (HEAD's begins with its own
  * log_param). Inside START_PROPS the groups are read in their fixed inner
  * order: argv_size n then exactly n argv_value; dane 1 then domain, count
- * n and n x (usage, selector, mtype, data). A group member anywhere else
- * (a stray argv_value, domain, usage ...) is an error, not an unknown.
+ * n and n x (usage, selector, mtype, data); tlsrpt 1 then the 13 items
+ * of the TLSRPT group (Postfix 3.10+ built with TLSRPT; two of them argv
+ * groups of their own). A group member anywhere else (a stray
+ * argv_value, domain, usage ...) is an error, not an unknown.
  * Strings are at most ATTR_FIELD_STR_MAX bytes and never hold a '\n'.
  *
  * The body also tells which Postfix release family sent it, which fixes
@@ -24,7 +26,7 @@
  *
  * Not supported, rejected with a reason: Postfix 3.4/3.5 requests that
  * carry the legacy DANE encoding (dane 1 followed by count instead of
- * domain) and 3.10+ requests with TLSRPT on (tlsrpt 1). A 3.4/3.5 request
+ * domain). A 3.4/3.5 request
  * without DANE data has the layout of a 3.6 one and parses as 3.6; such a
  * client cannot get that far anyway, because it reads the announcement
  * where it expects the status, and it would need a
@@ -76,6 +78,9 @@
  */
 extern const struct attr_limits tlsp_request_attr_limits;
 
+/* The TLSRPT group's flags bit for "an event was reported already". */
+#define TLSP_TLSRPT_FLAG_REPORTED 8
+
 /* Header flag bits (doc/tlsproxy-protocol.md section 2.2). */
 #define TLSP_FLAG_ROLE_SERVER 1u
 #define TLSP_FLAG_ROLE_CLIENT 2u
@@ -107,8 +112,9 @@ struct tlsp_request_header {
 /*
  * TLS_CLIENT_PARAMS and TLS_SERVER_PARAMS (HEAD), one struct for both:
  * the names of every version, all optional because each release adds or
- * drops some. Informational only (tlsproxy uses its own main.cf); absent
- * strings are NULL, absent integers -1, present integers >= 0.
+ * drops some; absent strings are NULL, absent integers -1, present
+ * integers >= 0. The client role applies what tlsp_request_tls_params()
+ * makes of them; the rest is carried for the record.
  */
 struct tlsp_params {
 	const char *config_file, *config_name;
@@ -186,6 +192,18 @@ int tlsp_request_parse_header(struct tlsp_request *req,
  */
 int tlsp_request_parse_body(struct tlsp_request *req,
                             const struct attr_list *list);
+
+/*
+ * The global settings a client request carries (TLS_CLIENT_PARAMS), as
+ * the client engine applies them: a setting the client's release does
+ * not send takes the value that release behaves as (3.8+: low and export
+ * grades use the medium list, no FFDHE groups before 3.8; no legacy
+ * public-key fingerprints after 3.10), or else tlsproxy's own (ours).
+ * The strings of *out are borrowed from req and ours.
+ */
+void tlsp_request_tls_params(const struct tlsp_request *req,
+                             const struct tlsp_tls_params *ours,
+                             struct tlsp_tls_params *out);
 
 /* Why the last parse failed. Borrowed from req. */
 const char *tlsp_request_reason(const struct tlsp_request *req);

@@ -40,10 +40,12 @@
 #include "client_role/tlsp_eval.h"
 #include "client_role/tlsp_policy.h"
 #include "client_role/tlsp_resume.h"
+#include "client_role/tlsp_settings.h"
 #include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
 #include "tlsp_heap.h"
+#include "tlsp_libconf.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
 #include "tlsp_request.h"
@@ -85,15 +87,16 @@ struct tlsp_input {
 struct tlsp_session {
 	enum tlsp_session_state state;
 	const struct tlsp_session_config *cfg;
-	int client_fd;            /* as accepted, for cfg->disconnect */
-	struct stream *plain;     /* the client until the pump starts */
-	struct attr_dec *dec;     /* request lists */
-	struct tlsp_request *req; /* parsed request, until the pump */
-	char *endpoint;           /* remote_endpoint, for DISCONNECT */
-	int header_done;          /* CONNECT was logged */
-	int handshake_done;       /* TLS is up */
-	struct buf ctx_key;       /* SSL_CTX cache key of the init props */
-	int remote_fd;            /* until the pump owns it */
+	int client_fd;                 /* as accepted, for cfg->disconnect */
+	struct stream *plain;          /* the client until the pump starts */
+	struct attr_dec *dec;          /* request lists */
+	struct tlsp_request *req;      /* parsed request, until the pump */
+	char *endpoint;                /* remote_endpoint, for DISCONNECT */
+	int header_done;               /* CONNECT was logged */
+	int handshake_done;            /* TLS is up */
+	struct tlsp_tls_params params; /* the request's global settings */
+	struct buf ctx_key;            /* SSL_CTX cache key (tlsp_ctx_key) */
+	int remote_fd;                 /* until the pump owns it */
 	struct tlsp_client_conn *client_conn; /* client role: TLS connection */
 	struct tlsp_server_conn *server_conn; /* server role: TLS connection */
 	struct tlsp_tlsmgr_call *lookup;      /* pending TLS session lookup */
@@ -101,6 +104,7 @@ struct tlsp_session {
 };
 
 static unsigned tlsp_session_live;
+static int tlsp_session_tlsrpt_told; /* the TLSRPT warning was logged */
 
 static void tlsp_session_event(struct tlsp_session *sess,
                                const struct tlsp_input *in);
@@ -225,7 +229,7 @@ tlsp_session_ctx(struct tlsp_session *sess)
 	if (ctx != NULL)
 		return ctx;
 	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                         cfg->tls_params, &sess->req->client_init, 0);
+	                         &sess->params, &sess->req->client_init, 0);
 	if (ctx != NULL)
 		tlsp_client_tlsmgr_enable(cfg->tlsmgr, ctx);
 	return ctx;
@@ -307,6 +311,7 @@ static enum tlsp_step
 tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 {
 	struct tlsp_request *req = sess->req;
+	struct buf init_key;
 
 	if (tlsp_request_parse_body(req, list) < 0) {
 		msg_warn("tlsp_get_request_event: receive client TLS settings: "
@@ -314,9 +319,24 @@ tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 		         tlsp_request_reason(req));
 		return TLSP_STEP_FAIL;
 	}
-	if (sess->cfg->mismatch != NULL)
-		(void)tlsp_mismatch_check(sess->cfg->mismatch, &req->params);
-	tlsp_reply_init_key(&sess->ctx_key, &req->client_init);
+	if (req->client_start.tlsrpt && !tlsp_session_tlsrpt_told) {
+		tlsp_session_tlsrpt_told = 1;
+		msg_warn("TLSRPT: a client asks for TLSRPT reporting "
+		         "(smtp_tlsrpt_enable); this tlsproxy has no TLSRPT "
+		         "library and produces no failure reports of its own "
+		         "(handshake failures, unusable TLSA records, "
+		         "certificate details); smtp(8) still reports success "
+		         "and certificate failures, and delivery goes on");
+	}
+	if (sess->cfg->libconf != NULL &&
+	    !tlsp_libconf_check(sess->cfg->libconf, req->params.config_file,
+	                        req->params.config_name))
+		return tlsp_session_refuse(sess);
+	tlsp_request_tls_params(req, sess->cfg->tls_params, &sess->params);
+	buf_init(&init_key);
+	tlsp_reply_init_key(&init_key, &req->client_init);
+	tlsp_ctx_key(&sess->ctx_key, buf_str(&init_key), &sess->params);
+	buf_free(&init_key);
 	if (tlsp_session_ctx(sess) == NULL)
 		return tlsp_session_refuse(sess);
 	return tlsp_session_ready(sess);
@@ -462,6 +482,10 @@ tlsp_session_fd(struct tlsp_session *sess)
 	/* The context may have been evicted since the status: look again. */
 	if ((ctx = tlsp_session_ctx(sess)) == NULL)
 		return TLSP_STEP_FAIL;
+	/* The request's global settings, borrowed by the engine. */
+	sess->req->client_start.params = &sess->params;
+	sess->req->client_start.settings =
+	    tlsp_settings_get(sess->cfg->settings, &sess->params);
 	if ((sess->client_conn =
 	         tlsp_policy_start(ctx, &sess->req->client_start, fd)) == NULL)
 		return TLSP_STEP_FAIL;
@@ -503,6 +527,30 @@ tlsp_session_resume(struct tlsp_session *sess)
 
 /* --- after the handshake ------------------------------------------------ */
 
+/*
+ * rpt_reported (Postfix 3.10+): 1 tells smtp(8) that the TLS engine made
+ * this session's TLSRPT event, so that smtp(8) makes none. tlsproxy has
+ * no TLSRPT library and reports nothing itself, so it says 1 only where
+ * smtp(8)'s own event would be wrong or unwanted: the client had reported
+ * already, a resumed session it asked not to report (skip_reused_hs), an
+ * external policy failure (smtp(8) would report a certificate failure
+ * instead of the policy's), a DANE downgrade to "encrypt" (smtp(8) would
+ * report success).
+ */
+static int
+tlsp_session_rpt_reported(const struct tlsp_session *sess,
+                          const struct tlsp_tls_result *res)
+{
+	const struct tlsp_client_start *start = &sess->req->client_start;
+
+	if (!start->tlsrpt)
+		return 0;
+	return (start->tlsrpt_flags & TLSP_TLSRPT_FLAG_REPORTED) ||
+	       (res->session_reused && start->tlsrpt_skip_reused_hs) ||
+	       (start->forced_failure_type && *start->forced_failure_type) ||
+	       res->level != start->tls_level;
+}
+
 static enum tlsp_step tlsp_session_start_pump(struct tlsp_session *sess);
 
 /* Handshake done: evaluate, then queue the context or start pumping. */
@@ -513,10 +561,12 @@ tlsp_session_established(struct tlsp_session *sess)
 	struct buf out;
 
 	sess->handshake_done = 1;
-	if (sess->server_conn)
+	if (sess->server_conn) {
 		tlsp_server_post_accept(sess->server_conn, &res);
-	else
+	} else {
 		tlsp_eval_result(sess->client_conn, &res);
+		res.rpt_reported = tlsp_session_rpt_reported(sess, &res);
+	}
 	if ((sess->req->hdr.flags & TLSP_FLAG_SEND_CONTEXT) == 0) {
 		tlsp_tls_result_free(&res);
 		return tlsp_session_start_pump(sess);
@@ -560,9 +610,11 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	              TLSP_SESSION_PUMP_SLACK) *
 	             1000u;
 	/* An idle session keeps only what the pump needs: not the request
-	 * (with the engines' props) or the context key. */
+	 * (with the engines' props) or the context key; the global settings
+	 * borrowed the request's strings. */
 	tlsp_request_free(sess->req);
 	sess->req = NULL;
+	memset(&sess->params, 0, sizeof(sess->params));
 	buf_free(&sess->ctx_key);
 	sess->state = TLSP_SESSION_PUMP;
 	sess->pump = tlsp_pump_create(plain_fd, ssl, sess->remote_fd,

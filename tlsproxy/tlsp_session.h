@@ -19,7 +19,8 @@
 #define TLSREUSE_TLSPROXY_TLSP_SESSION_H
 
 #include "client_role/tlsp_ctx.h"
-#include "tlsp_mismatch.h"
+#include "client_role/tlsp_settings.h"
+#include "tlsp_libconf.h"
 #include "tlsp_server_daemon.h"
 #include "tlsp_tlsmgr.h"
 
@@ -30,13 +31,13 @@
 /* Added to the requested session timeout for the data pump, seconds. */
 #define TLSP_SESSION_PUMP_SLACK 10
 
-
 struct tlsp_session_config {
 	struct tlsp_ctx_cache *ctx_cache;         /* client contexts */
+	struct tlsp_settings_cache *settings;     /* requests' options, groups */
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
 	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
 	const struct tlsp_server_daemon *server;  /* NULL: server role off */
-	struct tlsp_mismatch *mismatch;           /* params warnings, or NULL */
+	struct tlsp_libconf *libconf;             /* NULL: any OpenSSL config */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */
 };

@@ -7,8 +7,9 @@
  * parsed client body is also turned into its SSL_CTX cache key and a
  * reply of the detected layout, so peer strings reach the plain and attr0
  * encoders too. Must never crash, panic or leak. Seeds, from the golden
- * requests of 3.6.4 ... 3.12 (tests/data/tlsp_golden_extract.py):
- * tests/fuzz/corpus/tlsp_request.
+ * requests of 3.6.4 ... 3.12 (tests/data/tlsp_golden_extract.py), the
+ * captured ones of 3.6.20, 3.8.20, 3.9.14 and 3.11.6 and a 3.10.13 one
+ * with a TLSRPT group: tests/fuzz/corpus/tlsp_request.
  *
  * SPDX-License-Identifier: EPL-2.0
  */

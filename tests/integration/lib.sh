@@ -31,12 +31,21 @@
 # DIR/tlsproxy/tlsproxy) and the PKI cache. TLSREUSE_OURS_DIR overrides
 # the daemons' DIR: pointed at copies of the stock daemons, it checks that
 # a scenario's both_ways comparison is deterministic.
+# TLSREUSE_POSTFIX_DAEMONS (default /usr/lib/postfix/sbin) is the
+# directory whose programs become each instance's daemon_directory, and
+# TLSREUSE_POSTFIX_COMMANDS (default /usr/sbin) the one whose postfix,
+# postconf, postsuper, postqueue and postlog the harness runs: pointed at
+# another build of Postfix (tests/live/run-release.sh), every scenario
+# runs that release's daemons with ours.
 #
 # SPDX-License-Identifier: EPL-2.0
 
 set -eu
 
-LIB_POSTFIX_SBIN=/usr/lib/postfix/sbin
+LIB_POSTFIX_SBIN=${TLSREUSE_POSTFIX_DAEMONS:-/usr/lib/postfix/sbin}
+LIB_POSTFIX_BIN=${TLSREUSE_POSTFIX_COMMANDS:-/usr/sbin}
+# Scenarios call the commands by name: the chosen ones come first.
+PATH=$LIB_POSTFIX_BIN:$PATH
 LIB_TEST_NAME=$(basename "$0" .sh)
 LIB_SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_builddir:=$LIB_SRCDIR/../..}"
@@ -115,12 +124,17 @@ lib_on_exit() {
 
 lib_require() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (Postfix daemons start as root)"
-	[ -x /usr/sbin/postfix ] && [ -x "$LIB_POSTFIX_SBIN/master" ] ||
+	[ -x "$LIB_POSTFIX_BIN/postfix" ] && [ -x "$LIB_POSTFIX_SBIN/master" ] ||
 	    skip "Postfix is not installed ($LIB_POSTFIX_SBIN/master missing)"
 	getent passwd postfix >/dev/null && getent group postdrop >/dev/null ||
 	    skip "the postfix user or postdrop group is missing"
 	command -v perl >/dev/null || harness_error "perl (perl-base) is missing"
 	command -v openssl >/dev/null || harness_error "openssl is missing"
+	# Another build's own default (a static build says "no").
+	LIB_POSTFIX_SHLIB=/usr/lib/postfix
+	[ -z "${TLSREUSE_POSTFIX_COMMANDS:-}" ] ||
+	    LIB_POSTFIX_SHLIB=$(postconf -dh shlib_directory) ||
+	    harness_error "$LIB_POSTFIX_BIN/postconf -dh shlib_directory failed"
 }
 
 # The temporary directory: short (UNIX socket paths < 108 bytes) and
@@ -393,8 +407,8 @@ queue_directory = $I/queue
 data_directory = $I/data
 daemon_directory = $I/libexec
 meta_directory = $I/conf
-command_directory = /usr/sbin
-shlib_directory = /usr/lib/postfix
+command_directory = $LIB_POSTFIX_BIN
+shlib_directory = $LIB_POSTFIX_SHLIB
 mail_owner = postfix
 setgid_group = postdrop
 maillog_file = $I/maillog

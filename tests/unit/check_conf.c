@@ -461,6 +461,35 @@ static const struct fatal_row fatal_rows[] = {
 	{CONF_TIME, "1s", "", 0, 0, "parameter p: bad time value or unit: \n"},
 };
 
+/* The converter alone, as tlsreuse(1) uses it on values it reads. */
+static const struct {
+	const char *value;
+	int unit;
+	int status;
+	int seconds;
+} parse_times[] = {
+	{"30", 's', 0, 30},
+	{"5m", 's', 0, 300},
+	{"2", 'h', 0, 7200},
+	{"1w", 's', 0, 604800},
+	{"", 's', -1, 0},
+	{"-1", 's', -1, 0},
+	{"5x", 's', -1, 0},
+	/* 3.7.11 looks at the first letter only. */
+	{"5ms", 's', 0, 300},
+};
+
+START_TEST(test_conf_parse_time_alone)
+{
+	int seconds = 0;
+
+	ck_assert_int_eq(conf_parse_time(parse_times[_i].value,
+	    parse_times[_i].unit, &seconds), parse_times[_i].status);
+	if (parse_times[_i].status == 0)
+		ck_assert_int_eq(seconds, parse_times[_i].seconds);
+}
+END_TEST
+
 START_TEST(test_conf_read_bad_values_are_fatal_with_postfix_text)
 {
 	const struct fatal_row *row = &fatal_rows[_i];
@@ -657,6 +686,8 @@ conf_suite(void)
 	tcase_add_test(tc,
 	    test_conf_read_params_defaults_are_stored_for_later_refs);
 	tcase_add_test(tc, test_conf_read_params_converts_configured_values);
+	tcase_add_loop_test(tc, test_conf_parse_time_alone, 0,
+	    sizeof(parse_times) / sizeof(parse_times[0]));
 	tcase_add_loop_test(tc, test_conf_read_time_units_and_limits, 0,
 	    (int)(sizeof(time_rows) / sizeof(time_rows[0])));
 	tcase_add_loop_exit_test(tc,

@@ -316,6 +316,174 @@ START_TEST(test_scache_cache_high_water_marks_follow_stock_sampling)
 }
 END_TEST
 
+START_TEST(test_scache_cache_totals_count_since_creation)
+{
+	struct scache_cache *c = scache_cache_create(2, 10, NULL, NULL);
+	const struct scache_cache_totals *t = scache_cache_totals(c);
+	int a = new_fd(), b = new_fd();
+	char *prop;
+
+	scache_cache_save_endp(c, T0, 2, "e", "p", a);
+	scache_cache_save_dest(c, T0, 2, "d", "", "e");
+	expect_endp(c, "e", a, "p");
+	expect_endp(c, "e", -1, NULL);
+	ck_assert_int_eq(scache_cache_find_dest(c, "d", &prop, &prop), -1);
+	scache_cache_counts_reset(c);
+	/* After the interval's reset: one of each eviction cause. */
+	scache_cache_save_endp(c, T0, 2, "e", "", new_fd());
+	scache_cache_save_endp(c, T0, 2, "e", "", b);
+	scache_cache_save_endp(c, T0, 2, "e", "", new_fd());
+	scache_cache_drop_fd(c, b);
+	scache_cache_expire(c, T0 + 2000);
+	ck_assert_int_eq(scache_cache_counts(c)->endp_hits, 0);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_expired, 1);
+	ck_assert_uint_eq(t->endp_hits, 1);
+	ck_assert_uint_eq(t->endp_miss, 1);
+	ck_assert_uint_eq(t->dest_hits, 0);
+	ck_assert_uint_eq(t->dest_miss, 1);
+	ck_assert_uint_eq(t->saved, 4);
+	ck_assert_uint_eq(t->evict_limit, 1);
+	ck_assert_uint_eq(t->evict_dead, 1);
+	ck_assert_uint_eq(t->evict_expired, 1);
+	scache_cache_free(c);
+}
+END_TEST
+
+/* Every endpoint label the walk visits, as "label,label,". */
+static void
+walk_sessions(struct scache_cache_walk *w, char *out, size_t size)
+{
+	struct scache_cache_session_view v;
+
+	out[0] = 0;
+	while (scache_cache_walk_session(w, &v)) {
+		strncat(out, v.endp_label, size - strlen(out) - 2);
+		strcat(out, ",");
+	}
+}
+
+START_TEST(test_scache_cache_walk_sessions_in_save_order)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+	struct scache_cache_session_view v;
+	struct scache_cache_walk *w;
+	char seen[256];
+
+	scache_cache_save_endp(c, T0, 2, "e1", "p1", new_fd());
+	scache_cache_save_endp(c, T0 + 10, 2, "e2", "p2", new_fd());
+	scache_cache_save_endp(c, T0 + 20, 2, "e1", "p3", new_fd());
+	w = scache_cache_walk_create(c);
+	ck_assert_int_eq(scache_cache_walk_session(w, &v), 1);
+	ck_assert_str_eq(v.endp_label, "e1");
+	ck_assert_str_eq(v.endp_prop, "p1");
+	ck_assert_uint_eq(v.saved_ms, T0);
+	ck_assert_uint_eq(v.expire_ms, T0 + 2000);
+	walk_sessions(w, seen, sizeof(seen));
+	ck_assert_str_eq(seen, "e2,e1,");
+	ck_assert_int_eq(scache_cache_walk_session(w, &v), 0);
+	scache_cache_walk_free(w);
+	scache_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_scache_cache_walk_survives_changes)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+	struct scache_cache_session_view v;
+	struct scache_cache_walk *w;
+	int a = new_fd(), b = new_fd();
+	char seen[256];
+
+	scache_cache_save_endp(c, T0, 2, "e1", "", new_fd());
+	scache_cache_save_endp(c, T0, 2, "e2", "", a);
+	scache_cache_save_endp(c, T0, 5, "e3", "", b);
+	scache_cache_save_endp(c, T0, 5, "e4", "", new_fd());
+	w = scache_cache_walk_create(c);
+	ck_assert_int_eq(scache_cache_walk_session(w, &v), 1);
+	/* The next one goes away, one is taken out, one is saved later. */
+	scache_cache_drop_fd(c, a);
+	expect_endp(c, "e3", b, "");
+	scache_cache_save_endp(c, T0, 2, "e5", "", new_fd());
+	walk_sessions(w, seen, sizeof(seen));
+	ck_assert_str_eq(seen, "e4,");
+	scache_cache_walk_free(w);
+
+	/* Expiry under an open walk: nothing left to visit. */
+	w = scache_cache_walk_create(c);
+	scache_cache_expire(c, T0 + 10000);
+	ck_assert_int_eq(scache_cache_walk_session(w, &v), 0);
+	scache_cache_walk_free(w);
+	scache_cache_free(c);
+}
+END_TEST
+
+/* Every binding the walk visits, as "dest>endp,". */
+static void
+walk_bindings(struct scache_cache_walk *w, char *out, size_t size)
+{
+	struct scache_cache_binding_view v;
+
+	out[0] = 0;
+	while (scache_cache_walk_binding(w, &v)) {
+		snprintf(out + strlen(out), size - strlen(out), "%s>%s,",
+		    v.dest_label, v.endp_label);
+	}
+}
+
+START_TEST(test_scache_cache_walk_bindings_by_destination)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+	struct scache_cache_walk *w;
+	char seen[256];
+
+	scache_cache_save_dest(c, T0, 2, "d1", "", "e1");
+	scache_cache_save_dest(c, T0, 2, "d2", "", "e2");
+	scache_cache_save_dest(c, T0, 2, "d1", "", "e3");
+	w = scache_cache_walk_create(c);
+	walk_bindings(w, seen, sizeof(seen));
+	ck_assert_str_eq(seen, "d1>e1,d1>e3,d2>e2,");
+	scache_cache_walk_free(w);
+	scache_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_scache_cache_walk_bindings_survive_changes)
+{
+	struct scache_cache *c = scache_cache_create(10, 5, NULL, NULL);
+	struct scache_cache_binding_view v;
+	struct scache_cache_walk *w;
+	char seen[256];
+
+	scache_cache_save_dest(c, T0, 2, "d1", "", "e1");
+	scache_cache_save_dest(c, T0, 2, "d1", "", "e2");
+	scache_cache_save_dest(c, T0, 2, "d2", "", "e1");
+	scache_cache_save_dest(c, T0, 9, "d3", "", "e1");
+	scache_cache_save_dest(c, T0, 9, "d3", "", "e2");
+	w = scache_cache_walk_create(c);
+	ck_assert_int_eq(scache_cache_walk_binding(w, &v), 1);
+	ck_assert_str_eq(v.dest_label, "d1");
+	ck_assert_str_eq(v.endp_label, "e1");
+	/* A refresh keeps its place (visited once); a new binding on d3 is
+	 * not visited; d1 and d2 expire under the walk's cursors. */
+	scache_cache_save_dest(c, T0 + 10, 9, "d3", "", "e1");
+	scache_cache_expire(c, T0 + 2000);
+	scache_cache_save_dest(c, T0 + 2000, 9, "d3", "", "e4");
+	walk_bindings(w, seen, sizeof(seen));
+	ck_assert_str_eq(seen, "d3>e1,d3>e2,");
+	scache_cache_walk_free(w);
+	scache_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_scache_cache_free_with_open_walk_is_a_bug)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+
+	scache_cache_walk_create(c);
+	scache_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_scache_cache_zero_ttl_is_a_bug)
 {
 	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
@@ -359,6 +527,14 @@ scache_cache_suite(void)
 
 	tc = tcase_create("counters");
 	tcase_add_test(tc, test_scache_cache_high_water_marks_follow_stock_sampling);
+	tcase_add_test(tc, test_scache_cache_totals_count_since_creation);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walk");
+	tcase_add_test(tc, test_scache_cache_walk_sessions_in_save_order);
+	tcase_add_test(tc, test_scache_cache_walk_survives_changes);
+	tcase_add_test(tc, test_scache_cache_walk_bindings_by_destination);
+	tcase_add_test(tc, test_scache_cache_walk_bindings_survive_changes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("misuse");
@@ -366,6 +542,8 @@ scache_cache_suite(void)
 	    SIGABRT);
 	tcase_add_test_raise_signal(tc, test_scache_cache_zero_limit_is_a_bug,
 	    SIGABRT);
+	tcase_add_test_raise_signal(tc,
+	    test_scache_cache_free_with_open_walk_is_a_bug, SIGABRT);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "attr_dec.h"
 #include "buf.h"
 #include "capture.h"
 #include "event.h"
@@ -628,6 +629,129 @@ START_TEST(test_scache_proto_idle_client_is_not_timed_out_early)
 }
 END_TEST
 
+/* --- the cache listing (tlsreuse_list) */
+
+#define LIST_REQUEST "request\0tlsreuse_list\0\0"
+
+/* Reads until the server closes; fails on any descriptor. */
+static void
+read_until_closed(int fd, struct buf *out)
+{
+	char chunk[8192];
+	ssize_t n;
+	int tries, rfd;
+
+	buf_reset(out);
+	for (tries = 0; tries < 100 * LOOP_TRIES; tries++) {
+		event_loop(0);
+		n = fdpass_read(fd, chunk, sizeof(chunk), &rfd);
+		ck_assert_msg(rfd < 0, "the listing passed a descriptor");
+		if (n == 0)
+			return;
+		if (n > 0)
+			buf_append(out, chunk, (size_t)n);
+	}
+	ck_abort_msg("listing client not closed after %zu bytes", out->len);
+}
+
+/* Counts the lists in data whose first pair is name=value. */
+static int
+count_lists(const struct buf *data, const char *name, const char *value)
+{
+	struct attr_dec *dec = attr_dec_create(NULL);
+	const struct attr_list *list;
+	size_t done = 0, used;
+	int count = 0;
+
+	while (done < data->len) {
+		ck_assert_int_eq(attr_dec_feed(dec, data->data + done,
+		    data->len - done, &used), ATTR_DEC_OK);
+		done += used;
+		list = attr_dec_list(dec);
+		if (list->count > 0 && strcmp(list->pairs[0].name, name) == 0 &&
+		    strcmp(list->pairs[0].value, value) == 0)
+			count++;
+		attr_dec_reset(dec);
+	}
+	attr_dec_free(dec);
+	return count;
+}
+
+START_TEST(test_scache_proto_lists_cache_then_closes)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = client_after_announce();
+	struct buf out;
+
+	scache_cache_save_endp(cache, event_now(), 2, "e1", "", live_socket());
+	scache_cache_save_dest(cache, event_now(), 2, "d1", "", "e1");
+	buf_init(&out);
+	send_bytes(c, L(LIST_REQUEST));
+	read_until_closed(c, &out);
+	ck_assert_int_eq(count_lists(&out, "status", "0"), 1);
+	ck_assert_int_eq(count_lists(&out, "record", "session"), 1);
+	ck_assert_int_eq(count_lists(&out, "record", "binding"), 1);
+	ck_assert_int_eq(count_lists(&out, "record", "end"), 1);
+	/* The cache is as it was; the client counted as busy, then gone. */
+	ck_assert_uint_eq(scache_cache_session_count(cache), 1);
+	ck_assert_int_eq(busy_calls, 1);
+	ck_assert_int_eq(idle_calls, 1);
+	ck_assert_uint_eq(scache_proto_client_count(proto), 0);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	buf_free(&out);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_rejects_list_with_extra_attribute)
+{
+	expect_rejected(L("request\0tlsreuse_list\0x\0y\0\0"),
+	    L("status\0" "1\0\0"),
+	    "scache_list_service: bad or missing request parameter");
+}
+END_TEST
+
+/*
+ * A listing bigger than the socket buffer, from a client that does not
+ * read: other clients are served meanwhile, and the whole listing then
+ * arrives.
+ */
+START_TEST(test_scache_proto_slow_listing_does_not_block_others)
+{
+	struct scache_proto_config cfg = test_config();
+	struct scache_cache *cache;
+	static char label[4001];
+	struct buf out;
+	int lister, other, i;
+
+	scache_proto_free(proto);
+	cfg.session_max = 300;
+	start(&cfg);
+	cache = scache_proto_cache(proto);
+	memset(label, 'x', sizeof(label) - 1);
+	for (i = 0; i < 200; i++) {
+		snprintf(label, 5, "%04d", i);
+		label[4] = 'x';
+		scache_cache_save_endp(cache, event_now(), 2, label, "",
+		    live_socket());
+	}
+	lister = client_after_announce();
+	other = client_after_announce();
+	send_bytes(lister, L(LIST_REQUEST));
+	send_bytes(other, L("request\0find_endp\0label\0e\0\0"));
+	expect_bytes(other, FIND_MISS, FIND_MISS_LEN, "other client");
+	ck_assert_uint_eq(scache_proto_client_count(proto), 2);
+	buf_init(&out);
+	read_until_closed(lister, &out);
+	ck_assert_uint_gt(out.len, 200 * 4000);
+	ck_assert_int_eq(count_lists(&out, "record", "session"), 200);
+	ck_assert_int_eq(count_lists(&out, "record", "end"), 1);
+	buf_free(&out);
+	close(lister);
+	close(other);
+}
+END_TEST
+
 /* --- cache behaviour seen through the protocol */
 
 static void
@@ -830,6 +954,14 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_drops_connection_whose_peer_closed);
 	tcase_add_test(tc, test_scache_proto_full_cache_warns_once_per_interval);
 	tcase_add_test(tc, test_scache_proto_session_limit_keeps_headroom);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("list");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_scache_proto_lists_cache_then_closes);
+	tcase_add_test(tc, test_scache_proto_rejects_list_with_extra_attribute);
+	tcase_add_test(tc, test_scache_proto_slow_listing_does_not_block_others);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("args");

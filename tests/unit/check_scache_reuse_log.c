@@ -15,29 +15,10 @@
 #include "buf.h"
 #include "capture.h"
 #include "runner.h"
+#include "testfile.h"
 #include "scache_reuse_log.h"
 
 #define LIMIT 300 /* smtp_connection_reuse_time_limit */
-
-static char *
-read_data(const char *name)
-{
-	char path[512];
-	char *text;
-	FILE *fp;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", TESTDATA_DIR, name);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "open %s", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	rewind(fp);
-	text = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
-	fclose(fp);
-	return text;
-}
 
 static const struct {
 	const char *file;
@@ -78,7 +59,7 @@ static const struct {
 
 START_TEST(test_scache_reuse_log_formats_every_version)
 {
-	char *prop = read_data(golden[_i].file);
+	char *prop = testfile_read(TESTDATA_DIR, golden[_i].file, NULL);
 	struct buf line;
 
 	buf_init(&line);
@@ -164,6 +145,47 @@ START_TEST(test_scache_reuse_log_bounds_and_sanitises_values)
 }
 END_TEST
 
+/* The parsed fields, as the cache listing takes them. */
+START_TEST(test_scache_reuse_props_parse_by_name)
+{
+	char *prop = testfile_read(TESTDATA_DIR, "scache-endp-prop-3.7.11.txt", NULL);
+	struct scache_reuse_props props;
+	const struct scache_reuse_value *cn;
+	long long n;
+
+	ck_assert_int_eq(scache_reuse_props_parse(&props, prop), 1);
+	ck_assert_str_eq(scache_reuse_props_trust(&props), "Verified");
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_REUSE_COUNT, &n), 0);
+	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_EXPIRE_TIME, &n), 0);
+	ck_assert_int_eq(n, 1795882714);
+	cn = &props.field[SCACHE_REUSE_F_PEER_CN];
+	ck_assert_int_eq(cn->len, strlen("mx.pfsandbox.test"));
+	ck_assert(memcmp(cn->text, "mx.pfsandbox.test", cn->len) == 0);
+	/* A text field is not a number. */
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_PEER_CN, &n), -1);
+	free(prop);
+}
+END_TEST
+
+START_TEST(test_scache_reuse_props_plaintext_has_no_tls)
+{
+	struct scache_reuse_props props;
+	long long n;
+
+	ck_assert_int_eq(scache_reuse_props_parse(&props,
+	    "tls_level=0\nreuse_count=3\nexpire_time=9\n\n"), 0);
+	ck_assert_ptr_null(scache_reuse_props_trust(&props));
+	ck_assert_int_eq(scache_reuse_props_number(&props,
+	    SCACHE_REUSE_F_REUSE_COUNT, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_null(props.field[SCACHE_REUSE_F_PROTOCOL].text);
+}
+END_TEST
+
 Suite *scache_reuse_log_suite(void);
 
 Suite *
@@ -180,6 +202,10 @@ scache_reuse_log_suite(void)
 	tcase_add_loop_test(tc, test_scache_reuse_log_handles_field_variants, 0,
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_scache_reuse_log_bounds_and_sanitises_values);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("props");
+	tcase_add_test(tc, test_scache_reuse_props_parse_by_name);
+	tcase_add_test(tc, test_scache_reuse_props_plaintext_has_no_tls);
 	suite_add_tcase(s, tc);
 	return s;
 }

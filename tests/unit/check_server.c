@@ -33,6 +33,7 @@
 #include "runner.h"
 #include "server.h"
 #include "server_opts.h"
+#include "version.h"
 #include "capture.h"
 #include "fake_postlogd.h"
 
@@ -705,7 +706,7 @@ START_TEST(test_server_identity_follows_syslog_name)
 }
 END_TEST
 
-START_TEST(test_server_p_prints_parameters_and_exits)
+START_TEST(test_server_p_prints_release_and_parameters_and_exits)
 {
 	static const char *const args[] = {"-p", "-o", "svc_greeting=hi", NULL};
 	struct fake_master m;
@@ -722,6 +723,9 @@ START_TEST(test_server_p_prints_parameters_and_exits)
 	fake_expect_exit(m.pid, 2000, 0);
 	n = read(pipefd[0], out, sizeof(out) - 1);
 	out[n > 0 ? n : 0] = 0;
+	snprintf(want, sizeof(want), "# %s\n", version_string());
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0,
+	              "no release line first, got:\n%s", out);
 	snprintf(want, sizeof(want), "queue_directory = %s\n", m.dir);
 	ck_assert_msg(strstr(out, want) != NULL, "got:\n%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "\nmax_idle = 100s\n"));
@@ -904,7 +908,7 @@ server_suite(void)
 	               test_server_idle_timer_runs_only_without_clients);
 	tcase_add_test(master, test_server_exits_after_max_use_connections);
 	tcase_add_test(master, test_server_identity_follows_syslog_name);
-	tcase_add_test(master, test_server_p_prints_parameters_and_exits);
+	tcase_add_test(master, test_server_p_prints_release_and_parameters_and_exits);
 	tcase_add_loop_test(
 	    master, test_server_startup_fatal_texts, 0,
 	    (int)(sizeof(start_fatal_rows) / sizeof(start_fatal_rows[0])));

@@ -255,12 +255,36 @@ START_TEST(dane_digest_list_errors_warn)
 }
 END_TEST
 
-START_TEST(unknown_curve_warns)
+START_TEST(per_connection_settings_stay_out_of_the_context)
 {
+	struct tlsp_ctx *ctx;
+
+	/* Groups and options are each connection's (tlsp_settings.c). */
 	tlsp_hs_params.tls_eecdh_auto_curves = "X25519, bogus P-256";
-	build(1);
-	ck_assert_str_eq(capture_text(),
-	                 "warning: ignoring unknown ECDHE curve \"bogus\"\n");
+	tlsp_hs_params.tls_ssl_options = "NO_TICKET";
+	ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_str_eq(capture_text(), "");
+	ck_assert(!(SSL_CTX_get_options(tlsp_ctx_ssl_ctx(ctx)) &
+	            (SSL_OP_NO_TICKET | SSL_OP_TLSEXT_PADDING)));
+	ck_assert(SSL_CTX_get_options(tlsp_ctx_ssl_ctx(ctx)) &
+	          SSL_OP_IGNORE_UNEXPECTED_EOF);
+	tlsp_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(key_adds_the_context_wide_settings)
+{
+	struct buf key;
+
+	buf_init(&key);
+	tlsp_hs_params.tls_dane_digests = "sha256";
+	tlsp_hs_params.tls_append_default_CA = 1;
+	tlsp_ctx_key(&key, "log_param=smtp_tls_loglevel\n\n", &tlsp_hs_params);
+	ck_assert_str_eq(buf_str(&key), "log_param=smtp_tls_loglevel\n\n"
+	                                "tls_dane_digests=sha256\n"
+	                                "tls_append_default_CA=1\n");
+	buf_free(&key);
 }
 END_TEST
 
@@ -353,7 +377,8 @@ tlsp_ctx_suite(void)
 	tcase_add_test(tc, missing_chain_file_only_warns_as_stock);
 	tcase_add_test(tc, single_file_pair_takes_key_anywhere);
 	tcase_add_test(tc, dane_digest_list_errors_warn);
-	tcase_add_test(tc, unknown_curve_warns);
+	tcase_add_test(tc, per_connection_settings_stay_out_of_the_context);
+	tcase_add_test(tc, key_adds_the_context_wide_settings);
 	tcase_add_test(tc, cache_reuses_by_exact_key);
 	tcase_add_test(tc, cache_does_not_keep_failures);
 	tcase_add_test(tc, cache_at_limit_evicts_oldest_unpinned);

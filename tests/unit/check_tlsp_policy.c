@@ -117,6 +117,29 @@ use_tlsa(size_t count, const char *domain)
 static const char *const secure_match[] = {"nexthop", "dot-nexthop"};
 static const char *const verify_match[] = {"hostname"};
 
+START_TEST(forced_failure_type_is_never_verified)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	start.forced_failure_type = "sts-policy-invalid";
+	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
+	/* The certificate would verify (secure_right_name_is_verified_29). */
+	ck_assert_int_eq(res.peer_status, TLSP_PEER_PRESENT);
+	ck_assert_int_eq(res.level, TLSP_LEV_SECURE);
+	ck_assert(logged("certificate verification failed for "
+	                 "mx.example.com[127.0.0.1]:25: external policy "
+	                 "failure (sts-policy-invalid)"));
+}
+END_TEST
+
+START_TEST(empty_forced_failure_type_is_none)
+{
+	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	start.forced_failure_type = "";
+	run(TLSP_LEV_SECURE, TLSP_PKI_EC_GOOD, secure_match, 2);
+	ck_assert_int_eq(res.peer_status, 29);
+}
+END_TEST
+
 START_TEST(secure_right_name_is_verified_29)
 {
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
@@ -834,6 +857,8 @@ tlsp_policy_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, secure_right_name_is_verified_29);
+	tcase_add_test(tc, forced_failure_type_is_never_verified);
+	tcase_add_test(tc, empty_forced_failure_type_is_none);
 	tcase_add_test(tc, fingerprints_match_openssl_cli_sha256);
 	tcase_add_test(tc, fingerprints_use_start_mdalg_md5);
 	tcase_add_test(tc, secure_wrong_name_is_neither_matched_nor_trusted);

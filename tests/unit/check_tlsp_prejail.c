@@ -234,7 +234,11 @@ START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 	    "deep      unix  -       -       n       -       -       smtp "
 	    "-o smtp_tls_scert_verifydepth=3\n"
 	    "plain     unix  -       -       n       -       -       smtp "
-	    "-o smtp_tls_security_level=none -o smtp_tls_loglevel=2\n";
+	    "-o smtp_tls_security_level=none -o smtp_tls_loglevel=2\n"
+	    "digests   unix  -       -       n       -       -       smtp "
+	    "-o tls_dane_digests=sha256\n"
+	    "tuned     unix  -       -       n       -       -       smtp "
+	    "-o tls_high_cipherlist=ECDHE+AESGCM\n";
 	static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
 	struct tlsp_ctx_cache *cache;
@@ -252,15 +256,43 @@ START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 	conf_set("smtp_tls_security_level", "encrypt");
 	cache = tlsp_ctx_cache_create();
 	capture_start();
-	/* main.cf smtp (= the smtp service), relay, deep; lmtp and plain
+	/* main.cf smtp (= the smtp and tuned services: a cipher list is a
+	 * connection's), relay, deep, digests (a context's); lmtp and plain
 	 * cannot use TLS. */
-	ck_assert_uint_eq(tlsp_prejail_load(cache, &params, NULL), 3);
-	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 3);
+	ck_assert_uint_eq(tlsp_prejail_load(cache, &params, NULL), 4);
+	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 4);
 	ck_assert_str_eq(capture_text(), "");
 	tlsp_ctx_cache_free(cache);
 	ck_assert_int_eq(unlink(buf_str(&path)), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 	buf_free(&path);
+}
+END_TEST
+
+START_TEST(test_tlsp_prejail_globals_as_the_transport_sees_them)
+{
+	static const char *const opts[] = {"tls_dane_digests=$my_digests",
+	                                   "tls_append_default_CA=yes"};
+	struct tlsp_prejail_conf conf = {"smtp", opts, 2};
+	struct tlsp_prejail_conf bare = {"smtp", NULL, 0};
+	char *digests;
+	int append = -1;
+	struct buf why;
+
+	buf_init(&why);
+	conf_set("my_digests", "sha256");
+	ck_assert_int_eq(tlsp_prejail_globals(&conf, &digests, &append, &why),
+	                 0);
+	ck_assert_str_eq(digests, "sha256");
+	ck_assert_int_eq(append, 1);
+	free(digests);
+	/* Postfix's defaults, as every release sends them. */
+	ck_assert_int_eq(tlsp_prejail_globals(&bare, &digests, &append, &why),
+	                 0);
+	ck_assert_str_eq(digests, "sha512 sha256");
+	ck_assert_int_eq(append, 0);
+	free(digests);
+	buf_free(&why);
 }
 END_TEST
 
@@ -276,6 +308,8 @@ tlsp_prejail_suite(void)
 	tcase_add_test(tc, test_tlsp_prejail_lmtp_uses_its_own_names);
 	tcase_add_test(tc, test_tlsp_prejail_no_tls_is_not_loaded);
 	tcase_add_test(tc, test_tlsp_prejail_rejects_bad_verifydepth);
+	tcase_add_test(tc,
+	               test_tlsp_prejail_globals_as_the_transport_sees_them);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_set_timeout(tc, 30);

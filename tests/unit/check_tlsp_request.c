@@ -6,7 +6,8 @@
  * transcripts) parse to their concrete values and to the right release
  * family; then variants of them: reordered, extra, missing, repeated,
  * oversized, malformed and truncated pairs, the argv and TLSA limits at
- * and one past the limit, and the rejected legacy and TLSRPT forms.
+ * and one past the limit, the rejected legacy DANE form and the TLSRPT
+ * group; and the global settings the client engine makes of a request.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -179,6 +180,98 @@ START_TEST(test_tlsp_request_golden_client_parses)
 	assert_client_init(&req->client_init);
 	assert_client_start(&req->client_start, g);
 	assert_client_markers(req, g);
+	tlsp_request_free(req);
+}
+END_TEST
+
+/* tlsproxy's own settings, told apart from any request's by value. */
+static const struct tlsp_tls_params ours = {
+    .tls_config_file = "ours.cnf",
+    .tls_config_name = "ours",
+    .tls_high_cipherlist = "OURS-HIGH",
+    .tls_medium_cipherlist = "OURS-MEDIUM",
+    .tls_low_cipherlist = "OURS-LOW",
+    .tls_export_cipherlist = "OURS-EXPORT",
+    .tls_null_cipherlist = "OURS-NULL",
+    .tls_eecdh_auto_curves = "OURS-CURVES",
+    .tls_ffdhe_auto_groups = "OURS-FFDHE",
+    .tls_disable_workarounds = "OURS-WORKAROUNDS",
+    .tls_ssl_options = "OURS-OPTIONS",
+    .tls_dane_digests = "OURS-DIGESTS",
+    .tls_session_ticket_cipher = "OURS-TICKET",
+    .tls_preempt_cipherlist = 1,
+    .tls_append_default_CA = 1,
+    .tls_legacy_public_key_fingerprints = 1,
+};
+
+/* The engine's settings are the request's, as its release behaves. */
+START_TEST(test_tlsp_request_tls_params_are_the_clients)
+{
+	const struct client_golden *g = client_goldens + _i;
+	const struct tlsp_params *in;
+	struct tlsp_tls_params out;
+	struct tlsp_request *req;
+	char file[96];
+
+	snprintf(file, sizeof(file), "tlsp-%s-client-request.bin", g->version);
+	req = parse_golden(file, 1);
+	in = &req->params;
+	tlsp_request_tls_params(req, &ours, &out);
+	ck_assert_ptr_eq(out.tls_high_cipherlist, in->tls_high_cipherlist);
+	ck_assert_ptr_eq(out.tls_medium_cipherlist, in->tls_medium_cipherlist);
+	ck_assert_ptr_eq(out.tls_null_cipherlist, in->tls_null_cipherlist);
+	ck_assert_ptr_eq(out.tls_eecdh_auto_curves, in->tls_eecdh_auto_curves);
+	ck_assert_ptr_eq(out.tls_disable_workarounds,
+	                 in->tls_disable_workarounds);
+	ck_assert_ptr_eq(out.tls_ssl_options, in->tls_ssl_options);
+	ck_assert_ptr_eq(out.tls_dane_digests, in->tls_dane_digests);
+	ck_assert_int_eq(out.tls_append_default_CA, 0);
+	/* 3.6/3.7 send low and export lists and no FFDHE groups; 3.8+ the
+	 * reverse, and the engine then uses medium for low and export. */
+	ck_assert_ptr_eq(out.tls_low_cipherlist, in->tls_low_cipherlist);
+	ck_assert_ptr_eq(out.tls_export_cipherlist, in->tls_export_cipherlist);
+	ck_assert_ptr_eq(out.tls_ffdhe_auto_groups, in->tls_ffdhe_auto_groups);
+	ck_assert_int_eq(out.tls_low_cipherlist != NULL, g->has_low_cipherlist);
+	/* HEAD sends no legacy fingerprint setting: that means no. */
+	ck_assert_int_eq(out.tls_legacy_public_key_fingerprints, 0);
+	/* 3.6.4 sends no OpenSSL configuration: ours stands in. */
+	ck_assert_str_eq(out.tls_config_file,
+	                 g->config_file ? g->config_file : "ours.cnf");
+	/* Server-role settings are not the client's to set. */
+	ck_assert_ptr_null(out.tls_session_ticket_cipher);
+	ck_assert_int_eq(out.tls_preempt_cipherlist, 0);
+	tlsp_request_free(req);
+}
+END_TEST
+
+/* What an older client does not send is tlsproxy's own. */
+START_TEST(test_tlsp_request_tls_params_absent_are_ours)
+{
+	static const char *const gone[] = {
+	    "tls_high_cipherlist", "tls_medium_cipherlist",
+	    "tls_low_cipherlist",  "tls_export_cipherlist",
+	    "tls_dane_digests",    "tls_append_default_CA",
+	};
+	struct tlsp_request *req =
+	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
+	struct tlsp_tls_params out;
+	struct tlsp_tlist body;
+	size_t i;
+
+	tlsp_tlist_golden(&body, "tlsp-3.7.11-client-request.bin", 1);
+	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		tlsp_tlist_remove(&body, tlsp_tlist_find(&body, gone[i], 0));
+	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
+	              "%s", tlsp_request_reason(req));
+	tlsp_request_tls_params(req, &ours, &out);
+	ck_assert_str_eq(out.tls_high_cipherlist, "OURS-HIGH");
+	ck_assert_str_eq(out.tls_medium_cipherlist, "OURS-MEDIUM");
+	ck_assert_str_eq(out.tls_low_cipherlist, "OURS-LOW");
+	ck_assert_str_eq(out.tls_export_cipherlist, "OURS-EXPORT");
+	ck_assert_str_eq(out.tls_dane_digests, "OURS-DIGESTS");
+	ck_assert_int_eq(out.tls_append_default_CA, 1);
+	ck_assert_ptr_null(out.tls_ffdhe_auto_groups);
+	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
 }
 END_TEST
@@ -735,6 +828,51 @@ edit_tlsrpt_on(struct tlsp_tlist *tl)
 	tlsp_tlist_insert(tl, tl->count, "tlsrpt", "1");
 }
 
+/* The TLSRPT group of a 3.10+ smtp(8) built with TLSRPT, at the end. */
+static const char *const tlsrpt_group[][2] = {
+    {"tlsrpt", "1"},
+    {"rpt_socket_name", "/run/tlsrpt/tlsrpt.sock"},
+    {"rpt_policy_domain", "example.net"},
+    {"rpt_policy_string", "v=TLSRPTv1; rua=mailto:tlsrpt@example.net"},
+    {"tls_policy_type", "1"},
+    {"argv_size", "2"},
+    {"argv_value", "3 1 1 abcd"},
+    {"argv_value", "3 1 2 ef01"},
+    {"tls_policy_domain", "example.net"},
+    {"argv_size", "1"},
+    {"argv_value", "*.example.net"},
+    {"snd_mta_addr", "192.0.2.25"},
+    {"rcv_mta_name", "mx.example.net"},
+    {"rcv_mta_addr", "192.0.2.1"},
+    {"rcv_mta_ehlo", "mx.example.net"},
+    {"skip_reused_hs", "1"},
+    {"flags", "8"},
+};
+#define TLSRPT_GROUP_LEN (sizeof(tlsrpt_group) / sizeof(tlsrpt_group[0]))
+
+static void
+edit_tlsrpt_group(struct tlsp_tlist *tl, size_t keep)
+{
+	size_t i;
+
+	for (i = 0; i < keep; i++)
+		tlsp_tlist_insert(tl, tl->count, tlsrpt_group[i][0],
+		                  tlsrpt_group[i][1]);
+}
+
+static void
+edit_tlsrpt_cut(struct tlsp_tlist *tl)
+{
+	edit_tlsrpt_group(tl, TLSRPT_GROUP_LEN - 1);
+}
+
+static void
+edit_tlsrpt_argv_past_limit(struct tlsp_tlist *tl)
+{
+	edit_tlsrpt_group(tl, TLSRPT_GROUP_LEN);
+	tlsp_tlist_set(tl, tlsp_tlist_find(tl, "argv_size", 1), "1025");
+}
+
 /* Every proper prefix of the body lacks something required. */
 static void
 edit_truncate_before_dane(struct tlsp_tlist *tl)
@@ -812,8 +950,12 @@ static const struct body_variant body_variants[] = {
     {"dane 1 without domain", edit_dane_no_domain,
      "dane 1 is not followed by domain and count"},
     {"domain outside DANE", edit_stray_domain, "domain outside its group"},
-    {"tlsrpt 1", edit_tlsrpt_on,
-     "TLSRPT reporting (tlsrpt 1) is not supported"},
+    {"tlsrpt 1 without its group", edit_tlsrpt_on,
+     "TLSRPT: missing attribute rpt_socket_name after tlsrpt 1"},
+    {"tlsrpt group cut short", edit_tlsrpt_cut,
+     "TLSRPT: missing attribute flags after tlsrpt 1"},
+    {"tlsrpt argv past limit", edit_tlsrpt_argv_past_limit,
+     "argv_size 1025 is outside 0..1024"},
     {"body cut before dane", edit_truncate_before_dane,
      "START_PROPS: missing attribute dane"},
 };
@@ -864,6 +1006,30 @@ START_TEST(test_tlsp_request_body_variants)
 		              "%s: reason \"%s\", want \"%s\"", v->what,
 		              tlsp_request_reason(req), v->reason);
 	}
+	tlsp_request_free(req);
+}
+END_TEST
+
+START_TEST(test_tlsp_request_tlsrpt_group_is_served)
+{
+	struct tlsp_request *req =
+	    parse_golden("tlsp-3.7.11-client-request.bin", 0);
+	struct tlsp_tlist body;
+
+	tlsp_tlist_golden(&body, "tlsp-3.7.11-client-request.bin", 1);
+	edit_tlsrpt_group(&body, TLSRPT_GROUP_LEN);
+	tlsp_tlist_insert(&body, body.count, "forced_failure_type", "");
+	ck_assert_msg(tlsp_request_parse_body(req, tlsp_tlist_list(&body)) == 0,
+	              "%s", tlsp_request_reason(req));
+	ck_assert_int_eq(req->peer, TLSP_PEER_V310);
+	ck_assert_int_eq(req->client_start.tlsrpt, 1);
+	ck_assert_int_eq(req->client_start.tlsrpt_skip_reused_hs, 1);
+	ck_assert_int_eq(req->client_start.tlsrpt_flags,
+	                 TLSP_TLSRPT_FLAG_REPORTED);
+	/* The group's own argv groups are not the match list. */
+	ck_assert_uint_eq(req->client_start.match_count, 1);
+	ck_assert_str_eq(req->client_start.forced_failure_type, "");
+	tlsp_tlist_free(&body);
 	tlsp_request_free(req);
 }
 END_TEST
@@ -1311,6 +1477,10 @@ tlsp_request_suite(void)
 	                    NELEM(body_variants));
 	tcase_add_loop_test(tc, test_tlsp_request_server_body_variants, 0,
 	                    NELEM(server_variants));
+	tcase_add_test(tc, test_tlsp_request_tlsrpt_group_is_served);
+	tcase_add_loop_test(tc, test_tlsp_request_tls_params_are_the_clients,
+	                    0, NELEM(client_goldens));
+	tcase_add_test(tc, test_tlsp_request_tls_params_absent_are_ours);
 	tcase_add_test(tc, test_tlsp_request_reordered_values_land_in_place);
 	tcase_add_test(tc, test_tlsp_request_dane_records_decode);
 	tcase_add_loop_test(tc, test_tlsp_request_truncated_bytes_yield_no_body,

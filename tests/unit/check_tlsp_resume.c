@@ -219,6 +219,58 @@ START_TEST(resumed_untrusted_session_points_to_earlier_log)
 }
 END_TEST
 
+START_TEST(forced_failure_is_never_verified_even_resumed)
+{
+	static const char *const match[] = {"hostname"};
+	struct tlsp_tls_result first, second;
+	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+
+	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	start.match = match;
+	start.match_count = 1;
+	tlsp_ctx_enable_cache(ctx, 3600, save, &saved);
+	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, &first, 0, 0), 1);
+	ck_assert_int_eq(first.peer_status, 29);
+	/*
+	 * A client that sends forced_failure_type offered a session that
+	 * verified: resumed, the stored verdict is "OK", and still nothing
+	 * may come back trusted, matched or secured (nor may it panic).
+	 */
+	start.forced_failure_type = "sts-policy-invalid";
+	ck_assert_int_eq(
+	    tlsp_hs_run_ctx(ctx, &start, &srv, &second, saved.der, saved.len),
+	    1);
+	ck_assert_int_eq(second.session_reused, 1);
+	ck_assert_int_eq(second.peer_status, TLSP_PEER_PRESENT);
+	tlsp_tls_result_free(&first);
+	tlsp_tls_result_free(&second);
+	tlsp_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(forced_failure_changes_the_cache_key)
+{
+	static const char *const match[] = {"hostname"};
+	struct tlsp_tls_result first, second;
+	char *plain_id;
+
+	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
+	start.match = match;
+	start.match_count = 1;
+	two_sessions(&first, &second);
+	plain_id = xstrdup(saved.cache_id);
+	tlsp_tls_result_free(&first);
+	tlsp_tls_result_free(&second);
+	start.forced_failure_type = "sts-webpki-invalid";
+	two_sessions(&first, &second);
+	ck_assert_str_ne(saved.cache_id, plain_id);
+	ck_assert_int_eq(second.peer_status, TLSP_PEER_PRESENT);
+	free(plain_id);
+	tlsp_tls_result_free(&first);
+	tlsp_tls_result_free(&second);
+}
+END_TEST
+
 START_TEST(undecodable_session_blob_is_ignored)
 {
 	static const unsigned char junk[] = {0x30, 0x03, 0x01, 0x02};
@@ -264,6 +316,8 @@ tlsp_resume_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, saved_session_resumes_without_server_digest);
 	tcase_add_test(tc, resumed_untrusted_session_points_to_earlier_log);
+	tcase_add_test(tc, forced_failure_is_never_verified_even_resumed);
+	tcase_add_test(tc, forced_failure_changes_the_cache_key);
 	tcase_add_test(tc, undecodable_session_blob_is_ignored);
 	tcase_add_test(tc, context_without_cache_saves_nothing);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,7 @@ setup(unsigned init_timeout_ms)
 	signal(SIGPIPE, SIG_IGN);
 	disconnects = 0;
 	cfg.ctx_cache = tlsp_ctx_cache_create();
+	cfg.settings = tlsp_settings_cache_create();
 	cfg.tls_params = &params;
 	cfg.init_timeout_ms = init_timeout_ms;
 	cfg.disconnect = count_disconnect;
@@ -174,6 +175,7 @@ teardown(void)
 		(void)close(client);
 	client = -1;
 	tlsp_ctx_cache_free(cfg.ctx_cache);
+	tlsp_settings_cache_free(cfg.settings);
 }
 
 START_TEST(test_tlsp_session_announces_then_warns_on_eof)
@@ -377,16 +379,56 @@ remote_read(struct remote *r, char *data, int len)
 	ck_assert_int_eq(got, len);
 }
 
+/*
+ * Hands the remote socket over, as smtp(8) does, and runs the session
+ * until TLS_SESS_STATE and the server's 5 early bytes are in: in holds
+ * them, *used is the context's length, the decoded list is returned.
+ */
+static const struct attr_list *
+handshake_to_context(struct remote *r, int rv[2], struct attr_dec **dec,
+                     struct buf *in, size_t *used)
+{
+	enum attr_dec_status st = ATTR_DEC_NEED_MORE;
+	ssize_t n;
+	int i;
+
+	tls_pair_unix(rv);
+	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
+	(void)close(rv[0]);
+	r->ctx = tls_pair_server_ctx();
+	r->ssl = SSL_new(r->ctx);
+	SSL_set_fd(r->ssl, rv[1]);
+	SSL_set_accept_state(r->ssl);
+
+	/* TLS_SESS_STATE comes first, then the server's early bytes. */
+	*dec = attr_dec_create(NULL);
+	*used = 0;
+	buf_init(in);
+	for (i = 0; i < 2000 && (st != ATTR_DEC_OK || in->len < *used + 5);
+	     i++) {
+		event_loop(5);
+		remote_step(r);
+		n = read(client, buf_reserve(in, 4096), 4096);
+		if (n > 0)
+			in->len += (size_t)n;
+		if (st == ATTR_DEC_NEED_MORE && in->len > 0) {
+			st = attr_dec_feed(*dec, in->data, in->len, used);
+			if (st == ATTR_DEC_NEED_MORE)
+				attr_dec_reset(*dec);
+		}
+	}
+	ck_assert_int_eq(st, ATTR_DEC_OK);
+	return attr_dec_list(*dec);
+}
+
 START_TEST(test_tlsp_session_sends_context_before_data)
 {
 	struct remote r = {0};
 	struct attr_dec *dec;
 	const struct attr_list *list;
-	enum attr_dec_status st = ATTR_DEC_NEED_MORE;
 	struct buf req, in;
 	size_t used = 0;
 	char data[16];
-	ssize_t n;
 	int rv[2], i;
 
 	setup(0);
@@ -398,32 +440,7 @@ START_TEST(test_tlsp_session_sends_context_before_data)
 	buf_free(&req);
 	ck_assert_int_eq(read_status(), 1);
 
-	/* Hand over the remote socket, as smtp(8) does. */
-	tls_pair_unix(rv);
-	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
-	(void)close(rv[0]);
-	r.ctx = tls_pair_server_ctx();
-	r.ssl = SSL_new(r.ctx);
-	SSL_set_fd(r.ssl, rv[1]);
-	SSL_set_accept_state(r.ssl);
-
-	/* TLS_SESS_STATE comes first, then the server's early bytes. */
-	dec = attr_dec_create(NULL);
-	buf_init(&in);
-	for (i = 0; i < 2000 && (st != ATTR_DEC_OK || in.len < used + 5); i++) {
-		event_loop(5);
-		remote_step(&r);
-		n = read(client, buf_reserve(&in, 4096), 4096);
-		if (n > 0)
-			in.len += (size_t)n;
-		if (st == ATTR_DEC_NEED_MORE && in.len > 0) {
-			st = attr_dec_feed(dec, in.data, in.len, &used);
-			if (st == ATTR_DEC_NEED_MORE)
-				attr_dec_reset(dec);
-		}
-	}
-	ck_assert_int_eq(st, ATTR_DEC_OK);
-	list = attr_dec_list(dec);
+	list = handshake_to_context(&r, rv, &dec, &in, &used);
 	ck_assert_uint_eq(list->count, 22);
 	ck_assert_str_eq(list->pairs[0].name, "peer_CN");
 	ck_assert_str_eq(attr_list_get(list, "level")->value, "2");
@@ -461,6 +478,93 @@ START_TEST(test_tlsp_session_sends_context_before_data)
 	ck_assert_int_eq(capture_count("DISCONNECT [127.0.0.1]:40584"), 1);
 	ck_assert_int_eq(capture_count("handshake failed"), 0);
 	ck_assert_int_eq(capture_count("warning: "), 0);
+	SSL_free(r.ssl);
+	SSL_CTX_free(r.ctx);
+	(void)close(rv[1]);
+	teardown();
+}
+END_TEST
+
+/* A 3.10+ body with TLSRPT on: the 3.7.11 one plus the 3.10 tail. */
+static void
+tlsrpt_body(struct buf *out, const char *forced_failure_type)
+{
+	static const char *const tail[][2] = {
+	    {"tlsrpt", "1"},
+	    {"rpt_socket_name", "/run/tlsrpt/tlsrpt.sock"},
+	    {"rpt_policy_domain", "example.net"},
+	    {"rpt_policy_string", "v=TLSRPTv1; rua=mailto:r@example.net"},
+	    {"tls_policy_type", "1"},
+	    {"argv_size", "0"},
+	    {"tls_policy_domain", "example.net"},
+	    {"argv_size", "0"},
+	    {"snd_mta_addr", "127.0.0.1"},
+	    {"rcv_mta_name", "mx.example.net"},
+	    {"rcv_mta_addr", "127.0.0.1"},
+	    {"rcv_mta_ehlo", "mx.example.net"},
+	    {"skip_reused_hs", "1"},
+	    {"flags", "0"},
+	};
+	const struct attr_list *list;
+	struct tlsp_tlist tl;
+	size_t i;
+
+	tlsp_tlist_golden(&tl, "tlsp-3.7.11-client-request.bin", 1);
+	tlsp_tlist_set(&tl, tlsp_tlist_find(&tl, "CAfile", 0), "");
+	tlsp_tlist_set(&tl, tlsp_tlist_find(&tl, "tls_level", 0), "2");
+	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+		tlsp_tlist_insert(&tl, tl.count, tail[i][0], tail[i][1]);
+	tlsp_tlist_insert(&tl, tl.count, "forced_failure_type",
+	                  forced_failure_type);
+	list = tlsp_tlist_list(&tl);
+	for (i = 0; i < list->count; i++)
+		attr_enc_str(out, list->pairs[i].name, list->pairs[i].value);
+	attr_enc_end(out);
+	tlsp_tlist_free(&tl);
+}
+
+/* forced_failure_type of the request, rpt_reported of the reply. */
+static const char *const tlsrpt_cases[][2] = {
+    {"", "0"},                   /* smtp(8) reports this session */
+    {"sts-policy-invalid", "1"}, /* smtp(8) must not report its own */
+};
+
+START_TEST(test_tlsp_session_tlsrpt_request_is_served)
+{
+	struct remote r = {0};
+	struct attr_dec *dec;
+	const struct attr_list *list;
+	struct buf req, in;
+	size_t used;
+	char data[16];
+	int rv[2], i;
+
+	setup(0);
+	read_announce();
+	buf_init(&req);
+	golden_list(&req, 0, NULL, NULL, NULL, NULL);
+	tlsrpt_body(&req, tlsrpt_cases[_i][0]);
+	client_write(req.data, req.len);
+	buf_free(&req);
+	ck_assert_int_eq(read_status(), 1);
+	list = handshake_to_context(&r, rv, &dec, &in, &used);
+	/* The 3.10-3.11 layout, which ends with rpt_reported. */
+	ck_assert_uint_eq(list->count, 25);
+	ck_assert_str_eq(list->pairs[24].name, "rpt_reported");
+	ck_assert_str_eq(list->pairs[24].value, tlsrpt_cases[_i][1]);
+	ck_assert_int_eq(capture_count("warning: TLSRPT: a client asks for "
+	                               "TLSRPT reporting"),
+	                 1);
+	ck_assert_int_eq(capture_count("warning: "), 1);
+	attr_dec_free(dec);
+	buf_free(&in);
+	(void)close(client);
+	client = -1;
+	for (i = 0; i < 2000 && SSL_read(r.ssl, data, sizeof(data)) != 0; i++)
+		event_loop(5);
+	for (i = 0; i < 200 && disconnects == 0; i++)
+		event_loop(5);
+	ck_assert_int_eq(disconnects, 1);
 	SSL_free(r.ssl);
 	SSL_CTX_free(r.ctx);
 	(void)close(rv[1]);
@@ -624,6 +728,9 @@ tlsp_session_suite(void)
 	tc = tcase_create("proxy");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_tlsp_session_sends_context_before_data);
+	tcase_add_loop_test(
+	    tc, test_tlsp_session_tlsrpt_request_is_served, 0,
+	    (int)(sizeof(tlsrpt_cases) / sizeof(tlsrpt_cases[0])));
 	tcase_add_test(tc, test_tlsp_session_byte_without_fd_is_one_warning);
 	tcase_add_test(tc, test_tlsp_session_remote_close_fails_handshake);
 	tcase_add_test(tc, test_tlsp_session_silent_remote_times_out);

@@ -156,19 +156,22 @@ stock_run(const char *opts, const char *match)
 
 /* Our engine's lines for the same connection. */
 static char *
-ours_run(const struct tlsp_tls_init *init, const struct tlsp_client_start *start)
+ours_run(const struct tlsp_tls_init *init,
+         const struct tlsp_client_start *start)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
 	struct tlsp_tls_result res;
 	struct tlsp_client_conn *conn;
+	struct tlsp_client_start settled;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sa.sin_port = htons((unsigned short)server_port);
 	ck_assert_ptr_nonnull(ctx);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_ptr_nonnull(conn = tlsp_policy_start(ctx, start, fd));
+	ck_assert_ptr_nonnull(
+	    conn = tlsp_policy_start(ctx, tlsp_hs_settle(start, &settled), fd));
 	ck_assert_int_eq(SSL_connect(tlsp_policy_ssl(conn)), 1);
 	tlsp_eval_result(conn, &res);
 	SSL_write(tlsp_policy_ssl(conn), "QUIT\r\n", 6);

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,9 +16,13 @@
 #include "client_role/tlsp_eval.h"
 #include "client_role/tlsp_policy.h"
 #include "client_role/tlsp_resume.h"
+#include "client_role/tlsp_settings.h"
 #include "tlsp_hs.h"
 
 struct tlsp_tls_params tlsp_hs_params;
+
+/* Resolved settings of the runs of this process (one test at a time). */
+static struct tlsp_settings_cache *tlsp_hs_settings;
 
 const struct tlsp_tls_params tlsp_hs_defaults = TLSP_TLS_PARAMS_DEFAULTS;
 
@@ -46,6 +51,20 @@ tlsp_hs_start_props(struct tlsp_client_start *start, int level)
 	start->cipher_grade = "medium";
 	start->cipher_exclusions = "";
 	start->mdalg = "sha256";
+	start->params = &tlsp_hs_params;
+}
+
+const struct tlsp_client_start *
+tlsp_hs_settle(const struct tlsp_client_start *start,
+               struct tlsp_client_start *copy)
+{
+	*copy = *start;
+	if (copy->params == 0)
+		copy->params = &tlsp_hs_params;
+	if (tlsp_hs_settings == 0)
+		tlsp_hs_settings = tlsp_settings_cache_create();
+	copy->settings = tlsp_settings_get(tlsp_hs_settings, copy->params);
+	return copy;
 }
 
 static int
@@ -98,16 +117,40 @@ tlsp_hs_drain(SSL *client)
 	(void)SSL_read(client, &byte, 1);
 }
 
+/* What the client offered (server's view) and what it was set to. */
+static void
+tlsp_hs_record(struct tlsp_hs_server *srv, SSL *client, SSL *server)
+{
+	const char *name;
+	size_t len = 0;
+	int n, i;
+
+	n = (int)SSL_get1_groups(server, NULL);
+	if (n > (int)(sizeof(srv->peer_groups) / sizeof(srv->peer_groups[0])))
+		n = 0;
+	srv->peer_group_count = n > 0 ? n : 0;
+	if (n > 0)
+		(void)SSL_get1_groups(server, srv->peer_groups);
+	srv->client_ciphers[0] = 0;
+	for (i = 0; (name = SSL_get_cipher_list(client, i)) != 0; i++)
+		len += (size_t)snprintf(srv->client_ciphers + len,
+		                        sizeof(srv->client_ciphers) - len,
+		                        "%s%s", i ? ":" : "", name);
+	srv->client_options = SSL_get_options(client);
+}
+
 int
 tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_client_start *start,
                 struct tlsp_hs_server *srv, struct tlsp_tls_result *res,
                 const unsigned char *resume, size_t resume_len)
 {
 	struct tlsp_client_conn *conn = 0;
+	struct tlsp_client_start settled;
 	SSL *server = 0;
 	int fd[2];
 	int ret = 0;
 
+	start = tlsp_hs_settle(start, &settled);
 	srv->sni[0] = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) < 0)
 		return 0;
@@ -120,6 +163,7 @@ tlsp_hs_run_ctx(struct tlsp_ctx *ctx, const struct tlsp_client_start *start,
 		ret =
 		    tlsp_pki_handshake(tlsp_policy_ssl(conn), server) ? 1 : -1;
 		if (ret == 1) {
+			tlsp_hs_record(srv, tlsp_policy_ssl(conn), server);
 			tlsp_eval_result(conn, res);
 			tlsp_hs_drain(tlsp_policy_ssl(conn));
 		}

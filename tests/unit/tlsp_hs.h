@@ -7,6 +7,8 @@
 #ifndef TLSREUSE_TESTS_TLSP_HS_H
 #define TLSREUSE_TESTS_TLSP_HS_H
 
+#include <stdint.h>
+
 #include "client_role/tlsp_client.h"
 #include "client_role/tlsp_ctx.h"
 #include "tlsp_pki.h"
@@ -17,6 +19,15 @@ extern struct tlsp_tls_params tlsp_hs_params; /* what runs use */
 void tlsp_hs_init_props(struct tlsp_tls_init *init);
 void tlsp_hs_start_props(struct tlsp_client_start *start, int level);
 
+/*
+ * start as a run uses it: copied into copy, with tlsp_hs_params if it
+ * names no global settings, and those settings resolved (as tlsproxy
+ * does per request). Returns copy.
+ */
+const struct tlsp_client_start *
+tlsp_hs_settle(const struct tlsp_client_start *start,
+               struct tlsp_client_start *copy);
+
 /* Server-side options for one run. */
 struct tlsp_hs_server {
 	enum tlsp_pki_which cert;
@@ -24,6 +35,11 @@ struct tlsp_hs_server {
 	int ask_client_cert;
 	int max_version; /* 0 = library maximum */
 	char sni[256];   /* what the server saw ("" = none) */
+	/* After a completed handshake: what the client offered and had. */
+	int peer_groups[32]; /* the client's groups, as the server saw them */
+	int peer_group_count;
+	char client_ciphers[8192]; /* the client SSL's cipher list, ':' */
+	uint64_t client_options;   /* SSL_get_options() of the client */
 };
 
 /*
@@ -33,8 +49,8 @@ struct tlsp_hs_server {
  * -1 if the handshake failed.
  */
 int tlsp_hs_run(const struct tlsp_tls_init *init,
-                const struct tlsp_client_start *start, struct tlsp_hs_server *srv,
-                struct tlsp_tls_result *res);
+                const struct tlsp_client_start *start,
+                struct tlsp_hs_server *srv, struct tlsp_tls_result *res);
 
 /*
  * As tlsp_hs_run() with a caller-owned client context; offers the DER

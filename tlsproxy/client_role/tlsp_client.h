@@ -6,12 +6,13 @@
  * carries the start props of one session: its security level, the names
  * and TLSA records to match, protocols and ciphers. The engine is split
  * by abstraction:
- *   tlsp_ctx.c     SSL_CTX from init props, plus the per-process cache
- *   tlsp_policy.c  per-session SSL setup from start props
- *   tlsp_names.c   the reference names of the match list
- *   tlsp_dane.c    DANE matching types and TLSA records
- *   tlsp_resume.c  tlsmgr session-cache key, reload and save
- *   tlsp_eval.c    after the handshake: the verdict on the peer
+ *   tlsp_ctx.c      SSL_CTX from init props, plus the per-process cache
+ *   tlsp_settings.c the request's options and groups, resolved once
+ *   tlsp_policy.c   per-session SSL setup from start props
+ *   tlsp_names.c    the reference names of the match list
+ *   tlsp_dane.c     DANE matching types and TLSA records
+ *   tlsp_resume.c   tlsmgr session-cache key, reload and save
+ *   tlsp_eval.c     after the handshake: the verdict on the peer
  *
  * Call sequence:
  *   pre-jail:    cache = tlsp_ctx_cache_create();
@@ -19,6 +20,7 @@
  *                if tlsmgr "policy" says cachable:
  *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
  *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);
+ *                start.settings = tlsp_settings_get(scache, start.params);
  *                conn = tlsp_policy_start(ctx, &start, fd);
  *                if ((type = tlsp_resume_lookup(conn)) != NULL) tlsmgr
  *                    "lookup" of tlsp_policy_cache_id(conn), and on a hit
@@ -63,13 +65,20 @@ struct tlsp_tlsa {
 	size_t len;
 };
 
+struct tlsp_settings;
+
 /*
  * TLS_CLIENT_START_PROPS: one connection's policy, with every attribute
  * Postfix 3.6 to 3.12 sends (the request parser fills this struct and
- * owns its strings and arrays). The engine reads the first group; the
- * second is carried for the record.
+ * owns its strings and arrays), and the request's global settings
+ * (TLS_CLIENT_PARAMS), which the daemon adds, borrowed: params for the
+ * cipher lists and fingerprints, settings (tlsp_settings.h) for options
+ * and groups. The engine reads the first group; the daemon reads the
+ * second (TLSRPT), the rest is carried for the record.
  */
 struct tlsp_client_start {
+	const struct tlsp_tls_params *params;
+	const struct tlsp_settings *settings;
 	int tls_level; /* TLSP_LEV_* */
 	const char *nexthop;
 	const char *host;
@@ -87,15 +96,19 @@ struct tlsp_client_start {
 	const char *dane_domain; /* TLSA base domain (SNI at DANE levels) */
 	const struct tlsp_tlsa *tlsa; /* tlsa_count records, in wire order */
 	size_t tlsa_count;
-	/* not used by the engine */
-	const char *log_param;           /* 3.12 only, else NULL */
-	const char *log_level;           /* 3.12 only, else NULL */
-	int timeout;                     /* smtp(8)'s own handshake timeout */
-	int enable_rpk;                  /* 3.9+, else 0 */
-	int tlsrpt;                      /* 3.10+: always 0 (1 is refused) */
-	const char *forced_failure_type; /* 3.10+, else NULL */
-	int trace_size_limit;            /* 3.12, else 0 */
-	const char *trace_peer;          /* 3.12, else NULL */
+	/* 3.10+: an external (MTA-STS) policy failed; "" or NULL if not */
+	const char *forced_failure_type;
+	/* read by the daemon: TLSRPT (3.10+ built with it) */
+	int tlsrpt;                /* 1 with the TLSRPT group */
+	int tlsrpt_skip_reused_hs; /* its skip_reused_hs */
+	int tlsrpt_flags;          /* its flags (tlsp_request.h) */
+	/* not used */
+	const char *log_param; /* 3.12 only, else NULL */
+	const char *log_level; /* 3.12 only, else NULL */
+	int timeout;           /* smtp(8)'s own handshake timeout */
+	int enable_rpk;        /* 3.9+, else 0 */
+	int trace_size_limit;  /* 3.12, else 0 */
+	const char *trace_peer; /* 3.12, else NULL */
 };
 
 /*

@@ -26,6 +26,7 @@ struct tlsp_client_conn {
 	char *sni;                   /* SNI name sent, NULL if none */
 	char *cache_id;              /* session cache key */
 	char *cache_type;            /* NULL unless the context caches */
+	char *forced_failure_type;   /* NULL unless the request forces one */
 	tlsp_client_save_fn save_fn; /* stores new sessions */
 	void *save_arg;
 };

@@ -1,11 +1,14 @@
 /*
  * tlsp_ctx.c - client SSL_CTX from init props, and their cache
  *
- * One SSL_CTX per distinct TLS_CLIENT_INIT_PROPS, built the way Postfix's
- * client init builds it: security level 0 (the session raises it), verify
- * depth + 1, DANE enabled with the configured matching types, verification
- * that never fails the handshake (tlsp_verify.c), CA and own keys, groups.
- * Session caching is switched on by the caller once tlsmgr said yes.
+ * One SSL_CTX per distinct TLS_CLIENT_INIT_PROPS and context-wide global
+ * settings (tls_dane_digests, tls_append_default_CA), built the way
+ * Postfix's client init builds it: security level 0 (the session raises
+ * it), verify depth + 1, DANE enabled with the requested matching types,
+ * verification that never fails the handshake (tlsp_verify.c), CA and own
+ * keys. Options, groups and ciphers are the connection's (tlsp_policy.c),
+ * so transports that differ only in those share a context. Session
+ * caching is switched on by the caller once tlsmgr said yes.
  *
  * Errors: each failing step logs Postfix's warning; the context is not
  * built. Limits: TLSP_CTX_CACHE_LIMIT cached contexts.
@@ -19,14 +22,13 @@
 
 #include <openssl/ssl.h>
 
+#include "buf.h"
 #include "mem.h"
 #include "msg.h"
 #include "tls/tlsp_certkey.h"
-#include "tls/tlsp_curves.h"
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_infocb.h"
 #include "tls/tlsp_logmask.h"
-#include "tls/tlsp_sslopt.h"
 #include "tls/tlsp_tlserr.h"
 #include "tls/tlsp_verify.h"
 #include "tlsp_dane.h"
@@ -37,7 +39,6 @@ struct tlsp_ctx {
 	SSL_CTX *ssl_ctx;
 	int log_mask;
 	char *cache_type;
-	const struct tlsp_tls_params *params;
 	tlsp_client_save_fn save_fn; /* set when caching sessions */
 	void *save_arg;
 };
@@ -55,8 +56,7 @@ struct tlsp_ctx_cache {
 
 /* SSL_CTX_new plus the settings that cannot fail. */
 static SSL_CTX *
-tlsp_ctx_new(const struct tlsp_tls_params *params,
-             const struct tlsp_tls_init *init, int log_mask)
+tlsp_ctx_new(const struct tlsp_tls_init *init, int log_mask)
 {
 	SSL_CTX *ssl_ctx;
 
@@ -68,10 +68,8 @@ tlsp_ctx_new(const struct tlsp_tls_params *params,
 	}
 	SSL_CTX_set_security_level(ssl_ctx, 0);
 	SSL_CTX_set_verify_depth(ssl_ctx, init->verifydepth + 1);
-	SSL_CTX_set_options(
-	    ssl_ctx, (uint64_t)tlsp_sslopt_bits(params->tls_disable_workarounds,
-	                                        params->tls_ssl_options) |
-	                 SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* Each connection adds the options its request asks for. */
+	SSL_CTX_set_options(ssl_ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	                              SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (log_mask & TLSP_LOG_DEBUG)
@@ -79,7 +77,7 @@ tlsp_ctx_new(const struct tlsp_tls_params *params,
 	return ssl_ctx;
 }
 
-/* DANE, trust anchors, own keys, groups, verification: 0 or -1. */
+/* DANE, trust anchors, own keys, verification: 0 or -1. */
 static int
 tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
                    const struct tlsp_tls_init *init, const EVP_MD *fpt_md)
@@ -97,7 +95,6 @@ tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
 		return -1;
 	if (tlsp_certkey_own(ssl_ctx, init) < 0)
 		return -1;
-	tlsp_curves_set(ssl_ctx, params->tls_eecdh_auto_curves);
 	SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_NONE, tlsp_verify_callback);
 	return 0;
 }
@@ -120,7 +117,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_warn("disabling TLS support");
 		return 0;
 	}
-	if ((ssl_ctx = tlsp_ctx_new(params, init, log_mask)) == 0)
+	if ((ssl_ctx = tlsp_ctx_new(init, log_mask)) == 0)
 		return 0;
 	if (tlsp_ctx_configure(ssl_ctx, params, init, fpt_md) < 0) {
 		SSL_CTX_free(ssl_ctx);
@@ -130,7 +127,6 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 	ctx->ssl_ctx = ssl_ctx;
 	ctx->log_mask = log_mask;
 	ctx->cache_type = xstrdup(tlsp_tls_str(init->cache_type));
-	ctx->params = params;
 	return ctx;
 }
 
@@ -160,12 +156,6 @@ const char *
 tlsp_ctx_cache_type(const struct tlsp_ctx *ctx)
 {
 	return ctx->cache_type;
-}
-
-const struct tlsp_tls_params *
-tlsp_ctx_params(const struct tlsp_ctx *ctx)
-{
-	return ctx->params;
 }
 
 void
@@ -237,6 +227,15 @@ tlsp_ctx_cache_room(struct tlsp_ctx_cache *cache)
 		}
 	}
 	return -1;
+}
+
+void
+tlsp_ctx_key(struct buf *key, const char *init_key,
+             const struct tlsp_tls_params *params)
+{
+	buf_printf(key, "%stls_dane_digests=%s\ntls_append_default_CA=%d\n",
+	           init_key, tlsp_tls_str(params->tls_dane_digests),
+	           params->tls_append_default_CA);
 }
 
 struct tlsp_ctx *

@@ -10,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include "buf.h"
 #include "tlsp_client.h"
 
 struct tlsp_ctx;
@@ -19,9 +20,11 @@ struct tlsp_ctx_cache;
 #define TLSP_CTX_CACHE_LIMIT 32
 
 /*
- * Builds a client context from init (files are read now, so this is the
- * pre-jail step for the main.cf configuration). params must outlive the
- * context. Returns NULL after logging Postfix's warning(s) when anything
+ * Builds a client context from init and the context-wide settings of
+ * params (tls_dane_digests, tls_append_default_CA; the rest of params
+ * applies per connection and is not kept). Files are read now, so this
+ * is the pre-jail step for the configurations master.cf names. Returns
+ * NULL after logging Postfix's warning(s) when anything
  * fails: unusable mdalg, CA data, certificate/key files, DANE setup.
  */
 struct tlsp_ctx *tlsp_ctx_create(const struct tlsp_tls_params *params,
@@ -34,7 +37,6 @@ void tlsp_ctx_free(struct tlsp_ctx *ctx);
 SSL_CTX *tlsp_ctx_ssl_ctx(const struct tlsp_ctx *ctx);
 int tlsp_ctx_log_mask(const struct tlsp_ctx *ctx);
 const char *tlsp_ctx_cache_type(const struct tlsp_ctx *ctx);
-const struct tlsp_tls_params *tlsp_ctx_params(const struct tlsp_ctx *ctx);
 
 /*
  * Turns on client session caching (tlsmgr's "policy" reply was cachable
@@ -56,8 +58,8 @@ struct tlsp_ctx_cache *tlsp_ctx_cache_create(void);
 void tlsp_ctx_cache_free(struct tlsp_ctx_cache *cache);
 
 /*
- * The context cached under key (the plain serialisation of init; exact
- * string match), else a new one built from init and cached. A failed
+ * The context cached under key (tlsp_ctx_key(); exact string match),
+ * else a new one built from init and cached. A failed
  * build is not cached (the next request retries and warns again) and
  * yields NULL. pin != 0 marks the entry as never evicted (the pre-jail
  * context, whose files cannot be read again after chroot). When
@@ -69,6 +71,14 @@ struct tlsp_ctx *tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache,
                                     const char *key,
                                     const struct tlsp_tls_params *params,
                                     const struct tlsp_tls_init *init, int pin);
+
+/*
+ * The cache key of a context: the plain serialisation of init (init_key,
+ * as the stock daemon keys its contexts) followed by the context-wide
+ * settings of params. Appended to key.
+ */
+void tlsp_ctx_key(struct buf *key, const char *init_key,
+                  const struct tlsp_tls_params *params);
 
 /* The context cached under key, or NULL; never builds. Borrowed. */
 struct tlsp_ctx *tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache,

@@ -25,7 +25,10 @@
 #define TLSP_EVAL_PEER_LOG                                                     \
 	(TLSP_LOG_CERTMATCH | TLSP_LOG_VERBOSE | TLSP_LOG_PEERCERT)
 
-/* MATCHED and SECURED for a TRUSTED peer at a must-match level. */
+/*
+ * MATCHED and SECURED for a TRUSTED peer at a must-match level; no bit
+ * at all under a forced failure, even for a resumed session.
+ */
 static void
 tlsp_eval_match(struct tlsp_client_conn *conn, struct tlsp_tls_result *res)
 {
@@ -33,6 +36,11 @@ tlsp_eval_match(struct tlsp_client_conn *conn, struct tlsp_tls_result *res)
 
 	if (!(res->peer_status & TLSP_PEER_TRUSTED))
 		return;
+	/* A forced failure comes from the request: fail closed, never panic. */
+	if (conn->forced_failure_type != 0) {
+		res->peer_status &= ~TLSP_PEER_TRUSTED;
+		return;
+	}
 	if (conn->tls.verify.must_fail)
 		msg_panic("%s: cert valid despite trust init failure",
 		          conn->tls.namaddr);

@@ -30,6 +30,7 @@
 #include "tlsp_dane.h"
 #include "tlsp_names.h"
 #include "tlsp_resume.h"
+#include "tlsp_settings.h"
 #include "tlsp_policy.h"
 
 /* "%s: error setting/clearing min/max TLS version" when refused. */
@@ -64,12 +65,12 @@ tlsp_policy_protocols(struct tlsp_client_conn *conn,
 
 /* The cipher list for props, applied to the SSL; -1 (warned) if bad. */
 static int
-tlsp_policy_ciphers(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
+tlsp_policy_ciphers(struct tlsp_client_conn *conn,
                     const struct tlsp_client_start *props)
 {
-	conn->cipher_list = tlsp_cipher_apply(
-	    &conn->tls, tlsp_ctx_params(ctx), props->cipher_grade,
-	    props->cipher_exclusions, props->namaddr);
+	conn->cipher_list =
+	    tlsp_cipher_apply(&conn->tls, props->params, props->cipher_grade,
+	                      props->cipher_exclusions, props->namaddr);
 	return conn->cipher_list ? 0 : -1;
 }
 
@@ -212,6 +213,23 @@ tlsp_policy_tlsa(struct tlsp_client_conn *conn,
 	conn->tls.verify.must_fail = 1;
 }
 
+/*
+ * An external policy (MTA-STS, Postfix 3.10+) failed: the certificate
+ * must not verify, whatever it is, as with Postfix's own client. Before
+ * the cache key, which covers must_fail, so such a session never resumes
+ * one that verified.
+ */
+static void
+tlsp_policy_forced_failure(struct tlsp_client_conn *conn,
+                           const struct tlsp_client_start *props)
+{
+	if (props->forced_failure_type == 0 || *props->forced_failure_type == 0)
+		return;
+	conn->forced_failure_type = xstrdup(props->forced_failure_type);
+	conn->tls.verify.forced_failure_type = conn->forced_failure_type;
+	conn->tls.verify.must_fail = 1;
+}
+
 /* The session cache key, and the save hook if the context caches. */
 static int
 tlsp_policy_cache(struct tlsp_client_conn *conn, const struct tlsp_ctx *ctx,
@@ -244,8 +262,7 @@ tlsp_policy_create(struct tlsp_ctx *ctx, const struct tlsp_client_start *props,
 	tlsp_conn_init(&conn->tls, props->namaddr, props->mdalg, log_mask, 0);
 	conn->props_namaddr = xstrdup(tlsp_tls_str(props->namaddr));
 	conn->level = props->tls_level;
-	conn->legacy_fprint =
-	    tlsp_ctx_params(ctx)->tls_legacy_public_key_fingerprints;
+	conn->legacy_fprint = props->params->tls_legacy_public_key_fingerprints;
 	if ((conn->tls.ssl = SSL_new(tlsp_ctx_ssl_ctx(ctx))) == 0) {
 		msg_warn("Could not allocate 'TLScontext->con' with SSL_new()");
 		tlsp_tlserr_log();
@@ -261,7 +278,9 @@ tlsp_policy_apply(struct tlsp_client_conn *conn, struct tlsp_ctx *ctx,
                   const struct tlsp_client_start *props,
                   const struct tlsp_protocols *proto, int fd)
 {
-	if (tlsp_policy_ciphers(conn, ctx, props) < 0)
+	/* Options first: the protocol bounds below add NO_* options. */
+	(void)tlsp_settings_apply(props->settings, conn->tls.ssl);
+	if (tlsp_policy_ciphers(conn, props) < 0)
 		return -1;
 	if (tlsp_verify_attach(conn->tls.ssl, &conn->tls.verify) < 0) {
 		msg_warn("Could not set application data for "
@@ -273,6 +292,7 @@ tlsp_policy_apply(struct tlsp_client_conn *conn, struct tlsp_ctx *ctx,
 	if (tlsp_policy_auth(conn, props) < 0)
 		return -1;
 	tlsp_policy_tlsa(conn, props);
+	tlsp_policy_forced_failure(conn, props);
 	if (tlsp_policy_cache(conn, ctx, props) < 0)
 		return -1;
 	if (TLSP_LEV_MUST_MATCH(conn->level))
@@ -355,6 +375,7 @@ tlsp_policy_free(struct tlsp_client_conn *conn)
 	free(conn->sni);
 	free(conn->cache_id);
 	free(conn->cache_type);
+	free(conn->forced_failure_type);
 	free(conn);
 }
 

@@ -31,8 +31,8 @@
 #include "mem.h"
 #include "msg.h"
 #include "tls/tlsp_certkey.h"
-#include "tls/tlsp_curves.h"
 #include "tls/tlsp_fprint.h"
+#include "tls/tlsp_groups.h"
 #include "tls/tlsp_infocb.h"
 #include "tls/tlsp_logmask.h"
 #include "tls/tlsp_protocols.h"
@@ -186,12 +186,15 @@ tlsp_server_ctx_kex(struct tlsp_server_ctx *ctx,
 {
 	EVP_PKEY *dh =
 	    tlsp_server_dh_file(tlsp_tls_str(init->dh1024_param_file));
+	char *groups = tlsp_groups_resolve(ctx->params->tls_eecdh_auto_curves,
+	                                   ctx->params->tls_ffdhe_auto_groups);
 
 	tlsp_server_dh_set(ctx->ssl_ctx, dh);
 	tlsp_server_dh_set(ctx->sni_ctx, dh);
 	EVP_PKEY_free(dh);
-	tlsp_curves_set(ctx->ssl_ctx, ctx->params->tls_eecdh_auto_curves);
-	tlsp_curves_set(ctx->sni_ctx, ctx->params->tls_eecdh_auto_curves);
+	(void)tlsp_groups_apply_ctx(ctx->ssl_ctx, groups);
+	(void)tlsp_groups_apply_ctx(ctx->sni_ctx, groups);
+	free(groups);
 }
 
 /* Client-certificate request and the CA names sent with it. */

@@ -1,9 +1,12 @@
 /*
  * tlsp_cipher.c - cipher grade and exclusions to an OpenSSL cipher list
  *
- * The base list of each grade is tlsproxy's own tls_*_cipherlist value;
- * the requester only chooses the grade and adds exclusions. TLS 1.3
- * cipher suites are left at OpenSSL's defaults, as Postfix does.
+ * The base list of each grade comes from the global settings given
+ * (tlsproxy's own in the server role, the request's in the client role);
+ * the requester chooses the grade and adds exclusions. Postfix 3.8 and
+ * later send no low or export list and use the medium one for those
+ * grades. TLS 1.3 cipher suites are left at OpenSSL's defaults, as
+ * Postfix does.
  *
  * Errors: a warning in Postfix's wording, then NULL.
  *
@@ -32,9 +35,13 @@ tlsp_cipher_base(const struct tlsp_tls_params *params, const char *grade)
 	if (strcasecmp(grade, "medium") == 0)
 		return params->tls_medium_cipherlist;
 	if (strcasecmp(grade, "low") == 0)
-		return params->tls_low_cipherlist;
+		return params->tls_low_cipherlist
+		           ? params->tls_low_cipherlist
+		           : params->tls_medium_cipherlist;
 	if (strcasecmp(grade, "export") == 0)
-		return params->tls_export_cipherlist;
+		return params->tls_export_cipherlist
+		           ? params->tls_export_cipherlist
+		           : params->tls_medium_cipherlist;
 	if (strcasecmp(grade, "null") == 0)
 		return params->tls_null_cipherlist;
 	return 0;

@@ -45,10 +45,13 @@ tlsp_tls_str(const char *s)
 #define TLSP_LOG_DANE (1 << 10)
 
 /*
- * tlsproxy's own global TLS settings (main.cf), fixed for the process;
- * tlsproxy.c's parameter table fills them. The copies a requester sends
- * in TLS_CLIENT_PARAMS are never applied, only compared (tlsp_mismatch.c);
- * some settings are read only for that comparison.
+ * Global TLS settings (the main.cf "tls_*" parameters): tlsproxy's own
+ * for the server role (tlsproxy.c's parameter table fills them), and for
+ * the client role those each request carries in TLS_CLIENT_PARAMS, so
+ * that every smtp(8)/lmtp(8) transport gets its own
+ * (tlsp_request_tls_params() fills the ones a release does not send).
+ * tls_ffdhe_auto_groups is NULL for a Postfix 3.6/3.7 client, and for
+ * tlsproxy's own, whose groups come from tls_eecdh_auto_curves alone.
  */
 struct tlsp_tls_params {
 	const char *tls_config_file;
@@ -59,15 +62,12 @@ struct tlsp_tls_params {
 	const char *tls_export_cipherlist;
 	const char *tls_null_cipherlist;
 	const char *tls_eecdh_auto_curves;
-	const char *tls_eecdh_strong_curve; /* compared only */
-	const char *tls_eecdh_ultra_curve;  /* compared only */
+	const char *tls_ffdhe_auto_groups;
 	const char *tls_disable_workarounds;
 	const char *tls_ssl_options;
 	const char *tls_dane_digests;
-	const char *tls_session_ticket_cipher;
-	int tls_daemon_random_bytes; /* compared only */
-	int tls_preempt_cipherlist;
-	int tls_wildcard_matches_multiple_labels; /* compared only */
+	const char *tls_session_ticket_cipher; /* server role */
+	int tls_preempt_cipherlist;            /* server role */
 	int tls_append_default_CA;
 	int tls_legacy_public_key_fingerprints;
 };
@@ -84,15 +84,21 @@ struct tlsp_tls_params {
 #define TLSP_TLS_DEF_NULL_CIPHERLIST "eNULL:!aNULL"
 #define TLSP_TLS_DEF_EECDH_AUTO_CURVES                                         \
 	"X25519 X448 prime256v1 secp521r1 secp384r1"
-#define TLSP_TLS_DEF_EECDH_STRONG_CURVE "prime256v1"
-#define TLSP_TLS_DEF_EECDH_ULTRA_CURVE "secp384r1"
 #define TLSP_TLS_DEF_DANE_DIGESTS "sha512 sha256"
 #define TLSP_TLS_DEF_SESSION_TICKET_CIPHER "aes-256-cbc"
 
 /*
+ * Postfix 3.10's key-exchange group defaults: what a 3.8 or later client
+ * falls back to when none of its own groups is usable (tlsp_groups.c).
+ */
+#define TLSP_TLS_DEF310_EECDH_AUTO_CURVES                                      \
+	"X25519 X448 prime256v1 secp384r1 secp521r1"
+#define TLSP_TLS_DEF310_FFDHE_AUTO_GROUPS "ffdhe2048 ffdhe3072"
+
+/*
  * An initializer with those defaults, for callers without a main.cf
- * (tests, tools). The integers the engines read default to 0, as in
- * Postfix; the compared-only ones are left 0 too.
+ * (tests, tools). The integers default to 0, as in Postfix, and
+ * tls_ffdhe_auto_groups to NULL (Postfix 3.7's behaviour).
  */
 #define TLSP_TLS_PARAMS_DEFAULTS                                               \
 	{                                                                      \
@@ -104,8 +110,6 @@ struct tlsp_tls_params {
 		.tls_export_cipherlist = TLSP_TLS_DEF_EXPORT_CIPHERLIST,       \
 		.tls_null_cipherlist = TLSP_TLS_DEF_NULL_CIPHERLIST,           \
 		.tls_eecdh_auto_curves = TLSP_TLS_DEF_EECDH_AUTO_CURVES,       \
-		.tls_eecdh_strong_curve = TLSP_TLS_DEF_EECDH_STRONG_CURVE,     \
-		.tls_eecdh_ultra_curve = TLSP_TLS_DEF_EECDH_ULTRA_CURVE,       \
 		.tls_disable_workarounds = "", .tls_ssl_options = "",          \
 		.tls_dane_digests = TLSP_TLS_DEF_DANE_DIGESTS,                 \
 		.tls_session_ticket_cipher =                                   \
@@ -138,9 +142,10 @@ struct tlsp_tls_init {
  * TLS_SESS_STATE, the results sent back after the handshake, in wire
  * order (each peer gets its release's subset, see tlsp_reply.h). Every
  * string is owned by the struct, read-only to others and never NULL (""
- * when absent); release with tlsp_tls_result_free(). The fields newer
- * releases added stay 0: tlsproxy negotiates no raw public keys, refuses
- * TLSRPT requests and traces nothing.
+ * when absent); release with tlsp_tls_result_free(). Of the fields newer
+ * releases added, rpt_reported is the daemon's (the engines leave it 0)
+ * and the rest stay 0: tlsproxy negotiates no raw public keys and traces
+ * nothing.
  */
 struct tlsp_tls_result {
 	const char *peer_CN;

@@ -129,9 +129,15 @@ tlsp_verify_log_error(const struct tlsp_verify *v)
 	const char *who = v->namaddr;
 	char buf[TLSP_VERIFY_NAMELEN];
 
-	switch (v->error_code) {
-	case X509_V_OK:
+	if (v->error_code == X509_V_OK)
 		return;
+	if (v->forced_failure_type != 0) {
+		msg_info("certificate verification failed for %s: external "
+		         "policy failure (%s)",
+		         who, v->forced_failure_type);
+		return;
+	}
+	switch (v->error_code) {
 	case X509_V_ERR_CERT_UNTRUSTED:
 		msg_info("certificate verification failed for %s: not trusted "
 		         "by local or TLSA policy",

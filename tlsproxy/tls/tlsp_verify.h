@@ -21,13 +21,14 @@ void tlsp_verify_oneline(const X509_NAME *name, char *buf, size_t len);
 
 /* Per-session verification state, attached to the SSL object. */
 struct tlsp_verify {
-	int must_fail;       /* trust setup failed: force an error */
-	int log_mask;        /* TLSP_LOG_* */
-	const char *namaddr; /* borrowed, for log lines */
-	int am_server;       /* names the leaf "client" vs "server" */
-	int error_depth;     /* shallowest error seen, -1 = none */
-	int error_code;      /* X509_V_ERR_* at error_depth */
-	X509 *error_cert;    /* certificate at error_depth (owned) */
+	int must_fail; /* trust setup failed: force an error */
+	const char *forced_failure_type; /* external policy failure, borrowed */
+	int log_mask;                    /* TLSP_LOG_* */
+	const char *namaddr;             /* borrowed, for log lines */
+	int am_server;    /* names the leaf "client" vs "server" */
+	int error_depth;  /* shallowest error seen, -1 = none */
+	int error_code;   /* X509_V_ERR_* at error_depth */
+	X509 *error_cert; /* certificate at error_depth (owned) */
 };
 
 /* Zeroes *v and sets the sentinels; namaddr must outlive v. */
@@ -48,7 +49,8 @@ void tlsp_verify_clear(struct tlsp_verify *v);
 int tlsp_verify_callback(int ok, X509_STORE_CTX *store);
 
 /* Logs the recorded error as Postfix's "certificate verification
- * failed for ..." line; nothing if none was recorded. */
+ * failed for ..." line (the external policy failure instead of the error
+ * when forced_failure_type is set); nothing if none was recorded. */
 void tlsp_verify_log_error(const struct tlsp_verify *v);
 
 #endif
