@@ -504,25 +504,17 @@ scache_find_dummy(struct scache_client *c, struct attr_cursor *cur)
 	return SCACHE_STEP_AGAIN;
 }
 
-/*
- * The next chunks of the listing: one, and the next as long as the socket
- * takes each at once (no STREAM_FLUSHED follows those). Returns 1 once the
- * end list is written or queued (the client is then closed), else 0 (more
- * after STREAM_FLUSHED).
- */
-static int
+/* The next chunk of the listing; closing once the end list is out. */
+static void
 scache_client_list_more(struct scache_client *c)
 {
 	struct buf out;
-	int more;
 
-	do {
-		buf_init(&out);
-		more = scache_list_next(c->list, &out, event_now(), time(NULL));
-		stream_write(c->stream, out.data, out.len);
-		buf_free(&out);
-	} while (more && stream_pending(c->stream) == 0);
-	return !more;
+	buf_init(&out);
+	if (!scache_list_next(c->list, &out, event_now(), time(NULL)))
+		c->state = SCACHE_CLIENT_CLOSING;
+	stream_write(c->stream, out.data, out.len);
+	buf_free(&out);
 }
 
 static enum scache_step
@@ -542,7 +534,8 @@ scache_list_service(struct scache_client *c, struct attr_cursor *cur)
 		return scache_client_bad(c, 0);
 	c->list = scache_list_create(proto->cache, &info);
 	c->state = SCACHE_CLIENT_LISTING;
-	return scache_client_list_more(c) ? SCACHE_STEP_CLOSE : SCACHE_STEP_MORE;
+	scache_client_list_more(c);
+	return SCACHE_STEP_MORE;
 }
 
 static enum scache_step
@@ -683,8 +676,7 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		stream_data(s, &len);
 		stream_consume(s, len);
 	} else if (c->state == SCACHE_CLIENT_LISTING && ev == STREAM_FLUSHED) {
-		if (scache_client_list_more(c))
-			step = SCACHE_STEP_CLOSE;
+		scache_client_list_more(c);
 	} else if (ev == STREAM_DATA) {
 		step = scache_client_run(c);
 	} else if (ev != STREAM_FLUSHED) {
