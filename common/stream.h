@@ -24,7 +24,7 @@
 
 enum stream_event {
 	STREAM_DATA,    /* new input (and maybe a descriptor) is buffered */
-	STREAM_FLUSHED, /* output that had to wait has all been written */
+	STREAM_FLUSHED, /* queued output has all been written */
 	STREAM_EOF,     /* the peer closed; no more input will come */
 	STREAM_ERROR,   /* see stream_errno(); the stream is dead */
 	STREAM_TIMEOUT, /* no I/O progress within the timeout */
@@ -68,17 +68,20 @@ void stream_consume(struct stream *s, size_t n);
 
 /*
  * Returns the descriptor received with the input, now owned by the
- * caller, or -1. A second descriptor arriving before the first is taken
- * is STREAM_ERROR (EBADMSG).
+ * caller, or -1, or FDPASS_FD_LOST (fdpass.h) if one came that this
+ * process had no room for. A second descriptor arriving before the first
+ * is taken is STREAM_ERROR (EBADMSG).
  */
 int stream_take_fd(struct stream *s);
 
 /*
- * Writes len bytes (copied): at once as far as the socket takes them when
- * nothing else is queued, the rest from the loop. STREAM_FLUSHED comes
- * only for output that had to wait: if stream_pending() is 0 on return,
- * all of it is written and no event follows. A write error is reported
- * from the loop (STREAM_ERROR), never from inside this call.
+ * Writes len bytes (copied). Inside the owner's callback they go out when
+ * the callback returns, followed by STREAM_FLUSHED once all is written.
+ * Elsewhere (another stream's callback, a timer), when nothing else is
+ * queued, as far as the socket takes them at once: if stream_pending()
+ * is 0 on return, all of it is written and no STREAM_FLUSHED follows. The
+ * rest, and a write error (STREAM_ERROR), come from the loop, never from
+ * inside this call.
  */
 void stream_write(struct stream *s, const void *data, size_t len);
 
@@ -98,6 +101,20 @@ size_t stream_pending(const struct stream *s);
  * Every byte of progress restarts the clock. 0 disarms.
  */
 void stream_set_timeout(struct stream *s, unsigned timeout_ms);
+
+/*
+ * Arms a deadline instead: STREAM_TIMEOUT timeout_ms from now, whatever
+ * the progress (a peer that trickles bytes cannot move it); calling this
+ * again, or stream_set_timeout(), replaces it. 0 disarms.
+ */
+void stream_set_deadline(struct stream *s, unsigned timeout_ms);
+
+/*
+ * Backpressure: while more than limit bytes of output are queued, no
+ * input is read, so a peer that sends and never reads is held by its own
+ * socket buffers, not by our memory. 0 (the default): no limit.
+ */
+void stream_set_output_limit(struct stream *s, size_t limit);
 
 /*
  * After STREAM_ERROR: the errno value. EMSGSIZE: the owner left
