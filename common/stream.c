@@ -16,9 +16,13 @@
  * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows,
  * first when the frame that queued it closes, then (if the socket was
  * full) on writability; one queued descriptor is passed at its place in
- * the byte sequence. The
- * queue is reset whenever it drains (request/response use). With an
- * output limit, input is not read while the queue is above it.
+ * the byte sequence. A write outside any frame of the stream (from
+ * another stream's callback, a timer, the accept) that finds the queue
+ * empty is tried on the socket at once, with no STREAM_FLUSHED for what
+ * the socket took; what it does not take, and any error, is left to the
+ * write event. The queue is reset whenever it drains (request/response
+ * use). With an output limit, input is not read while the queue is above
+ * it.
  *
  * Errors: peer trouble becomes STREAM_ERROR with an errno; misuse panics.
  * See also: fdpass.c, event.c.
@@ -65,18 +69,21 @@ struct stream {
 	int out_blocked;     /* the socket was full: wait until writable */
 	int dead;            /* stream_free() called inside a frame */
 	int eof;
-	int error; /* errno of the failure, 0 if none */
+	int error;       /* errno of the failure, 0 if none */
+	int write_error; /* errno of a failed direct write, for the event */
 };
 
 static void stream_io_event(int fd, unsigned events, void *ctx);
 static void stream_timeout_event(void *ctx);
 
-/* Releases everything the stream owns. */
+/* Releases everything the stream owns (the socket unless released). */
 static void
 stream_destroy(struct stream *s)
 {
-	event_clear(s->fd);
-	(void)close(s->fd);
+	if (s->fd >= 0) {
+		event_clear(s->fd);
+		(void)close(s->fd);
+	}
 	(void)event_timer_cancel(stream_timeout_event, s);
 	if (s->in_fd >= 0)
 		(void)close(s->in_fd);
@@ -168,7 +175,8 @@ stream_create(int fd, stream_fn fn, void *ctx)
 	if (fd < 0 || fn == NULL)
 		msg_panic("%s: bad descriptor %d or callback", __func__, fd);
 	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (flags < 0 || ((flags & O_NONBLOCK) == 0 &&
+	                  fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0))
 		msg_fatal("%s: fcntl fd %d: %m", __func__, fd);
 	s = xcalloc(1, sizeof(*s));
 	s->fd = fd;
@@ -191,6 +199,17 @@ stream_free(struct stream *s)
 		s->dead = 1;
 	else
 		stream_destroy(s);
+}
+
+int
+stream_release(struct stream *s)
+{
+	int fd = s->fd;
+
+	event_clear(fd);
+	s->fd = -1;
+	stream_free(s);
+	return fd;
 }
 
 int
@@ -228,10 +247,40 @@ stream_take_fd(struct stream *s)
 	return fd;
 }
 
+static ssize_t stream_write_step(struct stream *s);
+
+/*
+ * Sends what the socket takes now of output written outside any frame
+ * that found the queue empty. Never calls the owner: an error is kept
+ * for the write event, a full socket waits for it.
+ */
+static void
+stream_write_now(struct stream *s)
+{
+	while (stream_pending(s) > 0) {
+		if (stream_write_step(s) < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				s->write_error = errno;
+			else
+				s->out_blocked = 1;
+			return;
+		}
+		stream_progress(s);
+	}
+	buf_reset(&s->out);
+	s->out_start = 0;
+}
+
 void
 stream_write(struct stream *s, const void *data, size_t len)
 {
+	int idle = stream_pending(s) == 0;
+
 	buf_append(&s->out, data, len);
+	/* Inside a frame, the frame's end writes it (stream_leave()). */
+	if (idle && s->busy == 0 && !s->error && !s->write_error &&
+	    !s->out_blocked)
+		stream_write_now(s);
 	stream_rearm(s);
 }
 
@@ -316,6 +365,10 @@ stream_write_step(struct stream *s)
 static void
 stream_flush(struct stream *s)
 {
+	if (s->write_error != 0) {
+		stream_fail(s, s->write_error);
+		return;
+	}
 	while (stream_pending(s) > 0) {
 		if (stream_write_step(s) < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK)

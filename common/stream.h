@@ -24,7 +24,7 @@
 
 enum stream_event {
 	STREAM_DATA,    /* new input (and maybe a descriptor) is buffered */
-	STREAM_FLUSHED, /* all queued output has been written */
+	STREAM_FLUSHED, /* queued output has all been written */
 	STREAM_EOF,     /* the peer closed; no more input will come */
 	STREAM_ERROR,   /* see stream_errno(); the stream is dead */
 	STREAM_TIMEOUT, /* no I/O progress within the timeout */
@@ -47,6 +47,13 @@ struct stream *stream_create(int fd, stream_fn fn, void *ctx);
  */
 void stream_free(struct stream *s);
 
+/*
+ * Frees s as stream_free() does, but returns its socket (non-blocking,
+ * no longer registered with event.c) instead of closing it; the caller
+ * owns it. Unread input and unsent output are dropped.
+ */
+int stream_release(struct stream *s);
+
 /* The socket, still owned by the stream. */
 int stream_fd(const struct stream *s);
 
@@ -67,7 +74,15 @@ void stream_consume(struct stream *s, size_t n);
  */
 int stream_take_fd(struct stream *s);
 
-/* Queues len bytes for writing (copied). */
+/*
+ * Writes len bytes (copied). Inside the owner's callback they go out when
+ * the callback returns, followed by STREAM_FLUSHED once all is written.
+ * Elsewhere (another stream's callback, a timer), when nothing else is
+ * queued, as far as the socket takes them at once: if stream_pending()
+ * is 0 on return, all of it is written and no STREAM_FLUSHED follows. The
+ * rest, and a write error (STREAM_ERROR), come from the loop, never from
+ * inside this call.
+ */
 void stream_write(struct stream *s, const void *data, size_t len);
 
 /*

@@ -8,6 +8,16 @@
  * SSL_write() repeats the exact pointer and length (OpenSSL's rule): the
  * bytes stay at the ring's head until it succeeds.
  *
+ * SSL_write() does not write the socket: the SSL's write BIO is the
+ * pump's, which queues each record in a third ring, to_wire, and a turn
+ * of the loop ends by sending all of it with one sendmsg() (a full ring
+ * also sends at once, and a flush from OpenSSL, as after close_notify,
+ * sends too). Where one write() per 16 KiB record was, one sendmsg() per
+ * four records is: fewer system calls, fewer and fuller TCP segments,
+ * for one more copy of the bytes in memory. Ciphertext on its way is
+ * part of the session: TLS I/O ends (and close() may come) only once
+ * to_wire is empty. With a TLS packet dump on, the socket BIO stays.
+ *
  * Each of the four transfers (plaintext in, TLS out, TLS in, plaintext
  * out) runs until it blocks or its buffer is full or empty, in a loop
  * that stops when none moves a byte. A transfer that blocked waits for
@@ -47,13 +57,15 @@
 #include "mem.h"
 #include "msg.h"
 
+#include "tlsp_heap.h"
 #include "tlsp_pump.h"
 
 /* Event interest not yet given to event.c. */
 #define TLSP_PUMP_MASK_UNSET (~0u)
 
 struct tlsp_ring {
-	char *data;  /* TLSP_PUMP_BUFFER bytes, or NULL while released */
+	char *data;  /* size bytes, or NULL while released */
+	size_t size; /* capacity, set once */
 	size_t head; /* offset of the oldest byte */
 	size_t len;  /* bytes held */
 };
@@ -67,6 +79,9 @@ struct tlsp_pump {
 	void *ctx;
 	struct tlsp_ring to_remote; /* read from the client, for SSL_write */
 	struct tlsp_ring to_plain;  /* from SSL_read, for the client */
+	struct tlsp_ring to_wire;   /* records SSL_write made, for the socket */
+	int wire_blocked;           /* sending to_wire gave EAGAIN */
+	int shutdown_sent;          /* SSL_shutdown queued our close_notify */
 	size_t write_len;           /* length of an SSL_write to retry */
 	unsigned ssl_read_want;     /* EVENT_* that SSL_read waits for */
 	unsigned ssl_write_want;    /* ... SSL_write */
@@ -97,7 +112,7 @@ static void
 tlsp_ring_need(struct tlsp_ring *r)
 {
 	if (r->data == NULL)
-		r->data = xmalloc(TLSP_PUMP_BUFFER);
+		r->data = xmalloc(r->size);
 }
 
 /* Frees the storage of an empty ring. */
@@ -112,14 +127,14 @@ tlsp_ring_release(struct tlsp_ring *r)
 static size_t
 tlsp_ring_room(const struct tlsp_ring *r)
 {
-	return TLSP_PUMP_BUFFER - r->len;
+	return r->size - r->len;
 }
 
 /* The held bytes as up to two pieces; returns the number of pieces. */
 static int
 tlsp_ring_data_iov(const struct tlsp_ring *r, struct iovec iov[2])
 {
-	size_t first = TLSP_PUMP_BUFFER - r->head;
+	size_t first = r->size - r->head;
 
 	iov[0].iov_base = r->data + r->head;
 	if (r->len <= first) {
@@ -136,15 +151,15 @@ tlsp_ring_data_iov(const struct tlsp_ring *r, struct iovec iov[2])
 static int
 tlsp_ring_room_iov(const struct tlsp_ring *r, struct iovec iov[2])
 {
-	size_t tail = (r->head + r->len) % TLSP_PUMP_BUFFER;
+	size_t tail = (r->head + r->len) % r->size;
 	size_t room = tlsp_ring_room(r);
 
 	iov[0].iov_base = r->data + tail;
-	if (tail + room <= TLSP_PUMP_BUFFER) {
+	if (tail + room <= r->size) {
 		iov[0].iov_len = room;
 		return 1;
 	}
-	iov[0].iov_len = TLSP_PUMP_BUFFER - tail;
+	iov[0].iov_len = r->size - tail;
 	iov[1].iov_base = r->data;
 	iov[1].iov_len = room - iov[0].iov_len;
 	return 2;
@@ -166,7 +181,7 @@ tlsp_ring_consume(struct tlsp_ring *r, size_t n)
 	if (n > r->len)
 		msg_panic("%s: %zu bytes, only %zu held", __func__, n, r->len);
 	r->len -= n;
-	r->head = r->len == 0 ? 0 : (r->head + n) % TLSP_PUMP_BUFFER;
+	r->head = r->len == 0 ? 0 : (r->head + n) % r->size;
 }
 
 /* --- endings */
@@ -178,7 +193,9 @@ tlsp_pump_remote_end(struct tlsp_pump *p, const char *why)
 	p->remote_done = 1;
 	p->ssl_read_want = p->ssl_write_want = p->shutdown_want = 0;
 	p->write_len = 0;
+	p->wire_blocked = 0;
 	tlsp_ring_consume(&p->to_remote, p->to_remote.len);
+	tlsp_ring_consume(&p->to_wire, p->to_wire.len);
 	snprintf(p->remote_why, sizeof(p->remote_why), "%s", why);
 }
 
@@ -236,6 +253,160 @@ tlsp_pump_want(int err)
 	return 0;
 }
 
+/* --- records to the wire */
+
+/*
+ * Sends what to_wire holds. Returns 1 if all of it went (or there was
+ * nothing), 0 if the socket is full (wire_blocked), -1 after a send
+ * error, with errno.
+ */
+static int
+tlsp_pump_wire_send(struct tlsp_pump *p)
+{
+	struct tlsp_ring *r = &p->to_wire;
+	struct msghdr msg = {0};
+	struct iovec iov[2];
+	ssize_t n;
+
+	while (r->len > 0) {
+		msg.msg_iov = iov;
+		msg.msg_iovlen = (size_t)tlsp_ring_data_iov(r, iov);
+		do
+			n = sendmsg(p->cipher_fd, &msg, MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			p->wire_blocked = 1;
+			return 0;
+		}
+		if (n < 0)
+			return -1;
+		p->stats.wire_sends++;
+		tlsp_ring_consume(r, (size_t)n);
+		p->last_io = event_now();
+	}
+	return 1;
+}
+
+/* BIO write: queues a record OpenSSL made; sends when the ring is full. */
+static int
+tlsp_pump_bio_write(BIO *bio, const char *data, int len)
+{
+	struct tlsp_pump *p = BIO_get_data(bio);
+	struct tlsp_ring *r = &p->to_wire;
+	struct iovec iov[2];
+	size_t n, done = 0;
+	int cnt, i;
+
+	BIO_clear_retry_flags(bio);
+	tlsp_ring_need(r);
+	if (tlsp_ring_room(r) < (size_t)len) {
+		if (p->wire_blocked || tlsp_pump_wire_send(p) < 0) {
+			if (p->wire_blocked)
+				BIO_set_retry_write(bio);
+			return -1;
+		}
+	}
+	cnt = tlsp_ring_room_iov(r, iov);
+	for (i = 0; i < cnt && done < (size_t)len; i++) {
+		n = (size_t)len - done < iov[i].iov_len ? (size_t)len - done
+		                                         : iov[i].iov_len;
+		memcpy(iov[i].iov_base, data + done, n);
+		done += n;
+	}
+	tlsp_ring_produce(r, done);
+	return (int)done;
+}
+
+/* BIO ctrl: a flush sends; the rest is what a sink BIO answers. */
+static long
+tlsp_pump_bio_ctrl(BIO *bio, int cmd, long num, void *ptr)
+{
+	struct tlsp_pump *p = BIO_get_data(bio);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		BIO_clear_retry_flags(bio);
+		if (p->wire_blocked) {
+			BIO_set_retry_write(bio);
+			return 0;
+		}
+		switch (tlsp_pump_wire_send(p)) {
+		case 1:
+			return 1;
+		case 0:
+			BIO_set_retry_write(bio);
+			return 0;
+		default:
+			return -1;
+		}
+	case BIO_CTRL_WPENDING:
+		return (long)p->to_wire.len;
+	case BIO_CTRL_PENDING:
+		return 0;
+	case BIO_CTRL_DUP:
+	case BIO_CTRL_PUSH:
+	case BIO_CTRL_POP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The method of the pump's write BIO, made once per process. */
+static const BIO_METHOD *
+tlsp_pump_bio_method(void)
+{
+	static BIO_METHOD *method;
+
+	if (method == NULL &&
+	    ((method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
+	                            "tlsproxy pump")) == NULL ||
+	     !BIO_meth_set_write(method, tlsp_pump_bio_write) ||
+	     !BIO_meth_set_ctrl(method, tlsp_pump_bio_ctrl)))
+		msg_fatal("%s: cannot make a BIO method", __func__);
+	return method;
+}
+
+/*
+ * Puts the pump's BIO between SSL_write and the remote socket, so that
+ * the records of one run leave in one sendmsg() (up to TLSP_PUMP_WIRE
+ * bytes) rather than one write() each. Not while TLS packets are dumped
+ * (a callback on the socket BIO): those writes go to the socket as
+ * before, and are dumped as stock dumps them. Not when the kernel does
+ * the records (kernel TLS, which OpenSSL's configuration can turn on
+ * with Options = KTLS): the socket BIO must then get the plaintext.
+ */
+static void
+tlsp_pump_bio_attach(struct tlsp_pump *p)
+{
+	BIO *wbio = SSL_get_wbio(p->ssl), *bio;
+
+	if (BIO_get_callback_ex(wbio) != NULL || BIO_get_ktls_send(wbio))
+		return;
+	if ((bio = BIO_new(tlsp_pump_bio_method())) == NULL)
+		msg_fatal("%s: cannot make a BIO", __func__);
+	BIO_set_data(bio, p);
+	BIO_set_init(bio, 1);
+	SSL_set0_wbio(p->ssl, bio);
+}
+
+/* to_wire to the socket; 1 if its state changed. */
+static int
+tlsp_pump_wire_out(struct tlsp_pump *p)
+{
+	char why[100];
+
+	if (p->remote_done || p->wire_blocked || p->to_wire.len == 0)
+		return 0;
+	if (tlsp_pump_wire_send(p) >= 0)
+		return 1;
+	snprintf(why, sizeof(why), "TLS error: %s", strerror(errno));
+	tlsp_pump_remote_end(p, why);
+	return 1;
+}
+
 /* --- the four transfers; each returns 1 if its state changed */
 
 /* Client to to_remote. */
@@ -278,7 +449,7 @@ tlsp_pump_tls_out(struct tlsp_pump *p)
 	if (p->remote_done || p->ssl_write_want != 0 || r->len == 0)
 		return 0;
 	if (len == 0) {
-		len = TLSP_PUMP_BUFFER - r->head;
+		len = r->size - r->head;
 		if (len > r->len)
 			len = r->len;
 		if (len > TLSP_PUMP_RECORD)
@@ -378,13 +549,21 @@ tlsp_pump_ending(struct tlsp_pump *p)
 
 	if (!p->remote_done && p->plain_eof && p->to_remote.len == 0 &&
 	    p->shutdown_want == 0) {
-		ERR_clear_error();
-		ret = SSL_shutdown(p->ssl);
-		if (ret < 0 && (p->shutdown_want = tlsp_pump_want(
-		                    SSL_get_error(p->ssl, ret))) != 0)
+		if (!p->shutdown_sent) {
+			ERR_clear_error();
+			ret = SSL_shutdown(p->ssl);
+			if (ret < 0 && (p->shutdown_want = tlsp_pump_want(
+			                    SSL_get_error(p->ssl, ret))) != 0)
+				return NULL;
+			ERR_clear_error();
+			p->shutdown_sent = 1;
+		}
+		/* What SSL_write queued, close_notify last, must reach the
+		 * socket before TLS I/O ends. */
+		if (tlsp_pump_wire_out(p), p->to_wire.len > 0 && !p->remote_done)
 			return NULL;
-		ERR_clear_error();
-		tlsp_pump_remote_end(p, p->plain_why);
+		if (!p->remote_done)
+			tlsp_pump_remote_end(p, p->plain_why);
 	}
 	if (p->remote_done)
 		return p->to_plain.len == 0 ? p->remote_why : NULL;
@@ -399,9 +578,10 @@ tlsp_pump_run(struct tlsp_pump *p)
 
 	do {
 		moved = tlsp_pump_plain_in(p);
-		/* Whole buffers per turn: fewer, larger plaintext socket calls. */
+		/* Whole buffers per turn: fewer, larger socket calls. */
 		while (tlsp_pump_tls_out(p))
 			moved = 1;
+		moved |= tlsp_pump_wire_out(p);
 		while (tlsp_pump_tls_in(p))
 			moved = 1;
 		moved |= tlsp_pump_plain_out(p);
@@ -438,12 +618,16 @@ tlsp_pump_arm(struct tlsp_pump *p)
 	if (tlsp_ring_room(&p->to_plain) > 0)
 		cipher |= p->ssl_read_want;
 	cipher |= p->ssl_write_want | p->shutdown_want;
+	if (p->wire_blocked && p->to_wire.len > 0)
+		cipher |= EVENT_WRITE;
 	tlsp_pump_interest(p, p->plain_fd, &p->plain_mask, plain);
 	tlsp_pump_interest(p, p->cipher_fd, &p->cipher_mask, cipher);
 
 	due = p->last_io + p->timeout_ms;
 	if (p->to_remote.len == 0 && p->to_plain.len == 0 &&
-	    (p->to_remote.data != NULL || p->to_plain.data != NULL)) {
+	    p->to_wire.len == 0 &&
+	    (p->to_remote.data != NULL || p->to_plain.data != NULL ||
+	     p->to_wire.data != NULL)) {
 		if (p->idle_since == 0)
 			p->idle_since = event_now();
 		if (p->idle_since + TLSP_PUMP_RELEASE_MS < due)
@@ -489,6 +673,7 @@ tlsp_pump_release(struct tlsp_pump *p)
 	p->ssl = NULL;
 	tlsp_ring_release(&p->to_remote);
 	tlsp_ring_release(&p->to_plain);
+	tlsp_ring_release(&p->to_wire);
 	(void)event_timer_cancel(tlsp_pump_timer_event, p);
 	p->finished = 1;
 }
@@ -517,6 +702,8 @@ tlsp_pump_event(int fd, unsigned events, void *ctx)
 		if (events & EVENT_WRITE)
 			p->plain_write_blocked = 0;
 	} else {
+		if (events & EVENT_WRITE)
+			p->wire_blocked = 0;
 		if (p->ssl_read_want & events)
 			p->ssl_read_want = 0;
 		if (p->ssl_write_want & events)
@@ -555,8 +742,10 @@ tlsp_pump_timer_event(void *ctx)
 	if (p->idle_since != 0 && now >= p->idle_since + TLSP_PUMP_RELEASE_MS) {
 		tlsp_ring_release(&p->to_remote);
 		tlsp_ring_release(&p->to_plain);
+		tlsp_ring_release(&p->to_wire);
 		(void)SSL_free_buffers(p->ssl);
 		p->idle_since = 0;
+		tlsp_heap_trim_soon();
 	}
 	if ((reason = tlsp_pump_run(p)) != NULL)
 		tlsp_pump_finish(p, reason);
@@ -572,7 +761,8 @@ tlsp_pump_nonblock(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
 
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (flags < 0 || ((flags & O_NONBLOCK) == 0 &&
+	                  fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0))
 		msg_fatal("%s: fcntl fd %d: %m", __func__, fd);
 }
 
@@ -591,8 +781,11 @@ tlsp_pump_create(int plain_fd, SSL *ssl, int cipher_fd, unsigned timeout_ms,
 	p->plain_fd = plain_fd;
 	p->cipher_fd = cipher_fd;
 	p->ssl = ssl;
+	p->to_remote.size = p->to_plain.size = TLSP_PUMP_BUFFER;
+	p->to_wire.size = TLSP_PUMP_WIRE;
 	/* One read() per record instead of header and body apart. */
 	SSL_set_read_ahead(ssl, 1);
+	tlsp_pump_bio_attach(p);
 	p->timeout_ms = timeout_ms;
 	p->done = done;
 	p->ctx = ctx;
@@ -619,5 +812,6 @@ tlsp_pump_stats(const struct tlsp_pump *p, struct tlsp_pump_stats *stats)
 {
 	*stats = p->stats;
 	stats->buffered = (p->to_remote.data != NULL ? TLSP_PUMP_BUFFER : 0) +
-	                  (p->to_plain.data != NULL ? TLSP_PUMP_BUFFER : 0);
+	                  (p->to_plain.data != NULL ? TLSP_PUMP_BUFFER : 0) +
+	                  (p->to_wire.data != NULL ? TLSP_PUMP_WIRE : 0);
 }

@@ -16,14 +16,17 @@
  *     connection cache holding the client's end sees EOF and drops it;
  *   no byte moved either way for timeout_ms: the session ends.
  *
- * The process must ignore SIGPIPE, as master(8) children do: OpenSSL
- * writes the remote socket with write(). The SSL's BIO must not close
- * cipher_fd (SSL_set_fd() does not); read-ahead is switched on.
+ * The process must ignore SIGPIPE, as master(8) children do. The SSL's
+ * BIO must not close cipher_fd (SSL_set_fd() does not); read-ahead is
+ * switched on, and the SSL's write BIO is replaced by the pump's own.
  *
  * Memory: two fixed buffers of TLSP_PUMP_BUFFER bytes, one per direction,
- * allocated on first use and released (with OpenSSL's own record buffers)
+ * and one of TLSP_PUMP_WIRE bytes for the records on their way to the
+ * remote socket, allocated on first use and released (with OpenSSL's own
+ * record buffers)
  * when both have stayed empty for TLSP_PUMP_RELEASE_MS, as a connection
- * does while it waits in the cache; the next byte brings them back.
+ * does while it waits in the cache; the next byte brings them back. The
+ * release asks tlsp_heap.c to give the freed pages back.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -38,11 +41,28 @@
 /* Plaintext in one TLS record, and so the most one SSL_write() sends. */
 #define TLSP_PUMP_RECORD 16384
 
-/* Bytes buffered per direction: two full records. */
-#define TLSP_PUMP_BUFFER (2 * TLSP_PUMP_RECORD)
+/*
+ * Bytes buffered per direction: four full records, so a busy session
+ * reads and sends 64 KiB per system call (a loopback or LAN TCP segment
+ * carries up to 64 KiB).
+ */
+#define TLSP_PUMP_BUFFER (4 * TLSP_PUMP_RECORD)
 
-/* Both buffers empty this long (milliseconds): release them. */
-#define TLSP_PUMP_RELEASE_MS 1000
+/* TLS record overhead allowed for (header, padding, tag, MAC), bytes. */
+#define TLSP_PUMP_RECORD_OVERHEAD 256
+
+/* Records queued for the remote socket: one buffer's worth. */
+#define TLSP_PUMP_WIRE                                                         \
+	(TLSP_PUMP_BUFFER / TLSP_PUMP_RECORD *                                 \
+	 (TLSP_PUMP_RECORD + TLSP_PUMP_RECORD_OVERHEAD))
+
+/*
+ * Both buffers empty this long (milliseconds): release them. Long enough
+ * to keep them through a burst (an SMTP transaction's exchanges follow
+ * each other within a round trip), short enough that a connection parked
+ * in the cache holds none: it waits there seconds.
+ */
+#define TLSP_PUMP_RELEASE_MS 100
 
 struct tlsp_pump;
 
@@ -77,6 +97,7 @@ struct tlsp_pump_stats {
 	uint64_t to_remote; /* plaintext bytes accepted by SSL_write() */
 	uint64_t to_plain;  /* plaintext bytes written to the client */
 	uint64_t wakeups;   /* I/O events handled */
+	uint64_t wire_sends; /* sendmsg() calls for records to the remote */
 	size_t buffered;    /* bytes of pump buffers now allocated */
 };
 

@@ -21,8 +21,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -41,6 +44,7 @@
 #include "server_role/tlsp_server_conn.h"
 #include "tls/tlsp_tlserr.h"
 #include "tlsp_client_tlsmgr.h"
+#include "tlsp_heap.h"
 #include "tlsp_libconf.h"
 #include "tlsp_pump.h"
 #include "tlsp_reply.h"
@@ -86,7 +90,8 @@ struct tlsp_session {
 	int client_fd;                 /* as accepted, for cfg->disconnect */
 	struct stream *plain;          /* the client until the pump starts */
 	struct attr_dec *dec;          /* request lists */
-	struct tlsp_request *req;      /* parsed request */
+	struct tlsp_request *req;      /* parsed request, until the pump */
+	char *endpoint;                /* remote_endpoint, for DISCONNECT */
 	int header_done;               /* CONNECT was logged */
 	int handshake_done;            /* TLS is up */
 	struct tlsp_tls_params params; /* the request's global settings */
@@ -285,6 +290,7 @@ tlsp_session_header(struct tlsp_session *sess, const struct attr_list *list)
 		return TLSP_STEP_FAIL;
 	}
 	sess->header_done = 1;
+	sess->endpoint = xstrdup(req->hdr.remote_endpoint);
 	msg_info("CONNECT %s %s", dir[req->role], req->hdr.remote_endpoint);
 	switch (req->role) {
 	case TLSP_ROLE_CLIENT:
@@ -368,10 +374,30 @@ tlsp_session_request(struct tlsp_session *sess)
 		        : tlsp_session_header(sess, attr_dec_list(sess->dec));
 		attr_dec_reset(sess->dec);
 	}
+	/* The request is in: its decoder (and what it grew) is spent. */
+	if (sess->state != TLSP_SESSION_REQUEST) {
+		attr_dec_free(sess->dec);
+		sess->dec = NULL;
+	}
 	return step;
 }
 
 /* --- remote socket and handshake --------------------------------------- */
+
+/*
+ * No Nagle delay on the remote TCP socket. Our writes are whole flights
+ * and, in the pump, a turn's records in one send; Nagle would only hold
+ * a small one behind an unacknowledged small one: the first records
+ * after our Finished (smtp(8)'s EHLO after STARTTLS) would wait a round
+ * trip for the peer's ACK. Not a TCP socket (tests): nothing to do.
+ */
+static void
+tlsp_session_nodelay(int fd)
+{
+	int on = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
 
 /* Drives SSL_connect (SSL_accept) and maps OpenSSL's wants to events. */
 static enum tlsp_step
@@ -380,6 +406,9 @@ tlsp_session_handshake(struct tlsp_session *sess)
 	SSL *ssl = tlsp_session_ssl(sess);
 	int ret, err;
 
+	/* One read() for all a flight's records, not two per record; what
+	 * it brings in beyond the handshake is the pump's (it reads first). */
+	SSL_set_read_ahead(ssl, 1);
 	ERR_clear_error();
 	ret = sess->server_conn ? SSL_accept(ssl) : SSL_connect(ssl);
 	if (ret == 1) {
@@ -440,6 +469,7 @@ tlsp_session_fd(struct tlsp_session *sess)
 		msg_warn("tlsp_get_fd_event: fcntl remote socket: %m");
 		return TLSP_STEP_FAIL;
 	}
+	tlsp_session_nodelay(fd);
 	if (sess->req->role == TLSP_ROLE_SERVER) {
 		/* No session to resume up front: OpenSSL asks when needed. */
 		sess->server_conn = tlsp_server_daemon_start(
@@ -546,6 +576,9 @@ tlsp_session_established(struct tlsp_session *sess)
 	stream_write(sess->plain, out.data, out.len);
 	buf_free(&out);
 	tlsp_tls_result_free(&res);
+	/* Written at once (the usual case): no need to wait for the loop. */
+	if (stream_pending(sess->plain) == 0)
+		return tlsp_session_start_pump(sess);
 	sess->state = TLSP_SESSION_CONTEXT;
 	tlsp_session_deadline(sess, (unsigned)sess->req->hdr.handshake_timeout *
 	                                1000u);
@@ -565,14 +598,10 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	if (pending > 0) {
 		msg_warn("%s: plaintext data from the client before the TLS "
 		         "context was sent",
-		         sess->req->hdr.remote_endpoint);
+		         sess->endpoint);
 		return TLSP_STEP_FAIL;
 	}
-	if ((plain_fd = dup(stream_fd(sess->plain))) < 0) {
-		msg_warn("%s: dup plaintext socket: %m", __func__);
-		return TLSP_STEP_FAIL;
-	}
-	stream_free(sess->plain);
+	plain_fd = stream_release(sess->plain);
 	sess->plain = NULL;
 	(void)event_timer_cancel(tlsp_session_timer_event, sess);
 	/* The pump holds its own reference; the TLS connection keeps its. */
@@ -580,6 +609,13 @@ tlsp_session_start_pump(struct tlsp_session *sess)
 	timeout_ms = ((unsigned)sess->req->hdr.session_timeout +
 	              TLSP_SESSION_PUMP_SLACK) *
 	             1000u;
+	/* An idle session keeps only what the pump needs: not the request
+	 * (with the engines' props) or the context key; the global settings
+	 * borrowed the request's strings. */
+	tlsp_request_free(sess->req);
+	sess->req = NULL;
+	memset(&sess->params, 0, sizeof(sess->params));
+	buf_free(&sess->ctx_key);
 	sess->state = TLSP_SESSION_PUMP;
 	sess->pump = tlsp_pump_create(plain_fd, ssl, sess->remote_fd,
 	                              timeout_ms, tlsp_session_pump_done, sess);
@@ -677,10 +713,12 @@ tlsp_session_free(struct tlsp_session *sess)
 	attr_dec_free(sess->dec);
 	tlsp_request_free(sess->req);
 	buf_free(&sess->ctx_key);
+	free(sess->endpoint);
 	if (sess->cfg->disconnect != NULL)
 		sess->cfg->disconnect(sess->client_fd);
 	free(sess);
 	tlsp_session_live--;
+	tlsp_heap_trim_soon();
 }
 
 /* Logs the stock teardown lines for a session that read its header. */
@@ -689,11 +727,11 @@ tlsp_session_log_end(const struct tlsp_session *sess)
 {
 	if (!sess->header_done)
 		return;
+	/* Before the handshake is done, the request is still there. */
 	if (!sess->handshake_done)
 		msg_info("TLS handshake failed for service=%s peer=%s",
-		         sess->req->hdr.serverid,
-		         sess->req->hdr.remote_endpoint);
-	msg_info("DISCONNECT %s", sess->req->hdr.remote_endpoint);
+		         sess->req->hdr.serverid, sess->endpoint);
+	msg_info("DISCONNECT %s", sess->endpoint);
 }
 
 static void

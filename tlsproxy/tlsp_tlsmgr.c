@@ -1,12 +1,21 @@
 /*
  * tlsp_tlsmgr.c - asynchronous client of tlsmgr(8)
  *
- * Requests wait in a FIFO; the head one is written once tlsmgr has
+ * Requests wait in a queue; the head one is written once tlsmgr has
  * announced itself ("protocol=tlsmgr_protocol") and the previous reply
  * is in, so the byte stream is the one stock tlsproxy writes. Replies are
  * attr0 lists, decoded by name with small limits, one per request.
  * The bytes themselves are tlsp_tlsmgr_wire.c's; the stream (stream.c)
  * bounds each wait with its timeout.
+ *
+ * Which request goes next is tlsp_tlsmgr_queue.c's: lookups, which hold
+ * up a handshake, before updates, which hold up nobody; updates wait
+ * until a lookup was answered (or TLSP_TLSMGR_WRITE_DELAY_MS passed), so
+ * that tlsmgr syncs its database while the handshake that needed the
+ * lookup runs, not while the next one waits; repeated updates of one
+ * entry merge. A lookup of an entry whose update is still queued (or on
+ * the wire) is answered with that update's session from a zero-delay
+ * timer, as tlsmgr would answer once it stored it.
  *
  * The synchronous variants use a second, blocking-with-deadline
  * connection (poll() on the remaining time), so they never interleave
@@ -14,12 +23,14 @@
  * hold-off, but pending asynchronous callers are left to their own
  * timeout rather than called back from inside an OpenSSL callback.
  *
- * A kept connection that has answered before may have outlived its
- * tlsmgr (master(8) restarts a tlsmgr that died or was killed): when it
- * ends (EOF, error) before the request in flight is answered, the
- * request is sent once more on a fresh connection, and only a failure
- * there is an outage. A timeout is not retried: that tlsmgr is there
- * but stalled, and a second wait would only double the stall.
+ * A kept connection that worked may have outlived its tlsmgr (master(8)
+ * restarts a tlsmgr that died, and a postfix reload restarts it): when
+ * it ends (EOF, error) with requests waiting, they go once more on a
+ * fresh connection, and only a failure there is an outage. A request on
+ * the wire is sent again only if the connection had answered before (a
+ * request that ends a fresh connection is not worth a second try). A
+ * timeout is not retried: that tlsmgr is there but stalled, and a second
+ * wait would only double the stall.
  *
  * Any other failure (connect, EOF or error on a fresh connection,
  * timeout, malformed or unexpected reply) goes through
@@ -53,18 +64,9 @@
 #include "msg.h"
 #include "stream.h"
 
+#include "tlsp_tlsmgr_queue.h"
 #include "tlsp_tlsmgr_wire.h"
 #include "tlsp_tlsmgr.h"
-
-struct tlsp_tlsmgr_call {
-	struct tlsp_tlsmgr_call *next;
-	enum tlsp_tlsmgr_kind kind;
-	tlsp_tlsmgr_fn fn;
-	void *ctx;
-	int cancelled;
-	int resent;     /* sent again after a kept connection ended */
-	struct buf req; /* the encoded request */
-};
 
 struct tlsp_tlsmgr {
 	char *name; /* for the log */
@@ -73,10 +75,11 @@ struct tlsp_tlsmgr {
 	char *path; /* for the default connector */
 	struct stream *stream;
 	struct attr_dec *dec;
-	int ready;    /* the announcement is in */
-	int sent;     /* the head call is on the wire */
-	int answered; /* replies that came on this connection */
-	struct tlsp_tlsmgr_call *head, *tail;
+	int ready;       /* the announcement is in */
+	int answered;    /* replies that came on this connection */
+	int reconnected; /* retried on a fresh connection; none answered since */
+	struct tlsp_tlsmgr_queue queue;
+	struct tlsp_tlsmgr_call *answers; /* lookups answered from the queue */
 	uint64_t down_until; /* requests refused before this time */
 	int warned;          /* an outage was logged and not yet over */
 	struct buf value;    /* the decoded DATA value of a reply */
@@ -88,38 +91,10 @@ struct tlsp_tlsmgr {
 static void tlsp_tlsmgr_event(struct stream *s, enum stream_event ev,
                               void *ctx);
 static void tlsp_tlsmgr_idle_event(void *ctx);
+static void tlsp_tlsmgr_write_event(void *ctx);
+static void tlsp_tlsmgr_answer_event(void *ctx);
 
 /* --- calls */
-
-/* Wipes a buffer that may hold a secret, then frees it. */
-static void
-tlsp_tlsmgr_wipe(struct buf *b)
-{
-	if (b->data != NULL)
-		OPENSSL_cleanse(b->data, b->size);
-	buf_free(b);
-}
-
-static void
-tlsp_tlsmgr_call_free(struct tlsp_tlsmgr_call *call)
-{
-	tlsp_tlsmgr_wipe(&call->req);
-	free(call);
-}
-
-/* A call of this kind, its request still to be encoded into req. */
-static struct tlsp_tlsmgr_call *
-tlsp_tlsmgr_call_create(enum tlsp_tlsmgr_kind kind, tlsp_tlsmgr_fn fn,
-                        void *ctx)
-{
-	struct tlsp_tlsmgr_call *call = xcalloc(1, sizeof(*call));
-
-	call->kind = kind;
-	call->fn = fn;
-	call->ctx = ctx;
-	buf_init(&call->req);
-	return call;
-}
 
 /* Tells a caller its answer, unless it cancelled. */
 static void
@@ -185,6 +160,7 @@ tlsp_tlsmgr_answered(struct tlsp_tlsmgr *mgr)
 		msg_info("%s: tlsmgr answers again", mgr->name);
 	mgr->warned = 0;
 	mgr->down_until = 0;
+	mgr->reconnected = 0;
 }
 
 /* True while requests are refused. */
@@ -214,9 +190,9 @@ tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
 	stream_free(mgr->stream);
 	mgr->stream = NULL;
 	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
+	(void)event_timer_cancel(tlsp_tlsmgr_write_event, mgr);
 	/* Detach first: a callback may queue (and be refused) or cancel. */
-	call = mgr->head;
-	mgr->head = mgr->tail = NULL;
+	call = tlsp_tlsmgr_queue_take_all(&mgr->queue);
 	for (; call != NULL; call = next) {
 		next = call->next;
 		tlsp_tlsmgr_call_reply(call, &reply);
@@ -237,57 +213,69 @@ tlsp_tlsmgr_open(struct tlsp_tlsmgr *mgr)
 	}
 	mgr->stream = stream_create(fd, tlsp_tlsmgr_event, mgr);
 	stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
-	mgr->ready = mgr->sent = mgr->answered = 0;
+	mgr->ready = mgr->answered = 0;
 	attr_dec_reset(mgr->dec);
 	return 0;
 }
 
 /*
- * The kept connection ended before the head call was answered: if it
- * had answered before and the call was not sent again yet, reconnects
- * and sends it again (once the announcement is in). Returns 1 if it
+ * The kept connection ended with requests waiting: retries them on a
+ * fresh connection if the rules in the header allow. Returns 1 if it
  * did, or if that reconnect failed (the outage is then declared); 0 if
  * the caller must declare the outage.
  */
 static int
-tlsp_tlsmgr_resend(struct tlsp_tlsmgr *mgr)
+tlsp_tlsmgr_reconnect(struct tlsp_tlsmgr *mgr)
 {
-	if (mgr->answered == 0 || mgr->head == NULL || mgr->head->resent)
+	if (mgr->reconnected || !mgr->ready ||
+	    (mgr->queue.sent && mgr->answered == 0))
 		return 0;
-	mgr->head->resent = 1;
+	mgr->reconnected = 1;
+	mgr->queue.sent = 0; /* the request on the wire goes again */
 	stream_free(mgr->stream);
 	mgr->stream = NULL;
 	(void)tlsp_tlsmgr_open(mgr);
 	return 1;
 }
 
-/* Writes the next request, or lets an idle connection time out. */
+/*
+ * Writes the next request; or, with only held writes waiting, makes sure
+ * they go within TLSP_TLSMGR_WRITE_DELAY_MS; or lets an idle connection
+ * time out.
+ */
 static void
 tlsp_tlsmgr_kick(struct tlsp_tlsmgr *mgr)
 {
 	struct tlsp_tlsmgr_call *call;
 
-	if (mgr->stream == NULL || !mgr->ready || mgr->sent)
+	if (mgr->stream == NULL || !mgr->ready || mgr->queue.sent)
 		return;
-	/* A cancelled request that is not on the wire need not go. */
-	while ((call = mgr->head) != NULL && call->cancelled) {
-		mgr->head = call->next;
-		tlsp_tlsmgr_call_free(call);
+	if ((call = tlsp_tlsmgr_queue_next(&mgr->queue)) != NULL) {
+		(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
+		stream_write(mgr->stream, call->req.data, call->req.len);
+		stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
+		return;
 	}
-	if (mgr->head == NULL) {
-		mgr->tail = NULL;
-		stream_set_timeout(mgr->stream, 0);
+	stream_set_timeout(mgr->stream, 0);
+	if (!tlsp_tlsmgr_queue_holding(&mgr->queue))
 		event_timer_set(tlsp_tlsmgr_idle_event, mgr,
 		                TLSP_TLSMGR_IDLE_MS);
-		return;
-	}
-	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
-	stream_write(mgr->stream, call->req.data, call->req.len);
-	stream_set_timeout(mgr->stream, TLSP_TLSMGR_TIMEOUT_MS);
-	mgr->sent = 1;
+	else if (event_timer_left(tlsp_tlsmgr_write_event, mgr) < 0)
+		event_timer_set(tlsp_tlsmgr_write_event, mgr,
+		                TLSP_TLSMGR_WRITE_DELAY_MS);
 }
 
-/* Queues a call; returns it, or NULL (and frees it) while down. */
+/* Timer: held writes have waited long enough for a lookup. */
+static void
+tlsp_tlsmgr_write_event(void *ctx)
+{
+	struct tlsp_tlsmgr *mgr = ctx;
+
+	tlsp_tlsmgr_queue_release_writes(&mgr->queue);
+	tlsp_tlsmgr_kick(mgr);
+}
+
+/* Queues a call; returns its handle, or NULL (and frees it) while down. */
 static struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 {
@@ -297,11 +285,49 @@ tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 		return NULL;
 	}
 	mgr->down_until = 0;
-	if (mgr->tail != NULL)
-		mgr->tail->next = call;
-	else
-		mgr->head = call;
-	mgr->tail = call;
+	call = tlsp_tlsmgr_queue_put(&mgr->queue, call);
+	tlsp_tlsmgr_kick(mgr);
+	return call;
+}
+
+/* Timer: tells the lookups answered from the queue their answer. */
+static void
+tlsp_tlsmgr_answer_event(void *ctx)
+{
+	struct tlsp_tlsmgr *mgr = ctx;
+	struct tlsp_tlsmgr_call *call = mgr->answers, *next;
+	struct tlsp_tlsmgr_reply reply = {.status = TLSP_TLSMGR_OK};
+
+	/* Detach first: a callback may make another lookup. */
+	mgr->answers = NULL;
+	for (; call != NULL; call = next) {
+		next = call->next;
+		reply.data = call->session.data;
+		reply.len = call->session.len;
+		tlsp_tlsmgr_call_reply(call, &reply);
+		tlsp_tlsmgr_call_free(call);
+	}
+}
+
+/*
+ * Answers a lookup with the session of a queued update of its entry, if
+ * there is one (from the loop, as tlsmgr's answer would come); the
+ * waiting writes may go now. Returns the call, or NULL (call untouched).
+ */
+static struct tlsp_tlsmgr_call *
+tlsp_tlsmgr_answer(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
+{
+	const struct buf *session = tlsp_tlsmgr_queue_cached(&mgr->queue, call);
+	struct tlsp_tlsmgr_call **link = &mgr->answers;
+
+	if (session == NULL)
+		return NULL;
+	buf_append(&call->session, session->data, session->len);
+	while (*link != NULL)
+		link = &(*link)->next;
+	*link = call;
+	event_timer_set(tlsp_tlsmgr_answer_event, mgr, 0);
+	tlsp_tlsmgr_queue_release_writes(&mgr->queue);
 	tlsp_tlsmgr_kick(mgr);
 	return call;
 }
@@ -310,7 +336,7 @@ tlsp_tlsmgr_submit(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call)
 static int
 tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 {
-	struct tlsp_tlsmgr_call *call = mgr->head;
+	struct tlsp_tlsmgr_call *call;
 	struct tlsp_tlsmgr_reply reply;
 
 	if (!mgr->ready) {
@@ -322,10 +348,11 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 		mgr->ready = 1;
 		return 0;
 	}
-	if (!mgr->sent) {
+	if (!mgr->queue.sent) {
 		tlsp_tlsmgr_down(mgr, "%s: unexpected reply", mgr->name);
 		return -1;
 	}
+	call = mgr->queue.head;
 	if (tlsp_tlsmgr_wire_decode(call->kind, list, &mgr->value, &reply) <
 	    0) {
 		tlsp_tlsmgr_down(mgr, "%s: malformed reply", mgr->name);
@@ -333,13 +360,10 @@ tlsp_tlsmgr_list(struct tlsp_tlsmgr *mgr, const struct attr_list *list)
 	}
 	tlsp_tlsmgr_answered(mgr);
 	mgr->answered++;
-	mgr->head = call->next;
-	if (mgr->head == NULL)
-		mgr->tail = NULL;
-	mgr->sent = 0;
+	(void)tlsp_tlsmgr_queue_done(&mgr->queue);
 	tlsp_tlsmgr_call_reply(call, &reply);
 	tlsp_tlsmgr_call_free(call);
-	tlsp_tlsmgr_wipe(&mgr->value);
+	tlsp_tlsmgr_queue_wipe(&mgr->value);
 	return 0;
 }
 
@@ -387,11 +411,11 @@ tlsp_tlsmgr_event(struct stream *s, enum stream_event ev, void *ctx)
 	case STREAM_EOF:
 	case STREAM_ERROR:
 		/* tlsmgr may drop an idle connection; that is no outage. */
-		if (mgr->head == NULL) {
+		if (mgr->queue.head == NULL) {
 			tlsp_tlsmgr_idle_event(mgr);
 			break;
 		}
-		if (tlsp_tlsmgr_resend(mgr))
+		if (tlsp_tlsmgr_reconnect(mgr))
 			break;
 		tlsp_tlsmgr_down(mgr, "problem talking to server %s: %s",
 		                 mgr->name,
@@ -413,7 +437,7 @@ tlsp_tlsmgr_idle_event(void *ctx)
 {
 	struct tlsp_tlsmgr *mgr = ctx;
 
-	if (mgr->head == NULL) {
+	if (mgr->queue.head == NULL) {
 		stream_free(mgr->stream);
 		mgr->stream = NULL;
 	}
@@ -458,15 +482,22 @@ tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr)
 		return;
 	stream_free(mgr->stream);
 	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
-	for (call = mgr->head; call != NULL; call = next) {
+	(void)event_timer_cancel(tlsp_tlsmgr_write_event, mgr);
+	(void)event_timer_cancel(tlsp_tlsmgr_answer_event, mgr);
+	for (call = tlsp_tlsmgr_queue_take_all(&mgr->queue); call != NULL;
+	     call = next) {
+		next = call->next;
+		tlsp_tlsmgr_call_free(call);
+	}
+	for (call = mgr->answers; call != NULL; call = next) {
 		next = call->next;
 		tlsp_tlsmgr_call_free(call);
 	}
 	attr_dec_free(mgr->dec);
-	tlsp_tlsmgr_wipe(&mgr->value);
+	tlsp_tlsmgr_queue_wipe(&mgr->value);
 	tlsp_tlsmgr_sync_close(mgr);
 	attr_dec_free(mgr->sync_dec);
-	tlsp_tlsmgr_wipe(&mgr->sync_value);
+	tlsp_tlsmgr_queue_wipe(&mgr->sync_value);
 	free(mgr->name);
 	free(mgr->path);
 	free(mgr);
@@ -631,10 +662,12 @@ tlsp_tlsmgr_sync_call(struct tlsp_tlsmgr *mgr,
 /*
  * Runs call on the synchronous connection within TLSP_TLSMGR_SYNC_MS
  * and frees it. Returns the status; *reply is valid until the next call.
+ * A failure starts the hold-off; with quiet set (process exit), it is
+ * not logged.
  */
 static int
 tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
-                 struct tlsp_tlsmgr_reply *reply)
+                 struct tlsp_tlsmgr_reply *reply, int quiet)
 {
 	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
 	char why[200];
@@ -642,7 +675,7 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 
 	memset(reply, 0, sizeof(*reply));
 	reply->status = TLSP_TLSMGR_UNAVAILABLE;
-	tlsp_tlsmgr_wipe(&mgr->sync_value);
+	tlsp_tlsmgr_queue_wipe(&mgr->sync_value);
 	if (tlsp_tlsmgr_is_down(mgr)) {
 		tlsp_tlsmgr_call_free(call);
 		return reply->status;
@@ -661,8 +694,35 @@ tlsp_tlsmgr_sync(struct tlsp_tlsmgr *mgr, struct tlsp_tlsmgr_call *call,
 	}
 	tlsp_tlsmgr_sync_close(mgr);
 	reply->status = TLSP_TLSMGR_UNAVAILABLE;
-	tlsp_tlsmgr_outage(mgr, why);
+	if (quiet)
+		mgr->down_until = event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+	else
+		tlsp_tlsmgr_outage(mgr, why);
 	return reply->status;
+}
+
+void
+tlsp_tlsmgr_flush(struct tlsp_tlsmgr *mgr)
+{
+	uint64_t deadline = event_now_refresh() + TLSP_TLSMGR_SYNC_MS;
+	struct tlsp_tlsmgr_call *call, *next, *sent;
+	struct tlsp_tlsmgr_reply reply;
+
+	if (mgr == NULL)
+		return;
+	sent = mgr->queue.sent ? mgr->queue.head : NULL;
+	call = tlsp_tlsmgr_queue_take_all(&mgr->queue);
+	for (; call != NULL; call = next) {
+		next = call->next;
+		/* The one on the wire is tlsmgr's already; the rest waits. */
+		if (call != sent &&
+		    (call->kind == TLSP_TLSMGR_UPDATE ||
+		     call->kind == TLSP_TLSMGR_DELETE) &&
+		    event_now_refresh() < deadline)
+			(void)tlsp_tlsmgr_sync(mgr, call, &reply, 1);
+		else
+			tlsp_tlsmgr_call_free(call);
+	}
 }
 
 struct tlsp_tlsmgr_call *
@@ -697,6 +757,7 @@ tlsp_tlsmgr_entry_call(enum tlsp_tlsmgr_kind kind, const char *cache_type,
 
 	tlsp_tlsmgr_wire_entry(&call->req, kind, cache_type, cache_id, session,
 	                       len);
+	tlsp_tlsmgr_call_entry(call, cache_type, cache_id, session, len);
 	return call;
 }
 
@@ -704,9 +765,16 @@ struct tlsp_tlsmgr_call *
 tlsp_tlsmgr_lookup(struct tlsp_tlsmgr *mgr, const char *cache_type,
                    const char *cache_id, tlsp_tlsmgr_fn fn, void *ctx)
 {
-	return tlsp_tlsmgr_submit(
-	    mgr, tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP, cache_type,
-	                                cache_id, NULL, 0, fn, ctx));
+	struct tlsp_tlsmgr_call *call = tlsp_tlsmgr_entry_call(
+	    TLSP_TLSMGR_LOOKUP, cache_type, cache_id, NULL, 0, fn, ctx);
+
+	if (tlsp_tlsmgr_is_down(mgr)) {
+		tlsp_tlsmgr_call_free(call);
+		return NULL;
+	}
+	if (tlsp_tlsmgr_answer(mgr, call) != NULL)
+		return call;
+	return tlsp_tlsmgr_submit(mgr, call);
 }
 
 struct tlsp_tlsmgr_call *
@@ -747,18 +815,28 @@ tlsp_tlsmgr_policy_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_POLICY, NULL, NULL);
 
 	tlsp_tlsmgr_wire_policy(&call->req, cache_type);
-	return tlsp_tlsmgr_sync(mgr, call, reply);
+	return tlsp_tlsmgr_sync(mgr, call, reply, 0);
 }
 
 int
 tlsp_tlsmgr_lookup_sync(struct tlsp_tlsmgr *mgr, const char *cache_type,
                         const char *cache_id, struct tlsp_tlsmgr_reply *reply)
 {
-	return tlsp_tlsmgr_sync(mgr,
-	                        tlsp_tlsmgr_entry_call(TLSP_TLSMGR_LOOKUP,
-	                                               cache_type, cache_id,
-	                                               NULL, 0, NULL, NULL),
-	                        reply);
+	struct tlsp_tlsmgr_call *call = tlsp_tlsmgr_entry_call(
+	    TLSP_TLSMGR_LOOKUP, cache_type, cache_id, NULL, 0, NULL, NULL);
+	const struct buf *session = tlsp_tlsmgr_queue_cached(&mgr->queue, call);
+
+	if (session == NULL || tlsp_tlsmgr_is_down(mgr))
+		return tlsp_tlsmgr_sync(mgr, call, reply, 0);
+	/* An update of the entry is still queued: its session is the answer. */
+	tlsp_tlsmgr_call_free(call);
+	tlsp_tlsmgr_queue_wipe(&mgr->sync_value);
+	buf_append(&mgr->sync_value, session->data, session->len);
+	memset(reply, 0, sizeof(*reply));
+	reply->status = TLSP_TLSMGR_OK;
+	reply->data = mgr->sync_value.data;
+	reply->len = mgr->sync_value.len;
+	return reply->status;
 }
 
 int
@@ -769,5 +847,5 @@ tlsp_tlsmgr_tktkey_sync(struct tlsp_tlsmgr *mgr, const void *keyname,
 	    tlsp_tlsmgr_call_create(TLSP_TLSMGR_TKTKEY, NULL, NULL);
 
 	tlsp_tlsmgr_wire_tktkey(&call->req, keyname, len);
-	return tlsp_tlsmgr_sync(mgr, call, reply);
+	return tlsp_tlsmgr_sync(mgr, call, reply, 0);
 }

@@ -7,7 +7,14 @@
  * and can stall every session of the process; here each request is queued on a
  * non-blocking stream and its reply comes back through a callback from
  * the event loop. One request is in flight at a time (as stock sends
- * them), each bounded by TLSP_TLSMGR_TIMEOUT_MS.
+ * them), each bounded by TLSP_TLSMGR_TIMEOUT_MS. The order differs from
+ * the order of the calls only where that makes lookups (which hold up a
+ * handshake) wait less, never in what tlsmgr's cache ends up holding:
+ * updates and deletes wait until a lookup was answered, or at most
+ * TLSP_TLSMGR_WRITE_DELAY_MS, and repeated updates of one entry merge
+ * (tlsp_tlsmgr_queue.h); a lookup of an entry whose update is still
+ * queued is answered with that update's session, as tlsmgr would (also
+ * by tlsp_tlsmgr_lookup_sync(), without any I/O).
  *
  * A tlsmgr that cannot be reached, stalls or answers garbage is logged
  * with one warning; pending requests get TLSP_TLSMGR_UNAVAILABLE, and
@@ -45,13 +52,8 @@
 /* An idle connection is closed after this long (milliseconds). */
 #define TLSP_TLSMGR_IDLE_MS 5000
 
-/*
- * Called once per request from the event loop. reply is borrowed for the
- * duration of the call; data is set only with status TLSP_TLSMGR_OK. The
- * callback may make or cancel requests, but not free the client.
- */
-typedef void (*tlsp_tlsmgr_fn)(const struct tlsp_tlsmgr_reply *reply,
-                               void *ctx);
+/* Longest an update or delete waits for a lookup to go first (ms). */
+#define TLSP_TLSMGR_WRITE_DELAY_MS 500
 
 /* Returns a connected socket to tlsmgr, or -1 with errno. */
 typedef int (*tlsp_tlsmgr_connect_fn)(void *ctx);
@@ -76,7 +78,9 @@ void tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr);
 /*
  * Requests. Each returns a handle, or NULL while tlsmgr is known to be
  * down (fn is then never called). fn may be NULL to ignore the reply.
- * Strings and data are copied. The handle is valid until fn runs.
+ * Strings and data are copied. The handle is valid until fn runs. An
+ * update with fn NULL that was merged into a waiting one returns that
+ * one's handle.
  */
 struct tlsp_tlsmgr_call *tlsp_tlsmgr_seed(struct tlsp_tlsmgr *mgr, int size,
                                           tlsp_tlsmgr_fn fn, void *ctx);
@@ -99,6 +103,15 @@ struct tlsp_tlsmgr_call *tlsp_tlsmgr_delete(struct tlsp_tlsmgr *mgr,
 struct tlsp_tlsmgr_call *tlsp_tlsmgr_tktkey(struct tlsp_tlsmgr *mgr,
                                             const void *keyname, size_t len,
                                             tlsp_tlsmgr_fn fn, void *ctx);
+
+/*
+ * For process exit: sends the updates and deletes still waiting (held
+ * for a lookup), each as a synchronous call, while TLSP_TLSMGR_SYNC_MS
+ * lasts in all; drops every other pending request without calling back.
+ * Best effort: a tlsmgr that is going away too (postfix reload) is not
+ * logged. Accepts NULL.
+ */
+void tlsp_tlsmgr_flush(struct tlsp_tlsmgr *mgr);
 
 /*
  * Forgets the callback of a pending request (e.g. its session ended).

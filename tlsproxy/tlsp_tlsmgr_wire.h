@@ -37,6 +37,14 @@ struct tlsp_tlsmgr_reply {
 	size_t len;
 };
 
+/*
+ * Called once per request from the event loop. reply is borrowed for the
+ * duration of the call; data is set only with status TLSP_TLSMGR_OK. The
+ * callback may make or cancel requests, but not free the client.
+ */
+typedef void (*tlsp_tlsmgr_fn)(const struct tlsp_tlsmgr_reply *reply,
+                               void *ctx);
+
 enum tlsp_tlsmgr_kind {
 	TLSP_TLSMGR_SEED,
 	TLSP_TLSMGR_POLICY,

@@ -107,6 +107,14 @@ tlsproxy_accept(int fd, void *ctx)
 	(void)tlsp_session_create(fd, &tlsproxy_session_config);
 }
 
+/* Session updates held for a lookup still reach tlsmgr. */
+static void
+tlsproxy_exit(void *ctx)
+{
+	(void)ctx;
+	tlsp_tlsmgr_flush(tlsproxy_tlsmgr);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -115,6 +123,7 @@ main(int argc, char **argv)
 	    .watchdog_secs = &tlsproxy_watchdog_timeout,
 	    .pre_jail = tlsproxy_pre_jail,
 	    .on_accept = tlsproxy_accept,
+	    .on_exit = tlsproxy_exit,
 	};
 
 	server_main(argc, argv, SERVER_MODE_EVENT, &ops);

@@ -21,8 +21,15 @@
 # tests/bench/results/<UTC time>.tsv, the table to stdout and
 # tests/bench/results/latest.txt.
 #
+# The noise floor: "make bench-oracle" (BENCH_ORACLE=1) runs copies of
+# the stock daemons as ours and keeps its raw figures as
+# tests/bench/results/oracle.tsv (its table as oracle.txt). A later run's
+# table shows, beside each ratio, the lowest and highest per-pair ratio
+# of that oracle run: a ratio inside that range is not told apart from
+# noise.
+#
 # Environment: BENCH_PAIRS (default 3), BENCH_SCALE (default 1; 0.1 for a
-# quick smoke run, smaller than the issue's minimums).
+# quick smoke run, smaller than the issue's minimums), BENCH_ORACLE.
 #
 # SPDX-License-Identifier: EPL-2.0
 
@@ -36,6 +43,7 @@ mkdir -p -m 755 "$BENCH_TMPDIR" && export TMPDIR=$BENCH_TMPDIR
 
 BENCH_DIR=$top_builddir/tests/bench
 BENCH_RESULTS=$BENCH_DIR/results
+BENCH_ORACLE_RAW=$BENCH_RESULTS/oracle.tsv
 BENCH_PAIRS=${BENCH_PAIRS:-3}
 BENCH_SCALE=${BENCH_SCALE:-1}
 HZ=$(getconf CLK_TCK)
@@ -362,14 +370,17 @@ print_table() {
 	echo "load average (1 min) at start: $LOAD_START, at end: $(load_now)"
 	echo "versions: $(versions_line)"
 	echo "single-core AES-256-GCM (openssl speed, 16 KiB blocks): $(calc "$AES_BYTES_PER_SEC / 1048576") MiB/s per CPU-second"
+	echo "kernel TLS: $(ktls_line)"
 	echo "ours: $LIB_OURS_DIR/scache/scache, $LIB_OURS_DIR/tlsproxy/tlsproxy"
+	echo "noise floor (column oracle): $(oracle_line)"
 	echo
-	printf '%-52s %-6s %11s %11s %7s %-10s %s\n' figure unit stock ours \
-	    ours/st target verdict
+	printf '%-52s %-6s %11s %11s %7s %-11s %-10s %s\n' figure unit stock \
+	    ours ours/st oracle target verdict
 	while IFS='|' read -r metric unit target daemon label; do
 		[ -n "$metric" ] || continue
 		awk -F '\t' -v m="$metric" -v unit="$unit" -v target="$target" \
-		    -v label="$label" -v state="$(ours_state "$daemon")" '
+		    -v label="$label" -v state="$(ours_state "$daemon")" \
+		    -v oracle="$(oracle_file)" '
 		function median(a, n,    i, j, t) {
 			for (i = 2; i <= n; i++)
 				for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -377,19 +388,34 @@ print_table() {
 				}
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 		}
+		# The oracle run: per-pair ratios of stock copies to stock.
+		FILENAME == oracle {
+			if ($3 == m && $2 == "stock") os[$1] = $4
+			if ($3 == m && $2 == "ours") oo[$1] = $4
+			next
+		}
 		$3 == m && $2 == "stock" { s[++ns] = $4 }
 		$3 == m && $2 == "ours" { o[++no] = $4 }
 		END {
+			spread = "-"
+			for (pair in os) {
+				if (!(pair in oo) || os[pair] + 0 == 0) continue
+				r = oo[pair] / os[pair]
+				if (spread == "-" || r < lo) lo = r
+				if (spread == "-" || r > hi) hi = r
+				spread = sprintf("%.2f-%.2f", lo, hi)
+			}
 			ms = ns ? sprintf("%.4g", median(s, ns)) : "-"
 			if (state != "built" || !no) {
-				printf "%-52s %-6s %11s %11s %7s %-10s %s\n", label,
-				    unit, ms, "not built", "-", target, "-"
+				printf "%-52s %-6s %11s %11s %7s %-11s %-10s %s\n",
+				    label, unit, ms, "not built", "-", spread,
+				    target, "-"
 				exit
 			}
 			mo = median(o, no)
 			if (ms + 0 == 0) {
-				printf "%-52s %-6s %11s %11.4g %7s %-10s %s\n", label,
-				    unit, ms, mo, "-", target, "-"
+				printf "%-52s %-6s %11s %11.4g %7s %-11s %-10s %s\n",
+				    label, unit, ms, mo, "-", spread, target, "-"
 				exit
 			}
 			ratio = mo / ms
@@ -401,13 +427,44 @@ print_table() {
 			} else if (target ~ /^>=/) {
 				verdict = ratio >= substr(target, 3) + 0 ? "met" : "MISSED"
 			}
-			printf "%-52s %-6s %11s %11.4g %7.2f %-10s %s\n", label,
-			    unit, ms, mo, ratio, target, verdict
-		}' "$BENCH_RAW"
+			printf "%-52s %-6s %11s %11.4g %7.2f %-11s %-10s %s\n",
+			    label, unit, ms, mo, ratio, spread, target, verdict
+		}' $(oracle_file) "$BENCH_RAW"
 	done <<<"$BENCH_ROWS"
 	echo
 	echo "raw: ${BENCH_RAW#"$top_builddir"/}"
 	echo "reproduce: make bench"
+}
+
+# oracle_file: the saved oracle run to compare with, if any (none while
+# the oracle itself runs).
+oracle_file() {
+	if [ -z "${BENCH_ORACLE:-}" ] && [ -s "$BENCH_ORACLE_RAW" ]; then
+		echo "$BENCH_ORACLE_RAW"
+	fi
+}
+
+oracle_line() {
+	local f
+	if [ -n "${BENCH_ORACLE:-}" ]; then
+		echo "this is the oracle run (copies of stock as ours); kept as ${BENCH_ORACLE_RAW#"$top_builddir"/}"
+	elif f=$(oracle_file) && [ -n "$f" ]; then
+		echo "lowest-highest per-pair ratio of the make bench-oracle run in ${f#"$top_builddir"/} ($(awk -F '\t' 'NR > 1 && $1 + 0 > n { n = $1 + 0 } END { print n + 0 }' "$f") pairs, $(date -u -r "$f" '+%Y-%m-%d %H:%M UTC'))"
+	else
+		echo "none: no saved make bench-oracle run (${BENCH_ORACLE_RAW#"$top_builddir"/})"
+	fi
+}
+
+# ktls_line: whether the kernel offers kernel TLS (the tls ULP).
+ktls_line() {
+	local ulp
+	ulp=$(cat /proc/sys/net/ipv4/tcp_available_ulp 2>/dev/null) || ulp=""
+	case " $ulp " in
+	*" tls "*)
+		echo "offered by this kernel (tcp_available_ulp: $ulp); neither tlsproxy turns it on (OpenSSL's configuration can: Options = KTLS)" ;;
+	*)
+		echo "not available (tcp_available_ulp: ${ulp:-none}): both daemons encrypt in user space" ;;
+	esac
 }
 
 load_now() {
@@ -452,7 +509,12 @@ bench_main() {
 		for side in $sides; do run_e2e "$pair" "$side"; done
 		for side in $sides; do run_proxy "$pair" "$side"; done
 	done
-	print_table | tee "$BENCH_RESULTS/latest.txt"
+	if [ -n "${BENCH_ORACLE:-}" ]; then
+		print_table | tee "$BENCH_RESULTS/oracle.txt"
+		cp "$BENCH_RAW" "$BENCH_ORACLE_RAW"
+	else
+		print_table | tee "$BENCH_RESULTS/latest.txt"
+	fi
 	note "make bench took $(lib_elapsed "$t0") s"
 }
 

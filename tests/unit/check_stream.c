@@ -33,6 +33,8 @@ struct owner {
 	size_t consumed;
 	int echo;    /* answer each input with "ok" */
 	int free_on; /* free the stream on this event (-1: never) */
+	int release_on;  /* ... or release it (-1: never) */
+	int released_fd; /* what stream_release() returned */
 };
 
 static int sv[2]; /* sv[0]: the stream's end, sv[1]: the peer */
@@ -75,6 +77,10 @@ owner_event(struct stream *s, enum stream_event ev, void *ctx)
 		stream_free(s);
 		o->s = NULL;
 	}
+	if ((int)ev == o->release_on) {
+		o->released_fd = stream_release(s);
+		o->s = NULL;
+	}
 }
 
 static void
@@ -82,7 +88,7 @@ setup_stream(void)
 {
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	memset(&own, 0, sizeof(own));
-	own.free_on = -1;
+	own.free_on = own.release_on = own.released_fd = -1;
 	own.s = stream_create(sv[0], owner_event, &own);
 }
 
@@ -156,6 +162,30 @@ START_TEST(test_stream_delivers_data_and_consumes)
 }
 END_TEST
 
+START_TEST(test_stream_write_outside_a_frame_goes_out_at_once)
+{
+	char in[16];
+	int i;
+
+	/* From outside the stream's callback (here: the test itself). */
+	stream_write(own.s, "hello", 5);
+	ck_assert_uint_eq(stream_pending(own.s), 0);
+	/* On the socket before the loop ran. */
+	ck_assert_int_eq(recv(sv[1], in, sizeof(in), MSG_DONTWAIT), 5);
+	ck_assert_mem_eq(in, "hello", 5);
+	for (i = 0; i < 3; i++)
+		event_loop(0);
+	ck_assert_uint_eq(own.flushed, 0);
+	/* Behind waiting output, a write waits its turn. */
+	stream_send_fd(own.s, dup(sv[1]));
+	stream_write(own.s, "x", 1);
+	ck_assert_uint_eq(stream_pending(own.s), 2);
+	ck_assert_int_eq(recv(sv[1], in, sizeof(in), MSG_DONTWAIT), -1);
+	run_until(&own.flushed, 1);
+	ck_assert_uint_eq(stream_pending(own.s), 0);
+}
+END_TEST
+
 START_TEST(test_stream_answer_goes_out_in_the_same_iteration)
 {
 	char reply[8];
@@ -190,7 +220,9 @@ START_TEST(test_stream_flushes_through_partial_writes)
 	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
 	stream_write(own.s, out, total / 2);
 	stream_write(own.s, out + total / 2, total - total / 2);
-	ck_assert_uint_eq(stream_pending(own.s), total);
+	/* The socket took a little at once; the rest waits for the loop. */
+	ck_assert_uint_gt(stream_pending(own.s), total / 2);
+	ck_assert_uint_lt(stream_pending(own.s), total);
 	/* The peer drains between loop rounds; each round writes a little. */
 	for (i = 0; i < 100000 && own.flushed == 0; i++) {
 		event_loop(100);
@@ -270,6 +302,8 @@ START_TEST(test_stream_write_to_closed_peer_fails)
 	close(sv[1]);
 	sv[1] = -1;
 	stream_write(own.s, "x", 1);
+	/* Reported from the loop, not from inside stream_write(). */
+	ck_assert_uint_eq(own.error, 0);
 	run_until(&own.error, 1);
 	ck_assert_int_eq(stream_errno(own.s), EPIPE);
 }
@@ -368,7 +402,8 @@ START_TEST(test_stream_passes_fd_in_byte_order)
 	             10);
 	stream_send_fd(own.s, p[0]);
 	stream_write(own.s, "dummy\0\0\0", 8);
-	ck_assert_uint_eq(stream_pending(own.s), 19);
+	/* The status went at once; the descriptor and the rest wait. */
+	ck_assert_uint_eq(stream_pending(own.s), 9);
 	run_until(&own.flushed, 1);
 	/* The stream closed its copy once it was sent. */
 	ck_assert_int_eq(open_fds(), before - 1);
@@ -402,6 +437,45 @@ START_TEST(test_stream_free_inside_callback_is_deferred)
 	ck_assert_int_eq(fcntl(sv[0], F_GETFD), -1);
 	event_loop(0);
 	ck_assert_uint_eq(own.data, 1);
+}
+END_TEST
+
+START_TEST(test_stream_release_returns_the_open_socket)
+{
+	char c;
+	int fd, i;
+
+	fd = stream_release(own.s);
+	own.s = NULL;
+	ck_assert_int_eq(fd, sv[0]);
+	ck_assert_int_ne(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	/* No longer watched: the loop leaves the byte for the new owner. */
+	peer_write(sv[1], "z", 1);
+	for (i = 0; i < 3; i++)
+		event_loop(0);
+	ck_assert_uint_eq(own.data, 0);
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	ck_assert_int_eq(c, 'z');
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_stream_release_inside_callback_keeps_the_socket)
+{
+	char c;
+	int i;
+
+	own.release_on = STREAM_DATA;
+	peer_write(sv[1], "ab", 2);
+	run_until(&own.data, 1);
+	ck_assert_int_eq(own.released_fd, sv[0]);
+	for (i = 0; i < 3; i++)
+		event_loop(0);
+	/* Still open after the frame ended: the peer can talk to it. */
+	peer_write(sv[1], "c", 1);
+	ck_assert_int_eq(read(own.released_fd, &c, 1), 1);
+	ck_assert_int_eq(c, 'c');
+	close(own.released_fd);
 }
 END_TEST
 
@@ -554,6 +628,7 @@ stream_suite(void)
 	tcase_add_test(tc, test_stream_flushes_through_partial_writes);
 	tcase_add_test(tc, test_stream_reports_eof_after_data);
 	tcase_add_test(tc, test_stream_write_to_closed_peer_fails);
+	tcase_add_test(tc, test_stream_write_outside_a_frame_goes_out_at_once);
 	tcase_add_test(tc, test_stream_free_inside_callback_is_deferred);
 	tcase_add_test_raise_signal(tc, test_stream_consume_past_input_panics,
 	                            SIGABRT);
@@ -577,6 +652,8 @@ stream_suite(void)
 	tcase_add_test(tc, test_stream_rejects_credentials_message);
 	tcase_add_test(tc, test_stream_passes_fd_in_byte_order);
 	tcase_add_test(tc, test_stream_free_closes_held_and_queued_fds);
+	tcase_add_test(tc, test_stream_release_returns_the_open_socket);
+	tcase_add_test(tc, test_stream_release_inside_callback_keeps_the_socket);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("timeouts");

@@ -365,8 +365,52 @@ START_TEST(test_tlsp_pump_moves_1mib_each_way_intact)
 	tlsp_pump_stats(pump, &st);
 	ck_assert_uint_eq(st.to_remote, MIB);
 	ck_assert_uint_eq(st.to_plain, MIB);
-	ck_assert_uint_le(st.buffered, 2 * TLSP_PUMP_BUFFER);
+	ck_assert_uint_le(st.buffered, 2 * TLSP_PUMP_BUFFER + TLSP_PUMP_WIRE);
+	/* The records of one turn leave together: fewer sends than records. */
+	ck_assert_uint_gt(st.wire_sends, 0);
+	ck_assert_uint_lt(st.wire_sends, MIB / TLSP_PUMP_RECORD);
 	ck_assert_int_eq(done.called, 0);
+}
+END_TEST
+
+/* A BIO callback that only passes the result on (a packet dump's place). */
+static long
+count_bio_cb(BIO *bio, int cmd, const char *argp, size_t len, int argi,
+             long argl, int ret, size_t *processed)
+{
+	(void)bio;
+	(void)cmd;
+	(void)argp;
+	(void)len;
+	(void)argi;
+	(void)argl;
+	(void)processed;
+	return ret;
+}
+
+START_TEST(test_tlsp_pump_with_packet_dump_writes_each_record)
+{
+	struct tlsp_pump_stats st;
+	SSL *client;
+
+	tls_pair_unix(cipher_sv);
+	tls_pair_connect(cctx, sctx, cipher_sv, &client, &rem.ssl);
+	BIO_set_callback_ex(SSL_get_rbio(client), count_bio_cb);
+	rem.fd = cipher_sv[1];
+	rem.reading = 1;
+	cli.fd = plain_sv[1];
+	cli.reading = 1;
+	pump = tlsp_pump_create(plain_sv[0], client, cipher_sv[0], 60000,
+	                        on_done, &done);
+	cli.to_send = MIB;
+	remote_arm(&rem);
+	plain_arm(&cli);
+	RUN_UNTIL(rem.got == MIB, 5000);
+	ck_assert_uint_eq(rem.bad, 0);
+	tlsp_pump_stats(pump, &st);
+	/* Straight to the socket BIO, where the dump sees every record. */
+	ck_assert_uint_eq(st.wire_sends, 0);
+	ck_assert_ptr_eq(SSL_get_wbio(client), SSL_get_rbio(client));
 }
 END_TEST
 
@@ -652,10 +696,10 @@ START_TEST(test_tlsp_pump_releases_buffers_while_idle)
 	ck_assert_uint_eq(rem.got, 10);
 	ck_assert_uint_eq(cli.got, 10);
 	tlsp_pump_stats(pump, &st);
-	ck_assert_uint_eq(st.buffered, 2 * TLSP_PUMP_BUFFER);
+	ck_assert_uint_eq(st.buffered, 2 * TLSP_PUMP_BUFFER + TLSP_PUMP_WIRE);
 	advance(TLSP_PUMP_RELEASE_MS - 1);
 	tlsp_pump_stats(pump, &st);
-	ck_assert_uint_eq(st.buffered, 2 * TLSP_PUMP_BUFFER);
+	ck_assert_uint_eq(st.buffered, 2 * TLSP_PUMP_BUFFER + TLSP_PUMP_WIRE);
 	advance(2);
 	tlsp_pump_stats(pump, &st);
 	ck_assert_uint_eq(st.buffered, 0);
@@ -666,7 +710,7 @@ START_TEST(test_tlsp_pump_releases_buffers_while_idle)
 	ck_assert_uint_eq(rem.got, 20);
 	ck_assert_uint_eq(rem.bad, 0);
 	tlsp_pump_stats(pump, &st);
-	ck_assert_uint_eq(st.buffered, TLSP_PUMP_BUFFER);
+	ck_assert_uint_eq(st.buffered, TLSP_PUMP_BUFFER + TLSP_PUMP_WIRE);
 	ck_assert_int_eq(done.called, 0);
 	event_clock_set(NULL);
 }
@@ -694,6 +738,7 @@ tlsp_pump_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tlsp_pump_moves_1mib_each_way_intact);
+	tcase_add_test(tc, test_tlsp_pump_with_packet_dump_writes_each_record);
 	tcase_add_test(tc,
 	               test_tlsp_pump_stops_reading_remote_when_client_stalls);
 	tcase_add_test(tc,

@@ -12,6 +12,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ Suite *tlsp_server_tlsmgr_suite(void);
 #define HELLO "protocol\0tlsmgr_protocol\0\0"
 
 static int peer = -1;    /* the test's end: tlsmgr */
+static uint64_t fake_now; /* the injected clock */
 static struct buf reply; /* written by the fake tlsmgr on connect */
 static struct tlsp_tlsmgr *mgr;
 static struct tlsp_server_cache_ops ops;
@@ -71,9 +73,17 @@ peer_expect(const void *want, size_t len)
 	ck_assert_mem_eq(got, want, len);
 }
 
+static uint64_t
+fake_clock(void)
+{
+	return fake_now;
+}
+
 static void
 setup(void)
 {
+	fake_now = 1000000;
+	event_clock_set(fake_clock);
 	capture_start();
 	buf_init(&reply);
 	peer = -1;
@@ -88,6 +98,7 @@ teardown(void)
 	if (peer >= 0)
 		(void)close(peer);
 	buf_free(&reply);
+	event_clock_set(NULL);
 }
 
 START_TEST(test_tlsp_server_tlsmgr_policy_maps_the_reply)
@@ -165,6 +176,8 @@ START_TEST(test_tlsp_server_tlsmgr_update_goes_out_async)
 {
 	static const unsigned char der[] = {1, 2, 3};
 	struct buf want;
+	char byte;
+	int i;
 
 	reply_start();
 	buf_init(&want);
@@ -174,8 +187,31 @@ START_TEST(test_tlsp_server_tlsmgr_update_goes_out_async)
 	attr_enc_data(&want, "session", der, sizeof(der));
 	attr_enc_end(&want);
 	ops.update(ops.context, "smtpd", "CD", der, sizeof(der));
+	/* No lookup comes to go first: it waits at most the delay. */
+	for (i = 0; i < 5; i++)
+		event_loop(0);
+	ck_assert_int_eq(recv(peer, &byte, 1, MSG_PEEK | MSG_DONTWAIT), -1);
+	fake_now += TLSP_TLSMGR_WRITE_DELAY_MS;
 	peer_expect(want.data, want.len);
 	buf_free(&want);
+}
+END_TEST
+
+START_TEST(test_tlsp_server_tlsmgr_lookup_finds_a_queued_update)
+{
+	static const unsigned char der[] = {1, 2, 3};
+	struct buf session;
+	char byte;
+
+	reply_start();
+	ops.update(ops.context, "smtpd", "CD", der, sizeof(der));
+	buf_init(&session);
+	/* Before tlsmgr stored it, the session is there for a lookup. */
+	ck_assert_int_eq(ops.lookup(ops.context, "smtpd", "CD", &session), 0);
+	ck_assert_uint_eq(session.len, sizeof(der));
+	ck_assert_mem_eq(session.data, der, sizeof(der));
+	ck_assert_int_eq(recv(peer, &byte, 1, MSG_DONTWAIT), -1);
+	buf_free(&session);
 }
 END_TEST
 
@@ -276,6 +312,7 @@ tlsp_server_tlsmgr_suite(void)
 	               test_tlsp_server_tlsmgr_lookup_hit_replaces_the_session);
 	tcase_add_test(tc, test_tlsp_server_tlsmgr_lookup_miss_is_minus_one);
 	tcase_add_test(tc, test_tlsp_server_tlsmgr_update_goes_out_async);
+	tcase_add_test(tc, test_tlsp_server_tlsmgr_lookup_finds_a_queued_update);
 	tcase_add_test(tc, test_tlsp_server_tlsmgr_tktkey_takes_a_whole_key);
 	tcase_add_test(tc, test_tlsp_server_tlsmgr_tktkey_asks_by_name);
 	tcase_add_test(tc,

@@ -17,6 +17,9 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -647,6 +650,42 @@ START_TEST(test_tlsp_session_silent_remote_times_out)
 }
 END_TEST
 
+/* True if fd has bytes to read. */
+static int
+readable(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+START_TEST(test_tlsp_session_remote_tcp_socket_gets_nodelay)
+{
+	int rv[2], keep, on = 0, i;
+	socklen_t len = sizeof(on);
+
+	setup(0);
+	read_announce();
+	send_request_ok("300");
+	tls_pair_tcp(rv);
+	ck_assert_int_ge(keep = dup(rv[0]), 0);
+	/* As smtp(8) leaves it: Nagle on (tls_pair turned it off). */
+	ck_assert_int_eq(
+	    setsockopt(keep, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)), 0);
+	ck_assert_int_eq(fdpass_send(client, rv[0]), 0);
+	(void)close(rv[0]);
+	/* The ClientHello reaching the far end shows the fd was taken. */
+	for (i = 0; i < 200 && !readable(rv[1]); i++)
+		event_loop(5);
+	ck_assert_int_eq(getsockopt(keep, IPPROTO_TCP, TCP_NODELAY, &on, &len),
+	                 0);
+	ck_assert_int_ne(on, 0);
+	(void)close(keep);
+	(void)close(rv[1]);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_tlsp_session_client_gone_during_handshake)
 {
 	int rv[2], i;
@@ -696,6 +735,7 @@ tlsp_session_suite(void)
 	tcase_add_test(tc, test_tlsp_session_remote_close_fails_handshake);
 	tcase_add_test(tc, test_tlsp_session_silent_remote_times_out);
 	tcase_add_test(tc, test_tlsp_session_client_gone_during_handshake);
+	tcase_add_test(tc, test_tlsp_session_remote_tcp_socket_gets_nodelay);
 	suite_add_tcase(s, tc);
 	return s;
 }

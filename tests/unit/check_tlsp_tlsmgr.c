@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "attr_dec.h"
+#include "attr_enc.h"
 #include "buf.h"
 #include "capture.h"
 #include "event.h"
@@ -110,6 +111,17 @@ peer_expect(const void *want, size_t len)
 	n = recv(peer, got, sizeof(got), MSG_DONTWAIT);
 	ck_assert_int_eq(n, (ssize_t)len);
 	ck_assert_mem_eq(got, want, len);
+}
+
+/* Asserts that the client wrote nothing more. */
+static void
+peer_expect_nothing(void)
+{
+	char byte;
+
+	settle();
+	ck_assert_int_eq(recv(peer, &byte, 1, MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
 }
 
 /* --- replies, as the callbacks saw them */
@@ -273,6 +285,8 @@ START_TEST(test_tlsp_tlsmgr_replays_golden_conversation_byte_exact)
 		if (i == 0)
 			peer_send(tlsmgr_golden_server + rep[0].off,
 			          rep[0].len);
+		/* With no lookup behind it, an update waits its delay. */
+		advance(TLSP_TLSMGR_WRITE_DELAY_MS);
 		peer_expect(tlsmgr_golden_client + req[i].off, req[i].len);
 		ck_assert_int_eq(seen[0].calls, 0);
 		peer_send(tlsmgr_golden_server + rep[i + 1].off,
@@ -317,6 +331,7 @@ START_TEST(test_tlsp_tlsmgr_sends_delete_as_stock)
 	ck_assert_ptr_nonnull(
 	    tlsp_tlsmgr_delete(mgr, "smtp", "k", on_reply, &seen[0]));
 	peer_send(HELLO, sizeof(HELLO) - 1);
+	advance(TLSP_TLSMGR_WRITE_DELAY_MS);
 	peer_expect(want, sizeof(want) - 1);
 	peer_send("status\0"
 	          "0\0\0",
@@ -552,6 +567,258 @@ START_TEST(test_tlsp_tlsmgr_sends_one_request_at_a_time)
 	peer_send(MISS, sizeof(MISS) - 1);
 	ck_assert_int_eq(seen[1].calls, 1);
 	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_ERR);
+}
+END_TEST
+
+/* The request update(id, session) writes, as stock encodes it. */
+static void
+update_request(struct buf *out, const char *id, const char *session)
+{
+	buf_init(out);
+	attr_enc_str(out, "request", "update");
+	attr_enc_str(out, "cache_type", "smtp");
+	attr_enc_str(out, "cache_id", id);
+	attr_enc_data(out, "session", session, strlen(session));
+	attr_enc_end(out);
+}
+
+#define DELETE_REQ(id) "request\0delete\0cache_type\0smtp\0cache_id\0" id "\0\0"
+#define STORED                                                                 \
+	"status\0"                                                             \
+	"0\0\0"
+
+/* Expects update(id, session) on the wire, then answers it. */
+static void
+expect_update(const char *id, const char *session)
+{
+	struct buf want;
+
+	update_request(&want, id, session);
+	peer_expect(want.data, want.len);
+	buf_free(&want);
+	peer_send(STORED, sizeof(STORED) - 1);
+}
+
+/* A lookup of "busy" on the wire, so that later requests wait. */
+static void
+start_busy(void)
+{
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "busy", on_reply, &seen[3]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("busy"), sizeof(LOOKUP_REQ("busy")) - 1);
+}
+
+static void
+update(const char *id, const char *session)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_update(mgr, "smtp", id, session,
+	                                         strlen(session), NULL, NULL));
+}
+
+START_TEST(test_tlsp_tlsmgr_lookup_goes_ahead_of_waiting_updates)
+{
+	start_busy();
+	update("a", "s1");
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[0]));
+	peer_send(MISS, sizeof(MISS) - 1);
+	peer_expect(LOOKUP_REQ("b"), sizeof(LOOKUP_REQ("b")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[0].calls, 1);
+	/* A lookup was answered: the held update goes now. */
+	expect_update("a", "s1");
+	peer_expect_nothing();
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_lookup_of_a_queued_update_gets_its_session)
+{
+	start_busy();
+	update("a", "s1");
+	update("b", "s2");
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "b", on_reply, &seen[0]));
+	/* Answered from the loop, not from inside the call. */
+	ck_assert_int_eq(seen[0].calls, 0);
+	settle();
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_OK);
+	ck_assert_uint_eq(seen[0].data.len, 2);
+	ck_assert_mem_eq(seen[0].data.data, "s2", 2);
+	/* tlsmgr never sees that lookup; the updates go in order. */
+	peer_send(MISS, sizeof(MISS) - 1);
+	expect_update("a", "s1");
+	expect_update("b", "s2");
+	peer_expect_nothing();
+	/* A cancelled one is never told. */
+	update("c", "s3");
+	tlsp_tlsmgr_cancel(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "c", on_reply, &seen[1]));
+	settle();
+	ck_assert_int_eq(seen[1].calls, 0);
+	expect_update("c", "s3");
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_lookup_waits_for_a_delete_of_its_entry)
+{
+	start_busy();
+	update("a", "s1");
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_delete(mgr, "smtp", "a", NULL, NULL));
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "a", on_reply, &seen[0]));
+	settle();
+	ck_assert_int_eq(seen[0].calls, 0);
+	peer_send(MISS, sizeof(MISS) - 1);
+	expect_update("a", "s1");
+	peer_expect(DELETE_REQ("a"), sizeof(DELETE_REQ("a")) - 1);
+	peer_send(STORED, sizeof(STORED) - 1);
+	peer_expect(LOOKUP_REQ("a"), sizeof(LOOKUP_REQ("a")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[0].calls, 1);
+	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_ERR);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_updates_wait_for_a_lookup_at_most_the_delay)
+{
+	/* Connected and idle: nothing in flight. */
+	start_busy();
+	peer_send(MISS, sizeof(MISS) - 1);
+	peer_expect_nothing();
+	/* Two tickets in one read: tlsmgr sees the second only. */
+	update("a", "ticket1");
+	update("a", "ticket2");
+	update("b", "other");
+	advance(TLSP_TLSMGR_WRITE_DELAY_MS - 1);
+	peer_expect_nothing();
+	advance(1);
+	expect_update("a", "ticket2");
+	expect_update("b", "other");
+	peer_expect_nothing();
+	/* The queue ran empty: the next update waits again. */
+	update("c", "later");
+	advance(TLSP_TLSMGR_WRITE_DELAY_MS - 1);
+	peer_expect_nothing();
+	advance(1);
+	expect_update("c", "later");
+	ck_assert_int_eq(connects, 1);
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_close_with_held_updates_reconnects_quietly)
+{
+	start_busy();
+	peer_send(MISS, sizeof(MISS) - 1);
+	update("a", "s1");
+	/* tlsmgr restarts (postfix reload) while the update is held. */
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	advance(TLSP_TLSMGR_WRITE_DELAY_MS);
+	expect_update("a", "s1");
+	/* It answered: another such close is again no outage. */
+	update("b", "s2");
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(connects, 3);
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_close_again_before_an_answer_is_an_outage)
+{
+	start_busy();
+	peer_send(MISS, sizeof(MISS) - 1);
+	update("a", "s1");
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(connects, 2);
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_int_eq(connects, 2);
+	ck_assert_int_eq(capture_count("warning: problem talking to server "
+	                               "private/tlsmgr: connection closed; "
+	                               "TLS continues without the session "
+	                               "cache"),
+	                 1);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_flush_at_exit_sends_held_writes)
+{
+	static const char answers[] = HELLO STORED STORED;
+	struct buf want_a, want_b, got;
+	ssize_t n;
+
+	start_busy();
+	update("a", "s1");
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "x", on_reply, &seen[0]));
+	update("b", "s2");
+	/* Exit: the lookup on the wire and the one waiting are dropped,
+	 * the held updates go on the synchronous connection. */
+	preload = answers;
+	preload_len = sizeof(answers) - 1;
+	tlsp_tlsmgr_flush(mgr);
+	ck_assert_int_eq(connects, 2);
+	update_request(&want_a, "a", "s1");
+	update_request(&want_b, "b", "s2");
+	buf_init(&got);
+	while ((n = recv(peer, buf_reserve(&got, 4096), 4096, MSG_DONTWAIT)) >
+	       0)
+		got.len += (size_t)n;
+	ck_assert_uint_eq(got.len, want_a.len + want_b.len);
+	ck_assert_mem_eq(got.data, want_a.data, want_a.len);
+	ck_assert_mem_eq(got.data + want_a.len, want_b.data, want_b.len);
+	ck_assert_int_eq(seen[0].calls, 0);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	buf_free(&want_a);
+	buf_free(&want_b);
+	buf_free(&got);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_flush_at_exit_is_quiet_about_a_dead_tlsmgr)
+{
+	start_busy();
+	update("a", "s1");
+	update("b", "s2");
+	connect_errno = ECONNREFUSED;
+	tlsp_tlsmgr_flush(mgr);
+	ck_assert_int_eq(connects, 2); /* tried once, then held off */
+	ck_assert_int_eq(capture_count("warning"), 0);
+}
+END_TEST
+
+START_TEST(test_tlsp_tlsmgr_update_merges_only_past_nothing_of_its_entry)
+{
+	start_busy();
+	update("a", "s1");
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_delete(mgr, "smtp", "a", NULL, NULL));
+	update("a", "s2");
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_update(mgr, "smtp", "a", "s3", 2,
+	                                         on_reply, &seen[0]));
+	update("a", "s4");
+	peer_send(MISS, sizeof(MISS) - 1);
+	/* Delete and update keep their order; a waited-for update stays. */
+	expect_update("a", "s1");
+	peer_expect(DELETE_REQ("a"), sizeof(DELETE_REQ("a")) - 1);
+	peer_send(STORED, sizeof(STORED) - 1);
+	expect_update("a", "s2");
+	expect_update("a", "s3");
+	ck_assert_int_eq(seen[0].calls, 1);
+	expect_update("a", "s4");
+	peer_expect_nothing();
 }
 END_TEST
 
@@ -889,6 +1156,23 @@ tlsp_tlsmgr_suite(void)
 	tcase_add_test(tc,
 	               test_tlsp_tlsmgr_closes_idle_connection_and_reconnects);
 	tcase_add_test(tc, test_tlsp_tlsmgr_idle_close_by_tlsmgr_is_quiet);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_lookup_goes_ahead_of_waiting_updates);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_lookup_of_a_queued_update_gets_its_session);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_lookup_waits_for_a_delete_of_its_entry);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_updates_wait_for_a_lookup_at_most_the_delay);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_update_merges_only_past_nothing_of_its_entry);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_close_with_held_updates_reconnects_quietly);
+	tcase_add_test(tc, test_tlsp_tlsmgr_flush_at_exit_sends_held_writes);
+	tcase_add_test(tc,
+	               test_tlsp_tlsmgr_flush_at_exit_is_quiet_about_a_dead_tlsmgr);
+	tcase_add_test(
+	    tc, test_tlsp_tlsmgr_close_again_before_an_answer_is_an_outage);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restart");
