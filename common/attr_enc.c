@@ -39,7 +39,7 @@ void
 attr_enc_int(struct buf *out, const char *name, int value)
 {
 	attr_enc_name(out, name);
-	buf_printf(out, "%u", (unsigned int)value);
+	buf_put_udec(out, (unsigned int)value);
 	buf_putc(out, 0);
 }
 
@@ -47,7 +47,7 @@ void
 attr_enc_long(struct buf *out, const char *name, long value)
 {
 	attr_enc_name(out, name);
-	buf_printf(out, "%lu", (unsigned long)value);
+	buf_put_udec(out, (unsigned long)value);
 	buf_putc(out, 0);
 }
 

@@ -83,6 +83,31 @@ buf_puts(struct buf *b, const char *str)
 }
 
 void
+buf_put_udec(struct buf *b, unsigned long long value)
+{
+	char digits[20]; /* 2^64 - 1 has 20 */
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
+	buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+void
+buf_put_dec(struct buf *b, long long value)
+{
+	if (value < 0) {
+		buf_putc(b, '-');
+		/* Negated in unsigned arithmetic: LLONG_MIN has no positive. */
+		buf_put_udec(b, 0 - (unsigned long long)value);
+	} else {
+		buf_put_udec(b, (unsigned long long)value);
+	}
+}
+
+void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -33,6 +33,12 @@ char *buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_putc(struct buf *b, int ch);
 void buf_puts(struct buf *b, const char *str);
+/* Appends value in decimal, a '-' first if negative (printf's %lld). */
+void buf_put_dec(struct buf *b, long long value);
+
+/* Appends value in decimal (printf's %llu). */
+void buf_put_udec(struct buf *b, unsigned long long value);
+
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)

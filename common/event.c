@@ -69,6 +69,9 @@ static struct {
 	struct event_timer **hash; /* (fn, ctx) -> timer */
 	size_t nbuckets;           /* power of two, or 0 */
 	uint64_t next_seq;
+	const struct epoll_event *batch; /* being dispatched, or NULL */
+	int batch_len;
+	int batch_next; /* the first event not yet delivered */
 } event_state = {.epfd = -1, .next_gen = 1};
 
 /* Reads the clock (real or injected) in milliseconds. */
@@ -439,9 +442,32 @@ event_loop(int max_wait_ms)
 	}
 	event_now_refresh();
 	event_timers_run();
-	for (i = 0; i < n; i++)
+	event_state.batch = evs;
+	event_state.batch_len = n;
+	for (i = 0; i < n; i++) {
+		event_state.batch_next = i + 1;
 		event_dispatch(evs + i);
+	}
+	event_state.batch = NULL;
 	event_state.running = 0;
+}
+
+int
+event_ready(int fd)
+{
+	const struct epoll_event *ev;
+	int i;
+
+	if (event_state.batch == NULL || fd < 0 ||
+	    (size_t)fd >= event_state.nfds || event_state.fds[fd].gen == 0)
+		return 0;
+	for (i = event_state.batch_next; i < event_state.batch_len; i++) {
+		ev = event_state.batch + i;
+		if ((int)(uint32_t)ev->data.u64 == fd &&
+		    (uint32_t)(ev->data.u64 >> 32) == event_state.fds[fd].gen)
+			return 1;
+	}
+	return 0;
 }
 
 void
@@ -462,4 +488,5 @@ event_fork(void)
 	free(event_state.hash);
 	event_state.hash = NULL;
 	event_state.nbuckets = 0;
+	event_state.batch = NULL;
 }

@@ -50,6 +50,14 @@ int64_t event_timer_left(event_timer_fn fn, void *ctx);
  */
 void event_loop(int max_wait_ms);
 
+/*
+ * 1 if the batch of events being dispatched still holds one for fd that
+ * has not been delivered yet (the kernel reported fd ready in the same
+ * epoll_wait() as the event now being handled); 0 otherwise. Costs no
+ * system call.
+ */
+int event_ready(int fd);
+
 /* The cached monotonic time in milliseconds (refreshed by event_loop). */
 uint64_t event_now(void);
 

@@ -4,7 +4,10 @@
  * The receive side is the only way tlsreuse reads an IPC socket: it
  * always offers a control buffer, large enough for a few descriptors and
  * a credentials message, so whatever the peer attaches is seen, and
- * anything other than exactly one descriptor is closed and reported.
+ * anything other than exactly one descriptor is closed and reported. A
+ * descriptor the kernel could not install (the table is full) leaves the
+ * message truncated and empty; that is reported apart, since it is not
+ * the peer's fault.
  * Linux ends a stream read right after the byte that carries descriptors,
  * so the descriptor belongs to the last byte returned.
  *
@@ -82,8 +85,12 @@ fdpass_close_rights(struct cmsghdr *cmsg)
 	}
 }
 
+/* fdpass_take()'s verdict on control data that is not one descriptor. */
+#define FDPASS_BAD (-3)
+
 /*
- * Returns the one descriptor the control data carries, -1 if none, or -2
+ * Returns the one descriptor the control data carries, -1 if none,
+ * FDPASS_FD_LOST if the kernel could not install it, or FDPASS_BAD
  * (after closing everything received) if it is anything else.
  */
 static int
@@ -94,6 +101,13 @@ fdpass_take(struct msghdr *msg)
 
 	if (first == NULL && (msg->msg_flags & MSG_CTRUNC) == 0)
 		return -1;
+	/*
+	 * Truncated with nothing delivered: our buffer has room for more
+	 * than one descriptor and credentials are never asked for, so the
+	 * kernel failed to install the first descriptor (a full table).
+	 */
+	if (first == NULL)
+		return FDPASS_FD_LOST;
 	if (first != NULL && CMSG_NXTHDR(msg, first) == NULL &&
 	    (msg->msg_flags & MSG_CTRUNC) == 0 &&
 	    first->cmsg_level == SOL_SOCKET && first->cmsg_type == SCM_RIGHTS &&
@@ -103,7 +117,7 @@ fdpass_take(struct msghdr *msg)
 	}
 	for (cmsg = first; cmsg != NULL; cmsg = CMSG_NXTHDR(msg, cmsg))
 		fdpass_close_rights(cmsg);
-	return -2;
+	return FDPASS_BAD;
 }
 
 ssize_t
@@ -131,7 +145,7 @@ fdpass_read(int sock, void *data, size_t len, int *fd_out)
 	if (n < 0)
 		return -1;
 	fd = fdpass_take(&msg);
-	if (fd == -2) {
+	if (fd == FDPASS_BAD) {
 		errno = EBADMSG;
 		return -1;
 	}

@@ -27,10 +27,16 @@
  */
 int fdpass_send(int sock, int fd);
 
+/* *fd_out of fdpass_read() when a descriptor came but could not be kept. */
+#define FDPASS_FD_LOST (-2)
+
 /*
  * Reads up to len bytes from sock with recvmsg(), so a descriptor that
- * rides along is never lost. Sets *fd_out to the received descriptor
- * (close-on-exec, now owned by the caller) or to -1. Retries on EINTR.
+ * rides along is never lost unnoticed. Sets *fd_out to the received
+ * descriptor (close-on-exec, now owned by the caller), to -1 if none
+ * came, or to FDPASS_FD_LOST if the peer sent one that the kernel could
+ * not install because this process's descriptor table is full (EMFILE:
+ * it is gone; the bytes are returned as usual). Retries on EINTR.
  * Returns the byte count (> 0), 0 at end of file, or -1 with errno:
  * EAGAIN for a nonblocking sock with nothing to read, EBADMSG when the
  * control data is not exactly one SOL_SOCKET/SCM_RIGHTS descriptor (every

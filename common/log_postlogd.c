@@ -32,8 +32,13 @@ struct log_postlogd {
 	char *path;
 	char *host;
 	char *ident;
+	pid_t pid;   /* for the records; log_postlogd_set_pid() after fork */
 	int fd;      /* -1: not connected */
 	int stalled; /* a wait for room timed out; don't wait again */
+	/* "stamp host ident[pid]: " of the second head_when, if head_len */
+	char head[LOG_POSTLOGD_RECORD_MAX];
+	size_t head_len;
+	time_t head_when;
 };
 
 /* Connects lp->fd if it is not connected; returns 0 or -1. */
@@ -77,6 +82,7 @@ log_postlogd_create(const char *path, const char *hostname, const char *ident)
 	lp->path = xstrdup(path);
 	lp->host = xstrdup(hostname);
 	lp->ident = xstrdup(ident);
+	lp->pid = getpid();
 	lp->fd = -1;
 	(void)log_postlogd_connect(lp);
 	return lp;
@@ -164,6 +170,42 @@ log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
 	return -1;
 }
 
+/* Copies up to n bytes of s to rec at *used, leaving room for the NUL. */
+static void
+log_postlogd_put(char *rec, size_t *used, const char *s, size_t n)
+{
+	size_t room = LOG_POSTLOGD_RECORD_MAX - 1 - *used;
+
+	if (n > room)
+		n = room;
+	memcpy(rec + *used, s, n);
+	*used += n;
+}
+
+/*
+ * log_postlogd_format()'s record, with the head (time stamp, host,
+ * identity, pid) formatted once a second rather than for every record.
+ */
+static size_t
+log_postlogd_record(struct log_postlogd *lp, char *rec, time_t when,
+                    enum msg_level level, const char *text)
+{
+	const char *prefix = msg_level_prefix(level);
+	size_t used = 0;
+
+	if (lp->head_len == 0 || lp->head_when != when) {
+		lp->head_len = log_postlogd_format(lp->head, sizeof(lp->head),
+		                                   when, lp->host, lp->ident,
+		                                   lp->pid, MSG_INFO, "");
+		lp->head_when = when;
+	}
+	log_postlogd_put(rec, &used, lp->head, lp->head_len);
+	log_postlogd_put(rec, &used, prefix, strlen(prefix));
+	log_postlogd_put(rec, &used, text, strlen(text));
+	rec[used] = 0;
+	return used;
+}
+
 int
 log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
                   const char *text)
@@ -173,8 +215,7 @@ log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
 	int saved_errno = errno;
 	int attempt, status = -1;
 
-	len = log_postlogd_format(rec, sizeof(rec), time(NULL), lp->host,
-	                          lp->ident, getpid(), level, text);
+	len = log_postlogd_record(lp, rec, time(NULL), level, text);
 	/* A broken socket (postlogd's socket re-created) gets one reconnect. */
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (log_postlogd_connect(lp) < 0)
@@ -186,6 +227,13 @@ log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
 	}
 	errno = saved_errno;
 	return status == 0 ? 0 : -1;
+}
+
+void
+log_postlogd_set_pid(struct log_postlogd *lp, pid_t pid)
+{
+	lp->pid = pid;
+	lp->head_len = 0;
 }
 
 void

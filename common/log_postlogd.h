@@ -48,6 +48,12 @@ struct log_postlogd *log_postlogd_create(const char *path, const char *hostname,
 /* Closes the socket and frees the client; NULL is harmless. */
 void log_postlogd_free(struct log_postlogd *lp);
 
+/*
+ * The pid the records carry is read once, at create; a process that
+ * forks and logs on in the child sets the child's here.
+ */
+void log_postlogd_set_pid(struct log_postlogd *lp, pid_t pid);
+
 /* Sends one record; returns 0 when sent, -1 when dropped. */
 int log_postlogd_send(struct log_postlogd *lp, enum msg_level level,
                       const char *text);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "log_postlogd.h"
@@ -88,4 +89,11 @@ const char *
 log_setup_ident(void)
 {
 	return log_setup_id;
+}
+
+void
+log_setup_forked(void)
+{
+	if (log_setup_postlogd != NULL)
+		log_postlogd_set_pid(log_setup_postlogd, getpid());
 }

@@ -40,4 +40,7 @@ void log_setup_stderr(void);
 /* The current identity, "<syslog_name>/<process_name>". Borrowed. */
 const char *log_setup_ident(void);
 
+/* In a forked child that keeps logging: records carry its pid. */
+void log_setup_forked(void);
+
 #endif

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 #include "msg.h"
 
 #define MSG_ERROR_LIMIT 13
@@ -84,29 +86,10 @@ msg_level_prefix(enum msg_level level)
 	return "";
 }
 
-/* Length of a well-formed UTF-8 multibyte sequence at s, or 0. */
-static size_t
-msg_utf8_len(const unsigned char *s, size_t left)
-{
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > left)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* Replaces control and non-ASCII bytes in place, keeping UTF-8 if enabled. */
+/*
+ * Replaces control and non-ASCII bytes in place, keeping UTF-8 that is safe
+ * to show (utf8.h) if enabled.
+ */
 static void
 msg_sanitise(char *text)
 {
@@ -116,13 +99,31 @@ msg_sanitise(char *text)
 	while (left > 0) {
 		if (*s >= 0x20 && *s < 0x7f) {
 			s++, left--;
-		} else if (msg_utf8 && (n = msg_utf8_len(s, left)) > 0) {
+		} else if (msg_utf8 && (n = utf8_printable_len(s, left)) > 0) {
 			s += n, left -= n;
 		} else {
 			*s++ = '?';
 			left--;
 		}
 	}
+}
+
+/* vsnprintf(), except that a lone "%s" (a line made elsewhere) is copied. */
+static void
+msg_format(char *text, size_t size, const char *fmt, va_list ap)
+{
+	const char *arg;
+	size_t len;
+
+	if (strcmp(fmt, "%s") != 0) {
+		vsnprintf(text, size, fmt, ap);
+		return;
+	}
+	if ((arg = va_arg(ap, const char *)) == NULL)
+		arg = "(null)";
+	len = strnlen(arg, size - 1);
+	memcpy(text, arg, len);
+	text[len] = 0;
 }
 
 static void
@@ -144,7 +145,7 @@ msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
 
 	if (msg_exiting && level >= MSG_FATAL)
 		return;
-	vsnprintf(text, sizeof(text), fmt, ap);
+	msg_format(text, sizeof(text), fmt, ap);
 	msg_sanitise(text);
 	if (msg_sink_count == 0)
 		msg_stderr(level, text);

@@ -5,8 +5,9 @@
  * 13th error; msg_fatal() runs the cleanup hook, pauses and exits 1;
  * msg_panic() aborts for a core dump. Text is formatted printf-style (%m is
  * strerror(errno), errno is preserved), truncated to MSG_TEXT_LIMIT bytes,
- * and every byte that is not printable ASCII becomes '?' (well-formed UTF-8
- * is kept when msg_set_utf8(1)), so peer text can never forge log lines.
+ * and every byte that is not printable ASCII becomes '?' (UTF-8 that
+ * utf8_printable_len() accepts is kept when msg_set_utf8(1)), so peer text
+ * can never forge log lines.
  *
  * Output goes to every registered sink (stderr, syslog, postlogd, or a test
  * capture). With no sink registered, messages go to stderr.
@@ -45,7 +46,7 @@ void msg_output_clear(void);
 /* Returns "warning: " etc. for a level ("" for info). */
 const char *msg_level_prefix(enum msg_level level);
 
-/* Keep well-formed UTF-8 in log text (smtputf8_enable). Default: off. */
+/* Keep printable UTF-8 in log text (smtputf8_enable). Default: off. */
 void msg_set_utf8(int enable);
 
 /* Hook run once by msg_fatal() before exit (not by msg_panic()). */

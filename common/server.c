@@ -32,7 +32,9 @@
 #include "params.h"
 #include "version.h"
 #include "watchdog.h"
+#include "server_accept.h"
 #include "server_opts.h"
+#include "server_status.h"
 #include "server.h"
 
 #define SERVER_EVENT_WATCHDOG 1000 /* EVENT mode default, seconds */
@@ -49,34 +51,13 @@ struct server_state {
 	int max_use;
 	int client_count;
 	int use_count;
-	int status_enabled;  /* fd 5 is ours to write (not -S, not drained) */
-	int exit_when_empty; /* drained child, or -S */
+	struct server_status status; /* fd 5 (not with -S, not drained) */
+	struct server_accept accept; /* fds 6.. (not with -S, not drained) */
+	int exit_when_empty;         /* drained child, or -S */
 	int draining;
 };
 
 static struct server_state server;
-
-struct server_status {
-	int pid;
-	unsigned gen;
-	int avail;
-};
-
-_Static_assert(sizeof(struct server_status) == SERVER_STATUS_SIZE,
-               "master(8) reads a 12-byte status record");
-
-void
-server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-                     unsigned gen, int avail)
-{
-	struct server_status st;
-
-	memset(&st, 0, sizeof(st));
-	st.pid = (int)pid;
-	st.gen = gen;
-	st.avail = avail;
-	memcpy(out, &st, sizeof(st));
-}
 
 int
 server_generation_parse(const char *text, unsigned *gen)
@@ -102,28 +83,6 @@ server_retire_secs(int max_idle, int max_use, int retire_opt)
 	return max_idle * max_use;
 }
 
-/* Sends one status record without blocking; 0 or -1 (errno set). */
-static int
-server_status_send(int avail)
-{
-	unsigned char rec[SERVER_STATUS_SIZE];
-	ssize_t n;
-
-	if (!server.status_enabled)
-		return 0;
-	server_status_encode(rec, server.pid, server.generation, avail);
-	do {
-		n = send(SERVER_STATUS_FD, rec, sizeof(rec),
-		         MSG_DONTWAIT | MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(rec))
-		return 0;
-	/* A cut record would corrupt master's view of every sibling. */
-	if (n >= 0)
-		msg_fatal("%s: short write %zd on status socket", __func__, n);
-	return -1;
-}
-
 static void __attribute__((noreturn)) server_exit(void)
 {
 	if (server.ops->on_exit)
@@ -141,6 +100,7 @@ server_drain_fork(int first, int count)
 		return -1;
 	if (pid > 0)
 		_exit(0);
+	log_setup_forked();
 	for (fd = first; fd < first + count; fd++) {
 		event_clear(fd);
 		if (dup2(STDIN_FILENO, fd) < 0)
@@ -157,6 +117,7 @@ server_drain(void)
 
 	if (server.draining)
 		return;
+	server_accept_stop(&server.accept);
 	for (tries = 1;
 	     server_drain_fork(SERVER_LISTEN_FD, server.opts.socket_count) < 0;
 	     tries++) {
@@ -166,8 +127,7 @@ server_drain(void)
 	}
 	server.draining = 1;
 	server.exit_when_empty = 1;
-	server.status_enabled = 0;
-	event_clear(SERVER_STATUS_FD);
+	server_status_stop(&server.status);
 	if (server.ops->on_drain)
 		server.ops->on_drain(server.ops->ctx);
 }
@@ -185,21 +145,11 @@ server_master_gone(void)
 	server_drain();
 }
 
-void
-server_busy(void)
+/* The status channel's end of file. */
+static void
+server_master_gone_event(void *ctx)
 {
-	(void)server_status_send(SERVER_STAT_TAKEN);
-}
-
-void
-server_idle(void)
-{
-	if (server_status_send(SERVER_STAT_AVAIL) == 0)
-		return;
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		msg_warn("status socket full: AVAIL not sent");
-	else
-		server_master_gone();
+	server_master_gone();
 }
 
 static void
@@ -218,12 +168,6 @@ server_retire_event(void *ctx)
 	server_drain();
 }
 
-static void
-server_master_event(int fd, unsigned events, void *ctx)
-{
-	server_master_gone();
-}
-
 void
 server_disconnect(int fd)
 {
@@ -231,6 +175,7 @@ server_disconnect(int fd)
 		msg_panic("%s: fd %d: no client connected", __func__, fd);
 	server.client_count--;
 	server.use_count++;
+	server_accept_resume(&server.accept);
 	if (server.client_count == 0 && !server.exit_when_empty)
 		event_timer_set(server_idle_event, NULL,
 		                (uint64_t)params.max_idle * 1000);
@@ -242,46 +187,57 @@ server_set_max_use(int max_use)
 	server.max_use = max_use;
 }
 
-/* Moves a client fd to >= SERVER_CLIENT_FD_MIN, as stock daemons do. */
-static int
-server_move_fd(int fd)
+/*
+ * Available to master (AVAIL) unless an EVENT-mode process cannot accept;
+ * if the status socket failed, master has gone.
+ */
+static void
+server_report_idle(void)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, SERVER_CLIENT_FD_MIN);
+	int paused = server.mode == SERVER_MODE_EVENT && server.accept.paused;
 
-	if (high < 0)
-		return fd;
-	close(fd);
-	return high;
+	if (server_status_set(&server.status, paused ? SERVER_STAT_TAKEN
+	                                             : SERVER_STAT_AVAIL) < 0)
+		server_master_gone();
 }
 
+/*
+ * Both modes report TAKEN/AVAIL around the accept, as stock event_server
+ * does: our daemons serve every client without blocking, so a process
+ * is never busy in master's sense, and master counts a use per client.
+ */
 static void
 server_new_client(int fd)
 {
 	if (server.client_count++ == 0)
 		(void)event_timer_cancel(server_idle_event, NULL);
-	if (server.mode == SERVER_MODE_MULTI) {
-		server.ops->on_accept(fd, server.ops->ctx);
-		return;
-	}
-	(void)server_status_send(SERVER_STAT_TAKEN);
+	(void)server_status_set(&server.status, SERVER_STAT_TAKEN);
 	server.ops->on_accept(fd, server.ops->ctx);
-	server_idle();
+	server_report_idle();
 }
 
 static void
-server_accept_event(int lfd, unsigned events, void *ctx)
+server_accept_client(int fd, void *ctx)
 {
-	int fd;
+	server_new_client(fd);
+}
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		/* Another process may have taken it: that is normal. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-		    errno != ECONNABORTED)
-			msg_error("accept connection: %m");
-		return;
-	}
-	server_new_client(server_move_fd(fd));
+static int
+server_fd_shortage(void *ctx)
+{
+	return server.ops->on_fd_shortage &&
+	       server.ops->on_fd_shortage(server.ops->ctx);
+}
+
+/*
+ * EVENT mode: a process that cannot accept says it is busy, so that
+ * master(8) starts another (with a descriptor table of its own) for the
+ * connections that wait. MULTI mode has a process limit of 1: no other.
+ */
+static void
+server_accept_paused(int paused, void *ctx)
+{
+	server_report_idle();
 }
 
 static void
@@ -478,14 +434,15 @@ server_start_listening(void)
 		    (uint64_t)server_retire_secs(
 		        params.max_idle, server.max_use, server.opts.retire) *
 		        1000);
-	for (fd = SERVER_LISTEN_FD; fd <= last; fd++) {
+	for (fd = SERVER_LISTEN_FD; fd <= last; fd++)
 		server_set_cloexec(fd);
-		event_set(fd, EVENT_READ, server_accept_event, NULL);
-	}
+	server_accept_start(&server.accept, SERVER_LISTEN_FD,
+	                    server.opts.socket_count, server_accept_client,
+	                    server_fd_shortage, server_accept_paused, NULL);
 	for (fd = 3; fd <= SERVER_STATUS_FD; fd++)
 		server_set_cloexec(fd);
-	event_set(SERVER_STATUS_FD, EVENT_READ, server_master_event, NULL);
-	server.status_enabled = 1;
+	server_status_start(&server.status, SERVER_STATUS_FD, server.pid,
+	                    server.generation, server_master_gone_event, NULL);
 	if (server.mode == SERVER_MODE_MULTI)
 		watchdog_start(params.daemon_timeout);
 	else

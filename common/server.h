@@ -7,13 +7,19 @@
  * options, main.cf, logging, privilege drop, accepting on fds 6.., the
  * status record on fd 5, idle/use/retirement limits and the watchdog.
  *
- * SERVER_MODE_MULTI (scache): needs -l ("solitary"); the daemon calls
- * server_busy() and server_idle() around each request (one TAKEN/AVAIL
- * pair per request); master disconnect (fd 5 EOF, reload) = on_exit hook
- * and exit 0 at once; watchdog = daemon_timeout.
+ * Status: in both modes a TAKEN/AVAIL pair goes to master around each
+ * on_accept (a change that finds the status socket full is sent when it
+ * drains, see server_status.h). Stock multi_server sends one around each
+ * request instead, because it serves requests one at a time; ours never
+ * block, so a process is never busy in master's sense (master only
+ * counts the pairs, and with a process limit of 1 starts no other).
  *
- * SERVER_MODE_EVENT (tlsproxy): needs -z ("unlimited"); TAKEN/AVAIL go
- * around on_accept; master disconnect and retirement (-r, else
+ * SERVER_MODE_MULTI (scache): needs -l ("solitary"); master disconnect
+ * (fd 5 EOF, reload) = on_exit hook and exit 0 at once; watchdog =
+ * daemon_timeout.
+ *
+ * SERVER_MODE_EVENT (tlsproxy): needs -z ("unlimited"); master
+ * disconnect and retirement (-r, else
  * max_idle * max_use capped at 18000 s) drain: fork, the parent exits 0
  * at once, the child stops listening, serves its connections and exits
  * when none is left; watchdog = *ops->watchdog_secs, else 1000 s.
@@ -27,6 +33,9 @@
  * Connections: on_accept(fd, ctx) gets a new client descriptor (moved to
  * >= 128, non-blocking, close-on-exec) and owns it; the daemon registers
  * its own events and, when it closes the client, calls server_disconnect().
+ * Out of descriptors, the process stops accepting for a moment and keeps
+ * serving its clients, never exits (server_accept.h); on_fd_shortage may
+ * free one first; in EVENT mode it reports itself busy meanwhile.
  * The process exits (on_exit first) on idle time-out (max_idle with no
  * client), when max_use connections were closed and none is left, or when
  * a drained child has no client left. -S runs on_accept(0) for stdin and
@@ -54,6 +63,8 @@ struct server_ops {
 	void (*pre_jail)(void *ctx);  /* before chroot/setuid: load keys */
 	void (*post_jail)(void *ctx); /* after the privilege drop */
 	void (*on_accept)(int fd, void *ctx);
+	/* Out of descriptors: close one the daemon can spare; 1 if it did. */
+	int (*on_fd_shortage)(void *ctx);
 	void (*on_drain)(void *ctx); /* EVENT: in the draining child */
 	void (*on_exit)(void *ctx);  /* before every normal exit */
 	void *ctx;
@@ -62,12 +73,6 @@ struct server_ops {
 /* Runs the daemon; never returns. Fatal with Postfix's texts. */
 void server_main(int argc, char **argv, enum server_mode mode,
                  const struct server_ops *ops) __attribute__((noreturn));
-
-/* MULTI mode: report busy (TAKEN) before a request; failures ignored. */
-void server_busy(void);
-
-/* MULTI mode: report idle (AVAIL) after it; if master is gone, exit. */
-void server_idle(void);
 
 /* The daemon closed client fd: one more use, idle timer when none left. */
 void server_disconnect(int fd);
@@ -79,16 +84,7 @@ void server_set_max_use(int max_use);
 
 #define SERVER_STATUS_FD 5
 #define SERVER_LISTEN_FD 6
-#define SERVER_STATUS_SIZE 12
 #define SERVER_RETIRE_CAP 18000
-#define SERVER_CLIENT_FD_MIN 128
-
-#define SERVER_STAT_TAKEN 0
-#define SERVER_STAT_AVAIL 1
-
-/* The 12 native-endian bytes master(8) reads: pid, generation, avail. */
-void server_status_encode(unsigned char out[SERVER_STATUS_SIZE], pid_t pid,
-                          unsigned gen, int avail);
 
 /* Parses $GENERATION (octal digits only): 0 and *gen, or -1. NULL: 0. */
 int server_generation_parse(const char *text, unsigned *gen);

@@ -11,10 +11,14 @@
  * Input: read with fdpass_read() in chunks into a buffer holding at most
  * STREAM_INPUT_LIMIT unconsumed bytes; if the owner leaves the buffer
  * full after STREAM_DATA, the message cannot fit and the stream fails
- * with EMSGSIZE. At most one received descriptor is held for the owner.
- * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows;
- * one queued descriptor is passed at its place in the byte sequence. The
- * queue is reset whenever it drains (request/response use).
+ * with EMSGSIZE. At most one received descriptor (or the news that one
+ * was lost to a full descriptor table) is held for the owner.
+ * Output: a queue flushed with send(MSG_NOSIGNAL) as the socket allows,
+ * first when the frame that queued it closes, then (if the socket was
+ * full) on writability; one queued descriptor is passed at its place in
+ * the byte sequence. The
+ * queue is reset whenever it drains (request/response use). With an
+ * output limit, input is not read while the queue is above it.
  *
  * Errors: peer trouble becomes STREAM_ERROR with an errno; misuse panics.
  * See also: fdpass.c, event.c.
@@ -48,14 +52,17 @@ struct stream {
 	void *ctx;
 	struct buf in; /* input; unconsumed part starts at in_start */
 	size_t in_start;
-	int in_fd;      /* received descriptor not yet taken, or -1 */
+	int in_fd;      /* received descriptor not yet taken, -1, or lost */
 	struct buf out; /* output; unsent part starts at out_start */
 	size_t out_start;
 	int out_fd;          /* descriptor to pass, or -1 */
 	size_t out_fd_at;    /* ... once out_start reaches this offset */
 	unsigned timeout_ms; /* 0: no timeout armed */
+	int deadline;        /* the timeout ignores progress */
+	size_t out_limit;    /* no reading above this much output; 0: none */
 	unsigned mask;       /* interest last given to event.c */
 	int busy;            /* frames open on this stream */
+	int out_blocked;     /* the socket was full: wait until writable */
 	int dead;            /* stream_free() called inside a frame */
 	int eof;
 	int error; /* errno of the failure, 0 if none */
@@ -80,6 +87,14 @@ stream_destroy(struct stream *s)
 	free(s);
 }
 
+/* Input is wanted: not at end of file, not held back by output. */
+static int
+stream_wants_input(const struct stream *s)
+{
+	return !s->error && !s->eof && !s->dead &&
+	       (s->out_limit == 0 || stream_pending(s) <= s->out_limit);
+}
+
 /* Gives event.c the interest the stream's state calls for. */
 static void
 stream_rearm(struct stream *s)
@@ -88,7 +103,7 @@ stream_rearm(struct stream *s)
 
 	if (s->busy > 0)
 		return;
-	if (!s->error && !s->eof)
+	if (stream_wants_input(s))
 		mask |= EVENT_READ;
 	if (!s->error && stream_pending(s) > 0)
 		mask |= EVENT_WRITE;
@@ -98,10 +113,19 @@ stream_rearm(struct stream *s)
 	}
 }
 
-/* Closes a frame: releases a dead stream or recomputes its interest. */
+static void stream_flush(struct stream *s);
+
+/*
+ * Closes a frame: writes what the frame queued (a reply usually fits at
+ * once, which saves a round through the event loop for writability),
+ * then releases a dead stream or recomputes its interest.
+ */
 static void
 stream_leave(struct stream *s)
 {
+	while (s->busy == 1 && !s->dead && !s->error && !s->out_blocked &&
+	       stream_pending(s) > 0)
+		stream_flush(s);
 	if (--s->busy > 0)
 		return;
 	if (s->dead)
@@ -127,11 +151,11 @@ stream_fail(struct stream *s, int err)
 	stream_notify(s, STREAM_ERROR);
 }
 
-/* Restarts the timeout after a byte of progress. */
+/* Restarts the timeout after a byte of progress (not a deadline). */
 static void
 stream_progress(struct stream *s)
 {
-	if (s->timeout_ms > 0)
+	if (s->timeout_ms > 0 && !s->deadline)
 		event_timer_set(stream_timeout_event, s, s->timeout_ms);
 }
 
@@ -228,14 +252,35 @@ stream_pending(const struct stream *s)
 	return s->out.len - s->out_start + (s->out_fd >= 0 ? 1 : 0);
 }
 
+/* Arms (or with 0 disarms) the one timer both kinds of timeout use. */
+static void
+stream_arm(struct stream *s, unsigned timeout_ms, int deadline)
+{
+	s->timeout_ms = timeout_ms;
+	s->deadline = deadline;
+	if (timeout_ms > 0)
+		event_timer_set(stream_timeout_event, s, timeout_ms);
+	else
+		(void)event_timer_cancel(stream_timeout_event, s);
+}
+
 void
 stream_set_timeout(struct stream *s, unsigned timeout_ms)
 {
-	s->timeout_ms = timeout_ms;
-	if (timeout_ms > 0)
-		stream_progress(s);
-	else
-		(void)event_timer_cancel(stream_timeout_event, s);
+	stream_arm(s, timeout_ms, 0);
+}
+
+void
+stream_set_deadline(struct stream *s, unsigned timeout_ms)
+{
+	stream_arm(s, timeout_ms, 1);
+}
+
+void
+stream_set_output_limit(struct stream *s, size_t limit)
+{
+	s->out_limit = limit;
+	stream_rearm(s);
 }
 
 int
@@ -275,6 +320,8 @@ stream_flush(struct stream *s)
 		if (stream_write_step(s) < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				stream_fail(s, errno);
+			else
+				s->out_blocked = 1;
 			return;
 		}
 		stream_progress(s);
@@ -315,12 +362,13 @@ stream_fill(struct stream *s)
 	s->in.len += (size_t)n;
 	s->in.data[s->in.len] = 0;
 	stream_progress(s);
-	if (fd >= 0 && s->in_fd >= 0) {
-		(void)close(fd);
+	if (fd != -1 && s->in_fd != -1) {
+		if (fd >= 0)
+			(void)close(fd);
 		stream_fail(s, EBADMSG);
 		return;
 	}
-	if (fd >= 0)
+	if (fd != -1)
 		s->in_fd = fd;
 	stream_notify(s, STREAM_DATA);
 	if (!s->dead && !s->error &&
@@ -335,9 +383,11 @@ stream_io_event(int fd, unsigned events, void *ctx)
 	struct stream *s = ctx;
 
 	s->busy++;
+	if (events & EVENT_WRITE)
+		s->out_blocked = 0;
 	if ((events & EVENT_WRITE) && !s->error && stream_pending(s) > 0)
 		stream_flush(s);
-	if ((events & EVENT_READ) && !s->error && !s->eof && !s->dead)
+	if ((events & EVENT_READ) && stream_wants_input(s))
 		stream_fill(s);
 	stream_leave(s);
 }

@@ -61,8 +61,9 @@ void stream_consume(struct stream *s, size_t n);
 
 /*
  * Returns the descriptor received with the input, now owned by the
- * caller, or -1. A second descriptor arriving before the first is taken
- * is STREAM_ERROR (EBADMSG).
+ * caller, or -1, or FDPASS_FD_LOST (fdpass.h) if one came that this
+ * process had no room for. A second descriptor arriving before the first
+ * is taken is STREAM_ERROR (EBADMSG).
  */
 int stream_take_fd(struct stream *s);
 
@@ -85,6 +86,20 @@ size_t stream_pending(const struct stream *s);
  * Every byte of progress restarts the clock. 0 disarms.
  */
 void stream_set_timeout(struct stream *s, unsigned timeout_ms);
+
+/*
+ * Arms a deadline instead: STREAM_TIMEOUT timeout_ms from now, whatever
+ * the progress (a peer that trickles bytes cannot move it); calling this
+ * again, or stream_set_timeout(), replaces it. 0 disarms.
+ */
+void stream_set_deadline(struct stream *s, unsigned timeout_ms);
+
+/*
+ * Backpressure: while more than limit bytes of output are queued, no
+ * input is read, so a peer that sends and never reads is held by its own
+ * socket buffers, not by our memory. 0 (the default): no limit.
+ */
+void stream_set_output_limit(struct stream *s, size_t limit);
 
 /*
  * After STREAM_ERROR: the errno value. EMSGSIZE: the owner left

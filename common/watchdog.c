@@ -1,10 +1,16 @@
 /*
  * watchdog.c - kill a process whose event loop stops turning
  *
- * See watchdog.h. The signal handler only touches sig_atomic_t state,
- * alarm() and write(); the fatal path follows Postfix in calling
- * msg_fatal() from the handler, with a plain SIGALRM 5 s later in case
- * logging itself is what hangs. The self-pipe wake-up is there because
+ * See watchdog.h. A restart clears the trip count; it re-arms the alarm
+ * (a system call) only if a second has passed since it last did, with
+ * one second added to the first interval, so the end comes between
+ * timeout and timeout + 1 s after the last restart, never before, and a
+ * busy loop makes at most one alarm() call a second.
+ *
+ * The signal handler only touches sig_atomic_t state, alarm() and
+ * write(); the fatal path follows Postfix in calling msg_fatal() from
+ * the handler, with a plain SIGALRM 5 s later in case logging itself is
+ * what hangs. The self-pipe wake-up is there because
  * event.h does not promise that a signal ends a loop iteration.
  *
  * SPDX-License-Identifier: EPL-2.0
@@ -12,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,10 +28,14 @@
 
 #define WATCHDOG_TRIPS 3
 #define WATCHDOG_LAST_WORDS_SECS 5
+/* A busy loop re-arms the alarm at most this often (whole seconds). */
+#define WATCHDOG_REARM_MS 1000
 
 static volatile sig_atomic_t watchdog_trips;
 static unsigned watchdog_interval;
 static int watchdog_pipe[2] = {-1, -1};
+static uint64_t watchdog_armed_at; /* event time of the last re-arm */
+static int watchdog_armed;
 
 static void
 watchdog_alarm(int sig)
@@ -79,12 +90,19 @@ watchdog_start(int timeout_secs)
 void
 watchdog_restart(void)
 {
+	uint64_t now = event_now_refresh();
+
 	watchdog_trips = 0;
-	alarm(watchdog_interval);
+	if (watchdog_armed && now - watchdog_armed_at < WATCHDOG_REARM_MS)
+		return;
+	watchdog_armed = 1;
+	watchdog_armed_at = now;
+	alarm(watchdog_interval + WATCHDOG_REARM_MS / 1000);
 }
 
 void
 watchdog_stop(void)
 {
 	alarm(0);
+	watchdog_armed = 0;
 }

@@ -16,7 +16,11 @@
 /* Arms the watchdog (panics if timeout_secs < 3); registers its pipe. */
 void watchdog_start(int timeout_secs);
 
-/* The loop made progress: clear the trip count and re-arm the alarm. */
+/*
+ * The loop made progress: clear the trip count (and re-arm the alarm, at
+ * most once a second, so the process ends between timeout_secs and
+ * timeout_secs + 1 after the last call).
+ */
 void watchdog_restart(void);
 
 /* Disarms the alarm (the pipe stays registered). */

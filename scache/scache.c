@@ -59,8 +59,6 @@ scache_post_jail(void *ctx)
 	    .idle_timeout_ms = (unsigned)params.ipc_timeout * 1000,
 	    .reuse_log = scache_reuse_log,
 	    .reuse_time_limit = smtp_connection_reuse_time_limit,
-	    .busy = server_busy,
-	    .idle = server_idle,
 	    .disconnect = server_disconnect,
 	};
 	struct rlimit nofile;
@@ -80,6 +78,12 @@ scache_accept(int fd, void *ctx)
 	scache_proto_accept(scache, fd);
 }
 
+static int
+scache_fd_shortage(void *ctx)
+{
+	return scache ? scache_proto_shed(scache) : 0;
+}
+
 static void
 scache_exit(void *ctx)
 {
@@ -95,6 +99,7 @@ main(int argc, char **argv)
 	    .pre_jail = scache_pre_jail,
 	    .post_jail = scache_post_jail,
 	    .on_accept = scache_accept,
+	    .on_fd_shortage = scache_fd_shortage,
 	    .on_exit = scache_exit,
 	};
 

@@ -345,6 +345,23 @@ scache_cache_drop_fd(struct scache_cache *cache, int fd)
 	return -1;
 }
 
+int
+scache_cache_shed(struct scache_cache *cache)
+{
+	if (cache->session_count == 0)
+		return 0;
+	scache_session_close(cache, SCACHE_OF(cache->session_age.next,
+	    struct scache_session, in_age));
+	cache->counts.evict_fd++;
+	return 1;
+}
+
+void
+scache_cache_count_lost(struct scache_cache *cache)
+{
+	cache->counts.evict_fd++;
+}
+
 /* --- destinations and bindings */
 
 static struct scache_dest *

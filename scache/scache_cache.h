@@ -47,6 +47,8 @@ struct scache_cache_counts {
 	int max_sessions;
 	int evict_dead;   /* sessions dropped because the peer went away */
 	int evict_limit;  /* sessions dropped to stay under session_max */
+	int evict_fd;     /* sessions closed to free a descriptor, or lost
+	                     on arrival for want of one */
 	int evict_expired; /* sessions closed at their expiry */
 };
 
@@ -117,6 +119,17 @@ int scache_cache_find_dest(struct scache_cache *cache, const char *dest_label,
 /* Closes and drops the cached session that owns fd (its peer went away);
  * counts it in evict_dead. Returns 0, or -1 if no session has fd. */
 int scache_cache_drop_fd(struct scache_cache *cache, int fd);
+
+/*
+ * Closes the oldest session (by save time), so that its descriptor can
+ * serve a client while the descriptor table is full; counts it in
+ * evict_fd. Returns 1, or 0 if the cache is empty.
+ */
+int scache_cache_shed(struct scache_cache *cache);
+
+/* A session offered for the cache was lost on arrival (no descriptor to
+ * receive it): counts it in evict_fd. */
+void scache_cache_count_lost(struct scache_cache *cache);
 
 /*
  * Closes and drops every session and binding whose expiry is at or before

@@ -12,20 +12,31 @@
  * dummy); every complete list is handled before returning to the loop.
  * scache_client_event() is the only place that frees a client.
  *
- * Timers: a request or hand-over in flight must finish within
- * request_timeout_ms; an idle connection lives idle_timeout_ms. Cached
+ * Out of descriptors: a save_endp whose descriptor could not be received
+ * counts as saved and dropped at once (status OK), and the oldest cached
+ * connection is closed to make room, as it is for a client waiting to be
+ * accepted (scache_proto_shed(), through the skeleton's on_fd_shortage).
+ *
+ * Backpressure: while more than SCACHE_PROTO_OUTPUT_MAX bytes of replies
+ * wait to be written, no more requests are handled or read, so a client
+ * that pipelines requests and never reads the replies costs a bounded
+ * amount of memory and is dropped at its request deadline.
+ *
+ * Timers: a request or hand-over in flight (its reply written included)
+ * must finish within request_timeout_ms of its start, a deadline that
+ * progress does not move; an idle connection lives idle_timeout_ms. Cached
  * descriptors are watched for reading: a peer that closes, or that sends
  * anything, ends that connection's usefulness, so it is dropped at once.
  *
  * Limits: SCACHE_PROTO_VALUE_MAX, SCACHE_PROTO_PAIRS_MAX per list;
- * session_max and binding_max in the cache.
+ * SCACHE_PROTO_OUTPUT_MAX of unwritten replies per client; session_max
+ * and binding_max in the cache.
  * Errors: peer trouble is one msg_warn() and that client is closed.
  * See also: doc/scache-protocol.md; scache_cache.c.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -77,7 +88,9 @@ struct scache_client {
 	struct stream *stream;
 	struct attr_dec *dec;
 	enum scache_client_state state;
-	int busy;            /* counted in proto->busy_count */
+	int busy;            /* a request in flight: its deadline runs */
+	int answered;        /* all output written since the deadline was set */
+	int replying;        /* a reply (not the greeting) is not all written */
 	const char *service; /* request handler name, for warnings */
 	/* save_endp in flight */
 	int ttl;
@@ -94,9 +107,9 @@ struct scache_proto {
 	struct scache_cache *cache;
 	struct scache_client *clients;
 	size_t client_count;
-	int busy_count;
 	time_t stats_start;
-	time_t start_time; /* for the listing's counters */
+	time_t start_time;  /* for the listing's counters */
+	int fd_lost_warned; /* in this statistics interval */
 };
 
 static const struct attr_limits scache_limits = {
@@ -128,6 +141,7 @@ scache_proto_stats_event(void *ctx)
 	struct scache_proto *proto = ctx;
 
 	scache_stats_dump(proto->cache, &proto->stats_start, time(NULL));
+	proto->fd_lost_warned = 0;
 	event_timer_set(scache_proto_stats_event, proto,
 	    (uint64_t)proto->cfg.status_update_time * 1000);
 }
@@ -145,13 +159,17 @@ scache_proto_dead_event(int fd, unsigned events, void *ctx)
 	scache_cache_drop_fd(proto->cache, fd);
 }
 
-/* Hand-out check: readable now means closed or out of turn, as above. */
+/*
+ * Hand-out check, without a system call: an event for the cached
+ * descriptor still waiting in the batch that brought the request means
+ * it is closed or spoke out of turn, as above. Events of earlier batches
+ * were handled already, so every close the kernel had reported when the
+ * loop last woke up is seen.
+ */
 static int
 scache_proto_alive(int fd, void *ctx)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLRDHUP};
-
-	return poll(&pfd, 1, 0) == 0;
+	return !event_ready(fd);
 }
 
 static void
@@ -221,6 +239,12 @@ scache_proto_exit(struct scache_proto *proto)
 	scache_stats_dump(proto->cache, &proto->stats_start, time(NULL));
 }
 
+int
+scache_proto_shed(struct scache_proto *proto)
+{
+	return scache_cache_shed(proto->cache);
+}
+
 size_t
 scache_proto_client_count(const struct scache_proto *proto)
 {
@@ -235,6 +259,14 @@ scache_proto_cache(struct scache_proto *proto)
 
 /* --- per client: replies and bookkeeping */
 
+/* Queues part of a reply: the request is in flight until it is out. */
+static void
+scache_client_send(struct scache_client *c, const void *data, size_t len)
+{
+	stream_write(c->stream, data, len);
+	c->replying = 1;
+}
+
 static void
 scache_client_reply(struct scache_client *c, int status, int props,
     const char *prop1, const char *prop2)
@@ -248,24 +280,8 @@ scache_client_reply(struct scache_client *c, int status, int props,
 	if (props >= 2)
 		attr_enc_str(&out, "property", prop2);
 	attr_enc_end(&out);
-	stream_write(c->stream, out.data, out.len);
+	scache_client_send(c, out.data, out.len);
 	buf_free(&out);
-}
-
-/* Tells the skeleton when the first request starts and the last ends. */
-static void
-scache_client_set_busy(struct scache_client *c, int busy)
-{
-	struct scache_proto *proto = c->proto;
-
-	if (c->busy == busy)
-		return;
-	c->busy = busy;
-	proto->busy_count += busy ? 1 : -1;
-	if (busy && proto->busy_count == 1 && proto->cfg.busy)
-		proto->cfg.busy();
-	if (!busy && proto->busy_count == 0 && proto->cfg.idle)
-		proto->cfg.idle();
 }
 
 static void
@@ -286,7 +302,6 @@ scache_client_free(struct scache_client *c)
 	struct scache_proto *proto = c->proto;
 	int fd = stream_fd(c->stream);
 
-	scache_client_set_busy(c, 0);
 	scache_client_forget_request(c);
 	scache_list_free(c->list);
 	stream_free(c->stream);
@@ -323,7 +338,8 @@ scache_proto_accept(struct scache_proto *proto, int fd)
 	attr_enc_end(&out);
 	stream_write(c->stream, out.data, out.len);
 	buf_free(&out);
-	stream_set_timeout(c->stream, proto->cfg.idle_timeout_ms);
+	stream_set_output_limit(c->stream, SCACHE_PROTO_OUTPUT_MAX);
+	stream_set_deadline(c->stream, proto->cfg.idle_timeout_ms);
 }
 
 void
@@ -377,8 +393,35 @@ scache_save_endp_service(struct scache_client *c, struct attr_cursor *cur)
 	c->label = xstrdup(label);
 	c->prop = xstrdup(prop);
 	/* Stock clients wait for this dummy before they send the fd. */
-	stream_write(c->stream, FDPASS_DUMMY, FDPASS_DUMMY_LEN);
+	scache_client_send(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN);
 	c->state = SCACHE_CLIENT_SAVE_FD;
+	return SCACHE_STEP_AGAIN;
+}
+
+/*
+ * The descriptor of a save_endp could not be received: the table is
+ * full. The client did nothing wrong, and any status but OK makes
+ * smtp(8) stop using the cache for the rest of its life, so it gets OK:
+ * the connection counts as cached and evicted at once (fd-shortage), as
+ * a cache may do at any time; smtp closes its copy as after any save.
+ * The oldest cached connection makes room for the next save.
+ */
+static enum scache_step
+scache_save_endp_lost(struct scache_client *c)
+{
+	struct scache_proto *proto = c->proto;
+
+	if (!proto->fd_lost_warned)
+		msg_warn("%s: unable to receive file descriptor: descriptor "
+		    "table full; dropping it and the oldest cached "
+		    "connection (logged once per statistics interval)",
+		    c->service);
+	proto->fd_lost_warned = 1;
+	scache_cache_count_lost(proto->cache);
+	(void)scache_cache_shed(proto->cache);
+	scache_client_forget_request(c);
+	scache_client_reply(c, SCACHE_STATUS_OK, 0, NULL, NULL);
+	c->state = SCACHE_CLIENT_REQUEST;
 	return SCACHE_STEP_AGAIN;
 }
 
@@ -398,6 +441,8 @@ scache_save_endp_receive(struct scache_client *c)
 	carrier = data[0];
 	fd = stream_take_fd(c->stream);
 	stream_consume(c->stream, 1);
+	if (fd == FDPASS_FD_LOST && carrier == 0)
+		return scache_save_endp_lost(c);
 	if (fd < 0 || carrier != 0) {
 		msg_warn("%s: unable to receive file descriptor: %s",
 		    c->service, fd < 0 ? "no descriptor with the data" :
@@ -492,6 +537,7 @@ scache_find_dummy(struct scache_client *c, struct attr_cursor *cur)
 	}
 	if (c->state == SCACHE_CLIENT_FIND_ACK) {
 		stream_send_fd(c->stream, c->fd);
+		c->replying = 1;
 		c->fd = -1;
 		c->state = SCACHE_CLIENT_FIND_DONE;
 		return SCACHE_STEP_AGAIN;
@@ -584,8 +630,9 @@ scache_client_step(struct scache_client *c)
 	if (len == 0)
 		return SCACHE_STEP_MORE;
 	/* Only a save_endp may bring a descriptor. */
-	if ((fd = stream_take_fd(c->stream)) >= 0) {
-		close(fd);
+	if ((fd = stream_take_fd(c->stream)) != -1) {
+		if (fd >= 0)
+			close(fd);
 		msg_warn("unexpected file descriptor from " SCACHE_STREAM_NAME);
 		return SCACHE_STEP_FAIL;
 	}
@@ -603,14 +650,20 @@ scache_client_step(struct scache_client *c)
 	return step;
 }
 
-/* Handles every complete list already buffered. */
+/*
+ * Handles every complete list already buffered, while the replies not
+ * yet written stay within SCACHE_PROTO_OUTPUT_MAX; the rest waits until
+ * the client reads (STREAM_FLUSHED).
+ */
 static enum scache_step
 scache_client_run(struct scache_client *c)
 {
 	enum scache_step step;
 
-	while ((step = scache_client_step(c)) == SCACHE_STEP_AGAIN)
-		 /* void */ ;
+	do {
+		if (stream_pending(c->stream) > SCACHE_PROTO_OUTPUT_MAX)
+			return SCACHE_STEP_MORE;
+	} while ((step = scache_client_step(c)) == SCACHE_STEP_AGAIN);
 	return step;
 }
 
@@ -620,7 +673,8 @@ scache_client_doing(const struct scache_client *c)
 {
 	switch (c->state) {
 	case SCACHE_CLIENT_REQUEST:
-		return "reading a request";
+		return attr_dec_pending(c->dec) ? "reading a request" :
+		    "writing a reply";
 	case SCACHE_CLIENT_SAVE_FD:
 		return "receiving a file descriptor";
 	case SCACHE_CLIENT_FIND_ACK:
@@ -634,10 +688,30 @@ scache_client_doing(const struct scache_client *c)
 	return "closing";
 }
 
+/* A request is in flight until its reply is written. */
 static int
 scache_client_in_flight(const struct scache_client *c)
 {
-	return c->state != SCACHE_CLIENT_REQUEST || attr_dec_pending(c->dec);
+	return c->state != SCACHE_CLIENT_REQUEST || attr_dec_pending(c->dec) ||
+	    c->replying;
+}
+
+/*
+ * The timer: an idle client gets idle_timeout_ms from now; a busy one
+ * request_timeout_ms from the moment it became busy, renewed only when
+ * everything asked so far has been answered and written. Bytes that
+ * trickle in, or requests piled up behind replies the client does not
+ * read, never move it.
+ */
+static void
+scache_client_arm(struct scache_client *c, int was_busy)
+{
+	if (!c->busy)
+		stream_set_deadline(c->stream, c->proto->cfg.idle_timeout_ms);
+	else if (!was_busy || c->answered)
+		stream_set_deadline(c->stream,
+		    c->proto->cfg.request_timeout_ms);
+	c->answered = 0;
 }
 
 /* Stream trouble: whether it deserves a warning, and which. */
@@ -662,6 +736,7 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 {
 	struct scache_client *c = ctx;
 	enum scache_step step = SCACHE_STEP_MORE;
+	int was_busy = c->busy;
 	size_t len;
 
 	if (c->state == SCACHE_CLIENT_CLOSING) {
@@ -676,10 +751,17 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		stream_data(s, &len);
 		stream_consume(s, len);
 	} else if (c->state == SCACHE_CLIENT_LISTING && ev == STREAM_FLUSHED) {
+		/* A chunk written is progress: the deadline is renewed. */
+		c->answered = 1;
 		scache_client_list_more(c);
 	} else if (ev == STREAM_DATA) {
 		step = scache_client_run(c);
-	} else if (ev != STREAM_FLUSHED) {
+	} else if (ev == STREAM_FLUSHED) {
+		/* Replies written: requests held back may go on. */
+		c->answered = 1;
+		c->replying = 0;
+		step = scache_client_run(c);
+	} else {
 		scache_client_trouble(c, ev);
 		step = SCACHE_STEP_FAIL;
 	}
@@ -692,7 +774,6 @@ scache_client_event(struct stream *s, enum stream_event ev, void *ctx)
 		scache_client_free(c);
 		return;
 	}
-	scache_client_set_busy(c, scache_client_in_flight(c));
-	stream_set_timeout(s, c->busy ? c->proto->cfg.request_timeout_ms :
-	    c->proto->cfg.idle_timeout_ms);
+	c->busy = scache_client_in_flight(c);
+	scache_client_arm(c, was_busy);
 }

@@ -21,6 +21,9 @@
 #define SCACHE_PROTO_PAIRS_MAX 8    /* pairs in one list (stock: <= 5) */
 #define SCACHE_PROTO_LIST_MAX 16384 /* bytes in one request list */
 
+/* Replies not yet written above which a client's requests wait. */
+#define SCACHE_PROTO_OUTPUT_MAX 16384
+
 /* Descriptors kept free for clients, logging and the skeleton. */
 #define SCACHE_PROTO_FD_HEADROOM_MIN 32
 
@@ -43,10 +46,7 @@ struct scache_proto_config {
 	int reuse_time_limit;         /* smtp_connection_reuse_time_limit */
 	size_t session_max;           /* cached descriptors */
 	size_t binding_max;           /* destination bindings */
-	/* Skeleton hooks (NULL in tests): first request in flight, none
-	 * in flight, a client connection closed. */
-	void (*busy)(void);
-	void (*idle)(void);
+	/* Skeleton hook (NULL in tests): a client connection closed. */
 	void (*disconnect)(int fd);
 };
 
@@ -63,6 +63,12 @@ void scache_proto_exit(struct scache_proto *proto);
 
 /* Closes every client and cached descriptor and frees proto. NULL ok. */
 void scache_proto_free(struct scache_proto *proto);
+
+/*
+ * The descriptor table is full: closes the oldest cached connection so
+ * that a client can be served. Returns 1, or 0 if the cache is empty.
+ */
+int scache_proto_shed(struct scache_proto *proto);
 
 /* Clients connected now. */
 size_t scache_proto_client_count(const struct scache_proto *proto);

@@ -20,35 +20,64 @@
  * scache_reuse_props_parse() is the one reader of those properties: the
  * line and the cache listing (scache_list.c) both take their fields.
  *
- * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged.
+ * Every value comes from the remote server (certificate names) or from
+ * a local client (everything else) and is escaped, so that no value can
+ * end its field or fake another: a byte that is neither printable ASCII
+ * nor part of a printable UTF-8 character (utf8.h) becomes \xHH; in the
+ * quoted names '"' and '\' get a backslash; in bare values they and the
+ * space become \xHH too. msg.c keeps the UTF-8 only with smtputf8_enable.
+ *
+ * Limits: SCACHE_REUSE_VALUE_MAX bytes of any one value are logged;
+ * numbers are unsigned decimals of at most SCACHE_REUSE_DIGITS_MAX
+ * digits (anything else is left out), so no arithmetic on them overflows.
  * Errors: none; a malformed line ends that block's parse.
  * See also: doc/scache-protocol.md section 4; common/attr_plain.h.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "attr_plain.h"
+#include "buf.h"
 #include "msg.h"
+#include "utf8.h"
 #include "scache_reuse_log.h"
 
-#define SCACHE_REUSE_VALUE_MAX 256 /* bytes of one value in the line */
-#define SCACHE_REUSE_INT_MAX   20  /* digits of one number */
+#define SCACHE_REUSE_VALUE_MAX  256 /* bytes of one value in the line */
+#define SCACHE_REUSE_DIGITS_MAX 18  /* digits of one number: < 10^18 */
 
 /* Certificate status bits in peer_status. */
 #define SCACHE_CERT_PRESENT 1
 #define SCACHE_CERT_TRUSTED 4
 #define SCACHE_CERT_SECURED 16
 
-static const char *const scache_reuse_names[SCACHE_REUSE_F_COUNT] = {
-	"reuse_count", "expire_time",
-	"peer_CN", "issuer_CN", "peer_status", "cipher_protocol",
-	"cipher_name", "cipher_usebits", "cipher_algbits", "key_exchange",
-	"key_exchange_curve", "key_exchange_bits", "srvr_signature",
-	"srvr_signature_curve", "srvr_signature_bits",
-	"srvr_signature_digest", "namaddr",
+struct scache_reuse_name {
+	const char *text;
+	size_t len;
+};
+
+#define SCACHE_REUSE_NAME(s) {s, sizeof(s) - 1}
+
+static const struct scache_reuse_name
+    scache_reuse_names[SCACHE_REUSE_F_COUNT] = {
+	SCACHE_REUSE_NAME("reuse_count"),
+	SCACHE_REUSE_NAME("expire_time"),
+	SCACHE_REUSE_NAME("peer_CN"),
+	SCACHE_REUSE_NAME("issuer_CN"),
+	SCACHE_REUSE_NAME("peer_status"),
+	SCACHE_REUSE_NAME("cipher_protocol"),
+	SCACHE_REUSE_NAME("cipher_name"),
+	SCACHE_REUSE_NAME("cipher_usebits"),
+	SCACHE_REUSE_NAME("cipher_algbits"),
+	SCACHE_REUSE_NAME("key_exchange"),
+	SCACHE_REUSE_NAME("key_exchange_curve"),
+	SCACHE_REUSE_NAME("key_exchange_bits"),
+	SCACHE_REUSE_NAME("srvr_signature"),
+	SCACHE_REUSE_NAME("srvr_signature_curve"),
+	SCACHE_REUSE_NAME("srvr_signature_bits"),
+	SCACHE_REUSE_NAME("srvr_signature_digest"),
+	SCACHE_REUSE_NAME("namaddr"),
 };
 
 /* Records the block's wanted fields in [first, last); sets *rest to
@@ -66,8 +95,9 @@ scache_reuse_parse_block(struct scache_reuse_value *v, const char *text,
 	attr_plain_iter_init(&it, text, len);
 	while (attr_plain_next(&it, &name, &name_len, &value, &value_len) > 0) {
 		for (f = first; f < last; f++) {
-			if (strlen(scache_reuse_names[f]) == name_len &&
-			    memcmp(scache_reuse_names[f], name, name_len) == 0) {
+			if (scache_reuse_names[f].len == name_len &&
+			    memcmp(scache_reuse_names[f].text, name,
+			    name_len) == 0) {
 				v[f].text = value;
 				v[f].len = value_len;
 				found++;
@@ -79,25 +109,87 @@ scache_reuse_parse_block(struct scache_reuse_value *v, const char *text,
 	return found;
 }
 
-/* A field as a decimal number; 0 on success, -1 if absent or not one. */
+/*
+ * A field as an unsigned decimal number of at most SCACHE_REUSE_DIGITS_MAX
+ * digits (no sign, no space); 0 on success, -1 if absent or not one.
+ */
 static int
 scache_reuse_value_number(const struct scache_reuse_value *v, long long *out)
 {
-	char digits[SCACHE_REUSE_INT_MAX + 1];
-	char *end;
+	size_t i;
 
-	if (v->text == NULL || v->len == 0 || v->len > SCACHE_REUSE_INT_MAX)
+	if (v->text == NULL || v->len == 0 || v->len > SCACHE_REUSE_DIGITS_MAX)
 		return -1;
-	memcpy(digits, v->text, v->len);
-	digits[v->len] = 0;
-	*out = strtoll(digits, &end, 10);
-	return *end == 0 ? 0 : -1;
+	*out = 0;
+	for (i = 0; i < v->len; i++) {
+		if (v->text[i] < '0' || v->text[i] > '9')
+			return -1;
+		*out = *out * 10 + (v->text[i] - '0');
+	}
+	return 0;
 }
 
 static int
 scache_reuse_present(const struct scache_reuse_value *v)
 {
 	return v->text != NULL && v->len > 0;
+}
+
+enum scache_reuse_quoting {
+	SCACHE_REUSE_BARE,   /* a space would start another field */
+	SCACHE_REUSE_QUOTED, /* between '"': a '"' would end it */
+};
+
+/* Appends one byte as \xHH. */
+static void
+scache_reuse_put_hex(struct buf *out, unsigned char byte)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[4] = {'\\', 'x', hex[byte >> 4], hex[byte & 15]};
+
+	buf_append(out, esc, sizeof(esc));
+}
+
+/* Bytes that go into the line as they are (the rest: see the header). */
+static int
+scache_reuse_plain(unsigned char c, enum scache_reuse_quoting quoting)
+{
+	if (c == '"' || c == '\\')
+		return 0;
+	return (c > ' ' && c < 0x7f) ||
+	    (c == ' ' && quoting == SCACHE_REUSE_QUOTED);
+}
+
+/* Appends text (at most SCACHE_REUSE_VALUE_MAX bytes of it), escaped. */
+static void
+scache_reuse_put_escaped(struct buf *out, const char *text, size_t len,
+    enum scache_reuse_quoting quoting)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, run, n;
+
+	if (len > SCACHE_REUSE_VALUE_MAX)
+		len = SCACHE_REUSE_VALUE_MAX;
+	while (i < len) {
+		/* Plain runs go in one piece: most values are one run. */
+		for (run = i; run < len && scache_reuse_plain(s[run], quoting);
+		    run++)
+			continue;
+		if (run > i) {
+			buf_append(out, s + i, run - i);
+			i = run;
+		} else if ((s[i] == '"' || s[i] == '\\') &&
+		    quoting == SCACHE_REUSE_QUOTED) {
+			buf_putc(out, '\\');
+			buf_putc(out, s[i++]);
+		} else if (s[i] >= 0x80 &&
+		    (n = utf8_printable_len(s + i, len - i)) > 0) {
+			buf_append(out, s + i, n);
+			i += n;
+		} else {
+			scache_reuse_put_hex(out, s[i++]);
+		}
+	}
 }
 
 /* Appends prefix and the value, if the value is present and not empty. */
@@ -107,9 +199,22 @@ scache_reuse_put(struct buf *out, const char *prefix,
 {
 	if (!scache_reuse_present(v))
 		return;
-	buf_printf(out, "%s%.*s%s", prefix,
-	    (int)(v->len < SCACHE_REUSE_VALUE_MAX ? v->len :
-	    SCACHE_REUSE_VALUE_MAX), v->text, suffix);
+	buf_puts(out, prefix);
+	scache_reuse_put_escaped(out, v->text, v->len, SCACHE_REUSE_BARE);
+	buf_puts(out, suffix);
+}
+
+/* Appends prefix and the value in double quotes, if it is not empty. */
+static void
+scache_reuse_put_quoted(struct buf *out, const char *prefix,
+    const struct scache_reuse_value *v)
+{
+	if (!scache_reuse_present(v))
+		return;
+	buf_puts(out, prefix);
+	buf_putc(out, '"');
+	scache_reuse_put_escaped(out, v->text, v->len, SCACHE_REUSE_QUOTED);
+	buf_putc(out, '"');
 }
 
 int
@@ -153,7 +258,7 @@ scache_reuse_props_trust(const struct scache_reuse_props *props)
 	return "Untrusted";
 }
 
-/* name, then " (curve)" or " (N bits)" as smtp(8) writes them. */
+/* label, name, then " (curve)" or " (N bits)" as smtp(8) writes them. */
 static void
 scache_reuse_put_algorithm(struct buf *out, const char *label,
     const struct scache_reuse_value *name,
@@ -164,12 +269,15 @@ scache_reuse_put_algorithm(struct buf *out, const char *label,
 
 	if (!scache_reuse_present(name))
 		return;
-	buf_printf(out, " %s", label);
+	buf_puts(out, label);
 	scache_reuse_put(out, " ", name, "");
-	if (scache_reuse_present(curve))
+	if (scache_reuse_present(curve)) {
 		scache_reuse_put(out, " (", curve, ")");
-	else if (scache_reuse_value_number(bits, &n) == 0 && n > 0)
-		buf_printf(out, " (%lld bits)", n);
+	} else if (scache_reuse_value_number(bits, &n) == 0 && n > 0) {
+		buf_puts(out, " (");
+		buf_put_dec(out, n);
+		buf_puts(out, " bits)");
+	}
 }
 
 static void
@@ -178,11 +286,17 @@ scache_reuse_put_use(struct buf *out, const struct scache_reuse_value *v,
 {
 	long long count, expire;
 
-	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_REUSE_COUNT], &count) == 0)
-		buf_printf(out, " conn_use=%lld", count + 2);
-	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_EXPIRE_TIME], &expire) == 0)
-		buf_printf(out, " age=%llds",
-		    (long long)now - (expire - reuse_time_limit));
+	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_REUSE_COUNT],
+	    &count) == 0) {
+		buf_puts(out, " conn_use=");
+		buf_put_dec(out, count + 2);
+	}
+	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_EXPIRE_TIME],
+	    &expire) == 0) {
+		buf_puts(out, " age=");
+		buf_put_dec(out, (long long)now - (expire - reuse_time_limit));
+		buf_putc(out, 's');
+	}
 }
 
 static void
@@ -193,13 +307,21 @@ scache_reuse_put_cipher(struct buf *out, const struct scache_reuse_value *v)
 	scache_reuse_put(out, " ", &v[SCACHE_REUSE_F_PROTOCOL], "");
 	scache_reuse_put(out, " with cipher ", &v[SCACHE_REUSE_F_CIPHER], "");
 	if (scache_reuse_value_number(&v[SCACHE_REUSE_F_USEBITS], &use) == 0 &&
-	    scache_reuse_value_number(&v[SCACHE_REUSE_F_ALGBITS], &alg) == 0)
-		buf_printf(out, " (%lld/%lld bits)", use, alg);
-	scache_reuse_put_algorithm(out, "key-exchange", &v[SCACHE_REUSE_F_KEX],
-	    &v[SCACHE_REUSE_F_KEX_CURVE], &v[SCACHE_REUSE_F_KEX_BITS]);
-	scache_reuse_put_algorithm(out, "server-signature", &v[SCACHE_REUSE_F_SIG],
-	    &v[SCACHE_REUSE_F_SIG_CURVE], &v[SCACHE_REUSE_F_SIG_BITS]);
-	scache_reuse_put(out, " server-digest ", &v[SCACHE_REUSE_F_SIG_DIGEST], "");
+	    scache_reuse_value_number(&v[SCACHE_REUSE_F_ALGBITS], &alg) == 0) {
+		buf_puts(out, " (");
+		buf_put_dec(out, use);
+		buf_putc(out, '/');
+		buf_put_dec(out, alg);
+		buf_puts(out, " bits)");
+	}
+	scache_reuse_put_algorithm(out, " key-exchange",
+	    &v[SCACHE_REUSE_F_KEX], &v[SCACHE_REUSE_F_KEX_CURVE],
+	    &v[SCACHE_REUSE_F_KEX_BITS]);
+	scache_reuse_put_algorithm(out, " server-signature",
+	    &v[SCACHE_REUSE_F_SIG], &v[SCACHE_REUSE_F_SIG_CURVE],
+	    &v[SCACHE_REUSE_F_SIG_BITS]);
+	scache_reuse_put(out, " server-digest ",
+	    &v[SCACHE_REUSE_F_SIG_DIGEST], "");
 }
 
 int
@@ -213,15 +335,18 @@ scache_reuse_log_format(struct buf *out, const char *endp_prop, time_t now,
 	buf_reset(out);
 	if (!scache_reuse_props_parse(&props, endp_prop))
 		return 0;
-	if ((trust = scache_reuse_props_trust(&props)) != NULL)
-		buf_printf(out, "%s ", trust);
+	if ((trust = scache_reuse_props_trust(&props)) != NULL) {
+		buf_puts(out, trust);
+		buf_putc(out, ' ');
+	}
 	buf_puts(out, "TLS connection handed out");
 	scache_reuse_put(out, " to ", &v[SCACHE_REUSE_F_NAMADDR], "");
 	scache_reuse_put_use(out, v, now, reuse_time_limit);
 	buf_puts(out, ":");
 	scache_reuse_put_cipher(out, v);
-	scache_reuse_put(out, " peer_CN=\"", &v[SCACHE_REUSE_F_PEER_CN], "\"");
-	scache_reuse_put(out, " issuer_CN=\"", &v[SCACHE_REUSE_F_ISSUER_CN], "\"");
+	scache_reuse_put_quoted(out, " peer_CN=", &v[SCACHE_REUSE_F_PEER_CN]);
+	scache_reuse_put_quoted(out, " issuer_CN=",
+	    &v[SCACHE_REUSE_F_ISSUER_CN]);
 	return 1;
 }
 

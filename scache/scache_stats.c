@@ -20,7 +20,7 @@ scache_stats_any(const struct scache_cache_counts *c)
 {
 	return c->dest_hits || c->dest_miss || c->endp_hits || c->endp_miss
 	    || c->max_dests || c->max_endps || c->max_sessions
-	    || c->evict_dead || c->evict_limit;
+	    || c->evict_dead || c->evict_limit || c->evict_fd;
 }
 
 static void
@@ -49,9 +49,10 @@ scache_stats_dump(struct scache_cache *cache, time_t *start_time, time_t now)
 		msg_info("statistics: max simultaneous domains=%d addresses=%d "
 		    "connection=%d", c->max_dests, c->max_endps,
 		    c->max_sessions);
-	if (c->evict_dead || c->evict_limit)
+	if (c->evict_dead || c->evict_limit || c->evict_fd)
 		msg_info("statistics: evicted connections closed-by-peer=%d "
-		    "over-limit=%d", c->evict_dead, c->evict_limit);
+		    "over-limit=%d fd-shortage=%d", c->evict_dead,
+		    c->evict_limit, c->evict_fd);
 	scache_cache_counts_reset(cache);
 	*start_time = now;
 }

@@ -81,6 +81,7 @@ have_cmd man man-db
 have_cmd ps procps
 have_cmd pgrep procps
 have_cmd timeout coreutils
+have_cmd prlimit util-linux
 have_cmd getent libc-bin
 
 if [ "$missing" -ne 0 ]; then

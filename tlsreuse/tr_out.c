@@ -1,45 +1,28 @@
 /*
  * tr_out.c - what tlsreuse(1) prints: JSON lines and safe plain text
  *
- * Both escapes walk the bytes once with one UTF-8 decoder, which takes
- * a sequence only if it is well formed (shortest form, no surrogates,
- * at most U+10FFFF); anything else is one bad byte.
+ * Both escapes walk the bytes once with the strict UTF-8 check of
+ * common/utf8.c, which the log lines use too: a sequence that is not
+ * well formed, or that would move or hide other text, is one bad byte.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <string.h>
 
 #include "msg.h"
+#include "utf8.h"
 #include "tr_out.h"
 
-/* Length of the well-formed UTF-8 sequence at text, or 0. */
+/*
+ * Length of the character at s: 1 for an ASCII byte, 2 to 4 for a
+ * multi-byte character that is safe to show (utf8.h: well formed, and
+ * neither a C1 control nor a character that reorders or hides text, so a
+ * certificate name cannot rearrange a line), 0 for anything else.
+ */
 static size_t
-tr_out_utf8_len(const unsigned char *s, size_t len)
+tr_out_char_len(const unsigned char *s, size_t len)
 {
-	unsigned long cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
+	return s[0] < 0x80 ? 1 : utf8_printable_len(s, len);
 }
 
 void
@@ -49,7 +32,7 @@ tr_out_json_escape(struct buf *out, const char *text, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		if ((n = tr_out_utf8_len(s + i, len - i)) == 0) {
+		if ((n = tr_out_char_len(s + i, len - i)) == 0) {
 			buf_puts(out, "\\ufffd");
 			i++;
 			continue;
@@ -79,7 +62,7 @@ tr_out_printable(struct buf *out, const char *text, size_t len,
 	size_t i = 0, n;
 
 	while (i < len) {
-		n = tr_out_utf8_len(s + i, len - i);
+		n = tr_out_char_len(s + i, len - i);
 		if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) &&
 		    (s[i] == 0 || strchr(keep, s[i]) == NULL))) {
 			buf_putc(out, '?');

@@ -87,7 +87,7 @@ note "identity follows syslog_name=postfix/\$service_name"
 PN=$(answer_pid "$(ask tsname named)") || fail "tsname did not answer"
 wait_for_maillog "postfix/tsname/testsvc\\[$PN\\]: request: named" 1
 
-note "MULTI mode: busy/idle per request, same process twice"
+note "MULTI mode: the same process serves the next client"
 M1=$(answer_pid "$(ask tsmulti m1)") || fail "tsmulti did not answer"
 M2=$(answer_pid "$(ask tsmulti m2)") || fail "tsmulti did not answer twice"
 [ "$M1" = "$M2" ] || fail "tsmulti: second request went to pid $M2, not $M1"

@@ -4,8 +4,8 @@
  *
  * Protocol: the client sends one line; testsvc answers
  * "<testsvc_greeting> <pid> <line>\n", logs "request: <line>" and closes.
- * Mode: MULTI when master passes -l (maxproc 1; busy/idle around each
- * request), else EVENT (maxproc 0; drains on reload and retirement).
+ * Mode: MULTI when master passes -l (maxproc 1; exits on reload), else
+ * EVENT (maxproc 0; drains on reload and retirement).
  *
  * Limits: TESTSVC_LINE_MAX bytes per request line.
  *
@@ -31,7 +31,6 @@ struct testsvc_client {
 	char line[TESTSVC_LINE_MAX + 1];
 };
 
-static enum server_mode testsvc_mode;
 static const char *testsvc_greeting;
 
 static const struct conf_param testsvc_params[] = {
@@ -54,15 +53,11 @@ testsvc_answer(struct testsvc_client *client)
 	char reply[TESTSVC_LINE_MAX + 64];
 	int len;
 
-	if (testsvc_mode == SERVER_MODE_MULTI)
-		server_busy();
 	msg_info("request: %s", client->line);
 	len = snprintf(reply, sizeof(reply), "%s %ld %s\n", testsvc_greeting,
 	               (long)getpid(), client->line);
 	if (write(client->fd, reply, (size_t)len) != len)
 		msg_warn("short reply write: %m");
-	if (testsvc_mode == SERVER_MODE_MULTI)
-		server_idle();
 }
 
 static void
@@ -115,11 +110,11 @@ main(int argc, char **argv)
 	    .on_accept = testsvc_accept,
 	    .on_drain = testsvc_drain,
 	};
+	enum server_mode mode = SERVER_MODE_EVENT;
 	int i;
 
-	testsvc_mode = SERVER_MODE_EVENT;
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-l") == 0)
-			testsvc_mode = SERVER_MODE_MULTI;
-	server_main(argc, argv, testsvc_mode, &ops);
+			mode = SERVER_MODE_MULTI;
+	server_main(argc, argv, mode, &ops);
 }

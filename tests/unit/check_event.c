@@ -358,6 +358,59 @@ START_TEST(test_event_write_interest_only_gets_write)
 }
 END_TEST
 
+static int ready_a, ready_b;
+static int ready_seen_b_pending = -1, ready_seen_a_pending = -1;
+
+/* First of the two: is the other one's event still to come? */
+static void
+ready_first_event(int fd, unsigned events, void *ctx)
+{
+	char c;
+
+	(void)read(fd, &c, 1);
+	trace_add('1');
+	ready_seen_b_pending = event_ready(ready_b);
+	ready_seen_a_pending = event_ready(ready_a);
+}
+
+static void
+ready_second_event(int fd, unsigned events, void *ctx)
+{
+	char c;
+
+	(void)read(fd, &c, 1);
+	trace_add('2');
+}
+
+START_TEST(test_event_ready_sees_the_rest_of_the_batch)
+{
+	int p[2], q[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(q), 0);
+	ready_a = p[0];
+	ready_b = q[0];
+	event_set(ready_a, EVENT_READ, ready_first_event, NULL);
+	event_set(ready_b, EVENT_READ, ready_second_event, NULL);
+	/* a becomes ready first, so the kernel reports it first. */
+	ck_assert_int_eq(write(p[1], "a", 1), 1);
+	ck_assert_int_eq(write(q[1], "b", 1), 1);
+	event_loop(0);
+	ck_assert_str_eq(trace, "12");
+	ck_assert_int_eq(ready_seen_b_pending, 1);
+	ck_assert_int_eq(ready_seen_a_pending, 0);
+	/* Outside a batch, or for a descriptor nobody watches: 0. */
+	ck_assert_int_eq(event_ready(ready_b), 0);
+	ck_assert_int_eq(event_ready(p[1]), 0);
+	event_clear(ready_a);
+	event_clear(ready_b);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+END_TEST
+
 START_TEST(test_event_high_fd_grows_the_table)
 {
 	int p[2], high;
@@ -442,6 +495,7 @@ event_suite(void)
 	tcase_add_test(tc, test_event_hangup_is_delivered_as_read);
 	tcase_add_test(tc, test_event_error_wakes_write_interest);
 	tcase_add_test(tc, test_event_mask_zero_is_silent_even_on_hangup);
+	tcase_add_test(tc, test_event_ready_sees_the_rest_of_the_batch);
 	tcase_add_test(tc, test_event_write_interest_only_gets_write);
 	tcase_add_test(tc, test_event_high_fd_grows_the_table);
 	tcase_add_test(tc, test_event_fork_starts_empty);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -205,6 +206,45 @@ START_TEST(test_fdpass_rejects_truncated_rights_without_leaks)
 }
 END_TEST
 
+/* Fills the descriptor table with copies of fd; returns how many. */
+static int
+fill_table(int fd, int *copies, int max)
+{
+	struct rlimit rl;
+	int n = 0, c;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = 64;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while ((c = dup(fd)) >= 0) {
+		ck_assert_int_lt(n, max);
+		copies[n++] = c;
+	}
+	ck_assert_int_eq(errno, EMFILE);
+	return n;
+}
+
+START_TEST(test_fdpass_full_table_reports_the_descriptor_lost)
+{
+	int copies[64], n, p[2], got = 0;
+	char byte = 'x';
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(fdpass_send(sv[0], p[0]), 0);
+	n = fill_table(p[1], copies, 64);
+	/* The byte arrives; the descriptor could not be installed. */
+	ck_assert_int_eq(fdpass_read(sv[1], &byte, 1, &got), 1);
+	ck_assert_int_eq(byte, 0);
+	ck_assert_int_eq(got, FDPASS_FD_LOST);
+	/* With one slot free the next one is received again. */
+	close(copies[--n]);
+	ck_assert_int_eq(fdpass_send(sv[0], p[0]), 0);
+	ck_assert_int_eq(fdpass_read(sv[1], &byte, 1, &got), 1);
+	ck_assert_int_ge(got, 0);
+	assert_same_file(got, p[0]);
+}
+END_TEST
+
 START_TEST(test_fdpass_reports_peer_close_as_eof)
 {
 	char buf[8];
@@ -287,6 +327,7 @@ fdpass_suite(void)
 	tcase_add_test(tc, test_fdpass_sends_and_receives_the_same_file);
 	tcase_add_test(tc, test_fdpass_data_before_the_fd_is_not_lost);
 	tcase_add_test(tc, test_fdpass_plain_data_has_no_fd);
+	tcase_add_test(tc, test_fdpass_full_table_reports_the_descriptor_lost);
 	tcase_add_test(tc, test_fdpass_reports_peer_close_as_eof);
 	tcase_add_test(tc, test_fdpass_nonblocking_read_says_eagain);
 	tcase_add_test(tc, test_fdpass_nonblocking_send_says_eagain_when_full);

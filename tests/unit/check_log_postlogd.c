@@ -113,6 +113,30 @@ START_TEST(test_log_postlogd_sends_one_datagram_per_message)
 }
 END_TEST
 
+START_TEST(test_log_postlogd_set_pid_after_fork)
+{
+	char rec[LOG_POSTLOGD_RECORD_MAX + 1], want[64];
+	struct log_postlogd *lp;
+	int sfd = fake_postlogd_bind();
+
+	lp = log_postlogd_create(fake_postlogd_path(), "vm.localdomain",
+	                         "postfix/test");
+	/* The record head is kept for a second; a new pid replaces it. */
+	ck_assert_int_eq(log_postlogd_send(lp, MSG_INFO, "before"), 0);
+	log_postlogd_set_pid(lp, 4242);
+	ck_assert_int_eq(log_postlogd_send(lp, MSG_WARN, "drained"), 0);
+	snprintf(want, sizeof(want), "vm postfix/test[%ld]: before",
+	         (long)getpid());
+	ck_assert_int_gt(fake_postlogd_recv(sfd, rec, sizeof(rec)), 0);
+	fake_postlogd_assert(rec, want);
+	ck_assert_int_gt(fake_postlogd_recv(sfd, rec, sizeof(rec)), 0);
+	fake_postlogd_assert(rec, "vm postfix/test[4242]: warning: drained");
+	log_postlogd_free(lp);
+	close(sfd);
+	fake_postlogd_remove();
+}
+END_TEST
+
 START_TEST(test_log_postlogd_drops_silently_then_reconnects)
 {
 	char rec[LOG_POSTLOGD_RECORD_MAX + 1];
@@ -287,6 +311,7 @@ log_postlogd_suite(void)
 	suite_add_tcase(s, fmt);
 	tcase_set_timeout(io, 10);
 	tcase_add_test(io, test_log_postlogd_sends_one_datagram_per_message);
+	tcase_add_test(io, test_log_postlogd_set_pid_after_fork);
 	tcase_add_test(io, test_log_postlogd_drops_silently_then_reconnects);
 	tcase_add_test(io, test_log_postlogd_stuck_reader_costs_one_wait);
 	tcase_add_test(io, test_log_postlogd_busy_reader_loses_nothing);

@@ -53,6 +53,18 @@ START_TEST(test_msg_utf8_kept_only_when_enabled)
 }
 END_TEST
 
+START_TEST(test_msg_utf8_refuses_what_could_forge_a_line)
+{
+	capture_start();
+	msg_set_utf8(1);
+	/* RLO (U+202E), a C1 CSI, an overlong '"' and a surrogate. */
+	msg_info("%s", "a\xe2\x80\xae" "b \xc2\x9b" "2J \xc0\xa2 "
+	    "\xed\xa0\x80 \xc3\xa9");
+	msg_set_utf8(0);
+	ck_assert_str_eq(capture_text(), "a???b ??2J ?? ??? \xc3\xa9\n");
+}
+END_TEST
+
 START_TEST(test_msg_truncates_at_limit)
 {
 	char big[MSG_TEXT_LIMIT + 50];
@@ -130,6 +142,7 @@ msg_suite(void)
 	tcase_add_test(tc, test_msg_percent_m_and_errno_preserved);
 	tcase_add_test(tc, test_msg_replaces_control_bytes);
 	tcase_add_test(tc, test_msg_utf8_kept_only_when_enabled);
+	tcase_add_test(tc, test_msg_utf8_refuses_what_could_forge_a_line);
 	tcase_add_test(tc, test_msg_truncates_at_limit);
 	tcase_add_test(tc, test_msg_printable_escapes_and_cuts);
 	suite_add_tcase(s, tc);

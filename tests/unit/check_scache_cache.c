@@ -192,6 +192,30 @@ START_TEST(test_scache_cache_full_closes_oldest)
 }
 END_TEST
 
+START_TEST(test_scache_cache_shed_closes_oldest_for_a_descriptor)
+{
+	struct scache_cache *c = scache_cache_create(10, 10, NULL, NULL);
+	int a = new_fd(), b = new_fd();
+
+	ck_assert_int_eq(scache_cache_shed(c), 0);
+	scache_cache_save_endp(c, T0, 2, "e1", "", a);
+	scache_cache_save_endp(c, T0, 2, "e2", "", b);
+	ck_assert_int_eq(scache_cache_shed(c), 1);
+	ck_assert(!fd_is_open(a));
+	ck_assert(fd_is_open(b));
+	ck_assert_uint_eq(scache_cache_session_count(c), 1);
+	ck_assert_uint_eq(scache_cache_endp_count(c), 1);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_fd, 1);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_limit, 0);
+	ck_assert_int_eq(scache_cache_shed(c), 1);
+	ck_assert_int_eq(scache_cache_shed(c), 0);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_fd, 2);
+	scache_cache_count_lost(c);
+	ck_assert_int_eq(scache_cache_counts(c)->evict_fd, 3);
+	scache_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_scache_cache_binding_limit_drops_oldest)
 {
 	struct scache_cache *c = scache_cache_create(2, 2, NULL, NULL);
@@ -519,6 +543,8 @@ scache_cache_suite(void)
 
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_scache_cache_full_closes_oldest);
+	tcase_add_test(tc,
+	    test_scache_cache_shed_closes_oldest_for_a_descriptor);
 	tcase_add_test(tc, test_scache_cache_binding_limit_drops_oldest);
 	tcase_add_test(tc, test_scache_cache_drop_fd_counts_dead_peer);
 	tcase_add_test(tc, test_scache_cache_never_hands_out_dead_session);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,7 +38,7 @@
 #define LOOP_TRIES 200
 
 static uint64_t fake_now;
-static int busy_calls, idle_calls, disconnect_calls;
+static int disconnect_calls;
 static struct scache_proto *proto;
 static int keep[256]; /* peers of descriptors we cached, kept open */
 static int keep_count;
@@ -46,18 +47,6 @@ static uint64_t
 fake_clock(void)
 {
 	return fake_now;
-}
-
-static void
-count_busy(void)
-{
-	busy_calls++;
-}
-
-static void
-count_idle(void)
-{
-	idle_calls++;
 }
 
 static void
@@ -78,8 +67,6 @@ test_config(void)
 		.reuse_time_limit = 300,
 		.session_max = 100,
 		.binding_max = 400,
-		.busy = count_busy,
-		.idle = count_idle,
 		.disconnect = count_disconnect,
 	};
 
@@ -92,7 +79,7 @@ start(const struct scache_proto_config *cfg)
 	fake_now = 1000000;
 	event_clock_set(fake_clock);
 	event_now_refresh();
-	busy_calls = idle_calls = disconnect_calls = keep_count = 0;
+	disconnect_calls = keep_count = 0;
 	capture_start();
 	proto = scache_proto_create(cfg);
 }
@@ -387,8 +374,6 @@ START_TEST(test_scache_proto_replays_stock_conversations)
 	/* Stock clients cause no warning; each hand-out logs one line. */
 	ck_assert_msg(capture_count("warning") == 0, "%s", capture_text());
 	ck_assert_int_eq(capture_count("TLS connection handed out"), r.hits);
-	ck_assert_int_eq(busy_calls, idle_calls);
-	ck_assert_int_gt(busy_calls, 0);
 	ck_assert_int_eq(disconnect_calls, r.convs);
 }
 END_TEST
@@ -601,7 +586,6 @@ START_TEST(test_scache_proto_stalled_client_times_out_others_carry_on)
 	int other = client_after_announce();
 
 	send_bytes(stalled, L("request\0find_en"));
-	ck_assert_int_eq(busy_calls, 1);
 	advance(4999);
 	send_bytes(other, L("request\0find_endp\0label\0e\0\0"));
 	expect_bytes(other, FIND_MISS, FIND_MISS_LEN, "other client");
@@ -609,11 +593,25 @@ START_TEST(test_scache_proto_stalled_client_times_out_others_carry_on)
 	ck_assert(closed_by_server(stalled));
 	ck_assert_int_eq(capture_count("timeout on scache socket while "
 	    "reading a request"), 1);
-	ck_assert_int_eq(idle_calls, 1);
 	send_bytes(other, L("request\0find_endp\0label\0e\0\0"));
 	expect_bytes(other, FIND_MISS, FIND_MISS_LEN, "other client again");
 	close(stalled);
 	close(other);
+}
+END_TEST
+
+START_TEST(test_scache_proto_client_gone_before_the_greeting_is_quiet)
+{
+	int sp[2];
+
+	/* Accepted after it left: the greeting fails, nothing was asked. */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	close(sp[1]);
+	scache_proto_accept(proto, sp[0]);
+	spin();
+	ck_assert_uint_eq(scache_proto_client_count(proto), 0);
+	ck_assert_int_eq(disconnect_calls, 1);
+	ck_assert_str_eq(capture_text(), "");
 }
 END_TEST
 
@@ -692,10 +690,9 @@ START_TEST(test_scache_proto_lists_cache_then_closes)
 	ck_assert_int_eq(count_lists(&out, "record", "session"), 1);
 	ck_assert_int_eq(count_lists(&out, "record", "binding"), 1);
 	ck_assert_int_eq(count_lists(&out, "record", "end"), 1);
-	/* The cache is as it was; the client counted as busy, then gone. */
+	/* The cache is as it was; the client is gone. */
 	ck_assert_uint_eq(scache_cache_session_count(cache), 1);
-	ck_assert_int_eq(busy_calls, 1);
-	ck_assert_int_eq(idle_calls, 1);
+	ck_assert_int_eq(disconnect_calls, 1);
 	ck_assert_uint_eq(scache_proto_client_count(proto), 0);
 	ck_assert_int_eq(capture_count("warning"), 0);
 	buf_free(&out);
@@ -749,6 +746,143 @@ START_TEST(test_scache_proto_slow_listing_does_not_block_others)
 	buf_free(&out);
 	close(lister);
 	close(other);
+}
+END_TEST
+
+/* --- backpressure and deadlines */
+
+#define FIND_E "request\0find_endp\0label\0e\0\0"
+#define FIND_E_LEN (sizeof(FIND_E) - 1)
+
+/* A client whose socket buffers are as small as the kernel allows. */
+static int
+connect_small_client(void)
+{
+	int sp[2], small = 1;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(sp[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	fcntl(sp[1], F_SETFL, O_NONBLOCK);
+	scache_proto_accept(proto, sp[0]);
+	return sp[1];
+}
+
+/* Pipelines find_endp requests until the server stops taking them;
+ * returns how many went out. */
+static long
+pipeline_until_refused(int c)
+{
+	long sent = 0;
+	int rounds, idle = 0;
+	ssize_t n;
+
+	for (rounds = 0; rounds < 10000 && idle < 20; rounds++) {
+		n = write(c, FIND_E, FIND_E_LEN);
+		if (n == (ssize_t)FIND_E_LEN) {
+			sent++;
+			idle = 0;
+			continue;
+		}
+		ck_assert_int_lt(n, 0);
+		ck_assert_int_eq(errno, EAGAIN);
+		idle++;
+		event_loop(0);
+	}
+	ck_assert_int_eq(idle, 20);
+	return sent;
+}
+
+START_TEST(test_scache_proto_pipelining_client_that_never_reads_is_held)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = connect_small_client(), other;
+	long sent;
+	int handled;
+
+	sent = pipeline_until_refused(c);
+	handled = scache_cache_counts(cache)->endp_miss;
+	/* Bounded: the replies held (16 KB plus what the kernel keeps)
+	 * cover only so many 26-byte misses; the rest waits unread. */
+	ck_assert_int_gt(handled, 0);
+	ck_assert_int_lt(handled, 4000);
+	ck_assert_int_lt(handled, sent);
+	spin();
+	ck_assert_int_eq(scache_cache_counts(cache)->endp_miss, handled);
+	/* Others are served meanwhile. */
+	other = client_after_announce();
+	send_bytes(other, FIND_E, FIND_E_LEN);
+	expect_bytes(other, FIND_MISS, FIND_MISS_LEN, "other client");
+	/* The deadline set when it got busy holds: 5 s, then closed. */
+	advance(4999);
+	ck_assert_int_eq(capture_count("timeout"), 0);
+	advance(1);
+	ck_assert_int_eq(capture_count("timeout on scache socket while "
+	    "writing a reply"), 1);
+	ck_assert_uint_eq(scache_proto_client_count(proto), 1);
+	close(c);
+	close(other);
+}
+END_TEST
+
+START_TEST(test_scache_proto_held_requests_go_on_when_the_client_reads)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = connect_small_client();
+	char junk[4096];
+	long sent, got = 0;
+	ssize_t n;
+	int tries;
+
+	sent = pipeline_until_refused(c);
+	ck_assert_int_lt(scache_cache_counts(cache)->endp_miss, sent);
+	/* Reading the replies lets every request be answered, in order. */
+	for (tries = 0; tries < 100000 &&
+	    got < (long)ANNOUNCE_LEN + sent * (long)FIND_MISS_LEN; tries++) {
+		event_loop(0);
+		n = read(c, junk, sizeof(junk));
+		if (n > 0)
+			got += n;
+	}
+	ck_assert_int_eq(got, (long)ANNOUNCE_LEN + sent * (long)FIND_MISS_LEN);
+	ck_assert_int_eq(scache_cache_counts(cache)->endp_miss, sent);
+	ck_assert_int_eq(capture_count("warning"), 0);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_trickled_request_meets_its_deadline)
+{
+	const char req[] = FIND_E;
+	int c = client_after_announce();
+	size_t i;
+
+	/* One byte a second used to restart the clock every time. */
+	for (i = 0; i < 5; i++) {
+		send_bytes(c, req + i, 1);
+		advance(999);
+	}
+	ck_assert_int_eq(capture_count("timeout"), 0);
+	advance(5);
+	ck_assert(closed_by_server(c));
+	ck_assert_int_eq(capture_count("timeout on scache socket while "
+	    "reading a request"), 1);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_answered_requests_renew_the_deadline)
+{
+	int c = client_after_announce(), i;
+
+	/* A request every 3 s for 30 s, each answered: never timed out. */
+	for (i = 0; i < 10; i++) {
+		send_bytes(c, FIND_E, FIND_E_LEN);
+		expect_bytes(c, FIND_MISS, FIND_MISS_LEN, "answer");
+		advance(3000);
+	}
+	ck_assert_int_eq(capture_count("warning"), 0);
+	close(c);
 }
 END_TEST
 
@@ -824,6 +958,27 @@ START_TEST(test_scache_proto_drops_connection_whose_peer_closed)
 }
 END_TEST
 
+START_TEST(test_scache_proto_closed_in_the_same_batch_is_not_handed_out)
+{
+	int c = client_after_announce();
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int sp[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	save_endp_fd(c, L("request\0save_endp\0ttl\0" "2\0label\0e\0"
+	    "property\0p\0\0"), sp[0]);
+	/* The request is ready first, the close right behind it: both
+	 * come in one batch, the request first. */
+	ck_assert_int_eq(write(c, FIND_E, FIND_E_LEN), (ssize_t)FIND_E_LEN);
+	close(sp[1]);
+	event_loop(0);
+	expect_bytes(c, FIND_MISS, FIND_MISS_LEN, "closed one not handed out");
+	ck_assert_uint_eq(scache_cache_session_count(cache), 0);
+	ck_assert_int_eq(scache_cache_counts(cache)->evict_dead, 1);
+	close(c);
+}
+END_TEST
+
 START_TEST(test_scache_proto_full_cache_warns_once_per_interval)
 {
 	struct scache_proto_config cfg = test_config();
@@ -849,6 +1004,81 @@ START_TEST(test_scache_proto_full_cache_warns_once_per_interval)
 	save_endp_fd(c, L("request\0save_endp\0ttl\0" "2\0label\0e\0"
 	    "property\0p\0\0"), live_socket());
 	ck_assert_int_eq(capture_count("connection cache full at 2"), 2);
+	close(c);
+}
+END_TEST
+
+/* Takes every free descriptor slot below a lowered limit; returns n. */
+static int
+fill_table(int *fill, int n, int max)
+{
+	struct rlimit rl;
+	int fd;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = 128;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while ((fd = open("/dev/null", O_RDONLY)) >= 0) {
+		ck_assert_int_lt(n, max);
+		fill[n++] = fd;
+	}
+	ck_assert_int_eq(errno, EMFILE);
+	return n;
+}
+
+#define SAVE_E L("request\0save_endp\0ttl\0" "2\0label\0e\0property\0p\0\0")
+
+START_TEST(test_scache_proto_save_into_full_table_fails_softly)
+{
+	struct scache_cache *cache = scache_proto_cache(proto);
+	int c = client_after_announce(), a = live_socket(), b = live_socket();
+	int more[3], fill[128], n, i;
+
+	save_endp_fd(c, SAVE_E, a);
+	save_endp_fd(c, SAVE_E, b);
+	for (i = 0; i < 3; i++)
+		more[i] = live_socket();
+	n = fill_table(fill, 0, 128);
+	/* The descriptor is lost on the way in: status OK (saved and
+	 * dropped: anything else makes smtp stop using the cache), the
+	 * client stays, and the oldest cached connection makes room. */
+	send_bytes(c, SAVE_E);
+	expect_bytes(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN, "save_endp dummy");
+	ck_assert_int_eq(fdpass_send(c, more[0]), 0);
+	expect_bytes(c, STATUS_OK, STATUS_OK_LEN, "lost descriptor");
+	ck_assert_uint_eq(scache_cache_session_count(cache), 1);
+	ck_assert_int_eq(scache_cache_counts(cache)->evict_fd, 2);
+	/* The slot freed serves the next save. */
+	save_endp_fd(c, SAVE_E, more[1]);
+	ck_assert_uint_eq(scache_cache_session_count(cache), 2);
+	/* Lost again (the test closed its copy: fill that slot too); no
+	 * second warning in this statistics interval. */
+	n = fill_table(fill, n, 128);
+	send_bytes(c, SAVE_E);
+	expect_bytes(c, FDPASS_DUMMY, FDPASS_DUMMY_LEN, "save_endp dummy");
+	ck_assert_int_eq(fdpass_send(c, more[2]), 0);
+	expect_bytes(c, STATUS_OK, STATUS_OK_LEN, "lost again");
+	ck_assert_int_eq(capture_count("scache_save_endp_service: unable to "
+	    "receive file descriptor: descriptor table full"), 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+	ck_assert_uint_eq(scache_proto_client_count(proto), 1);
+	while (n > 0)
+		close(fill[--n]);
+	close(more[0]);
+	close(more[2]);
+	close(c);
+}
+END_TEST
+
+START_TEST(test_scache_proto_shed_frees_the_oldest)
+{
+	int c = client_after_announce();
+
+	ck_assert_int_eq(scache_proto_shed(proto), 0);
+	save_endp_fd(c, SAVE_E, live_socket());
+	ck_assert_int_eq(scache_proto_shed(proto), 1);
+	ck_assert_uint_eq(scache_cache_session_count(scache_proto_cache(proto)),
+	    0);
 	close(c);
 }
 END_TEST
@@ -944,6 +1174,20 @@ scache_proto_suite(void)
 	tcase_add_test(tc,
 	    test_scache_proto_stalled_client_times_out_others_carry_on);
 	tcase_add_test(tc, test_scache_proto_idle_client_is_not_timed_out_early);
+	tcase_add_test(tc,
+	    test_scache_proto_client_gone_before_the_greeting_is_quiet);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("backpressure");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc,
+	    test_scache_proto_pipelining_client_that_never_reads_is_held);
+	tcase_add_test(tc,
+	    test_scache_proto_held_requests_go_on_when_the_client_reads);
+	tcase_add_test(tc, test_scache_proto_trickled_request_meets_its_deadline);
+	tcase_add_test(tc,
+	    test_scache_proto_answered_requests_renew_the_deadline);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cache");
@@ -952,8 +1196,12 @@ scache_proto_suite(void)
 	tcase_add_test(tc, test_scache_proto_handout_and_pipelined_request);
 	tcase_add_test(tc, test_scache_proto_ttl_is_capped_by_limit);
 	tcase_add_test(tc, test_scache_proto_drops_connection_whose_peer_closed);
+	tcase_add_test(tc,
+	    test_scache_proto_closed_in_the_same_batch_is_not_handed_out);
 	tcase_add_test(tc, test_scache_proto_full_cache_warns_once_per_interval);
 	tcase_add_test(tc, test_scache_proto_session_limit_keeps_headroom);
+	tcase_add_test(tc, test_scache_proto_save_into_full_table_fails_softly);
+	tcase_add_test(tc, test_scache_proto_shed_frees_the_oldest);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("list");

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "msg.h"
 #include "runner.h"
 #include "testfile.h"
 #include "scache_reuse_log.h"
@@ -186,6 +187,142 @@ START_TEST(test_scache_reuse_props_plaintext_has_no_tls)
 }
 END_TEST
 
+/* --- hostile values: what a remote server puts in its certificate */
+
+/* The line for a TLS block holding only the given fields. */
+static void
+expect_line(const char *tls_fields, const char *want)
+{
+	char prop[1024];
+	struct buf line;
+
+	snprintf(prop, sizeof(prop), "\n%s\n", tls_fields);
+	buf_init(&line);
+	ck_assert_int_eq(scache_reuse_log_format(&line, prop, 0, 0), 1);
+	ck_assert_msg(strcmp(buf_str(&line), want) == 0, "\n got %s\nwant %s",
+	    buf_str(&line), want);
+	buf_free(&line);
+}
+
+#define HANDED "TLS connection handed out:"
+
+START_TEST(test_scache_reuse_log_escapes_quote_in_cn)
+{
+	/* Without escaping this would read as a second issuer_CN field. */
+	expect_line("peer_CN=mx\" issuer_CN=\"Good CA\nissuer_CN=Evil CA\n",
+	    HANDED " peer_CN=\"mx\\\" issuer_CN=\\\"Good CA\" "
+	    "issuer_CN=\"Evil CA\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_backslash_in_cn)
+{
+	/* A trailing backslash must not escape the closing quote. */
+	expect_line("peer_CN=mx\\\nissuer_CN=a\\\"b\n",
+	    HANDED " peer_CN=\"mx\\\\\" issuer_CN=\"a\\\\\\\"b\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_control_bytes)
+{
+	expect_line("peer_CN=a\rb\tc\x01" "d\x7f" "e\x1b[2J\n",
+	    HANDED " peer_CN=\"a\\x0db\\x09c\\x01d\\x7fe\\x1b[2J\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_c1_controls)
+{
+	/* U+009B is CSI, U+0085 NEL. */
+	expect_line("peer_CN=a\xc2\x9b" "2Jb\xc2\x85" "c\n",
+	    HANDED " peer_CN=\"a\\xc2\\x9b2Jb\\xc2\\x85c\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_bidi_controls)
+{
+	/* RLO (U+202E) and LRI (U+2066) would reorder what follows. */
+	expect_line("peer_CN=moc.evil\xe2\x80\xae" "x\xe2\x81\xa6" "y\n",
+	    HANDED " peer_CN=\"moc.evil\\xe2\\x80\\xaex\\xe2\\x81\\xa6y\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_overlong_utf8)
+{
+	/* C0 A2 is an overlong '"', E0 80 AF an overlong '/'. */
+	expect_line("peer_CN=a\xc0\xa2" "b\xe0\x80\xaf" "c\n",
+	    HANDED " peer_CN=\"a\\xc0\\xa2b\\xe0\\x80\\xafc\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_escapes_surrogates_and_stray_bytes)
+{
+	expect_line("peer_CN=\xed\xa0\x80" "a\xff" "b\xc3\n",
+	    HANDED " peer_CN=\"\\xed\\xa0\\x80a\\xffb\\xc3\"");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_keeps_printable_utf8)
+{
+	expect_line("peer_CN=m\xc3\xbcller.example\n",
+	    HANDED " peer_CN=\"m\xc3\xbcller.example\"");
+	/* msg.c keeps it only with smtputf8_enable, as for every line. */
+	capture_start();
+	scache_reuse_log("\npeer_CN=m\xc3\xbcller\n\n", 0, 0);
+	msg_set_utf8(1);
+	scache_reuse_log("\npeer_CN=m\xc3\xbcller\n\n", 0, 0);
+	msg_set_utf8(0);
+	ck_assert_str_eq(capture_text(), HANDED " peer_CN=\"m??ller\"\n"
+	    HANDED " peer_CN=\"m\xc3\xbcller\"\n");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_bare_values_cannot_add_fields)
+{
+	expect_line("cipher_protocol=TLSv1.3 peer_CN=\"x\"\n"
+	    "cipher_name=a\\b\n",
+	    HANDED " TLSv1.3\\x20peer_CN=\\x22x\\x22 with cipher a\\x5cb");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_huge_reuse_count_is_left_out)
+{
+	/* 20 digits overflowed count + 2 (UBSan); 19 pass LLONG_MAX. */
+	expect_line("reuse_count=99999999999999999999\ncipher_protocol=P\n",
+	    HANDED " P");
+	expect_line("reuse_count=9999999999999999999\ncipher_protocol=P\n",
+	    HANDED " P");
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_reuse_count_at_digit_limit)
+{
+	char prop[128];
+	struct buf line;
+
+	/* The endpoint block is the first one; 18 digits are taken. */
+	snprintf(prop, sizeof(prop), "reuse_count=999999999999999999\n"
+	    "expire_time=999999999999999999\n\ncipher_protocol=P\n\n");
+	buf_init(&line);
+	ck_assert_int_eq(scache_reuse_log_format(&line, prop, 1000, 300), 1);
+	ck_assert_str_eq(buf_str(&line), "TLS connection handed out "
+	    "conn_use=1000000000000000001 age=-999999999999998699s: P");
+	buf_free(&line);
+}
+END_TEST
+
+START_TEST(test_scache_reuse_log_signed_or_spaced_numbers_are_left_out)
+{
+	expect_line("cipher_usebits=+1\ncipher_algbits=1\ncipher_protocol=P\n",
+	    HANDED " P");
+	expect_line("cipher_usebits=-1\ncipher_algbits=1\ncipher_protocol=P\n",
+	    HANDED " P");
+	expect_line("cipher_usebits= 1\ncipher_algbits=1\ncipher_protocol=P\n",
+	    HANDED " P");
+	expect_line("key_exchange=DHE\nkey_exchange_bits=-2048\n",
+	    "TLS connection handed out: key-exchange DHE");
+}
+END_TEST
+
 Suite *scache_reuse_log_suite(void);
 
 Suite *
@@ -206,6 +343,22 @@ scache_reuse_log_suite(void)
 	tc = tcase_create("props");
 	tcase_add_test(tc, test_scache_reuse_props_parse_by_name);
 	tcase_add_test(tc, test_scache_reuse_props_plaintext_has_no_tls);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_add_test(tc, test_scache_reuse_log_escapes_quote_in_cn);
+	tcase_add_test(tc, test_scache_reuse_log_escapes_backslash_in_cn);
+	tcase_add_test(tc, test_scache_reuse_log_escapes_control_bytes);
+	tcase_add_test(tc, test_scache_reuse_log_escapes_c1_controls);
+	tcase_add_test(tc, test_scache_reuse_log_escapes_bidi_controls);
+	tcase_add_test(tc, test_scache_reuse_log_escapes_overlong_utf8);
+	tcase_add_test(tc,
+	    test_scache_reuse_log_escapes_surrogates_and_stray_bytes);
+	tcase_add_test(tc, test_scache_reuse_log_keeps_printable_utf8);
+	tcase_add_test(tc, test_scache_reuse_log_bare_values_cannot_add_fields);
+	tcase_add_test(tc, test_scache_reuse_log_huge_reuse_count_is_left_out);
+	tcase_add_test(tc, test_scache_reuse_log_reuse_count_at_digit_limit);
+	tcase_add_test(tc,
+	    test_scache_reuse_log_signed_or_spaced_numbers_are_left_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -123,11 +123,14 @@ START_TEST(test_scache_stats_reports_evictions_on_own_line)
 	fd = pipe_fd();
 	scache_cache_save_endp(c, 0, 2, "f", "", fd);
 	scache_cache_drop_fd(c, fd);
+	scache_cache_save_endp(c, 0, 2, "g", "", pipe_fd());
+	scache_cache_shed(c);
 	scache_stats_dump(c, &start, START);
 	ck_assert_str_eq(capture_text(),
 	    "statistics: start interval Nov 28 16:13:30\n"
 	    "statistics: max simultaneous domains=0 addresses=1 connection=1\n"
-	    "statistics: evicted connections closed-by-peer=1 over-limit=2\n");
+	    "statistics: evicted connections closed-by-peer=1 over-limit=2 "
+	    "fd-shortage=1\n");
 	scache_cache_free(c);
 }
 END_TEST

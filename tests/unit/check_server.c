@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -32,7 +33,9 @@
 #include "msg.h"
 #include "runner.h"
 #include "server.h"
+#include "server_accept.h"
 #include "server_opts.h"
+#include "server_status.h"
 #include "version.h"
 #include "capture.h"
 #include "fake_postlogd.h"
@@ -301,7 +304,6 @@ struct fake_master {
 	int log_fd;
 };
 
-static enum server_mode svc_mode;
 static const char *svc_greeting;
 
 static const struct conf_param svc_params[] = {
@@ -320,15 +322,11 @@ svc_event(int fd, unsigned events, void *ctx)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n > 0) {
-		if (svc_mode == SERVER_MODE_MULTI)
-			server_busy();
 		msg_info("request");
 		len = snprintf(reply, sizeof(reply), "%d %ld\n", fd,
 		               (long)getpid());
 		if (write(fd, reply, (size_t)len) != len)
 			msg_warn("reply: %m");
-		if (svc_mode == SERVER_MODE_MULTI)
-			server_idle();
 	}
 	event_clear(fd);
 	close(fd);
@@ -398,10 +396,14 @@ fake_master_prepare(struct fake_master *m, const char *main_cf_extra)
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 }
 
+/* A soft descriptor limit for the next daemon started (0: inherited). */
+static rlim_t fake_nofile;
+
 /* In the forked daemon: the descriptors and environment master gives. */
 static void
 fake_master_child(struct fake_master *m, int child_end, const char *gen)
 {
+	struct rlimit rl;
 	int flow[2], status, listen_high, null;
 
 	ck_assert_int_eq(pipe(flow), 0);
@@ -423,6 +425,11 @@ fake_master_child(struct fake_master *m, int child_end, const char *gen)
 		setenv("GENERATION", gen, 1);
 	else
 		unsetenv("GENERATION");
+	if (fake_nofile > 0) {
+		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+		rl.rlim_cur = fake_nofile;
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	}
 }
 
 /* Starts "testsvc <args...>" as master would; GENERATION 13 (11). */
@@ -434,7 +441,6 @@ fake_master_start(struct fake_master *m, enum server_mode mode, const char *gen,
 	int pair[2], n = argv_build(argv, args);
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
-	svc_mode = mode;
 	if ((m->pid = fork()) == 0) {
 		close(pair[0]);
 		fake_master_child(m, pair[1], gen);
@@ -562,7 +568,7 @@ fake_expect_log(struct fake_master *m, const char *needle)
 	              needle, text);
 }
 
-START_TEST(test_server_multi_status_per_request_and_exit_on_master_close)
+START_TEST(test_server_multi_status_per_client_and_exit_on_master_close)
 {
 	static const char *const args[] = {"-l", "-t", "unix", NULL};
 	struct fake_master m;
@@ -571,14 +577,17 @@ START_TEST(test_server_multi_status_per_request_and_exit_on_master_close)
 
 	fake_master_prepare(&m, NULL);
 	fake_master_start(&m, SERVER_MODE_MULTI, "13", args);
-	/* No status record at start-up, none for a bare connection. */
-	idle_client = fake_connect(&m);
+	/* No status record at start-up; one pair per client accepted. */
 	fake_expect_no_status(&m, 300);
+	idle_client = fake_connect(&m);
+	fake_expect_status(&m, m.pid, SERVER_STAT_TAKEN);
+	fake_expect_status(&m, m.pid, SERVER_STAT_AVAIL);
 	fake_request(fake_connect(&m), &fd, &pid);
 	ck_assert_int_ge(fd, SERVER_CLIENT_FD_MIN);
 	ck_assert_int_eq(pid, m.pid);
 	fake_expect_status(&m, m.pid, SERVER_STAT_TAKEN);
 	fake_expect_status(&m, m.pid, SERVER_STAT_AVAIL);
+	/* None for the request itself: it never blocks the process. */
 	fake_expect_no_status(&m, 100);
 	/* master goes away: exit at once, even with a client connected. */
 	close(m.status_fd);
@@ -594,6 +603,7 @@ START_TEST(test_server_event_drains_on_master_close)
 {
 	static const char *const args[] = {"-z", "-t", "unix", NULL};
 	struct fake_master m;
+	char want[64];
 	int fd, early, late, status;
 	long pid;
 
@@ -614,8 +624,11 @@ START_TEST(test_server_event_drains_on_master_close)
 	/* accepts nothing new, and exits once its last client is gone. */
 	ck_assert_msg(!fake_readable(late, 300), "drained child accepted");
 	fake_expect_exit((pid_t)pid, 2000, 0);
-	fake_expect_log(&m, "drain hook");
-	fake_expect_log(&m, "exit hook");
+	/* Its lines carry its own pid. */
+	snprintf(want, sizeof(want), "[%ld]: drain hook", pid);
+	fake_expect_log(&m, want);
+	snprintf(want, sizeof(want), "[%ld]: exit hook", pid);
+	fake_expect_log(&m, want);
 	close(late);
 	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
 	fake_master_cleanup(&m);
@@ -637,6 +650,58 @@ START_TEST(test_server_event_retires_without_cutting_a_client)
 	fake_request(early, &fd, &pid);
 	ck_assert_int_ne(pid, m.pid);
 	fake_expect_exit((pid_t)pid, 2000, 0);
+	fake_master_cleanup(&m);
+}
+END_TEST
+
+/* Reads status records until none comes for ms; returns the last. */
+static int
+fake_last_status(struct fake_master *m, pid_t pid, int ms)
+{
+	unsigned char got[SERVER_STATUS_SIZE], want[SERVER_STATUS_SIZE];
+	int last = -1;
+
+	while (fake_readable(m->status_fd, ms)) {
+		ck_assert_int_eq(read(m->status_fd, got, sizeof(got)),
+		                 sizeof(got));
+		last = got[8];
+		server_status_encode(want, pid, 11, last);
+		ck_assert_mem_eq(got, want, sizeof(got));
+	}
+	return last;
+}
+
+START_TEST(test_server_event_out_of_descriptors_is_busy_not_dead)
+{
+	static const char *const args[] = {"-z", "-t", "unix", NULL};
+	struct fake_master m;
+	int clients[24], i, fd;
+	long pid;
+
+	/*
+	 * Room for about a dozen clients after the skeleton's own
+	 * descriptors; the rest wait in the listen queue (16).
+	 */
+	fake_nofile = 24;
+	fake_master_prepare(&m, NULL);
+	fake_master_start(&m, SERVER_MODE_EVENT, "13", args);
+	fake_nofile = 0;
+	for (i = 0; i < 24; i++)
+		clients[i] = fake_connect(&m);
+	/* Full: master is told the process is busy, and it lives on. */
+	ck_assert_int_eq(fake_last_status(&m, m.pid, 500), SERVER_STAT_TAKEN);
+	ck_assert_int_eq(fake_wait_exit(m.pid, 0), -1);
+	/* Every client is served as others leave; then available again. */
+	for (i = 0; i < 24; i++) {
+		fake_request(clients[i], &fd, &pid);
+		ck_assert_int_eq(pid, m.pid);
+	}
+	ck_assert_int_eq(fake_last_status(&m, m.pid, 1500), SERVER_STAT_AVAIL);
+	fake_expect_log(&m, "warning: accept connection: Too many open files; "
+	                    "not accepting new connections for 1000 ms");
+	ck_assert_ptr_null(strstr(fake_log(&m), "error:"));
+	close(m.status_fd);
+	fake_expect_exit(m.pid, 2000, 0);
 	fake_master_cleanup(&m);
 }
 END_TEST
@@ -811,7 +876,6 @@ START_TEST(test_server_refuses_a_terminal)
 	ck_assert_int_eq(pipe(errpipe), 0);
 	fake_master_prepare(&m, NULL);
 	dup2(errpipe[1], 2);
-	svc_mode = SERVER_MODE_MULTI;
 	if ((m.pid = fork()) == 0) {
 		fake_master_child(&m, m.listen_fd, "13");
 		char *argv[ARGS_MAX];
@@ -843,7 +907,6 @@ START_TEST(test_server_standalone_serves_stdin_once)
 	fake_master_prepare(&m, NULL);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, status), 0);
-	svc_mode = SERVER_MODE_MULTI;
 	if ((m.pid = fork()) == 0) {
 		char *argv[ARGS_MAX];
 		int argc = argv_build(argv, args);
@@ -900,10 +963,12 @@ server_suite(void)
 	tcase_set_timeout(master, 20);
 	tcase_add_test(
 	    master,
-	    test_server_multi_status_per_request_and_exit_on_master_close);
+	    test_server_multi_status_per_client_and_exit_on_master_close);
 	tcase_add_test(master, test_server_event_drains_on_master_close);
 	tcase_add_test(master,
 	               test_server_event_retires_without_cutting_a_client);
+	tcase_add_test(master,
+	               test_server_event_out_of_descriptors_is_busy_not_dead);
 	tcase_add_test(master,
 	               test_server_idle_timer_runs_only_without_clients);
 	tcase_add_test(master, test_server_exits_after_max_use_connections);

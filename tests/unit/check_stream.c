@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ struct owner {
 	unsigned data, flushed, eof, error, timeout;
 	size_t want; /* consume input once this many bytes are buffered */
 	size_t consumed;
+	int echo;    /* answer each input with "ok" */
 	int free_on; /* free the stream on this event (-1: never) */
 };
 
@@ -47,6 +49,10 @@ owner_event(struct stream *s, enum stream_event ev, void *ctx)
 	case STREAM_DATA:
 		o->data++;
 		(void)stream_data(s, &len);
+		if (o->echo) {
+			stream_consume(s, len);
+			stream_write(s, "ok", 2);
+		}
 		if (o->want > 0 && len >= o->want) {
 			stream_consume(s, len);
 			o->consumed += len;
@@ -147,6 +153,23 @@ START_TEST(test_stream_delivers_data_and_consumes)
 	run_until(&own.data, 2);
 	p = stream_data(own.s, &len);
 	ck_assert_mem_eq(p, "llo!", 4);
+}
+END_TEST
+
+START_TEST(test_stream_answer_goes_out_in_the_same_iteration)
+{
+	char reply[8];
+
+	own.echo = 1;
+	peer_write(sv[1], "q", 1);
+	/* One loop iteration reads the question and writes the answer:
+	 * no second round waiting for writability. */
+	event_loop(100);
+	ck_assert_uint_eq(own.data, 1);
+	ck_assert_uint_eq(own.flushed, 1);
+	ck_assert_uint_eq(stream_pending(own.s), 0);
+	ck_assert_int_eq(recv(sv[1], reply, sizeof(reply), MSG_DONTWAIT), 2);
+	ck_assert_mem_eq(reply, "ok", 2);
 }
 END_TEST
 
@@ -291,6 +314,33 @@ START_TEST(test_stream_second_fd_before_take_fails_without_leak)
 }
 END_TEST
 
+START_TEST(test_stream_reports_a_descriptor_lost_to_a_full_table)
+{
+	struct rlimit rl = {.rlim_cur = 64, .rlim_max = 64};
+	int copies[64], n = 0, fd;
+	size_t len;
+
+	ck_assert_int_eq(fdpass_send(sv[1], sv[1]), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	while (n < 64 && (copies[n] = dup(sv[1])) >= 0)
+		n++;
+	ck_assert_int_eq(errno, EMFILE);
+	run_until(&own.data, 1);
+	(void)stream_data(own.s, &len);
+	ck_assert_uint_eq(len, 1);
+	ck_assert_int_eq(stream_take_fd(own.s), FDPASS_FD_LOST);
+	ck_assert_int_eq(stream_take_fd(own.s), -1);
+	stream_consume(own.s, len);
+	/* The stream carries on: with room, the next one arrives. */
+	close(copies[--n]);
+	ck_assert_int_eq(fdpass_send(sv[1], sv[1]), 0);
+	run_until(&own.data, 2);
+	ck_assert_int_ge((fd = stream_take_fd(own.s)), 0);
+	ck_assert_uint_eq(own.error, 0);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_stream_rejects_credentials_message)
 {
 	int on = 1;
@@ -422,6 +472,56 @@ START_TEST(test_stream_progress_restarts_the_timeout)
 }
 END_TEST
 
+START_TEST(test_stream_deadline_ignores_progress)
+{
+	event_clock_set(fake_clock);
+	stream_set_deadline(own.s, 100);
+	advance(60);
+	peer_write(sv[1], "x", 1);
+	advance(0);
+	ck_assert_uint_eq(own.data, 1);
+	advance(39);
+	ck_assert_uint_eq(own.timeout, 0);
+	advance(1);
+	ck_assert_uint_eq(own.timeout, 1);
+	/* A progress timeout replaces it (and the other way round). */
+	stream_set_deadline(own.s, 50);
+	stream_set_timeout(own.s, 100);
+	advance(60);
+	ck_assert_uint_eq(own.timeout, 1);
+}
+END_TEST
+
+START_TEST(test_stream_output_limit_holds_input_back)
+{
+	static char big[1 << 20], sink[1 << 16];
+	int small = 1, i;
+	ssize_t n;
+
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	stream_set_output_limit(own.s, 1000);
+	stream_write(own.s, big, sizeof(big));
+	for (i = 0; i < 10; i++)
+		event_loop(0);
+	ck_assert_uint_gt(stream_pending(own.s), 1000);
+	/* Above the limit the peer's bytes are not read... */
+	peer_write(sv[1], "x", 1);
+	for (i = 0; i < 10; i++)
+		event_loop(0);
+	ck_assert_uint_eq(own.data, 0);
+	/* ...until it has read enough of ours. */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	for (i = 0; i < 100000 && own.data == 0; i++) {
+		event_loop(0);
+		n = read(sv[1], sink, sizeof(sink));
+		ck_assert(n > 0 || errno == EAGAIN);
+	}
+	ck_assert_uint_eq(own.data, 1);
+	ck_assert_uint_le(stream_pending(own.s), 1000);
+}
+END_TEST
+
 START_TEST(test_stream_timeout_zero_disarms)
 {
 	event_clock_set(fake_clock);
@@ -450,6 +550,7 @@ stream_suite(void)
 	tcase_add_checked_fixture(tc, setup_stream, teardown_stream);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_stream_delivers_data_and_consumes);
+	tcase_add_test(tc, test_stream_answer_goes_out_in_the_same_iteration);
 	tcase_add_test(tc, test_stream_flushes_through_partial_writes);
 	tcase_add_test(tc, test_stream_reports_eof_after_data);
 	tcase_add_test(tc, test_stream_write_to_closed_peer_fails);
@@ -471,6 +572,8 @@ stream_suite(void)
 	tcase_add_test(tc, test_stream_keeps_received_fd_for_the_owner);
 	tcase_add_test(tc,
 	               test_stream_second_fd_before_take_fails_without_leak);
+	tcase_add_test(tc,
+	               test_stream_reports_a_descriptor_lost_to_a_full_table);
 	tcase_add_test(tc, test_stream_rejects_credentials_message);
 	tcase_add_test(tc, test_stream_passes_fd_in_byte_order);
 	tcase_add_test(tc, test_stream_free_closes_held_and_queued_fds);
@@ -481,6 +584,8 @@ stream_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_stream_timeout_fires_without_progress);
 	tcase_add_test(tc, test_stream_progress_restarts_the_timeout);
+	tcase_add_test(tc, test_stream_deadline_ignores_progress);
+	tcase_add_test(tc, test_stream_output_limit_holds_input_back);
 	tcase_add_test(tc, test_stream_timeout_zero_disarms);
 	suite_add_tcase(s, tc);
 	return s;

@@ -40,6 +40,10 @@ static const struct {
 	{"beyond U+10FFFF", L("\xf4\x90\x80\x80"),
 	 "\\ufffd\\ufffd\\ufffd\\ufffd", "????"},
 	{"cut sequence", L("\xe2\x82"), "\\ufffd\\ufffd", "??"},
+	/* A peer's certificate name must not steer the terminal or the line. */
+	{"C1 control (CSI)", L("a\xc2\x9bz"), "a\\ufffd\\ufffdz", "a??z"},
+	{"right-to-left override", L("a\xe2\x80\xaez"),
+	 "a\\ufffd\\ufffd\\ufffdz", "a???z"},
 };
 
 /* Multi-line text keeps its newlines and tabs, nothing else. */

@@ -1,13 +1,16 @@
 /*
  * check_watchdog.c - tests for common/watchdog.c
  *
- * Uses the shortest legal timeout (3 s: an alarm per second), so the
- * suite takes about 8 s of wall time.
+ * Uses the shortest legal timeout (3 s: an alarm per second, the first
+ * after 2 s), so the suite takes about 9 s of wall time; the re-arming
+ * rule runs on an injected clock and reads the timer back.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
 #include <check.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "event.h"
@@ -53,6 +56,43 @@ START_TEST(test_watchdog_kills_a_stuck_loop)
 }
 END_TEST
 
+static uint64_t fake_now = 1;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_now;
+}
+
+/* Seconds left on the alarm, rounded up. */
+static long
+alarm_left(void)
+{
+	struct itimerval it;
+
+	ck_assert_int_eq(getitimer(ITIMER_REAL, &it), 0);
+	return it.it_value.tv_sec + (it.it_value.tv_usec > 0);
+}
+
+START_TEST(test_watchdog_rearms_at_most_once_a_second)
+{
+	event_clock_set(fake_clock);
+	watchdog_start(30);
+	/* The first interval gets a second more: 10 + 1. */
+	ck_assert_int_eq(alarm_left(), 11);
+	alarm(100);
+	fake_now += 999;
+	watchdog_restart();
+	ck_assert_int_eq(alarm_left(), 100);
+	fake_now += 1;
+	watchdog_restart();
+	ck_assert_int_eq(alarm_left(), 11);
+	watchdog_stop();
+	ck_assert_int_eq(alarm_left(), 0);
+	event_clock_set(NULL);
+}
+END_TEST
+
 START_TEST(test_watchdog_rejects_timeout_below_three)
 {
 	watchdog_start(2);
@@ -69,6 +109,7 @@ watchdog_suite(void)
 
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_watchdog_never_kills_an_idle_loop);
+	tcase_add_test(tc, test_watchdog_rearms_at_most_once_a_second);
 	tcase_add_exit_test(tc, test_watchdog_kills_a_stuck_loop, 1);
 	tcase_add_test_raise_signal(
 	    tc, test_watchdog_rejects_timeout_below_three, SIGABRT);
