@@ -1,17 +1,25 @@
 /*
- * tlsp_libconf.h - the OpenSSL configuration requests may ask for
+ * tlsp_libconf.h - the OpenSSL configurations requests may ask for
  *
- * OpenSSL reads its configuration (tls_config_file, tls_config_name)
- * once per process, and its SSL settings there apply to every context
- * the process makes; tlsproxy initialises it from its own settings
- * before the jail, as stock does (tlsp_libinit()). A request that asks
- * for another configuration cannot get it from this process, and is
- * refused rather than served with settings it did not ask for.
+ * smtp(8) and lmtp(8) load their tls_config_file/tls_config_name in
+ * their own process; through tlsproxy, each request names its pair
+ * (Postfix 3.6.10, 3.7.6, 3.8.1 and later) and gets it here: the
+ * process's own pair lives in OpenSSL's default library context, every
+ * other one a transport of main.cf or master.cf names in a library
+ * context of its own (tls/tlsp_libctx.h), all loaded before the jail,
+ * while the files are readable. A pair that was not loaded then, or
+ * that failed to load, is refused rather than served with settings the
+ * client did not ask for.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
 #ifndef TLSREUSE_TLSPROXY_TLSP_LIBCONF_H
 #define TLSREUSE_TLSPROXY_TLSP_LIBCONF_H
+
+#include "tls/tlsp_libctx.h"
+
+/* Most configurations a process loads, its own included. */
+#define TLSP_LIBCONF_MAX 16
 
 /* Refusals remembered, so that each is logged once. */
 #define TLSP_LIBCONF_SEEN_MAX 32
@@ -19,23 +27,38 @@
 struct tlsp_libconf;
 
 /*
- * The configuration this process was initialised with (copied);
- * initialised 0 when tlsp_libinit() failed, and then every request is
- * refused. _free() is NULL-safe.
+ * Before the jail, before any other OpenSSL use: initialises OpenSSL
+ * (tlsp_libctx_init()) and loads the process's own pair into its
+ * default library context. Always returns the registry (owned by the
+ * caller); tlsp_libconf_own() is NULL when that failed (warned), and TLS
+ * is then off. _free() is NULL-safe; every SSL_CTX made from one of its
+ * contexts must be freed first.
  */
-struct tlsp_libconf *tlsp_libconf_create(const char *config_file,
-                                         const char *config_name,
-                                         int initialised);
+struct tlsp_libconf *tlsp_libconf_create(const char *tls_config_file,
+                                         const char *tls_config_name);
 void tlsp_libconf_free(struct tlsp_libconf *lc);
 
+/* The process's own configuration, or NULL. Borrowed. */
+const struct tlsp_libctx *tlsp_libconf_own(const struct tlsp_libconf *lc);
+
 /*
- * 1 if a request's config_file and config_name (NULL: not sent, by a
- * release older than the settings, which then has no preference) match
- * this process's; else 0, after a warning that names both and the fix
- * (logged once per distinct request values, the last
- * TLSP_LIBCONF_SEEN_MAX remembered).
+ * Before the jail: the context of a transport's pair (NULL file or name:
+ * "default", ""), loaded now unless it was before. NULL when it failed
+ * (tls/'s warnings, once, when it was tried) or when TLSP_LIBCONF_MAX
+ * pairs are loaded (one warning per pair). Borrowed, valid while lc
+ * lives.
  */
-int tlsp_libconf_check(struct tlsp_libconf *lc, const char *config_file,
-                       const char *config_name);
+const struct tlsp_libctx *tlsp_libconf_load(struct tlsp_libconf *lc,
+                                            const char *tls_config_file,
+                                            const char *tls_config_name);
+
+/*
+ * A request's pair: its context, or NULL after a warning (once per pair,
+ * the last TLSP_LIBCONF_SEEN_MAX remembered) when it failed to load or
+ * was not loaded before the jail. Never loads. Borrowed.
+ */
+const struct tlsp_libctx *tlsp_libconf_find(struct tlsp_libconf *lc,
+                                            const char *tls_config_file,
+                                            const char *tls_config_name);
 
 #endif

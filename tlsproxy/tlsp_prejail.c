@@ -4,7 +4,9 @@
  * Evaluates the TLS client settings of smtp(8)/lmtp(8) the way those
  * transports do (main.cf plus master.cf -o overrides), turns them into
  * the init props they will send, and pins one context per distinct set
- * in the SSL_CTX cache while the files are still readable.
+ * in the SSL_CTX cache while the files are still readable, each in the
+ * library context of the OpenSSL configuration (tls_config_file,
+ * tls_config_name) that transport names, loaded now too.
  *
  * Limits: TLSP_PREJAIL_MAX contexts, TLSP_PREJAIL_OPTS_MAX -o options
  * per service. Errors: warnings only; startup goes on without the
@@ -61,11 +63,13 @@ static const struct tlsp_prejail_param {
     {"tls_per_site", ""},
     {"tls_dane_digests", TLSP_TLS_DEF_DANE_DIGESTS},
     {"tls_append_default_CA", "no"},
+    {"tls_config_file", TLSP_TLS_DEF_CONFIG_FILE},
+    {"tls_config_name", TLSP_TLS_DEF_CONFIG_NAME},
 };
 
 #define TLSP_PREJAIL_NPARAMS                                                   \
 	(sizeof(tlsp_prejail_params) / sizeof(tlsp_prejail_params[0]))
-#define TLSP_PREJAIL_NGLOBALS 2
+#define TLSP_PREJAIL_NGLOBALS 4
 
 /* The lookup scope of one transport: its options, main.cf, defaults. */
 struct tlsp_prejail_scope {
@@ -274,26 +278,38 @@ tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
 	return on;
 }
 
+void
+tlsp_prejail_globals_free(struct tlsp_prejail_globals *g)
+{
+	free(g->tls_dane_digests);
+	free(g->tls_config_file);
+	free(g->tls_config_name);
+	memset(g, 0, sizeof(*g));
+}
+
 int
 tlsp_prejail_globals(const struct tlsp_prejail_conf *conf,
-                     char **tls_dane_digests, int *tls_append_default_CA,
-                     struct buf *why)
+                     struct tlsp_prejail_globals *out, struct buf *why)
 {
 	struct tlsp_prejail_scope scope;
 	char *append;
 
 	tlsp_prejail_scope_init(&scope, conf);
-	*tls_dane_digests = tlsp_prejail_value(&scope, "tls_dane_digests", why);
+	out->tls_dane_digests =
+	    tlsp_prejail_value(&scope, "tls_dane_digests", why);
 	append = tlsp_prejail_value(&scope, "tls_append_default_CA", why);
+	out->tls_config_file =
+	    tlsp_prejail_value(&scope, "tls_config_file", why);
+	out->tls_config_name =
+	    tlsp_prejail_value(&scope, "tls_config_name", why);
 	tlsp_prejail_scope_free(&scope);
-	if (*tls_dane_digests == NULL || append == NULL) {
-		free(*tls_dane_digests);
-		free(append);
-		*tls_dane_digests = NULL;
+	out->tls_append_default_CA = append && tlsp_prejail_bool(append);
+	free(append);
+	if (append == NULL || out->tls_dane_digests == NULL ||
+	    out->tls_config_file == NULL || out->tls_config_name == NULL) {
+		tlsp_prejail_globals_free(out);
 		return -1;
 	}
-	*tls_append_default_CA = tlsp_prejail_bool(append);
-	free(append);
 	return 0;
 }
 
@@ -384,15 +400,20 @@ tlsp_prejail_master_cf(const char *text, size_t len, tlsp_prejail_conf_fn fn,
 
 struct tlsp_prejail_load {
 	struct tlsp_ctx_cache *cache;
+	struct tlsp_libconf *libconf;
 	const struct tlsp_tls_params *params;
 	struct tlsp_tlsmgr *mgr;
 	size_t pinned;
 };
 
-/* Builds and pins the context of one transport, keyed as its requests. */
+/*
+ * Builds and pins the context of one transport in its OpenSSL
+ * configuration lib, keyed as its requests.
+ */
 static void
 tlsp_prejail_pin(struct tlsp_prejail_load *load,
                  const struct tlsp_prejail_conf *conf,
+                 const struct tlsp_libctx *lib,
                  const struct tlsp_tls_init *props,
                  const struct tlsp_tls_params *params)
 {
@@ -410,8 +431,8 @@ tlsp_prejail_pin(struct tlsp_prejail_load *load,
 		         "building the rest on demand",
 		         TLSP_PREJAIL_MAX, conf->prefix);
 	} else {
-		built = tlsp_ctx_cache_get(load->cache, buf_str(&key), params,
-		                           props, 1);
+		built = tlsp_ctx_cache_get(load->cache, buf_str(&key), lib,
+		                           params, props, 1);
 		if (built != NULL) {
 			tlsp_client_tlsmgr_enable(load->mgr, built);
 			load->pinned++;
@@ -423,21 +444,24 @@ tlsp_prejail_pin(struct tlsp_prejail_load *load,
 	buf_free(&init_key);
 }
 
-/* The context of one transport configuration, if it can use TLS. */
+/*
+ * The context of one transport configuration, if it can use TLS, and
+ * the OpenSSL configuration it names (whose failure tls/ has logged).
+ */
 static void
 tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 {
 	struct tlsp_prejail_load *load = ctx;
-	struct tlsp_tls_init props;
+	struct tlsp_prejail_globals globals = {0};
 	struct tlsp_tls_params params = *load->params;
-	char *dane_digests = NULL;
+	const struct tlsp_libctx *lib;
+	struct tlsp_tls_init props;
 	struct buf why;
 	int on;
 
 	buf_init(&why);
 	if ((on = tlsp_prejail_props(conf, &props, &why)) > 0 &&
-	    tlsp_prejail_globals(conf, &dane_digests,
-	                         &params.tls_append_default_CA, &why) < 0) {
+	    tlsp_prejail_globals(conf, &globals, &why) < 0) {
 		tlsp_prejail_props_free(&props);
 		on = -1;
 	}
@@ -449,9 +473,15 @@ tlsp_prejail_load_conf(const struct tlsp_prejail_conf *conf, void *ctx)
 		tlsp_prejail_props_free(&props);
 	if (on <= 0)
 		return;
-	params.tls_dane_digests = dane_digests;
-	tlsp_prejail_pin(load, conf, &props, &params);
-	free(dane_digests);
+	params.tls_dane_digests = globals.tls_dane_digests;
+	params.tls_append_default_CA = globals.tls_append_default_CA;
+	params.tls_config_file = globals.tls_config_file;
+	params.tls_config_name = globals.tls_config_name;
+	lib = tlsp_libconf_load(load->libconf, globals.tls_config_file,
+	                        globals.tls_config_name);
+	if (lib != NULL)
+		tlsp_prejail_pin(load, conf, lib, &props, &params);
+	tlsp_prejail_globals_free(&globals);
 	tlsp_prejail_props_free(&props);
 }
 
@@ -487,10 +517,10 @@ tlsp_prejail_read_master_cf(size_t *len)
 }
 
 size_t
-tlsp_prejail_load(struct tlsp_ctx_cache *cache,
+tlsp_prejail_load(struct tlsp_ctx_cache *cache, struct tlsp_libconf *libconf,
                   const struct tlsp_tls_params *params, struct tlsp_tlsmgr *mgr)
 {
-	struct tlsp_prejail_load load = {cache, params, mgr, 0};
+	struct tlsp_prejail_load load = {cache, libconf, params, mgr, 0};
 	struct tlsp_prejail_conf main_cf = {"smtp", NULL, 0};
 	char *text;
 	size_t len;

@@ -8,8 +8,10 @@
  * transports will ask for: main.cf's smtp_tls_* and lmtp_tls_*, and each
  * smtp or lmtp service of master.cf with its -o overrides, as the
  * transport itself would evaluate them, together with the transport's
- * tls_dane_digests and tls_append_default_CA, which a context is keyed
- * by too (tlsp_ctx_key()).
+ * tls_dane_digests, tls_append_default_CA, tls_config_file and
+ * tls_config_name, which a context is keyed by too (tlsp_ctx_key()); the
+ * last two name the OpenSSL configuration it is made in, which is loaded
+ * now as well (tlsp_libconf.h): a request cannot get one later.
  * Requests whose props match none of them are still served, built lazily.
  *
  * A configuration is loaded only when the transport can use TLS: its
@@ -26,6 +28,7 @@
 
 #include "buf.h"
 #include "client_role/tlsp_ctx.h"
+#include "tlsp_libconf.h"
 #include "tlsp_request.h"
 #include "tlsp_tlsmgr.h"
 
@@ -54,13 +57,22 @@ int tlsp_prejail_props(const struct tlsp_prejail_conf *conf,
                        struct tlsp_tls_init *out, struct buf *why);
 void tlsp_prejail_props_free(struct tlsp_tls_init *props);
 
+/* A transport's global settings that choose its context. */
+struct tlsp_prejail_globals {
+	char *tls_dane_digests;
+	int tls_append_default_CA;
+	char *tls_config_file;
+	char *tls_config_name;
+};
+
 /*
- * The transport's tls_dane_digests (owned by the caller) and
- * tls_append_default_CA, as it evaluates them. 0, or -1 with why.
+ * Fills *out (owned strings: tlsp_prejail_globals_free()) with the
+ * transport's settings as it evaluates them. 0, or -1 with why (then
+ * nothing is left to free).
  */
 int tlsp_prejail_globals(const struct tlsp_prejail_conf *conf,
-                         char **tls_dane_digests, int *tls_append_default_CA,
-                         struct buf *why);
+                         struct tlsp_prejail_globals *out, struct buf *why);
+void tlsp_prejail_globals_free(struct tlsp_prejail_globals *globals);
 
 typedef void (*tlsp_prejail_conf_fn)(const struct tlsp_prejail_conf *conf,
                                      void *ctx);
@@ -77,13 +89,16 @@ size_t tlsp_prejail_master_cf(const char *text, size_t len,
 /*
  * Builds and pins into cache a context for main.cf's smtp and lmtp
  * settings and for every smtp/lmtp service of master.cf in the
- * configuration directory, up to TLSP_PREJAIL_MAX distinct ones. Logs a
- * warning for each that fails ("TLS client initialization failed" after
- * the engine's own warnings); each new context gets tlsmgr's session
- * cache policy (tlsp_client_tlsmgr_enable; mgr NULL: none). Returns the number
- * of contexts pinned.
+ * configuration directory, up to TLSP_PREJAIL_MAX distinct ones, each in
+ * the OpenSSL configuration its transport names, loaded into libconf
+ * (even past that limit; a configuration that fails has no context).
+ * Logs a warning for each context that fails ("TLS client initialization
+ * failed" after the engine's own warnings); each new context gets
+ * tlsmgr's session cache policy (tlsp_client_tlsmgr_enable; mgr NULL:
+ * none). Returns the number of contexts pinned.
  */
 size_t tlsp_prejail_load(struct tlsp_ctx_cache *cache,
+                         struct tlsp_libconf *libconf,
                          const struct tlsp_tls_params *params,
                          struct tlsp_tlsmgr *mgr);
 

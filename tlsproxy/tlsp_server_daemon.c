@@ -33,6 +33,7 @@ struct tlsp_server_daemon {
 
 struct tlsp_server_daemon *
 tlsp_server_daemon_create(const struct tlsp_tls_params *params,
+                          const struct tlsp_libctx *libctx,
                           struct tlsp_tlsmgr *mgr)
 {
 	struct tlsp_server_daemon *daemon = xcalloc(1, sizeof(*daemon));
@@ -44,6 +45,7 @@ tlsp_server_daemon_create(const struct tlsp_tls_params *params,
 	}
 	tlsp_server_conf_props(&daemon->conf, &daemon->role, params,
 	                       &daemon->init);
+	daemon->init.libctx = libctx;
 	tlsp_server_tlsmgr_ops(mgr, &daemon->ops);
 	daemon->ctx =
 	    tlsp_server_ctx_create(params, &daemon->init, &daemon->ops);

@@ -7,6 +7,7 @@
 #define TLSREUSE_TLSPROXY_TLSP_SERVER_DAEMON_H
 
 #include "server_role/tlsp_server_conn.h"
+#include "tls/tlsp_libctx.h"
 #include "tls/tlsp_tls.h"
 #include "tlsp_request.h"
 #include "tlsp_tlsmgr.h"
@@ -17,16 +18,19 @@ struct tlsp_server_daemon;
  * Before the jail: reads the tlsproxy_tls_* parameters (main.cf must be
  * loaded), decides as stock whether the role is on (with stock's
  * warnings, e.g. "TLS server role is disabled with ..." by default) and
- * builds the engine, reading keys, certificates, DH parameters and SNI
- * map files now. Cache policy, session lookups, updates and ticket keys
- * go to mgr (may be NULL: none). Returns NULL when the role is off or
- * the engine could not be built (warnings logged): every server request
- * is then refused with status 0. params and mgr must outlive the result.
+ * builds the engine in libctx (the process's own OpenSSL configuration;
+ * NULL: OpenSSL's own), reading keys, certificates, DH parameters and
+ * SNI map files now. Cache policy, session lookups, updates and ticket
+ * keys go to mgr (may be NULL: none). Returns NULL when the role is off
+ * or the engine could not be built (warnings logged): every server
+ * request is then refused with status 0. params, libctx and mgr must
+ * outlive the result.
  * Fatal only on an invalid tlsproxy_tls_security_level or a malformed
  * parameter value, as stock.
  */
 struct tlsp_server_daemon *
 tlsp_server_daemon_create(const struct tlsp_tls_params *params,
+                          const struct tlsp_libctx *libctx,
                           struct tlsp_tlsmgr *mgr);
 
 /* NULL-safe. Sessions must be freed first. */

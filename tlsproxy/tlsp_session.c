@@ -95,6 +95,7 @@ struct tlsp_session {
 	int header_done;               /* CONNECT was logged */
 	int handshake_done;            /* TLS is up */
 	struct tlsp_tls_params params; /* the request's global settings */
+	const struct tlsp_libctx *lib; /* its OpenSSL configuration */
 	struct buf ctx_key;            /* SSL_CTX cache key (tlsp_ctx_key) */
 	int remote_fd;                 /* until the pump owns it */
 	struct tlsp_client_conn *client_conn; /* client role: TLS connection */
@@ -229,7 +230,8 @@ tlsp_session_ctx(struct tlsp_session *sess)
 	if (ctx != NULL)
 		return ctx;
 	ctx = tlsp_ctx_cache_get(cfg->ctx_cache, buf_str(&sess->ctx_key),
-	                         &sess->params, &sess->req->client_init, 0);
+	                         sess->lib, &sess->params,
+	                         &sess->req->client_init, 0);
 	if (ctx != NULL)
 		tlsp_client_tlsmgr_enable(cfg->tlsmgr, ctx);
 	return ctx;
@@ -328,11 +330,12 @@ tlsp_session_body(struct tlsp_session *sess, const struct attr_list *list)
 		         "certificate details); smtp(8) still reports success "
 		         "and certificate failures, and delivery goes on");
 	}
-	if (sess->cfg->libconf != NULL &&
-	    !tlsp_libconf_check(sess->cfg->libconf, req->params.config_file,
-	                        req->params.config_name))
-		return tlsp_session_refuse(sess);
 	tlsp_request_tls_params(req, sess->cfg->tls_params, &sess->params);
+	if (sess->cfg->libconf != NULL &&
+	    (sess->lib = tlsp_libconf_find(
+	         sess->cfg->libconf, sess->params.tls_config_file,
+	         sess->params.tls_config_name)) == NULL)
+		return tlsp_session_refuse(sess);
 	buf_init(&init_key);
 	tlsp_reply_init_key(&init_key, &req->client_init);
 	tlsp_ctx_key(&sess->ctx_key, buf_str(&init_key), &sess->params);

@@ -37,7 +37,7 @@ struct tlsp_session_config {
 	const struct tlsp_tls_params *tls_params; /* tlsproxy's main.cf */
 	struct tlsp_tlsmgr *tlsmgr;               /* session cache, or NULL */
 	const struct tlsp_server_daemon *server;  /* NULL: server role off */
-	struct tlsp_libconf *libconf;             /* NULL: any OpenSSL config */
+	struct tlsp_libconf *libconf;             /* NULL: OpenSSL's own */
 	unsigned init_timeout_ms;                 /* 0: the default above */
 	void (*disconnect)(int fd);               /* client closed, or NULL */
 };

@@ -17,7 +17,6 @@
 #include "server.h"
 #include "client_role/tlsp_ctx.h"
 #include "client_role/tlsp_settings.h"
-#include "tls/tlsp_libinit.h"
 #include "tls/tlsp_tls.h"
 #include "tlsp_libconf.h"
 #include "tlsp_prejail.h"
@@ -68,36 +67,59 @@ static const struct conf_param tlsproxy_params[] = {
 
 static struct tlsp_ctx_cache *tlsproxy_ctx_cache;
 static struct tlsp_tlsmgr *tlsproxy_tlsmgr;
+static struct tlsp_libconf *tlsproxy_libconf;
+static struct tlsp_server_daemon *tlsproxy_server;
 static struct tlsp_session_config tlsproxy_session_config;
 
 static void
 tlsproxy_pre_jail(void *ctx)
 {
 	const struct tlsp_tls_params *p = &tlsproxy_tls;
+	const struct tlsp_libctx *own;
 	struct buf path;
-	int lib_ok;
 
 	(void)ctx;
-	/* Before anything else touches OpenSSL, which reads it only once. */
-	lib_ok = tlsp_libinit(p->tls_config_file, p->tls_config_name) == 0;
+	/* Before anything else touches OpenSSL. */
+	tlsproxy_libconf =
+	    tlsp_libconf_create(p->tls_config_file, p->tls_config_name);
+	own = tlsp_libconf_own(tlsproxy_libconf);
 	buf_init(&path);
 	buf_printf(&path, "private/%s", tlsmgr_service_name);
 	tlsproxy_tlsmgr = tlsp_tlsmgr_create(buf_str(&path));
 	buf_free(&path);
 	tlsproxy_ctx_cache = tlsp_ctx_cache_create();
 	/* Server role first, as stock; no TLS without the library. */
-	if (lib_ok) {
-		tlsproxy_session_config.server =
-		    tlsp_server_daemon_create(p, tlsproxy_tlsmgr);
-		(void)tlsp_prejail_load(tlsproxy_ctx_cache, p, tlsproxy_tlsmgr);
+	if (own != NULL) {
+		tlsproxy_server =
+		    tlsp_server_daemon_create(p, own, tlsproxy_tlsmgr);
+		(void)tlsp_prejail_load(tlsproxy_ctx_cache, tlsproxy_libconf, p,
+		                        tlsproxy_tlsmgr);
 	}
+	tlsproxy_session_config.server = tlsproxy_server;
 	tlsproxy_session_config.ctx_cache = tlsproxy_ctx_cache;
 	tlsproxy_session_config.settings = tlsp_settings_cache_create();
 	tlsproxy_session_config.tlsmgr = tlsproxy_tlsmgr;
-	tlsproxy_session_config.libconf = tlsp_libconf_create(
-	    p->tls_config_file, p->tls_config_name, lib_ok);
+	tlsproxy_session_config.libconf = tlsproxy_libconf;
 	tlsproxy_session_config.tls_params = p;
 	tlsproxy_session_config.disconnect = server_disconnect;
+}
+
+/*
+ * The contexts before the OpenSSL configurations they were made in;
+ * sessions still alive (a drained parent) keep theirs to the exit.
+ */
+static void
+tlsproxy_exit(void *ctx)
+{
+	(void)ctx;
+	if (tlsp_session_count() > 0)
+		return;
+	tlsp_ctx_cache_free(tlsproxy_ctx_cache);
+	tlsp_server_daemon_free(tlsproxy_server);
+	tlsp_libconf_free(tlsproxy_libconf);
+	tlsproxy_ctx_cache = NULL;
+	tlsproxy_server = NULL;
+	tlsproxy_libconf = NULL;
 }
 
 static void

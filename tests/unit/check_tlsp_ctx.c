@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -14,6 +15,7 @@
 #include "capture.h"
 #include "runner.h"
 #include "client_role/tlsp_ctx.h"
+#include "tls/tlsp_libctx.h"
 #include "tlsp_hs.h"
 #include "tlsp_pki.h"
 
@@ -33,7 +35,7 @@ setup(void)
 static void
 build(int expect_ok)
 {
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 
 	ck_assert_msg((ctx != 0) == expect_ok, "log: %s", capture_text());
 	tlsp_ctx_free(ctx);
@@ -262,7 +264,7 @@ START_TEST(per_connection_settings_stay_out_of_the_context)
 	/* Groups and options are each connection's (tlsp_settings.c). */
 	tlsp_hs_params.tls_eecdh_auto_curves = "X25519, bogus P-256";
 	tlsp_hs_params.tls_ssl_options = "NO_TICKET";
-	ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 	ck_assert_ptr_nonnull(ctx);
 	ck_assert_str_eq(capture_text(), "");
 	ck_assert(!(SSL_CTX_get_options(tlsp_ctx_ssl_ctx(ctx)) &
@@ -280,10 +282,15 @@ START_TEST(key_adds_the_context_wide_settings)
 	buf_init(&key);
 	tlsp_hs_params.tls_dane_digests = "sha256";
 	tlsp_hs_params.tls_append_default_CA = 1;
+	tlsp_hs_params.tls_config_file = "/etc/postfix/strict.cnf";
+	tlsp_hs_params.tls_config_name = "strict";
 	tlsp_ctx_key(&key, "log_param=smtp_tls_loglevel\n\n", &tlsp_hs_params);
-	ck_assert_str_eq(buf_str(&key), "log_param=smtp_tls_loglevel\n\n"
-	                                "tls_dane_digests=sha256\n"
-	                                "tls_append_default_CA=1\n");
+	ck_assert_str_eq(buf_str(&key),
+	                 "log_param=smtp_tls_loglevel\n\n"
+	                 "tls_dane_digests=sha256\n"
+	                 "tls_append_default_CA=1\n"
+	                 "tls_config_file=/etc/postfix/strict.cnf\n"
+	                 "tls_config_name=strict\n");
 	buf_free(&key);
 }
 END_TEST
@@ -291,12 +298,13 @@ END_TEST
 START_TEST(cache_reuses_by_exact_key)
 {
 	struct tlsp_ctx_cache *cache = tlsp_ctx_cache_create();
-	struct tlsp_ctx *a =
-	    tlsp_ctx_cache_get(cache, "k=1\n\n", &tlsp_hs_params, &init, 1);
+	struct tlsp_ctx *a = tlsp_ctx_cache_get(cache, "k=1\n\n", NULL,
+	                                        &tlsp_hs_params, &init, 1);
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_ptr_eq(
-	    tlsp_ctx_cache_get(cache, "k=1\n\n", &tlsp_hs_params, &init, 0), a);
+	ck_assert_ptr_eq(tlsp_ctx_cache_get(cache, "k=1\n\n", NULL,
+	                                    &tlsp_hs_params, &init, 0),
+	                 a);
 	ck_assert_ptr_eq(tlsp_ctx_cache_find(cache, "k=1\n\n"), a);
 	ck_assert_ptr_null(tlsp_ctx_cache_find(cache, "k=01\n\n"));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 1);
@@ -312,9 +320,9 @@ START_TEST(cache_does_not_keep_failures)
 
 	init.mdalg = "nosuch";
 	ck_assert_ptr_null(
-	    tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params, &init, 0));
+	    tlsp_ctx_cache_get(cache, "bad", NULL, &tlsp_hs_params, &init, 0));
 	ck_assert_ptr_null(
-	    tlsp_ctx_cache_get(cache, "bad", &tlsp_hs_params, &init, 0));
+	    tlsp_ctx_cache_get(cache, "bad", NULL, &tlsp_hs_params, &init, 0));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 0);
 	ck_assert_int_eq(capture_count("not found"), 2);
 	tlsp_ctx_cache_free(cache);
@@ -331,12 +339,12 @@ START_TEST(cache_at_limit_evicts_oldest_unpinned)
 	for (i = 0; i < TLSP_CTX_CACHE_LIMIT; i++) {
 		snprintf(key, sizeof(key), "key%d", i);
 		ck_assert_ptr_nonnull(tlsp_ctx_cache_get(
-		    cache, key, &tlsp_hs_params, &init, i == 0));
+		    cache, key, NULL, &tlsp_hs_params, &init, i == 0));
 	}
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), TLSP_CTX_CACHE_LIMIT);
 	ck_assert_ptr_nonnull(tlsp_ctx_cache_find(cache, "key1"));
-	ck_assert_ptr_nonnull(
-	    tlsp_ctx_cache_get(cache, "one-past", &tlsp_hs_params, &init, 0));
+	ck_assert_ptr_nonnull(tlsp_ctx_cache_get(cache, "one-past", NULL,
+	                                         &tlsp_hs_params, &init, 0));
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), TLSP_CTX_CACHE_LIMIT);
 	ck_assert_ptr_nonnull(tlsp_ctx_cache_find(cache, "key0"));
 	ck_assert_ptr_null(tlsp_ctx_cache_find(cache, "key1"));
@@ -352,6 +360,63 @@ START_TEST(verbose_level_logs_engine_init)
 	build(1);
 	ck_assert_str_eq(capture_text(),
 	                 "initializing the client-side TLS engine\n");
+}
+END_TEST
+
+/*
+ * A context made in an OpenSSL configuration (tls_config_file,
+ * tls_config_name) keeps that file's SSL settings under the engine's
+ * own per-connection ones, as a stock smtp(8) does in its process: the
+ * TLS 1.3 ciphers and the protocol options stay, while MaxProtocol is
+ * cleared by the connection's protocol bounds (smtp_tls_protocols),
+ * which Postfix's client sets on every connection too.
+ */
+static const struct libctx_case {
+	const char *settings;
+	const char *version, *cipher; /* cipher NULL: any */
+} libctx_cases[] = {
+    {"Ciphersuites = TLS_CHACHA20_POLY1305_SHA256", "TLSv1.3",
+     "TLS_CHACHA20_POLY1305_SHA256"},
+    {"Protocol = ALL,-TLSv1.3", "TLSv1.2", NULL},
+    {"MaxProtocol = TLSv1.2", "TLSv1.3", NULL},
+    {"", "TLSv1.3", "TLS_AES_256_GCM_SHA384"},
+};
+
+START_TEST(context_follows_its_openssl_configuration)
+{
+	const struct libctx_case *c = &libctx_cases[_i];
+	char path[] = "/tmp/check_tlsp_ctx.XXXXXX";
+	struct tlsp_client_start start;
+	struct tlsp_hs_server srv = {.cert = TLSP_PKI_EC_GOOD};
+	struct tlsp_tls_result res;
+	struct tlsp_libctx *lib;
+	struct tlsp_ctx *ctx;
+	FILE *fp;
+
+	ck_assert_int_eq(tlsp_libctx_init(), 0);
+	ck_assert_ptr_nonnull(fp = fdopen(mkstemp(path), "w"));
+	fprintf(fp,
+	        "strict = app\n[app]\nssl_conf = ssl\n[ssl]\n"
+	        "system_default = sys\n[sys]\n%s\n",
+	        c->settings);
+	ck_assert_int_eq(fclose(fp), 0);
+	lib = tlsp_libctx_create(path, "strict", 0);
+	unlink(path);
+	ck_assert_msg(lib != NULL || !*c->settings, "%s: %s", c->settings,
+	              capture_text());
+	tlsp_hs_params.tls_config_file = path;
+	tlsp_hs_params.tls_config_name = "strict";
+	ck_assert_ptr_nonnull(ctx =
+	                          tlsp_ctx_create(lib, &tlsp_hs_params, &init));
+	tlsp_hs_start_props(&start, TLSP_LEV_ENCRYPT);
+	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, &res, 0, 0), 1);
+	ck_assert_msg(strcmp(res.cipher_protocol, c->version) == 0, "%s: %s",
+	              c->settings, res.cipher_protocol);
+	if (c->cipher)
+		ck_assert_str_eq(res.cipher_name, c->cipher);
+	tlsp_tls_result_free(&res);
+	tlsp_ctx_free(ctx);
+	tlsp_libctx_free(lib);
 }
 END_TEST
 
@@ -383,6 +448,8 @@ tlsp_ctx_suite(void)
 	tcase_add_test(tc, cache_does_not_keep_failures);
 	tcase_add_test(tc, cache_at_limit_evicts_oldest_unpinned);
 	tcase_add_test(tc, verbose_level_logs_engine_init);
+	tcase_add_loop_test(tc, context_follows_its_openssl_configuration, 0,
+	                    sizeof(libctx_cases) / sizeof(libctx_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,7 +5,8 @@
  * golden request (so the pre-loaded context is the one requests hit);
  * -o overrides of master.cf win over main.cf, $name defaults expand with
  * them; a transport without TLS loads nothing; master.cf entries are
- * found with their -o options across continuation lines and comments.
+ * found with their -o options across continuation lines and comments;
+ * each transport's context is made in the OpenSSL configuration it names.
  *
  * SPDX-License-Identifier: EPL-2.0
  */
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "buf.h"
 #include "capture.h"
@@ -224,6 +227,30 @@ START_TEST(test_tlsp_prejail_master_cf_bounds_options)
 }
 END_TEST
 
+/* Writes text to dir/name; its path into path (replaced). */
+static void
+prejail_write(const char *dir, const char *name, const char *text,
+              struct buf *path)
+{
+	FILE *fp;
+
+	buf_reset(path);
+	buf_printf(path, "%s/%s", dir, name);
+	ck_assert_ptr_nonnull(fp = fopen(buf_str(path), "w"));
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+/* main.cf in dir with TLS on, and OpenSSL initialised as tlsproxy does. */
+static struct tlsp_libconf *
+prejail_start(const char *dir)
+{
+	conf_init(dir);
+	conf_set("smtp_tls_security_level", "encrypt");
+	ck_assert_int_eq(setenv("OPENSSL_CONF", "/dev/null", 1), 0);
+	return tlsp_libconf_create("default", "");
+}
+
 START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 {
 	static const char master_cf[] =
@@ -241,28 +268,24 @@ START_TEST(test_tlsp_prejail_load_pins_one_context_per_setting)
 	    "-o tls_high_cipherlist=ECDHE+AESGCM\n";
 	static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
 	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
+	struct tlsp_libconf *libconf;
 	struct tlsp_ctx_cache *cache;
 	struct buf path;
-	FILE *fp;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	buf_init(&path);
-	buf_printf(&path, "%s/master.cf", dir);
-	ck_assert_ptr_nonnull(fp = fopen(buf_str(&path), "w"));
-	ck_assert_uint_eq(fwrite(master_cf, 1, sizeof(master_cf) - 1, fp),
-	                  sizeof(master_cf) - 1);
-	ck_assert_int_eq(fclose(fp), 0);
-	conf_init(dir);
-	conf_set("smtp_tls_security_level", "encrypt");
+	prejail_write(dir, "master.cf", master_cf, &path);
+	libconf = prejail_start(dir);
 	cache = tlsp_ctx_cache_create();
 	capture_start();
 	/* main.cf smtp (= the smtp and tuned services: a cipher list is a
 	 * connection's), relay, deep, digests (a context's); lmtp and plain
 	 * cannot use TLS. */
-	ck_assert_uint_eq(tlsp_prejail_load(cache, &params, NULL), 4);
+	ck_assert_uint_eq(tlsp_prejail_load(cache, libconf, &params, NULL), 4);
 	ck_assert_uint_eq(tlsp_ctx_cache_size(cache), 4);
 	ck_assert_str_eq(capture_text(), "");
 	tlsp_ctx_cache_free(cache);
+	tlsp_libconf_free(libconf);
 	ck_assert_int_eq(unlink(buf_str(&path)), 0);
 	ck_assert_int_eq(rmdir(dir), 0);
 	buf_free(&path);
@@ -271,28 +294,124 @@ END_TEST
 
 START_TEST(test_tlsp_prejail_globals_as_the_transport_sees_them)
 {
-	static const char *const opts[] = {"tls_dane_digests=$my_digests",
-	                                   "tls_append_default_CA=yes"};
-	struct tlsp_prejail_conf conf = {"smtp", opts, 2};
+	static const char *const opts[] = {
+	    "tls_dane_digests=$my_digests", "tls_append_default_CA=yes",
+	    "tls_config_file=${config_directory}/strict.cnf",
+	    "tls_config_name=strict"};
+	struct tlsp_prejail_conf conf = {"smtp", opts, 4};
 	struct tlsp_prejail_conf bare = {"smtp", NULL, 0};
-	char *digests;
-	int append = -1;
+	struct tlsp_prejail_globals g;
 	struct buf why;
 
 	buf_init(&why);
 	conf_set("my_digests", "sha256");
-	ck_assert_int_eq(tlsp_prejail_globals(&conf, &digests, &append, &why),
-	                 0);
-	ck_assert_str_eq(digests, "sha256");
-	ck_assert_int_eq(append, 1);
-	free(digests);
+	conf_set("config_directory", "/etc/postfix");
+	ck_assert_int_eq(tlsp_prejail_globals(&conf, &g, &why), 0);
+	ck_assert_str_eq(g.tls_dane_digests, "sha256");
+	ck_assert_int_eq(g.tls_append_default_CA, 1);
+	ck_assert_str_eq(g.tls_config_file, "/etc/postfix/strict.cnf");
+	ck_assert_str_eq(g.tls_config_name, "strict");
+	tlsp_prejail_globals_free(&g);
 	/* Postfix's defaults, as every release sends them. */
-	ck_assert_int_eq(tlsp_prejail_globals(&bare, &digests, &append, &why),
-	                 0);
-	ck_assert_str_eq(digests, "sha512 sha256");
-	ck_assert_int_eq(append, 0);
-	free(digests);
+	ck_assert_int_eq(tlsp_prejail_globals(&bare, &g, &why), 0);
+	ck_assert_str_eq(g.tls_dane_digests, "sha512 sha256");
+	ck_assert_int_eq(g.tls_append_default_CA, 0);
+	ck_assert_str_eq(g.tls_config_file, "default");
+	ck_assert_str_eq(g.tls_config_name, "");
+	tlsp_prejail_globals_free(&g);
+	/* main.cf's, as for any global setting. */
+	conf_set("tls_config_name", "postfix");
+	ck_assert_int_eq(tlsp_prejail_globals(&bare, &g, &why), 0);
+	ck_assert_str_eq(g.tls_config_name, "postfix");
+	tlsp_prejail_globals_free(&g);
 	buf_free(&why);
+}
+END_TEST
+
+/* The pinned context of a transport's pair, as its requests key it. */
+static const struct tlsp_ctx *
+prejail_pinned(struct tlsp_ctx_cache *cache, const char *file, const char *name)
+{
+	struct tlsp_prejail_conf conf = {"smtp", NULL, 0};
+	struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
+	struct buf init_key, key;
+	const struct tlsp_ctx *ctx;
+
+	buf_init(&init_key);
+	buf_init(&key);
+	(void)prejail_key(conf.prefix, conf.opts, conf.opt_count, &init_key);
+	params.tls_config_file = file;
+	params.tls_config_name = name;
+	tlsp_ctx_key(&key, buf_str(&init_key), &params);
+	ctx = tlsp_ctx_cache_find(cache, buf_str(&key));
+	buf_free(&key);
+	buf_free(&init_key);
+	return ctx;
+}
+
+/*
+ * Each transport's tls_config_file and tls_config_name are loaded before
+ * the jail, and its context is made in that configuration; one that
+ * fails to load gets no context, and its requests are refused.
+ */
+START_TEST(test_tlsp_prejail_load_uses_each_transports_openssl_config)
+{
+	static const char cnf[] = "strict = app\n[app]\nssl_conf = ssl\n"
+	                          "[ssl]\nsystem_default = sys\n"
+	                          "[sys]\nCiphersuites = "
+	                          "TLS_CHACHA20_POLY1305_SHA256\n";
+	static const struct tlsp_tls_params params = TLSP_TLS_PARAMS_DEFAULTS;
+	char dir[] = "/tmp/check_tlsp_prejail.XXXXXX";
+	struct tlsp_libconf *libconf;
+	struct tlsp_ctx_cache *cache;
+	const struct tlsp_ctx *strict;
+	struct buf path, cnf_path, master_cf;
+	SSL *ssl;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	buf_init(&cnf_path);
+	prejail_write(dir, "strict.cnf", cnf, &cnf_path);
+	buf_init(&master_cf);
+	buf_printf(
+	    &master_cf,
+	    "smtp   unix - - n - - smtp\n"
+	    "strict unix - - n - - smtp -o tls_config_file=%s "
+	    "-o tls_config_name=strict\n"
+	    "broken unix - - n - - smtp -o tls_config_file=%s/none.cnf\n",
+	    buf_str(&cnf_path), dir);
+	buf_init(&path);
+	prejail_write(dir, "master.cf", buf_str(&master_cf), &path);
+	buf_free(&master_cf);
+	libconf = prejail_start(dir);
+	cache = tlsp_ctx_cache_create();
+	capture_start();
+	ck_assert_uint_eq(tlsp_prejail_load(cache, libconf, &params, NULL), 2);
+	ck_assert_int_eq(capture_count("warning: error loading the 'global' "
+	                               "settings from the "),
+	                 1);
+	ck_assert_ptr_nonnull(prejail_pinned(cache, "default", ""));
+	ck_assert_ptr_nonnull(
+	    strict = prejail_pinned(cache, buf_str(&cnf_path), "strict"));
+	ck_assert_ptr_nonnull(ssl = SSL_new(tlsp_ctx_ssl_ctx(strict)));
+	ck_assert_str_eq(
+	    SSL_CIPHER_get_name(sk_SSL_CIPHER_value(SSL_get_ciphers(ssl), 0)),
+	    "TLS_CHACHA20_POLY1305_SHA256");
+	SSL_free(ssl);
+	ck_assert_ptr_nonnull(
+	    tlsp_libconf_find(libconf, buf_str(&cnf_path), "strict"));
+	ck_assert_int_eq(unlink(buf_str(&path)), 0);
+	buf_reset(&path);
+	buf_printf(&path, "%s/none.cnf", dir);
+	capture_start();
+	ck_assert_ptr_null(tlsp_libconf_find(libconf, buf_str(&path), ""));
+	ck_assert_int_eq(capture_count("which could not be loaded at start-up"),
+	                 1);
+	tlsp_ctx_cache_free(cache);
+	tlsp_libconf_free(libconf);
+	ck_assert_int_eq(unlink(buf_str(&cnf_path)), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	buf_free(&path);
+	buf_free(&cnf_path);
 }
 END_TEST
 
@@ -314,6 +433,8 @@ tlsp_prejail_suite(void)
 	tc = tcase_create("load");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_tlsp_prejail_load_pins_one_context_per_setting);
+	tcase_add_test(
+	    tc, test_tlsp_prejail_load_uses_each_transports_openssl_config);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("master_cf");
 	tcase_add_test(tc, test_tlsp_prejail_master_cf_finds_smtp_and_lmtp);

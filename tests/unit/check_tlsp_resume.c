@@ -149,7 +149,7 @@ teardown(void)
 static void
 two_sessions(struct tlsp_tls_result *first, struct tlsp_tls_result *second)
 {
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 
 	ck_assert_ptr_nonnull(ctx);
 	tlsp_ctx_enable_cache(ctx, 3600, save, &saved);
@@ -223,7 +223,7 @@ START_TEST(forced_failure_is_never_verified_even_resumed)
 {
 	static const char *const match[] = {"hostname"};
 	struct tlsp_tls_result first, second;
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 
 	tlsp_hs_start_props(&start, TLSP_LEV_SECURE);
 	start.match = match;
@@ -275,7 +275,7 @@ START_TEST(undecodable_session_blob_is_ignored)
 {
 	static const unsigned char junk[] = {0x30, 0x03, 0x01, 0x02};
 	struct tlsp_tls_result res;
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	ck_assert_int_eq(
@@ -290,7 +290,7 @@ END_TEST
 START_TEST(context_without_cache_saves_nothing)
 {
 	struct tlsp_tls_result res;
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, &init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, &init);
 
 	tlsp_hs_start_props(&start, TLSP_LEV_MAY);
 	ck_assert_int_eq(tlsp_hs_run_ctx(ctx, &start, &srv, &res, 0, 0), 1);

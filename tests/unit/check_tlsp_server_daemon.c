@@ -83,7 +83,7 @@ create(const char *const *settings)
 {
 	for (; *settings; settings++)
 		conf_set_option(*settings);
-	return tlsp_server_daemon_create(&params, NULL);
+	return tlsp_server_daemon_create(&params, NULL, NULL);
 }
 
 START_TEST(test_tlsp_server_daemon_default_config_is_off)

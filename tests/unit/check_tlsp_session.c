@@ -5,7 +5,8 @@
  * the test as smtp(8) on the other end: the announcement; bad input
  * (malformed header, bad flags, a name over the decoder limit, silence)
  * gets one warning and a close without a status, or status 0 where
- * stock answers one; an unusable CAfile yields status 0; a full proxied
+ * stock answers one; an unusable CAfile, and an OpenSSL configuration
+ * that was not loaded before the jail, yield status 0; a full proxied
  * session against an in-process TLS server sends TLS_SESS_STATE before
  * any data, relays both ways and logs CONNECT / summary / DISCONNECT;
  * a byte without a descriptor, a remote that closes or stays silent
@@ -344,6 +345,48 @@ START_TEST(test_tlsp_session_unusable_cafile_gets_status_0)
 	ck_assert_int_eq(disconnects, 1);
 	assert_failed_session_logged("[127.0.0.1]:40584");
 	teardown();
+}
+END_TEST
+
+/*
+ * A request names its OpenSSL configuration (config_file, config_name):
+ * one loaded before the jail is served, any other gets status 0 and one
+ * warning that names it and the fix.
+ */
+START_TEST(test_tlsp_session_openssl_config_must_be_loaded)
+{
+	struct buf req;
+
+	ck_assert_int_eq(setenv("OPENSSL_CONF", "/dev/null", 1), 0);
+	cfg.libconf = tlsp_libconf_create("default", "");
+	ck_assert_ptr_nonnull(tlsp_libconf_load(cfg.libconf, "none", ""));
+	setup(0);
+	read_announce();
+	buf_init(&req);
+	golden_list(&req, 0, NULL, NULL, NULL, NULL);
+	golden_list(&req, 1, "config_file", _i ? "none" : "/etc/strict.cnf",
+	            "CAfile", "");
+	client_write(req.data, req.len);
+	buf_free(&req);
+	ck_assert_int_eq(read_status(), _i);
+	ck_assert_int_eq(capture_count("warning: "), !_i);
+	if (!_i)
+		ck_assert_int_eq(
+		    capture_count(
+		        "warning: client request refused: it asks "
+		        "for OpenSSL configuration "
+		        "tls_config_file=/etc/strict.cnf "
+		        "tls_config_name=, which no smtp or lmtp "
+		        "transport of main.cf or master.cf named when "
+		        "this process started"),
+		    1);
+	(void)close(client);
+	client = -1;
+	event_loop(50);
+	ck_assert_int_eq(disconnects, 1);
+	teardown();
+	tlsp_libconf_free(cfg.libconf);
+	cfg.libconf = NULL;
 }
 END_TEST
 
@@ -724,6 +767,8 @@ tlsp_session_suite(void)
 	tcase_add_test(tc, test_tlsp_session_name_over_limit_is_one_warning);
 	tcase_add_test(tc, test_tlsp_session_silent_client_times_out);
 	tcase_add_test(tc, test_tlsp_session_unusable_cafile_gets_status_0);
+	tcase_add_loop_test(tc, test_tlsp_session_openssl_config_must_be_loaded,
+	                    0, 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("proxy");
 	tcase_set_timeout(tc, 30);

@@ -216,7 +216,7 @@ START_TEST(release_request_is_served_with_its_own_settings)
 	tlsp_request_tls_params(req, &tlsp_hs_defaults, &params);
 	/* The captured CA file was the capture instance's. */
 	init.CAfile = tlsp_pki_get(TLSP_PKI_CA)->certfile;
-	ck_assert_ptr_nonnull(ctx = tlsp_ctx_create(&params, &init));
+	ck_assert_ptr_nonnull(ctx = tlsp_ctx_create(NULL, &params, &init));
 	start.params = &params;
 	start.settings = tlsp_settings_get(cache, &params);
 	ck_assert_msg(tlsp_hs_run_ctx(ctx, &start, &srv, &res, 0, 0) == 1,
@@ -250,10 +250,15 @@ START_TEST(release_request_is_served_with_its_own_settings)
 	buf_puts(&init_key, "");
 	tlsp_ctx_key(&key, buf_str(&init_key), &params);
 	buf_reset(&want);
-	buf_printf(&want, "tls_dane_digests=%s\ntls_append_default_CA=%d\n",
+	buf_printf(&want,
+	           "tls_dane_digests=%s\ntls_append_default_CA=%d\n"
+	           "tls_config_file=%s\ntls_config_name=%s\n",
 	           req->params.tls_dane_digests ? req->params.tls_dane_digests
 	                                        : "sha512 sha256",
-	           req->params.tls_append_default_CA > 0);
+	           req->params.tls_append_default_CA > 0,
+	           req->params.config_file ? req->params.config_file
+	                                   : "default",
+	           req->params.config_name ? req->params.config_name : "");
 	ck_assert_str_eq(buf_str(&key), buf_str(&want));
 	ck_assert_int_eq(params.tls_legacy_public_key_fingerprints,
 	                 req->params.tls_legacy_public_key_fingerprints > 0);

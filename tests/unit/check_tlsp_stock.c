@@ -160,7 +160,7 @@ ours_run(const struct tlsp_tls_init *init,
          const struct tlsp_client_start *start)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, init);
 	struct tlsp_tls_result res;
 	struct tlsp_client_conn *conn;
 	struct tlsp_client_start settled;

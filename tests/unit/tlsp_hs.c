@@ -180,7 +180,7 @@ tlsp_hs_run(const struct tlsp_tls_init *init,
             const struct tlsp_client_start *start, struct tlsp_hs_server *srv,
             struct tlsp_tls_result *res)
 {
-	struct tlsp_ctx *ctx = tlsp_ctx_create(&tlsp_hs_params, init);
+	struct tlsp_ctx *ctx = tlsp_ctx_create(NULL, &tlsp_hs_params, init);
 	int ret;
 
 	if (ctx == 0)

@@ -15,8 +15,10 @@
  *   tlsp_eval.c     after the handshake: the verdict on the peer
  *
  * Call sequence:
- *   pre-jail:    cache = tlsp_ctx_cache_create();
- *                ctx = tlsp_ctx_cache_get(cache, key, &params, &init, 1);
+ *   pre-jail:    lib = tlsp_libctx_create(params.tls_config_file, ...);
+ *                cache = tlsp_ctx_cache_create();
+ *                ctx = tlsp_ctx_cache_get(cache, key, lib, &params, &init,
+ *                                         1);
  *                if tlsmgr "policy" says cachable:
  *                    tlsp_ctx_enable_cache(ctx, timeout, save_fn, arg);
  *   per request: ctx = tlsp_ctx_cache_find() or _get() (same caching);

@@ -2,7 +2,9 @@
  * tlsp_ctx.c - client SSL_CTX from init props, and their cache
  *
  * One SSL_CTX per distinct TLS_CLIENT_INIT_PROPS and context-wide global
- * settings (tls_dane_digests, tls_append_default_CA), built the way
+ * settings (tls_dane_digests, tls_append_default_CA, and the OpenSSL
+ * configuration, tls_config_file and tls_config_name, whose library
+ * context it is made in: tls/tlsp_libctx.c), built the way
  * Postfix's client init builds it: security level 0 (the session raises
  * it), verify depth + 1, DANE enabled with the requested matching types,
  * verification that never fails the handshake (tlsp_verify.c), CA and own
@@ -28,6 +30,7 @@
 #include "tls/tlsp_certkey.h"
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_infocb.h"
+#include "tls/tlsp_libctx.h"
 #include "tls/tlsp_logmask.h"
 #include "tls/tlsp_tlserr.h"
 #include "tls/tlsp_verify.h"
@@ -54,13 +57,14 @@ struct tlsp_ctx_cache {
 	size_t count;
 };
 
-/* SSL_CTX_new plus the settings that cannot fail. */
+/* A context of lib plus the settings that cannot fail. */
 static SSL_CTX *
-tlsp_ctx_new(const struct tlsp_tls_init *init, int log_mask)
+tlsp_ctx_new(const struct tlsp_libctx *lib, const struct tlsp_tls_init *init,
+             int log_mask)
 {
 	SSL_CTX *ssl_ctx;
 
-	if ((ssl_ctx = SSL_CTX_new(TLS_client_method())) == 0) {
+	if ((ssl_ctx = tlsp_libctx_ssl_ctx(lib, 0)) == 0) {
 		msg_warn("cannot allocate client SSL_CTX: disabling TLS "
 		         "support");
 		tlsp_tlserr_log();
@@ -100,7 +104,8 @@ tlsp_ctx_configure(SSL_CTX *ssl_ctx, const struct tlsp_tls_params *params,
 }
 
 struct tlsp_ctx *
-tlsp_ctx_create(const struct tlsp_tls_params *params,
+tlsp_ctx_create(const struct tlsp_libctx *lib,
+                const struct tlsp_tls_params *params,
                 const struct tlsp_tls_init *init)
 {
 	int log_mask = tlsp_logmask_parse(tlsp_tls_str(init->log_param),
@@ -117,7 +122,7 @@ tlsp_ctx_create(const struct tlsp_tls_params *params,
 		msg_warn("disabling TLS support");
 		return 0;
 	}
-	if ((ssl_ctx = tlsp_ctx_new(init, log_mask)) == 0)
+	if ((ssl_ctx = tlsp_ctx_new(lib, init, log_mask)) == 0)
 		return 0;
 	if (tlsp_ctx_configure(ssl_ctx, params, init, fpt_md) < 0) {
 		SSL_CTX_free(ssl_ctx);
@@ -233,9 +238,13 @@ void
 tlsp_ctx_key(struct buf *key, const char *init_key,
              const struct tlsp_tls_params *params)
 {
-	buf_printf(key, "%stls_dane_digests=%s\ntls_append_default_CA=%d\n",
+	buf_printf(key,
+	           "%stls_dane_digests=%s\ntls_append_default_CA=%d\n"
+	           "tls_config_file=%s\ntls_config_name=%s\n",
 	           init_key, tlsp_tls_str(params->tls_dane_digests),
-	           params->tls_append_default_CA);
+	           params->tls_append_default_CA,
+	           tlsp_tls_str(params->tls_config_file),
+	           tlsp_tls_str(params->tls_config_name));
 }
 
 struct tlsp_ctx *
@@ -251,6 +260,7 @@ tlsp_ctx_cache_find(const struct tlsp_ctx_cache *cache, const char *key)
 
 struct tlsp_ctx *
 tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache, const char *key,
+                   const struct tlsp_libctx *lib,
                    const struct tlsp_tls_params *params,
                    const struct tlsp_tls_init *init, int pin)
 {
@@ -259,7 +269,7 @@ tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache, const char *key,
 
 	if ((ctx = tlsp_ctx_cache_find(cache, key)) != 0)
 		return ctx;
-	if ((ctx = tlsp_ctx_create(params, init)) == 0)
+	if ((ctx = tlsp_ctx_create(lib, params, init)) == 0)
 		return 0;
 	if (tlsp_ctx_cache_room(cache) < 0)
 		msg_panic("%s: all %d cached contexts are pinned", __func__,

@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "buf.h"
+#include "tls/tlsp_libctx.h"
 #include "tlsp_client.h"
 
 struct tlsp_ctx;
@@ -20,14 +21,18 @@ struct tlsp_ctx_cache;
 #define TLSP_CTX_CACHE_LIMIT 32
 
 /*
- * Builds a client context from init and the context-wide settings of
- * params (tls_dane_digests, tls_append_default_CA; the rest of params
- * applies per connection and is not kept). Files are read now, so this
- * is the pre-jail step for the configurations master.cf names. Returns
- * NULL after logging Postfix's warning(s) when anything
- * fails: unusable mdalg, CA data, certificate/key files, DANE setup.
+ * Builds a client context in lib, the OpenSSL configuration that
+ * params->tls_config_file and tls_config_name name (NULL: OpenSSL's
+ * own, for tests; lib must outlive the context), from init and the
+ * context-wide settings of params (tls_dane_digests,
+ * tls_append_default_CA; the rest of params applies per connection and
+ * is not kept). Files are read now, so this is the pre-jail step for the
+ * configurations master.cf names. Returns NULL after logging Postfix's
+ * warning(s) when anything fails: unusable mdalg, CA data,
+ * certificate/key files, DANE setup.
  */
-struct tlsp_ctx *tlsp_ctx_create(const struct tlsp_tls_params *params,
+struct tlsp_ctx *tlsp_ctx_create(const struct tlsp_libctx *lib,
+                                 const struct tlsp_tls_params *params,
                                  const struct tlsp_tls_init *init);
 
 /* NULL-safe. Sessions already started keep their own SSL_CTX reference. */
@@ -59,9 +64,9 @@ void tlsp_ctx_cache_free(struct tlsp_ctx_cache *cache);
 
 /*
  * The context cached under key (tlsp_ctx_key(); exact string match),
- * else a new one built from init and cached. A failed
- * build is not cached (the next request retries and warns again) and
- * yields NULL. pin != 0 marks the entry as never evicted (the pre-jail
+ * else a new one built in lib from params and init (tlsp_ctx_create())
+ * and cached. A failed build is not cached (the next request retries and
+ * warns again) and yields NULL. pin != 0 marks the entry as never evicted (the pre-jail
  * context, whose files cannot be read again after chroot). When
  * TLSP_CTX_CACHE_LIMIT entries are cached, the oldest unpinned one is
  * freed to make room. The result is borrowed: valid until the entry is
@@ -69,13 +74,15 @@ void tlsp_ctx_cache_free(struct tlsp_ctx_cache *cache);
  */
 struct tlsp_ctx *tlsp_ctx_cache_get(struct tlsp_ctx_cache *cache,
                                     const char *key,
+                                    const struct tlsp_libctx *lib,
                                     const struct tlsp_tls_params *params,
                                     const struct tlsp_tls_init *init, int pin);
 
 /*
  * The cache key of a context: the plain serialisation of init (init_key,
  * as the stock daemon keys its contexts) followed by the context-wide
- * settings of params. Appended to key.
+ * settings of params, the OpenSSL configuration included. Appended to
+ * key.
  */
 void tlsp_ctx_key(struct buf *key, const char *init_key,
                   const struct tlsp_tls_params *params);

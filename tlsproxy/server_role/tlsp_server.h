@@ -30,16 +30,20 @@
 #include <time.h>
 
 #include "buf.h"
+#include "tls/tlsp_libctx.h"
 #include "tls/tlsp_tls.h"
 
 /*
  * What the server SSL_CTX is built from (Postfix's server init props).
  * base carries the fields the client role has too (log level, verify
  * depth, cache type, key/cert/CA files, fingerprint digest); strings
- * borrow from the conf and role.
+ * borrow from the conf and role. libctx is the OpenSSL configuration
+ * the contexts are made in (tls_config_file, tls_config_name; NULL:
+ * OpenSSL's own), borrowed for the engine's lifetime.
  */
 struct tlsp_server_init {
 	struct tlsp_tls_init base;
+	const struct tlsp_libctx *libctx;
 	int set_sessid;                /* issue session ids without a cache */
 	const char *dh1024_param_file; /* "", "auto" or a PEM file */
 	const char *protocols;

@@ -8,9 +8,9 @@
  * tlsproxy still runs as root outside the chroot.
  *
  * Workarounds and tls_ssl_options, the DEBUG info callback, keys and
- * certificates come from tls/, shared with the client role. OpenSSL's
- * library initialisation (tls/tlsp_libinit.c) is a process-wide step,
- * not this engine's.
+ * certificates come from tls/, shared with the client role, and so do the
+ * contexts themselves: made in the library context of the process's own
+ * OpenSSL configuration, with its SSL settings (tls/tlsp_libctx.c).
  *
  * Errors: Postfix's warnings, then no engine (server requests are then
  * refused). DH and client-CA-list problems only warn, as stock.
@@ -34,6 +34,7 @@
 #include "tls/tlsp_fprint.h"
 #include "tls/tlsp_groups.h"
 #include "tls/tlsp_infocb.h"
+#include "tls/tlsp_libctx.h"
 #include "tls/tlsp_logmask.h"
 #include "tls/tlsp_protocols.h"
 #include "tls/tlsp_sslopt.h"
@@ -90,7 +91,7 @@ tlsp_server_ctx_new(const struct tlsp_server_init *init, const char *what)
 	SSL_CTX *ssl_ctx;
 
 	ERR_clear_error();
-	if ((ssl_ctx = SSL_CTX_new(TLS_server_method())) == 0) {
+	if ((ssl_ctx = tlsp_libctx_ssl_ctx(init->libctx, 1)) == 0) {
 		msg_warn("cannot allocate server %sSSL_CTX: disabling TLS "
 		         "support",
 		         what);
