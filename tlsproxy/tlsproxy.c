@@ -105,13 +105,15 @@ tlsproxy_pre_jail(void *ctx)
 }
 
 /*
- * The contexts before the OpenSSL configurations they were made in;
+ * Session updates held for a lookup still reach tlsmgr. Then the
+ * contexts go before the OpenSSL configurations they were made in;
  * sessions still alive (a drained parent) keep theirs to the exit.
  */
 static void
 tlsproxy_exit(void *ctx)
 {
 	(void)ctx;
+	tlsp_tlsmgr_flush(tlsproxy_tlsmgr);
 	if (tlsp_session_count() > 0)
 		return;
 	tlsp_ctx_cache_free(tlsproxy_ctx_cache);
@@ -127,14 +129,6 @@ tlsproxy_accept(int fd, void *ctx)
 {
 	(void)ctx;
 	(void)tlsp_session_create(fd, &tlsproxy_session_config);
-}
-
-/* Session updates held for a lookup still reach tlsmgr. */
-static void
-tlsproxy_exit(void *ctx)
-{
-	(void)ctx;
-	tlsp_tlsmgr_flush(tlsproxy_tlsmgr);
 }
 
 int
