@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: EPL-2.0
  */
+#include <stddef.h>
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
