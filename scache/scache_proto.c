@@ -236,6 +236,7 @@ scache_proto_create(const struct scache_proto_config *cfg)
 void
 scache_proto_exit(struct scache_proto *proto)
 {
+	scache_reuse_log_flush();
 	scache_stats_dump(proto->cache, &proto->stats_start, time(NULL));
 }
 

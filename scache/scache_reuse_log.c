@@ -40,6 +40,7 @@
 
 #include "attr_plain.h"
 #include "buf.h"
+#include "event.h"
 #include "msg.h"
 #include "utf8.h"
 #include "scache_reuse_log.h"
@@ -350,13 +351,48 @@ scache_reuse_log_format(struct buf *out, const char *endp_prop, time_t now,
 	return 1;
 }
 
+/*
+ * Formatted lines wait here, each with its NUL, for the next turn of the
+ * event loop (see scache_reuse_log() in the header).
+ */
+static struct buf scache_reuse_pending;
+
+static void scache_reuse_log_event(void *ctx);
+
+void
+scache_reuse_log_flush(void)
+{
+	const char *line, *end;
+
+	(void)event_timer_cancel(scache_reuse_log_event, NULL);
+	if (scache_reuse_pending.len == 0)
+		return;
+	line = scache_reuse_pending.data;
+	end = line + scache_reuse_pending.len;
+	for (; line < end; line += strlen(line) + 1)
+		msg_info("%s", line);
+	buf_free(&scache_reuse_pending);
+}
+
+static void
+scache_reuse_log_event(void *ctx)
+{
+	(void)ctx;
+	scache_reuse_log_flush();
+}
+
 void
 scache_reuse_log(const char *endp_prop, time_t now, int reuse_time_limit)
 {
 	struct buf line;
 
 	buf_init(&line);
-	if (scache_reuse_log_format(&line, endp_prop, now, reuse_time_limit))
-		msg_info("%s", buf_str(&line));
+	if (scache_reuse_log_format(&line, endp_prop, now, reuse_time_limit)) {
+		buf_append(&scache_reuse_pending, line.data, line.len + 1);
+		if (scache_reuse_pending.len > SCACHE_REUSE_PENDING_MAX)
+			scache_reuse_log_flush();
+		else
+			event_timer_set(scache_reuse_log_event, NULL, 0);
+	}
 	buf_free(&line);
 }

@@ -79,8 +79,19 @@ const char *scache_reuse_props_trust(const struct scache_reuse_props *props);
 int scache_reuse_log_format(struct buf *out, const char *endp_prop,
     time_t now, int reuse_time_limit);
 
-/* Logs the formatted line with msg_info() if there is one. */
+/*
+ * Logs the formatted line with msg_info(), if there is one, at the next
+ * turn of the event loop: the reply that hands the connection out is
+ * written first, so the client goes on while the line travels to the
+ * logger (a datagram that wakes postlogd or syslogd). The line keeps the
+ * order of the other reuse lines; beyond SCACHE_REUSE_PENDING_MAX bytes
+ * waiting they all go at once.
+ */
+#define SCACHE_REUSE_PENDING_MAX 16384
 void scache_reuse_log(const char *endp_prop, time_t now,
     int reuse_time_limit);
+
+/* Logs the lines still waiting now (at exit, in tests). */
+void scache_reuse_log_flush(void);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "capture.h"
+#include "event.h"
 #include "msg.h"
 #include "runner.h"
 #include "testfile.h"
@@ -135,6 +136,7 @@ START_TEST(test_scache_reuse_log_bounds_and_sanitises_values)
 	snprintf(prop, sizeof(prop), "\npeer_CN=%0*d\x01\n\n", 300, 0);
 	capture_start();
 	scache_reuse_log(prop, 0, 0);
+	scache_reuse_log_flush();
 	/* 256 bytes of the value and no control characters reach the log. */
 	snprintf(want, sizeof(want), "TLS connection handed out: "
 	    "peer_CN=\"%0*d\"", 256, 0);
@@ -142,6 +144,7 @@ START_TEST(test_scache_reuse_log_bounds_and_sanitises_values)
 	ck_assert_int_eq(capture_count("\x01"), 0);
 	capture_start();
 	scache_reuse_log("reuse_count=1\n\n", 0, 0);
+	scache_reuse_log_flush();
 	ck_assert_str_eq(capture_text(), "");
 }
 END_TEST
@@ -268,8 +271,10 @@ START_TEST(test_scache_reuse_log_keeps_printable_utf8)
 	/* msg.c keeps it only with smtputf8_enable, as for every line. */
 	capture_start();
 	scache_reuse_log("\npeer_CN=m\xc3\xbcller\n\n", 0, 0);
+	scache_reuse_log_flush();
 	msg_set_utf8(1);
 	scache_reuse_log("\npeer_CN=m\xc3\xbcller\n\n", 0, 0);
+	scache_reuse_log_flush();
 	msg_set_utf8(0);
 	ck_assert_str_eq(capture_text(), HANDED " peer_CN=\"m??ller\"\n"
 	    HANDED " peer_CN=\"m\xc3\xbcller\"\n");
@@ -323,6 +328,44 @@ START_TEST(test_scache_reuse_log_signed_or_spaced_numbers_are_left_out)
 }
 END_TEST
 
+/*
+ * A line waits for the next turn of the event loop (the reply that hands
+ * the connection out goes first); lines keep their order; too many
+ * waiting go at once.
+ */
+START_TEST(test_scache_reuse_log_waits_for_the_loop)
+{
+	char prop[SCACHE_REUSE_PENDING_MAX];
+	struct buf line;
+	size_t size;
+	int n;
+
+	capture_start();
+	scache_reuse_log("\npeer_CN=first\n\n", 0, 0);
+	scache_reuse_log("\npeer_CN=second\n\n", 0, 0);
+	ck_assert_str_eq(capture_text(), "");
+	event_loop(0);
+	ck_assert_str_eq(capture_text(), HANDED " peer_CN=\"first\"\n"
+	    HANDED " peer_CN=\"second\"\n");
+	capture_start();
+	event_loop(0);
+	ck_assert_str_eq(capture_text(), "");
+	for (n = 1; capture_count(HANDED) == 0; n++) {
+		ck_assert_int_lt(n, SCACHE_REUSE_PENDING_MAX / 32);
+		snprintf(prop, sizeof(prop), "\npeer_CN=%0*d\n\n", 250, n);
+		scache_reuse_log(prop, 0, 0);
+	}
+	/* n - 1 lines went at once, as the last one took them over the bound. */
+	ck_assert_int_eq(capture_count(HANDED), n - 1);
+	buf_init(&line);
+	ck_assert_int_eq(scache_reuse_log_format(&line, prop, 0, 0), 1);
+	size = line.len + 1;
+	buf_free(&line);
+	ck_assert_uint_gt((size_t)(n - 1) * size, SCACHE_REUSE_PENDING_MAX);
+	ck_assert_uint_le((size_t)(n - 2) * size, SCACHE_REUSE_PENDING_MAX);
+}
+END_TEST
+
 Suite *scache_reuse_log_suite(void);
 
 Suite *
@@ -339,6 +382,7 @@ scache_reuse_log_suite(void)
 	tcase_add_loop_test(tc, test_scache_reuse_log_handles_field_variants, 0,
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_scache_reuse_log_bounds_and_sanitises_values);
+	tcase_add_test(tc, test_scache_reuse_log_waits_for_the_loop);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("props");
 	tcase_add_test(tc, test_scache_reuse_props_parse_by_name);
