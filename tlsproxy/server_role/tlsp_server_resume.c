@@ -39,8 +39,13 @@ _Static_assert(offsetof(struct tlsp_tktkey, tout) == 80 &&
 /* The session-id context, NUL included, as smtpd(8) sets it. */
 static const char tlsp_server_resume_sid_ctx[] = "Postfix/TLS";
 
-/* Ticket callback results (OpenSSL's contract). */
-#define TLSP_TKT_NOKEYS (-1)
+/*
+ * Ticket callback results (OpenSSL's contract). Without a key to encrypt
+ * with (tlsmgr(8) down or stalled, no key cached yet), stock fails the
+ * handshake; a ticket only saves the next client a full handshake, so
+ * this proxy issues none and goes on (OpenSSL then sends no ticket).
+ */
+#define TLSP_TKT_NOKEYS 0
 #define TLSP_TKT_STALE 0
 #define TLSP_TKT_ACCEPT 1
 
