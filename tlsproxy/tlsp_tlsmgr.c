@@ -36,7 +36,9 @@
  * timeout, malformed or unexpected reply) goes through
  * tlsp_tlsmgr_down(): one warning per outage, every pending caller told
  * TLSP_TLSMGR_UNAVAILABLE, then a hold-off during which requests are
- * refused without trying.
+ * refused without trying - except after a connect that found no free
+ * descriptor (EMFILE, ENFILE): that shortage is the process's own and
+ * passes as clients leave, so the next request tries again.
  *
  * Secrets (session blobs, ticket keys) are wiped from our buffers with
  * OPENSSL_cleanse() before release.
@@ -81,6 +83,7 @@ struct tlsp_tlsmgr {
 	struct tlsp_tlsmgr_queue queue;
 	struct tlsp_tlsmgr_call *answers; /* lookups answered from the queue */
 	uint64_t down_until; /* requests refused before this time */
+	int fd_shortage;     /* the last connect lacked a descriptor */
 	int warned;          /* an outage was logged and not yet over */
 	struct buf value;    /* the decoded DATA value of a reply */
 	int sync_fd;         /* the synchronous calls' connection, or -1 */
@@ -142,14 +145,31 @@ tlsp_tlsmgr_sync_close(struct tlsp_tlsmgr *mgr)
 	mgr->sync_fd = -1;
 }
 
-/* Logs an outage once and refuses requests for the hold-off. */
+/*
+ * Logs an outage once and refuses requests for the hold-off. A connect
+ * that failed for want of a descriptor is this process's shortage, not
+ * tlsmgr's outage, and descriptors come back as clients leave: no
+ * hold-off then, the next request tries again.
+ */
 static void
 tlsp_tlsmgr_outage(struct tlsp_tlsmgr *mgr, const char *why)
 {
 	if (!mgr->warned)
 		msg_warn("%s; TLS continues without the session cache", why);
 	mgr->warned = 1;
-	mgr->down_until = event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+	mgr->down_until = mgr->fd_shortage
+	                      ? 0
+	                      : event_now_refresh() + TLSP_TLSMGR_HOLDOFF_MS;
+}
+
+/* The connector, remembering whether it failed for want of a descriptor. */
+static int
+tlsp_tlsmgr_connect(struct tlsp_tlsmgr *mgr)
+{
+	int fd = mgr->connect(mgr->connect_ctx);
+
+	mgr->fd_shortage = fd < 0 && (errno == EMFILE || errno == ENFILE);
+	return fd;
 }
 
 /* A good reply: an outage that was logged is over. */
@@ -204,7 +224,7 @@ tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
 static int
 tlsp_tlsmgr_open(struct tlsp_tlsmgr *mgr)
 {
-	int fd = mgr->connect(mgr->connect_ctx);
+	int fd = tlsp_tlsmgr_connect(mgr);
 
 	if (fd < 0) {
 		tlsp_tlsmgr_down(mgr, "connect to %s: %s", mgr->name,
@@ -596,7 +616,7 @@ static int
 tlsp_tlsmgr_sync_open(struct tlsp_tlsmgr *mgr, uint64_t deadline, char *why,
                       size_t why_len)
 {
-	if ((mgr->sync_fd = mgr->connect(mgr->connect_ctx)) < 0) {
+	if ((mgr->sync_fd = tlsp_tlsmgr_connect(mgr)) < 0) {
 		snprintf(why, why_len, "connect to %s: %s", mgr->name,
 		         strerror(errno));
 		return -1;

@@ -343,6 +343,42 @@ END_TEST
 
 /* --- outages */
 
+/* Out of descriptors is our shortage, not tlsmgr's: no hold-off. */
+START_TEST(test_tlsp_tlsmgr_fd_shortage_is_no_holdoff)
+{
+	struct tlsp_tlsmgr_reply reply;
+
+	connect_errno = EMFILE;
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(tlsp_tlsmgr_policy_sync(mgr, "smtpd", &reply),
+	                 TLSP_TLSMGR_UNAVAILABLE);
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 3); /* each one tried at once */
+	ck_assert_int_eq(capture_count("warning: connect to private/tlsmgr: "
+	                               "Too many open files; TLS continues "
+	                               "without the session cache"),
+	                 1);
+	ck_assert_int_eq(capture_count("warning"), 1);
+	/* A descriptor is free again: the next request goes through. */
+	connect_errno = 0;
+	ck_assert_ptr_nonnull(
+	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[1]));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_ERR);
+	ck_assert_int_eq(capture_count("tlsmgr answers again"), 1);
+	/* A refused connect is tlsmgr's outage again, with the hold-off. */
+	connect_errno = ECONNREFUSED;
+	(void)close(peer);
+	peer = -1;
+	settle();
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_ptr_null(tlsp_tlsmgr_seed(mgr, 32, on_reply, &seen[0]));
+	ck_assert_int_eq(connects, 5);
+}
+END_TEST
+
 START_TEST(test_tlsp_tlsmgr_dead_tlsmgr_warns_once_and_refuses)
 {
 	connect_errno = ENOENT;
@@ -1121,6 +1157,7 @@ tlsp_tlsmgr_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_tlsp_tlsmgr_dead_tlsmgr_warns_once_and_refuses);
+	tcase_add_test(tc, test_tlsp_tlsmgr_fd_shortage_is_no_holdoff);
 	tcase_add_test(
 	    tc, test_tlsp_tlsmgr_silent_tlsmgr_times_out_every_pending_call);
 	tcase_add_test(tc, test_tlsp_tlsmgr_stalled_reply_times_out);
