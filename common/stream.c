@@ -250,11 +250,12 @@ stream_take_fd(struct stream *s)
 static ssize_t stream_write_step(struct stream *s);
 
 /*
- * Sends what the socket takes now of output written outside any frame
- * that found the queue empty. Never calls the owner: an error is kept
- * for the write event, a full socket waits for it.
+ * Sends queued output as far as the socket takes it; 0 once all of it
+ * is out. Never calls the owner: an error is kept in write_error, a full
+ * socket sets out_blocked; either way -1. Serves output written outside
+ * any frame that found the queue empty, and the write event.
  */
-static void
+static int
 stream_write_now(struct stream *s)
 {
 	while (stream_pending(s) > 0) {
@@ -263,12 +264,13 @@ stream_write_now(struct stream *s)
 				s->write_error = errno;
 			else
 				s->out_blocked = 1;
-			return;
+			return -1;
 		}
 		stream_progress(s);
 	}
 	buf_reset(&s->out);
 	s->out_start = 0;
+	return 0;
 }
 
 void
@@ -280,7 +282,7 @@ stream_write(struct stream *s, const void *data, size_t len)
 	/* Inside a frame, the frame's end writes it (stream_leave()). */
 	if (idle && s->busy == 0 && !s->error && !s->write_error &&
 	    !s->out_blocked)
-		stream_write_now(s);
+		(void)stream_write_now(s);
 	stream_rearm(s);
 }
 
@@ -365,23 +367,10 @@ stream_write_step(struct stream *s)
 static void
 stream_flush(struct stream *s)
 {
-	if (s->write_error != 0) {
+	if (s->write_error == 0 && stream_write_now(s) == 0)
+		stream_notify(s, STREAM_FLUSHED);
+	else if (s->write_error != 0)
 		stream_fail(s, s->write_error);
-		return;
-	}
-	while (stream_pending(s) > 0) {
-		if (stream_write_step(s) < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				stream_fail(s, errno);
-			else
-				s->out_blocked = 1;
-			return;
-		}
-		stream_progress(s);
-	}
-	buf_reset(&s->out);
-	s->out_start = 0;
-	stream_notify(s, STREAM_FLUSHED);
 }
 
 /* Reads one chunk and hands it to the owner. */
