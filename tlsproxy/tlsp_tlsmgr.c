@@ -108,6 +108,24 @@ tlsp_tlsmgr_call_reply(struct tlsp_tlsmgr_call *call,
 		call->fn(reply, call->ctx);
 }
 
+/*
+ * Ends each call of a detached list: tells it reply (NULL: nothing) and
+ * frees it. Detached first, because a callback may queue or cancel.
+ */
+static void
+tlsp_tlsmgr_calls_end(struct tlsp_tlsmgr_call *call,
+                      const struct tlsp_tlsmgr_reply *reply)
+{
+	struct tlsp_tlsmgr_call *next;
+
+	for (; call != NULL; call = next) {
+		next = call->next;
+		if (reply != NULL)
+			tlsp_tlsmgr_call_reply(call, reply);
+		tlsp_tlsmgr_call_free(call);
+	}
+}
+
 /* --- connection */
 
 /* The default connector: a non-blocking UNIX-domain connect. */
@@ -199,7 +217,6 @@ tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
 {
 	const struct tlsp_tlsmgr_reply reply = {.status =
 	                                            TLSP_TLSMGR_UNAVAILABLE};
-	struct tlsp_tlsmgr_call *call, *next;
 	char why[200];
 	va_list ap;
 
@@ -211,13 +228,7 @@ tlsp_tlsmgr_down(struct tlsp_tlsmgr *mgr, const char *fmt, ...)
 	mgr->stream = NULL;
 	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
 	(void)event_timer_cancel(tlsp_tlsmgr_write_event, mgr);
-	/* Detach first: a callback may queue (and be refused) or cancel. */
-	call = tlsp_tlsmgr_queue_take_all(&mgr->queue);
-	for (; call != NULL; call = next) {
-		next = call->next;
-		tlsp_tlsmgr_call_reply(call, &reply);
-		tlsp_tlsmgr_call_free(call);
-	}
+	tlsp_tlsmgr_calls_end(tlsp_tlsmgr_queue_take_all(&mgr->queue), &reply);
 }
 
 /* Connects and waits for the announcement; 0, or -1 (logged). */
@@ -496,23 +507,14 @@ tlsp_tlsmgr_create(const char *path)
 void
 tlsp_tlsmgr_free(struct tlsp_tlsmgr *mgr)
 {
-	struct tlsp_tlsmgr_call *call, *next;
-
 	if (mgr == NULL)
 		return;
 	stream_free(mgr->stream);
 	(void)event_timer_cancel(tlsp_tlsmgr_idle_event, mgr);
 	(void)event_timer_cancel(tlsp_tlsmgr_write_event, mgr);
 	(void)event_timer_cancel(tlsp_tlsmgr_answer_event, mgr);
-	for (call = tlsp_tlsmgr_queue_take_all(&mgr->queue); call != NULL;
-	     call = next) {
-		next = call->next;
-		tlsp_tlsmgr_call_free(call);
-	}
-	for (call = mgr->answers; call != NULL; call = next) {
-		next = call->next;
-		tlsp_tlsmgr_call_free(call);
-	}
+	tlsp_tlsmgr_calls_end(tlsp_tlsmgr_queue_take_all(&mgr->queue), NULL);
+	tlsp_tlsmgr_calls_end(mgr->answers, NULL);
 	attr_dec_free(mgr->dec);
 	tlsp_tlsmgr_queue_wipe(&mgr->value);
 	tlsp_tlsmgr_sync_close(mgr);
