@@ -343,6 +343,19 @@ END_TEST
 
 /* --- outages */
 
+/* tlsmgr is reachable again: a lookup goes out on a fresh connection and
+ * its miss comes back to the caller once. */
+static void
+lookup_reaches_tlsmgr(struct seen *s)
+{
+	ck_assert_ptr_nonnull(tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, s));
+	peer_send(HELLO, sizeof(HELLO) - 1);
+	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
+	peer_send(MISS, sizeof(MISS) - 1);
+	ck_assert_int_eq(s->calls, 1);
+	ck_assert_int_eq(s->status, TLSP_TLSMGR_ERR);
+}
+
 /* Out of descriptors is our shortage, not tlsmgr's: no hold-off. */
 START_TEST(test_tlsp_tlsmgr_fd_shortage_is_no_holdoff)
 {
@@ -361,12 +374,7 @@ START_TEST(test_tlsp_tlsmgr_fd_shortage_is_no_holdoff)
 	ck_assert_int_eq(capture_count("warning"), 1);
 	/* A descriptor is free again: the next request goes through. */
 	connect_errno = 0;
-	ck_assert_ptr_nonnull(
-	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[1]));
-	peer_send(HELLO, sizeof(HELLO) - 1);
-	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
-	peer_send(MISS, sizeof(MISS) - 1);
-	ck_assert_int_eq(seen[1].status, TLSP_TLSMGR_ERR);
+	lookup_reaches_tlsmgr(&seen[1]);
 	ck_assert_int_eq(capture_count("tlsmgr answers again"), 1);
 	/* A refused connect is tlsmgr's outage again, with the hold-off. */
 	connect_errno = ECONNREFUSED;
@@ -398,13 +406,7 @@ START_TEST(test_tlsp_tlsmgr_dead_tlsmgr_warns_once_and_refuses)
 	/* tlsmgr is back: requests flow, and the log says so. */
 	advance(TLSP_TLSMGR_HOLDOFF_MS);
 	connect_errno = 0;
-	ck_assert_ptr_nonnull(
-	    tlsp_tlsmgr_lookup(mgr, "smtp", "k", on_reply, &seen[0]));
-	peer_send(HELLO, sizeof(HELLO) - 1);
-	peer_expect(LOOKUP_REQ("k"), sizeof(LOOKUP_REQ("k")) - 1);
-	peer_send(MISS, sizeof(MISS) - 1);
-	ck_assert_int_eq(seen[0].calls, 1);
-	ck_assert_int_eq(seen[0].status, TLSP_TLSMGR_ERR);
+	lookup_reaches_tlsmgr(&seen[0]);
 	ck_assert_int_eq(capture_count("private/tlsmgr: tlsmgr answers again"),
 	                 1);
 	ck_assert_int_eq(capture_count("warning"), 1);
