@@ -59,10 +59,12 @@ kill_busiest() {
 
 # kill_figures SECS: "failed streak suspended in_transaction c_ms d_ms"
 # from the maillog, for a kill SECS after the release (see the header).
+# FAULT_SENT goes through the environment: -v would eat its backslashes.
 kill_figures() {
-	awk -v qid="$FAULT_QID" -v secs="$1" '
+	SENT_RE=$FAULT_SENT awk -v qid="$FAULT_QID" -v secs="$1" '
+	    BEGIN { sent = ENVIRON["SENT_RE"] }
 	    /postfix\/master\[[0-9]+\]: warning: process .* killed by signal 9/ { k = 1 }
-	    !k && $0 ~ "postfix/smtp\\[[0-9]+\\]: " qid ": to=<.*status=sent " {
+	    !k && $0 ~ sent {
 		    match($0, /delays=[^,]*/)
 		    split(substr($0, RSTART + 7, RLENGTH - 7), delay, "/")
 		    busy += delay[4]
@@ -74,7 +76,7 @@ kill_figures() {
 		    if (++run > streak) streak = run
 		    next
 	    }
-	    $0 ~ "postfix/smtp\\[[0-9]+\\]: " qid ": to=<.*status=sent " { run = 0 }
+	    $0 ~ sent { run = 0 }
 	    /delivery temporarily suspended/ { suspended++ }
 	    END {
 		    if (reused == 0) reused = 1
