@@ -26,7 +26,8 @@
 #   destination concurrency (20, not the harness's 1) and long queue ids
 #   (never reused, so messages are followed by id).
 # Processes: fault_pids WHAT (scache, tlsproxy, tlsmgr: master's children
-#   of that name; sink, sink-connected: the receiving smtpd's processes),
+#   of that name; tlsproxy-connected: those holding a connection to the
+#   sink; sink, sink-connected: the receiving smtpd's processes),
 #   fault_signal SIG WHAT [PID...], fault_rss_kb WHAT [PID...], fault_fds
 #   WHAT [PID...], fault_is_ours NAME, fault_runs_ours, fault_sanitized
 #   NAME.
@@ -97,18 +98,28 @@ fault_both() {
 # --- processes -------------------------------------------------------------
 
 # fault_pids WHAT: the live pids of WHAT in the current instance; WHAT
-# is a program name, "sink" (the receiving smtpd's processes) or
-# "sink-connected" (those of them that hold a client connection: killing
-# an idle one that never served makes master(8) throttle the service for
-# a minute, "bad command startup").
+# is a program name, "sink" (the receiving smtpd's processes),
+# "sink-connected" (those of them that hold a client connection) or
+# "tlsproxy-connected" (the tlsproxy processes that hold a connection to
+# the sink). Killing a process before it took its first connection makes
+# master(8) throttle the service for a minute ("bad command startup"):
+# its guard against a broken program, not the crash in service a
+# scenario means. A process holding a connection has taken one.
 fault_pids() {
 	local master pid comm
 	master=$(lib_master_pid) || return 0
-	if [ "$1" = sink-connected ]; then
-		fault_holding "$(fault_tcp_inodes "$PORT_SINK")" \
+	case $1 in
+	sink-connected)
+		fault_holding "$(fault_tcp_inodes "$PORT_SINK" local)" \
 		    $(fault_pids sink) | sort -n
 		return 0
-	fi
+		;;
+	tlsproxy-connected)
+		fault_holding "$(fault_tcp_inodes "$PORT_SINK" remote)" \
+		    $(fault_pids tlsproxy) | sort -n
+		return 0
+		;;
+	esac
 	for pid in $(pgrep -g "$master"); do
 		[ "$pid" != "$master" ] && ! lib_proc_gone "$pid" || continue
 		read -r comm 2>/dev/null <"/proc/$pid/comm" || continue
@@ -126,11 +137,14 @@ fault_pids() {
 	done
 }
 
-# fault_tcp_inodes PORT: the socket inodes of the established IPv4
-# connections whose local port is PORT, one per line ("-" if none).
+# fault_tcp_inodes PORT local|remote: the socket inodes of the
+# established IPv4 connections whose local (or remote) port is PORT, one
+# per line ("-" if none).
 fault_tcp_inodes() {
-	awk -v port="$(printf '%04X' "$1")" '
-	    $2 ~ ":" port "$" && $4 == "01" { print $10; n++ }
+	local field=3 # /proc/net/tcp: 2 local address, 3 remote, 4 state
+	[ "$2" != local ] || field=2
+	awk -v port="$(printf '%04X' "$1")" -v field="$field" '
+	    $field ~ ":" port "$" && $4 == "01" { print $10; n++ }
 	    END { if (!n) print "-" }' /proc/net/tcp
 }
 
@@ -264,7 +278,8 @@ fault_recover() {
 		read -r n s q qd lost d u ids <<<"$(fault_accounting)"
 		[ "$s" -lt "$FAULT_INJECTED" ] || break
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] ||
-		    fail "after $secs s, $((FAULT_INJECTED - s)) messages not delivered"
+		    fail "after $secs s, $((FAULT_INJECTED - s)) messages not" \
+		    "delivered ($q queued, $qd of them deferred; $flushes flushes)"
 		if [ "$q" -gt 0 ] && [ "$q" -eq "$qd" ]; then
 			postqueue -c "$I/conf" -f ||
 			    harness_error "postqueue -f failed"

@@ -13,8 +13,10 @@
 # SOAK_KILL_ROUNDS rounds (default 20) of: 1000 messages at Postfix's
 # default concurrency, tlsproxy killed with SIGKILL after 300 deliveries,
 # recovery, once with stock and once with ours; first killing every
-# tlsproxy process ("all"), then only the one holding the most
-# descriptors ("busiest", a crash of one process). Each run must lose no
+# tlsproxy process that holds a connection to the receiving server
+# ("all"; one that has none may not have taken one yet, see fault_pids),
+# then only the one of them holding the most descriptors ("busiest", a
+# crash of one process). Each run must lose no
 # message and end no process but the killed one. Per run it prints the
 # sessions that failed, the longest run of failures with no delivery
 # between them (maillog order) and the messages suspended; at the end,
@@ -50,7 +52,7 @@ MODE=all
 # kill_busiest: the pid of the tlsproxy process with the most descriptors.
 kill_busiest() {
 	local pid n best="" max=-1
-	for pid in $(fault_pids tlsproxy); do
+	for pid in $(fault_pids tlsproxy-connected); do
 		n=$(fault_fds tlsproxy "$pid")
 		[ "$n" -le "$max" ] || { max=$n; best=$pid; }
 	done
@@ -94,7 +96,7 @@ kill_scenario() {
 	if [ "$MODE" = busiest ]; then
 		fault_signal KILL tlsproxy "$(kill_busiest)"
 	else
-		fault_signal KILL tlsproxy
+		fault_signal KILL tlsproxy-connected
 	fi
 	fault_recover 120
 	fault_expect_no_loss
