@@ -58,26 +58,38 @@ server_status_start(struct server_status *st, int fd, pid_t pid, unsigned gen,
 	event_set(fd, EVENT_READ, server_status_event, st);
 }
 
-/* Sends st->want unless master has it; 0, or -1 with errno. */
+/* Sends one record; 0, or -1 with errno. */
 static int
-server_status_flush(struct server_status *st)
+server_status_send(struct server_status *st, int avail)
 {
 	unsigned char rec[SERVER_STATUS_SIZE];
 	ssize_t n;
 
-	if (st->want == st->sent)
-		return 0;
-	server_status_encode(rec, st->pid, st->gen, st->want);
+	server_status_encode(rec, st->pid, st->gen, avail);
 	do {
 		n = send(st->fd, rec, sizeof(rec), MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(rec)) {
-		st->sent = st->want;
+		st->sent = avail;
+		if (avail == SERVER_STAT_TAKEN)
+			st->use_unsent = 0;
 		return 0;
 	}
 	if (n >= 0)
 		msg_fatal("%s: short write %zd on status socket", __func__, n);
 	return -1;
+}
+
+/* Sends what master lacks (see the header); 0, or -1 with errno. */
+static int
+server_status_flush(struct server_status *st)
+{
+	if (st->use_unsent && st->want == SERVER_STAT_AVAIL &&
+	    server_status_send(st, SERVER_STAT_TAKEN) < 0)
+		return -1;
+	if (st->want == st->sent)
+		return 0;
+	return server_status_send(st, st->want);
 }
 
 /* Sends now, or waits for room when the socket is full. */
@@ -101,6 +113,8 @@ server_status_set(struct server_status *st, int avail)
 {
 	if (st->gone == NULL)
 		return 0;
+	if (avail == SERVER_STAT_TAKEN && st->sent == SERVER_STAT_AVAIL)
+		st->use_unsent = 1;
 	st->want = avail;
 	if (st->blocked)
 		return 0;

@@ -3,11 +3,16 @@
  *
  * master(8) learns whether a child can take a connection from 12-byte
  * records (pid, generation, available) on fd 5, a stream socket that
- * every child of the service shares. Only the latest state matters to
- * master, so a change that finds the socket full is not dropped and not
- * waited for: it is remembered, the descriptor is watched for room, and
- * the state wanted then (if master does not have it already) is sent.
- * A change back to what master last received sends nothing.
+ * every child of the service shares. master keeps the latest state, so
+ * a change that finds the socket full is not dropped and not waited
+ * for: it is remembered, the descriptor is watched for room, and the
+ * state wanted then (if master does not have it already) is sent. A
+ * change back to what master last received sends nothing, with one
+ * exception: master also counts a use at each TAKEN followed by AVAIL,
+ * and a child that dies with no use counted is taken for one that
+ * cannot start, and the whole service is throttled ("bad command
+ * startup"). So a TAKEN that master missed and that was followed by
+ * AVAIL is sent as the pair.
  *
  * The channel owns the descriptor's event registration: end of file (or
  * an error) on it means master has gone, and gone(ctx) is called from
@@ -30,9 +35,10 @@ struct server_status {
 	int fd;
 	pid_t pid;
 	unsigned gen;
-	int sent;    /* the state master last received */
-	int want;    /* the state to report */
-	int blocked; /* the socket was full: waiting for room */
+	int sent;       /* the state master last received */
+	int want;       /* the state to report */
+	int blocked;    /* the socket was full: waiting for room */
+	int use_unsent; /* TAKEN wanted over AVAIL, not yet sent */
 	void (*gone)(void *ctx);
 	void *ctx;
 };

@@ -99,6 +99,46 @@ fill(void)
 	return i;
 }
 
+/*
+ * Fills the socket with records of the state master has (which it takes
+ * as redundant), so that the channel's next change finds it full.
+ */
+static void
+fill_redundant(void)
+{
+	unsigned char rec[SERVER_STATUS_SIZE];
+	int i;
+
+	server_status_encode(rec, PID, GEN, st.sent);
+	for (i = 0; send(child_fd, rec, sizeof(rec), MSG_DONTWAIT) ==
+	            (ssize_t)sizeof(rec);
+	     i++)
+		ck_assert_int_lt(i, 100000);
+	ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/*
+ * Reads what master has been sent and replays it as master(8) does:
+ * a record of the state it has is ignored, AVAIL after TAKEN counts a
+ * use. Returns the uses; *state is the state master ends with.
+ */
+static int
+master_uses(int *state)
+{
+	static int states[100000];
+	int i, n, uses = 0;
+
+	n = master_read(states, 100000);
+	for (i = 0; i < n; i++) {
+		if (states[i] == *state)
+			continue;
+		if (states[i] == SERVER_STAT_AVAIL)
+			uses++;
+		*state = states[i];
+	}
+	return uses;
+}
+
 START_TEST(test_server_status_sends_each_change)
 {
 	int states[8];
@@ -149,19 +189,60 @@ END_TEST
 START_TEST(test_server_status_change_back_sends_nothing)
 {
 	static int states[100000];
-	int got;
+	int state = SERVER_STAT_AVAIL;
 
-	fill();
-	/* Blocked on a change away from what master has, then back. */
-	if (st.want == st.sent)
-		ck_abort_msg("a blocked channel wants what master has");
-	ck_assert_int_eq(server_status_set(&st, st.sent), 0);
-	got = master_read(states, 100000);
-	ck_assert_int_gt(got, 0);
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	fill_redundant();
+	/* Blocked on AVAIL, then back to the TAKEN master has. */
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_AVAIL), 0);
+	ck_assert_int_eq(st.blocked, 1);
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	ck_assert_int_eq(master_uses(&state), 0);
+	ck_assert_int_eq(state, SERVER_STAT_TAKEN);
 	spin();
 	ck_assert_int_eq(master_read(states, 100000), 0);
 	ck_assert_int_eq(st.blocked, 0);
 	ck_assert_int_eq(st.want, st.sent);
+}
+END_TEST
+
+START_TEST(test_server_status_use_behind_full_socket_is_counted)
+{
+	int state = SERVER_STAT_AVAIL;
+
+	/* A client taken and done while master's socket is full. */
+	fill_redundant();
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	ck_assert_int_eq(st.blocked, 1);
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_AVAIL), 0);
+	ck_assert_int_eq(master_uses(&state), 0);
+	spin();
+	/* master counts the use, ending where the child is: available. */
+	ck_assert_int_eq(master_uses(&state), 1);
+	ck_assert_int_eq(state, SERVER_STAT_AVAIL);
+	ck_assert_int_eq(st.blocked, 0);
+	/* Counted once: the next change is sent as it is. */
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	ck_assert_int_eq(master_uses(&state), 0);
+	ck_assert_int_eq(state, SERVER_STAT_TAKEN);
+}
+END_TEST
+
+START_TEST(test_server_status_taken_behind_full_socket_sent_once)
+{
+	static int states[100000];
+	int n;
+
+	fill_redundant();
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_AVAIL), 0);
+	ck_assert_int_eq(server_status_set(&st, SERVER_STAT_TAKEN), 0);
+	(void)master_read(states, 100000);
+	spin();
+	/* Still taken at the drain: TAKEN alone, no pair. */
+	n = master_read(states, 100000);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(states[0], SERVER_STAT_TAKEN);
 }
 END_TEST
 
@@ -216,6 +297,10 @@ server_status_suite(void)
 	tcase_add_test(
 	    tc, test_server_status_full_socket_sends_latest_when_drained);
 	tcase_add_test(tc, test_server_status_change_back_sends_nothing);
+	tcase_add_test(tc,
+	               test_server_status_use_behind_full_socket_is_counted);
+	tcase_add_test(tc,
+	               test_server_status_taken_behind_full_socket_sent_once);
 	tcase_add_test(tc, test_server_status_master_gone);
 	tcase_add_test(tc, test_server_status_master_gone_while_blocked);
 	tcase_add_test(tc, test_server_status_does_nothing_unless_started);
