@@ -3,9 +3,9 @@
  * postlogd(8)
  *
  * See log_postlogd.h. The socket is non-blocking and every send uses
- * MSG_DONTWAIT; a full queue is waited for with poll() and a deadline, so
- * a stuck postlogd costs one bounded wait per outage, never a hung event
- * loop. A send error other than a full queue closes the
+ * MSG_DONTWAIT; a full queue is waited for with poll() and a deadline
+ * (room that another writer takes first is waited for again), so a stuck
+ * postlogd costs one bounded wait per outage, never a hung event loop. A send error other than a full queue closes the
  * socket; the next message connects again (which only works before chroot,
  * or if the jail holds the socket path).
  *
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -142,32 +143,68 @@ log_postlogd_wait_ms(const struct log_postlogd *lp, enum msg_level level)
 	return lp->stalled ? 0 : LOG_POSTLOGD_WAIT_MS;
 }
 
-/* One send attempt: 0 sent, -1 dropped with the socket kept, -2 broken. */
+/* One send without waiting; 0, or -1 with errno. */
+static int
+log_postlogd_send_now(int fd, const char *rec, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = send(fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+static long long
+log_postlogd_now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits up to wait_ms for room and sends: 0 sent, -1 no room in time, -2
+ * broken. Every process of the instance writes to the same queue, so the
+ * room poll() reports may be taken by another writer before our send:
+ * such a lost race waits again, until the deadline.
+ */
+static int
+log_postlogd_send_waiting(int fd, const char *rec, size_t len, int wait_ms)
+{
+	long long deadline = log_postlogd_now_ms() + wait_ms;
+	long long left;
+
+	while ((left = deadline - log_postlogd_now_ms()) > 0 &&
+	       log_postlogd_wait_room(fd, (int)left)) {
+		if (log_postlogd_send_now(fd, rec, len) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -2;
+	}
+	return -1;
+}
+
+/* One record: 0 sent, -1 dropped with the socket kept, -2 broken. */
 static int
 log_postlogd_try(struct log_postlogd *lp, const char *rec, size_t len,
                  enum msg_level level)
 {
-	ssize_t n;
-	int wait_ms;
+	int wait_ms, status;
 
-	do {
-		n = send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	if (n >= 0) {
+	if (log_postlogd_send_now(lp->fd, rec, len) == 0) {
 		lp->stalled = 0;
 		return 0;
 	}
 	if (errno != EAGAIN && errno != EWOULDBLOCK)
 		return -2;
-	wait_ms = log_postlogd_wait_ms(lp, level);
-	if (wait_ms > 0 && log_postlogd_wait_room(lp->fd, wait_ms) &&
-	    send(lp->fd, rec, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
-		lp->stalled = 0;
-		return 0;
-	}
-	if (wait_ms > 0)
-		lp->stalled = 1;
-	return -1;
+	if ((wait_ms = log_postlogd_wait_ms(lp, level)) == 0)
+		return -1;
+	status = log_postlogd_send_waiting(lp->fd, rec, len, wait_ms);
+	if (status != -2)
+		lp->stalled = status == -1;
+	return status;
 }
 
 /* Copies up to n bytes of s to rec at *used, leaving room for the NUL. */

@@ -9,7 +9,8 @@
  * Records must not be lost while postlogd is merely busy: stock clients
  * block on a full queue (its length is net.unix.max_dgram_qlen, 10 here),
  * and a burst of log lines fills it in microseconds. So a record that
- * meets a full queue waits up to LOG_POSTLOGD_WAIT_MS for room.
+ * meets a full queue waits up to LOG_POSTLOGD_WAIT_MS for room, also
+ * when other processes' records take the room it was waiting for.
  *
  * A daemon must never hang or die because postlogd is gone: the socket is
  * connected at create time (before chroot), and a wait that times out

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,6 +243,101 @@ START_TEST(test_log_postlogd_busy_reader_loses_nothing)
 }
 END_TEST
 
+/* The rivals below write for RIVAL_MS; RIVALS of them. */
+#define RIVAL_MS 300
+#define RIVALS 3
+
+/*
+ * Another process of the instance logging a burst, as stock processes
+ * do: blocking sends, so that each slot the reader frees wakes it inside
+ * the kernel, where it retries sooner than a poll() returns to its
+ * caller. Writes until RIVAL_MS have passed.
+ */
+static void __attribute__((noreturn))
+rival_writer(void)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	/* Not blocked for good once the reader has gone. */
+	struct timeval give_up = {.tv_usec = 50000};
+	struct timespec t0;
+	int cfd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", fake_postlogd_path());
+	cfd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (cfd < 0 ||
+	    setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &give_up,
+	               sizeof(give_up)) < 0 ||
+	    connect(cfd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		_exit(2);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (seconds_since(&t0) < RIVAL_MS / 1000.0)
+		if (send(cfd, "rival", 5, 0) != 5 && errno != EAGAIN)
+			_exit(2);
+	_exit(0);
+}
+
+/*
+ * A postlogd that reads a record every half millisecond. Exits 0 when it
+ * has read one ending in ": ours", 1 if none came within two seconds.
+ */
+static void __attribute__((noreturn))
+slow_reader(int sfd)
+{
+	char rec[LOG_POSTLOGD_RECORD_MAX];
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (seconds_since(&t0) < 2) {
+		if (fake_postlogd_recv(sfd, rec, sizeof(rec)) > 0 &&
+		    strstr(rec, ": ours") != NULL)
+			_exit(0);
+		usleep(500);
+	}
+	_exit(1);
+}
+
+static void
+expect_exit_0(pid_t pid, const char *what)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "%s: status %d", what, status);
+}
+
+/*
+ * Room that other writers take first is waited for again: ours is sent
+ * while the queue is full and contested, and arrives.
+ */
+START_TEST(test_log_postlogd_room_taken_by_another_writer_is_waited_for)
+{
+	struct log_postlogd *lp;
+	int sfd = fake_postlogd_bind();
+	pid_t rivals[RIVALS], reader;
+	int i;
+
+	for (i = 0; i < RIVALS; i++) {
+		if ((rivals[i] = fork()) == 0)
+			rival_writer();
+		ck_assert_int_gt(rivals[i], 0);
+	}
+	if ((reader = fork()) == 0)
+		slow_reader(sfd);
+	ck_assert_int_gt(reader, 0);
+	/* The rivals keep the queue full from now on. */
+	usleep(50000);
+	lp = log_postlogd_create(fake_postlogd_path(), "h", "p/x");
+	ck_assert_int_eq(log_postlogd_send(lp, MSG_INFO, "ours"), 0);
+	for (i = 0; i < RIVALS; i++)
+		expect_exit_0(rivals[i], "rival writer");
+	expect_exit_0(reader, "reader (1: our record never arrived)");
+	log_postlogd_free(lp);
+	close(sfd);
+	fake_postlogd_remove();
+}
+END_TEST
+
 START_TEST(test_log_postlogd_record_cut_at_limit)
 {
 	static char text[MSG_TEXT_LIMIT + 1];
@@ -315,6 +412,8 @@ log_postlogd_suite(void)
 	tcase_add_test(io, test_log_postlogd_drops_silently_then_reconnects);
 	tcase_add_test(io, test_log_postlogd_stuck_reader_costs_one_wait);
 	tcase_add_test(io, test_log_postlogd_busy_reader_loses_nothing);
+	tcase_add_test(
+	    io, test_log_postlogd_room_taken_by_another_writer_is_waited_for);
 	tcase_add_test(io, test_log_postlogd_record_cut_at_limit);
 	suite_add_tcase(s, io);
 	return s;
