@@ -5,9 +5,10 @@
  * See log_postlogd.h. The socket is non-blocking and every send uses
  * MSG_DONTWAIT; a full queue is waited for with poll() and a deadline
  * (room that another writer takes first is waited for again), so a stuck
- * postlogd costs one bounded wait per outage, never a hung event loop. A send error other than a full queue closes the
- * socket; the next message connects again (which only works before chroot,
- * or if the jail holds the socket path).
+ * postlogd costs one bounded wait per outage, never a hung event loop. A
+ * send error other than a full queue closes the socket; the next message
+ * connects again (which only works before chroot, or if the jail holds
+ * the socket path).
  *
  * Limits: LOG_POSTLOGD_RECORD_MAX bytes per record.
  * See also: postlogd(8).
