@@ -108,17 +108,14 @@ fault_both() {
 # available again after taking a connection, which tlsproxy does at once
 # (a receiving smtpd only when its first session ends: see test 104).
 fault_pids() {
-	local master pid comm
+	local master pid comm side=remote
 	master=$(lib_master_pid) || return 0
 	case $1 in
-	sink-connected)
-		fault_holding "$(fault_tcp_inodes "$PORT_SINK" local)" \
-		    $(fault_pids sink) | sort -n
-		return 0
-		;;
-	tlsproxy-connected)
-		fault_holding "$(fault_tcp_inodes "$PORT_SINK" remote)" \
-		    $(fault_pids tlsproxy) | sort -n
+	sink-connected | tlsproxy-connected)
+		# The sink's end of a connection to its port is the local one.
+		[ "$1" != sink-connected ] || side=local
+		fault_holding "$(fault_tcp_inodes "$PORT_SINK" "$side")" \
+		    $(fault_pids "${1%-connected}") | sort -n
 		return 0
 		;;
 	esac
